@@ -1,0 +1,78 @@
+/**
+ * Turns the JSON of `cargo metadata --format-version 1 --no-deps` into crate models. Pure: no I/O, so it is unit
+ * tested on recorded output.
+ */
+import * as path from 'node:path';
+import { CrateModel, DependencyKind, PathDependency, toPosixRelative } from './crate-model';
+
+interface MetadataTarget {
+  name: string;
+  kind: string[];
+}
+interface MetadataDependency {
+  name: string;
+  kind: DependencyKind | null;
+  path?: string;
+  source?: string | null;
+}
+interface MetadataPackage {
+  name: string;
+  version: string;
+  manifest_path: string;
+  targets: MetadataTarget[];
+  features: Record<string, string[]>;
+  dependencies: MetadataDependency[];
+  publish: string[] | null;
+  metadata: Record<string, unknown> | null;
+}
+export interface CargoMetadata {
+  packages: MetadataPackage[];
+  workspace_root: string;
+  target_directory: string;
+  metadata: Record<string, unknown> | null;
+}
+
+function releaseGatesTable(metadata: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  const table = metadata?.['release-gates'];
+  return table && typeof table === 'object' && !Array.isArray(table) ? (table as Record<string, unknown>) : null;
+}
+
+export function cratesFromMetadata(
+  metadata: CargoMetadata,
+  workspaceRoot: string,
+  lockfileExists: (absolutePath: string) => boolean,
+): CrateModel[] {
+  const cargoRoot = metadata.workspace_root;
+  const lockAbs = path.join(cargoRoot, 'Cargo.lock');
+  const lockfile = lockfileExists(lockAbs) ? toPosixRelative(workspaceRoot, lockAbs) : null;
+  const workspaceTable = releaseGatesTable(metadata.metadata);
+  return metadata.packages.map((pkg) => {
+    const crateDir = path.dirname(pkg.manifest_path);
+    const pathDependencies: PathDependency[] = [];
+    const registryDependencies: string[] = [];
+    for (const dep of pkg.dependencies) {
+      if (dep.path) {
+        pathDependencies.push({ name: dep.name, root: toPosixRelative(workspaceRoot, dep.path), kind: dep.kind ?? 'normal' });
+      } else if (dep.source?.startsWith('registry+') || dep.source?.startsWith('sparse+')) {
+        registryDependencies.push(dep.name);
+      }
+    }
+    return {
+      name: pkg.name,
+      version: pkg.version,
+      root: toPosixRelative(workspaceRoot, crateDir),
+      manifestPath: toPosixRelative(workspaceRoot, pkg.manifest_path),
+      workspaceRoot: toPosixRelative(workspaceRoot, cargoRoot),
+      workspaceManifestPath: toPosixRelative(workspaceRoot, path.join(cargoRoot, 'Cargo.toml')),
+      lockfile,
+      targetDirectory: metadata.target_directory,
+      binaries: pkg.targets.filter((t) => t.kind.includes('bin')).map((t) => t.name),
+      hasLibrary: pkg.targets.some((t) => t.kind.some((k) => k === 'lib' || k.endsWith('lib') || k === 'proc-macro')),
+      features: pkg.features,
+      publish: !(Array.isArray(pkg.publish) && pkg.publish.length === 0),
+      pathDependencies,
+      registryDependencies: [...new Set(registryDependencies)].sort(),
+      releaseGatesMetadata: { package: releaseGatesTable(pkg.metadata), workspace: workspaceTable },
+    };
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * What the plugin knows about one cargo package, read from `cargo metadata --no-deps`. Inference, the dependency
+ * edges, the gates and the generators all read this one shape; nothing else parses cargo's output.
+ */
+import * as path from 'node:path';
+
+export type DependencyKind = 'normal' | 'dev' | 'build';
+
+export interface PathDependency {
+  /** The dependency's package name. */
+  name: string;
+  /** Its crate root, relative to the Nx workspace root (posix separators). */
+  root: string;
+  kind: DependencyKind;
+}
+
+export interface CrateModel {
+  name: string;
+  version: string;
+  /** Crate folder relative to the Nx workspace root, posix separators, '.' for the root itself. */
+  root: string;
+  manifestPath: string;
+  /** Root of the Cargo workspace the crate belongs to (its own root for a standalone crate). */
+  workspaceRoot: string;
+  workspaceManifestPath: string;
+  /** Cargo.lock of the Cargo workspace, relative, or null when there is none yet. */
+  lockfile: string | null;
+  /** Absolute cargo target directory, as `cargo metadata` reported it. */
+  targetDirectory: string;
+  /** Names of the crate's `bin` targets. */
+  binaries: string[];
+  hasLibrary: boolean;
+  features: Record<string, string[]>;
+  /** False when `publish = false` or an empty registry list. */
+  publish: boolean;
+  pathDependencies: PathDependency[];
+  /** Names of crates.io (registry) dependencies, of any kind: what the crate's Cargo.lock slice starts from. */
+  registryDependencies: string[];
+  releaseGatesMetadata: {
+    package: Record<string, unknown> | null;
+    workspace: Record<string, unknown> | null;
+  };
+  /** Set when cargo could not read the crate: the one line every gate of the crate reports. */
+  error?: string;
+}
+
+export function toPosixRelative(workspaceRoot: string, absolute: string): string {
+  const rel = path.relative(workspaceRoot, absolute).split(path.sep).join('/');
+  return rel === '' ? '.' : rel;
+}
+
+/** `{root}/{file}` without a leading './' for the workspace root itself. */
+export function joinRoot(root: string, file: string): string {
+  return root === '.' ? file : `${root}/${file}`;
+}

@@ -1,0 +1,107 @@
+/**
+ * The executor adapter every gate target uses: resolve options, run the gate, write its result file, and exit
+ * non-zero exactly when the status is `failed`. Bad input of any kind ends here as one line and a failed result,
+ * never a stack trace.
+ */
+import * as path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { readCrateAt } from '../../cargo/read-crates';
+import { CrateModel } from '../../cargo/crate-model';
+import { runCommand } from '../../cargo/run-command';
+import { detectToolchain, Toolchain } from '../../cargo/toolchain';
+import { cpuFallbackFeaturesOf, cudaFeaturesOf, unknownFeatures } from '../../gates/feature-sets';
+import { findGate, gateTarget } from '../../gates/registry';
+import type { GateContext, GateDefinition, GateOutcome } from '../../gates/types';
+import { pluginOptionsFrom } from '../../options/plugin-options';
+import { GateOptions, lowerLayers, OptionError, resolveGateOptions } from '../../options/resolve';
+import { environmentOf, GateResult, RESULT_SCHEMA_VERSION, resultFolder, writeGateResult } from '../../report/result';
+import { printGateLine } from '../../report/console';
+
+export function gateExecutor(gateName: string) {
+  return async function executor(options: Record<string, unknown>, context: ExecutorContext): Promise<{ success: boolean }> {
+    const gate = findGate(gateName)!;
+    const result = await runGate(gate, options, context);
+    const file = writeGateResult(context.root, result);
+    printGateLine(result, path.relative(context.root, file));
+    return { success: result.status !== 'failed' };
+  };
+}
+
+async function runGate(gate: GateDefinition, options: Record<string, unknown>, context: ExecutorContext): Promise<GateResult> {
+  const project = context.projectName!;
+  const root = context.projectsConfigurations?.projects[project]?.root ?? '.';
+  const started = new Date();
+  const commands: string[] = [];
+  let crate: CrateModel | null = null;
+  let toolchain: Toolchain | null = null;
+  const finish = (outcome: GateOutcome): GateResult => ({
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    gate: gateTarget(gate),
+    project,
+    crate: crate?.name ?? project,
+    version: crate?.version ?? '',
+    status: outcome.status,
+    reason: outcome.reason,
+    startedAt: started.toISOString(),
+    durationMs: Date.now() - started.getTime(),
+    commands,
+    details: outcome.details ?? {},
+    environment: environmentOf(toolchain),
+  });
+  const fail = (reason: string) => finish({ status: 'failed', reason: `${project}:${gateTarget(gate)}: ${reason}` });
+
+  try {
+    crate = await readCrateAt(root, context.root);
+    if (!crate) return fail(`no cargo package at ${root}/Cargo.toml; the project is not a crate`);
+    if (crate.error) return fail(crate.error);
+    let resolved: GateOptions;
+    try {
+      resolved = resolveGateOptions(gate.name, options, lowerLayers(crate, pluginOptionsFrom(context.nxJsonConfiguration)));
+      checkFeatures(crate, resolved);
+    } catch (error) {
+      if (error instanceof OptionError) return fail(error.message);
+      throw error;
+    }
+    const crateDir = path.join(context.root, crate.root);
+    toolchain = await detectToolchain(crateDir);
+    if (!toolchain.cargo) return fail('cargo was not found on PATH; install Rust (https://rustup.rs) or add ~/.cargo/bin to PATH, then run again');
+    const run: GateContext['run'] = async (file, args, runOptions) => {
+      const live = runOptions?.live ?? 'all';
+      const commandResult = await runCommand(file, args, { cwd: crateDir, env: runOptions?.env, live });
+      commands.push(commandResult.commandLine);
+      return commandResult;
+    };
+    const gateContext: GateContext = {
+      project,
+      crate,
+      workspaceRoot: context.root,
+      crateDir,
+      resultDir: path.join(context.root, resultFolder(project)),
+      options: resolved,
+      toolchain,
+      run,
+      cargo: (args, runOptions) => run('cargo', args, runOptions),
+    };
+    return finish(await gate.run(gateContext));
+  } catch (error) {
+    // A bug of ours, not the user's input: still one line and a failed gate, with the stack only on request.
+    if (process.env.NX_VERBOSE_LOGGING === 'true') console.error(error);
+    return fail(`internal error: ${(error as Error).message ?? error} (set NX_VERBOSE_LOGGING=true for details)`);
+  }
+}
+
+/** A misspelt feature is caught before cargo runs, with the crate's real features listed. */
+function checkFeatures(crate: CrateModel, options: GateOptions): void {
+  const named = [
+    ...(options.features ?? []),
+    ...(options.cudaFeatures ? cudaFeaturesOf(crate, options) : []),
+    ...(options.cpuFallbackFeatures ? cpuFallbackFeaturesOf(crate, options) : []),
+  ];
+  const unknown = unknownFeatures(crate, named);
+  if (unknown.length) {
+    const known = Object.keys(crate.features).filter((f) => f !== 'default');
+    throw new OptionError(
+      `feature ${unknown.map((f) => JSON.stringify(f)).join(', ')} is not defined by crate ${crate.name}; its features: ${known.join(', ') || 'none'}`,
+    );
+  }
+}

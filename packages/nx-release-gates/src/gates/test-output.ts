@@ -1,0 +1,79 @@
+/**
+ * Reading test runners' plain output: libtest's per-test lines (`test a::b ... ok`) and its `test result:` totals,
+ * and cargo-nextest's closing summary. Pure, unit tested on recorded output.
+ */
+export type TestOutcome = 'passed' | 'failed' | 'ignored';
+
+export interface TestCase {
+  /** The binary or suite the test ran in (libtest prints it in "Running ..." lines). */
+  suite: string;
+  name: string;
+  outcome: TestOutcome;
+  /** Captured output of a failed test, when the runner printed it. */
+  message?: string;
+}
+
+export interface TestCounts {
+  passed: number;
+  failed: number;
+  ignored: number;
+}
+
+export function parseLibtest(stdout: string, stderr = ''): { counts: TestCounts; cases: TestCase[] } {
+  const counts: TestCounts = { passed: 0, failed: 0, ignored: 0 };
+  const cases: TestCase[] = [];
+  // cargo prints "Running unittests src/lib.rs (target/...)" and "Doc-tests name" on stderr, in step with stdout's
+  // blocks; the order of "running N tests" blocks on stdout matches them.
+  const suites = [...stderr.matchAll(/^\s*(?:Running (\S+(?: \S+)?)|Doc-tests (\S+))/gm)].map((m) =>
+    m[1] ? m[1].replace(/ \(.*$/, '') : `doc-tests ${m[2]}`,
+  );
+  let block = -1;
+  const failures = new Map<string, string>();
+  let capturing: string | null = null;
+  let captured: string[] = [];
+  for (const line of stdout.split('\n')) {
+    if (/^running \d+ tests?$/.test(line)) {
+      block++;
+      continue;
+    }
+    const header = /^---- (.+?) stdout ----$/.exec(line);
+    if (header) {
+      if (capturing) failures.set(capturing, captured.join('\n').trim());
+      capturing = header[1];
+      captured = [];
+      continue;
+    }
+    if (capturing) {
+      if (/^(failures:|test result:)/.test(line)) {
+        failures.set(capturing, captured.join('\n').trim());
+        capturing = null;
+      } else {
+        captured.push(line);
+        continue;
+      }
+    }
+    const test = /^test (.+?) \.\.\. (ok|FAILED|ignored)(?:,.*)?$/.exec(line);
+    if (test) {
+      const outcome: TestOutcome = test[2] === 'ok' ? 'passed' : test[2] === 'FAILED' ? 'failed' : 'ignored';
+      cases.push({ suite: suites[block] ?? `suite-${block + 1}`, name: test[1], outcome });
+      continue;
+    }
+    const result = /^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/.exec(line);
+    if (result) {
+      counts.passed += Number(result[1]);
+      counts.failed += Number(result[2]);
+      counts.ignored += Number(result[3]);
+    }
+  }
+  if (capturing) failures.set(capturing, captured.join('\n').trim());
+  for (const c of cases) if (c.outcome === 'failed' && failures.has(c.name)) c.message = failures.get(c.name);
+  return { counts, cases };
+}
+
+/** cargo-nextest: "Summary [   0.012s] 3 tests run: 2 passed, 1 failed, 1 skipped". */
+export function parseNextestSummary(output: string): TestCounts | null {
+  const line = /Summary \[[^\]]*\]\s+(\d+) tests? run: (.*)$/m.exec(output);
+  if (!line) return null;
+  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(line[2])?.[1] ?? 0);
+  return { passed: count('passed'), failed: count('failed') + count('timed out'), ignored: count('skipped') };
+}

@@ -1,0 +1,67 @@
+/**
+ * What executors.json, generators.json and the executor schemas say, derived from the gate registry and the option
+ * definitions. tools/build.mjs writes them into the package; a unit test checks them.
+ */
+import { GATES, gateTarget } from './gates/registry';
+import { OPTION_DEFINITIONS, OptionDefinition, optionsForGate } from './options/definitions';
+
+function propertySchema(def: OptionDefinition): Record<string, unknown> {
+  const base = { description: def.description, ...(def.default !== undefined ? { default: def.default } : {}) };
+  switch (def.type) {
+    case 'boolean':
+      return { type: 'boolean', ...base };
+    case 'string':
+      return { type: 'string', ...base };
+    case 'string[]':
+      return { type: 'array', items: { type: 'string' }, ...base };
+    case 'enum':
+      return { type: 'string', enum: def.values, ...base };
+    case 'size':
+      return { type: ['string', 'number'], ...base };
+  }
+}
+
+export interface ExecutorEntry {
+  description: string;
+  schema: Record<string, unknown>;
+}
+
+function schema(title: string, description: string, properties: Record<string, unknown>): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft-07/schema',
+    version: 2,
+    title,
+    description,
+    type: 'object',
+    properties,
+    additionalProperties: false,
+  };
+}
+
+export function executorManifest(): Record<string, ExecutorEntry> {
+  const entries: Record<string, ExecutorEntry> = {};
+  for (const gate of GATES) {
+    const properties = Object.fromEntries(optionsForGate(gate.name).map((d) => [d.name, propertySchema(d)]));
+    entries[gateTarget(gate)] = { description: gate.description, schema: schema(gateTarget(gate), gate.description, properties) };
+  }
+  const dryRun = 'Runs the crate\'s gates through Nx, prints one table (also when gates fail) and writes release-dry-run.json.';
+  entries['release-dry-run'] = {
+    description: dryRun,
+    schema: schema('release-dry-run', dryRun, {
+      gates: { type: 'array', items: { type: 'string' }, description: 'Gate targets to run, in table order. Default: every gate.' },
+      parallel: { type: 'number', description: 'How many gates Nx runs at once (cargo still serializes builds that share a target directory).' },
+    }),
+  };
+  return entries;
+}
+
+export interface GeneratorEntry {
+  description: string;
+  aliases?: string[];
+}
+
+export function generatorManifest(): Record<string, GeneratorEntry> {
+  return {};
+}
+
+export { OPTION_DEFINITIONS };

@@ -1,0 +1,119 @@
+/**
+ * Every option the gates understand, defined once. The executor schemas, the Cargo.toml metadata keys, the
+ * resolver's validation and README's option table are all derived from this list, so they cannot drift apart.
+ */
+export type OptionType = 'boolean' | 'string' | 'string[]' | 'size' | 'enum';
+
+export interface OptionDefinition {
+  /** camelCase name used in project.json, targetDefaults and nx.json plugin options. */
+  name: string;
+  type: OptionType;
+  /** Allowed values for `enum` options. */
+  values?: readonly string[];
+  /** Value used when no layer sets the option; `undefined` means "derived from the crate" (see description). */
+  default?: unknown;
+  description: string;
+  /** The gates (target names without the `gate-` prefix) that read this option. */
+  gates: readonly string[];
+}
+
+const FEATURE_GATES = ['build', 'package', 'size', 'publish', 'version'] as const;
+
+export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
+  {
+    name: 'features',
+    type: 'string[]',
+    default: [],
+    description:
+      'Cargo features for the release build (gate-build, gate-package, gate-publish). Empty means the default features.',
+    gates: FEATURE_GATES,
+  },
+  {
+    name: 'noDefaultFeatures',
+    type: 'boolean',
+    default: false,
+    description: 'Pass --no-default-features to the release build, as the original process did.',
+    gates: FEATURE_GATES,
+  },
+  {
+    name: 'cudaFeatures',
+    type: 'string[]',
+    description:
+      'Features that need the CUDA toolkit. Default: every feature whose name has a `cuda` word (e.g. `llama-cuda`). gate-cuda builds them; gate-test and gate-doc leave them out when nvcc is absent.',
+    gates: ['cuda', 'test', 'doc'],
+  },
+  {
+    name: 'cpuFallbackFeatures',
+    type: 'string[]',
+    description:
+      'Features gate-cuda builds instead when the CUDA toolkit is absent. Default: each CUDA feature with its `cuda` word removed, when the crate has such a feature (`llama-cuda` -> `llama`).',
+    gates: ['cuda'],
+  },
+  {
+    name: 'requireCuda',
+    type: 'boolean',
+    default: false,
+    description: 'Fail gate-cuda instead of falling back to the CPU build when the CUDA toolkit (nvcc) is absent. Use on GPU runners.',
+    gates: ['cuda'],
+  },
+  {
+    name: 'requiredFiles',
+    type: 'string[]',
+    default: [],
+    description:
+      'Paths or globs (relative to the crate) that the published .crate must contain, e.g. `templates/docker/Dockerfile`.',
+    gates: ['package'],
+  },
+  {
+    name: 'maxCrateSize',
+    type: 'size',
+    default: '10MiB',
+    description: 'Largest allowed .crate file (crates.io rejects uploads over 10MiB). Bytes, or a size such as `8MB` or `10MiB`.',
+    gates: ['package'],
+  },
+  {
+    name: 'maxBinarySize',
+    type: 'size',
+    default: '20MiB',
+    description: 'Largest allowed release binary, for each binary gate-build produced. Bytes, or a size such as `15MB` or `20MiB`.',
+    gates: ['size'],
+  },
+  {
+    name: 'runner',
+    type: 'enum',
+    values: ['cargo', 'nextest'],
+    default: 'cargo',
+    description: 'Test runner for gate-test: `cargo` (cargo test) or `nextest` (cargo nextest run, which must be installed).',
+    gates: ['test'],
+  },
+  {
+    name: 'missingDocs',
+    type: 'enum',
+    values: ['allow', 'warn', 'deny'],
+    default: 'warn',
+    description: 'Level of the `missing_docs` lint in gate-doc. `deny` fails the gate on an undocumented public item.',
+    gates: ['doc'],
+  },
+  {
+    name: 'denyWarnings',
+    type: 'boolean',
+    default: false,
+    description: 'Add `-D warnings` to RUSTDOCFLAGS in gate-doc, so any rustdoc warning (e.g. a broken intra-doc link) fails it.',
+    gates: ['doc'],
+  },
+];
+
+export const OPTION_NAMES: ReadonlySet<string> = new Set(OPTION_DEFINITIONS.map((d) => d.name));
+
+export function optionsForGate(gate: string): OptionDefinition[] {
+  return OPTION_DEFINITIONS.filter((d) => d.gates.includes(gate));
+}
+
+/** `maxBinarySize` -> `max-binary-size`: the spelling used in `[package.metadata.release-gates]`. */
+export function toKebabCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+export function fromKebabCase(key: string): string {
+  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,170 @@
+/**
+ * Where options are resolved. Precedence, highest first:
+ *   target options (project.json, targetDefaults, command line)
+ *   > `[package.metadata.release-gates]` in the crate's Cargo.toml
+ *   > `[workspace.metadata.release-gates]` in the Cargo workspace's root manifest
+ *   > the plugin's options in nx.json
+ *   > defaults.
+ * Inference merges the lower four layers into each target's options (so `nx show project` shows the effective
+ * values and Nx hashes them); Nx then merges the user's target options on top. The executor validates the result
+ * and names the layer a bad value came from.
+ */
+import type { CrateModel } from '../cargo/crate-model';
+import { fromKebabCase, OPTION_DEFINITIONS, OPTION_NAMES, OptionDefinition, optionsForGate, toKebabCase } from './definitions';
+import { parseSize } from './sizes';
+
+export interface OptionLayer {
+  /** Where a person finds these values, e.g. "Cargo.toml [package.metadata.release-gates]". */
+  source: string;
+  values: Record<string, unknown>;
+  /** True when keys are spelled in kebab-case (Cargo.toml metadata). */
+  kebab: boolean;
+}
+
+export interface GateOptions {
+  features: string[];
+  noDefaultFeatures: boolean;
+  cudaFeatures?: string[];
+  cpuFallbackFeatures?: string[];
+  requireCuda: boolean;
+  requiredFiles: string[];
+  maxCrateSize: number;
+  maxBinarySize: number;
+  runner: 'cargo' | 'nextest';
+  missingDocs: 'allow' | 'warn' | 'deny';
+  denyWarnings: boolean;
+}
+
+export class OptionError extends Error {}
+
+export const TARGET_OPTIONS_SOURCE = 'target options (project.json, targetDefaults or the command line)';
+
+/** The layers below target options, lowest first. */
+export function lowerLayers(crate: CrateModel, pluginOptions: Record<string, unknown> | undefined): OptionLayer[] {
+  const defaults: Record<string, unknown> = {};
+  for (const d of OPTION_DEFINITIONS) if (d.default !== undefined) defaults[d.name] = d.default;
+  const manifest = `${crate.manifestPath}`;
+  return [
+    { source: 'defaults', values: defaults, kebab: false },
+    { source: 'nx.json plugin options (nx-release-gates)', values: pickGateOptions(pluginOptions ?? {}), kebab: false },
+    {
+      source: `${crate.workspaceManifestPath} [workspace.metadata.release-gates]`,
+      values: crate.releaseGatesMetadata.workspace ?? {},
+      kebab: true,
+    },
+    { source: `${manifest} [package.metadata.release-gates]`, values: crate.releaseGatesMetadata.package ?? {}, kebab: true },
+  ];
+}
+
+/** The plugin options object also carries non-gate settings (target name prefix, ...); keep only gate options. */
+function pickGateOptions(values: Record<string, unknown>): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) if (OPTION_NAMES.has(k)) picked[k] = v;
+  return picked;
+}
+
+/** Values of one layer under camelCase names; unknown keys (typos) are errors naming the layer. */
+function layerValues(layer: OptionLayer): Record<string, unknown> {
+  if (!layer.kebab) return layer.values;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(layer.values)) {
+    const name = fromKebabCase(key);
+    if (!OPTION_NAMES.has(name) || toKebabCase(name) !== key) {
+      const known = OPTION_DEFINITIONS.map((d) => toKebabCase(d.name)).join(', ');
+      throw new OptionError(`unknown key "${key}" in ${layer.source}; known keys: ${known}`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Merge of the lower layers for one gate: what inference writes into the target's options. */
+export function inferredOptionsForGate(gate: string, layers: OptionLayer[]): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  const wanted = new Set(optionsForGate(gate).map((d) => d.name));
+  for (const layer of layers) {
+    let values: Record<string, unknown>;
+    try {
+      values = layerValues(layer);
+    } catch {
+      // Inference never fails on a bad key: the gate reports it when it runs, with the fix.
+      values = Object.fromEntries(Object.entries(layer.values).map(([k, v]) => [layer.kebab ? fromKebabCase(k) : k, v]));
+    }
+    for (const [name, value] of Object.entries(values)) if (wanted.has(name)) result[name] = value;
+  }
+  return result;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Which layer supplied the value a gate received: the top lower layer that set it, unless a target option changed it. */
+function sourceOf(name: string, value: unknown, layers: OptionLayer[]): string {
+  const spelled = (layer: OptionLayer) => (layer.kebab ? ` ${toKebabCase(name)}` : '');
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const values = safeLayerValues(layers[i]);
+    if (name in values) {
+      return sameValue(values[name], value) ? `${layers[i].source}${spelled(layers[i])}` : TARGET_OPTIONS_SOURCE;
+    }
+  }
+  return TARGET_OPTIONS_SOURCE;
+}
+
+function safeLayerValues(layer: OptionLayer): Record<string, unknown> {
+  try {
+    return layerValues(layer);
+  } catch {
+    return {};
+  }
+}
+
+function checkValue(def: OptionDefinition, value: unknown, where: string): unknown {
+  const shown = JSON.stringify(value);
+  switch (def.type) {
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new OptionError(`option ${def.name} ${shown} (from ${where}) must be true or false`);
+      return value;
+    case 'string':
+      if (typeof value !== 'string') throw new OptionError(`option ${def.name} ${shown} (from ${where}) must be a string`);
+      return value;
+    case 'string[]':
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.length === 0)) {
+        throw new OptionError(`option ${def.name} ${shown} (from ${where}) must be a list of non-empty strings, e.g. ["a", "b"]`);
+      }
+      return value;
+    case 'enum':
+      if (typeof value !== 'string' || !def.values?.includes(value)) {
+        throw new OptionError(`option ${def.name} ${shown} (from ${where}) must be one of: ${def.values?.join(', ')}`);
+      }
+      return value;
+    case 'size': {
+      const bytes = parseSize(value);
+      if (bytes === null) {
+        throw new OptionError(
+          `option ${def.name} ${shown} (from ${where}) is not a size; write bytes or a number with KB, MB, GB, KiB, MiB or GiB, e.g. "20MiB"`,
+        );
+      }
+      return bytes;
+    }
+  }
+}
+
+/**
+ * Validates the options a gate received (already merged by Nx) and returns them typed. Throws OptionError with a
+ * one-line message naming the option, its value, where it came from and what is accepted.
+ */
+export function resolveGateOptions(gate: string, received: Record<string, unknown>, layers: OptionLayer[]): GateOptions {
+  // A typo in Cargo.toml metadata fails every gate, not only the gates that read the misspelt key.
+  for (const layer of layers) layerValues(layer);
+  const resolved: Record<string, unknown> = {};
+  for (const def of optionsForGate(gate)) {
+    const value = received[def.name];
+    if (value === undefined || value === null) {
+      if (def.default !== undefined) resolved[def.name] = checkValue(def, def.default, 'defaults');
+      continue;
+    }
+    resolved[def.name] = checkValue(def, value, sourceOf(def.name, value, layers));
+  }
+  return resolved as unknown as GateOptions;
+}

@@ -1,0 +1,36 @@
+/**
+ * Dependency edges between crates that depend on each other by path (normal, dev and build dependencies: gate-test
+ * compiles dev-dependencies). Reuses the crate index inference wrote; no second cargo call. Crates map to Nx
+ * projects by root, so a project renamed in project.json keeps its edges.
+ */
+import * as path from 'node:path';
+import { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
+import type { CrateModel } from '../cargo/crate-model';
+import { pluginDataDirectory } from '../util/data-directory';
+import { readJsonIfExists } from '../util/files';
+
+export function crateDependencies(crates: CrateModel[], projectByRoot: Map<string, string>): RawProjectGraphDependency[] {
+  const edges: RawProjectGraphDependency[] = [];
+  const seen = new Set<string>();
+  for (const crate of crates) {
+    const source = projectByRoot.get(crate.root);
+    if (!source) continue;
+    for (const dep of crate.pathDependencies) {
+      const target = projectByRoot.get(dep.root);
+      const key = `${source}->${target}`;
+      if (!target || target === source || seen.has(key)) continue;
+      seen.add(key);
+      edges.push({ source, target, type: DependencyType.static, sourceFile: crate.manifestPath });
+    }
+  }
+  return edges;
+}
+
+export const createDependencies: CreateDependencies = (_options, context) => {
+  const index = readJsonIfExists<{ crates: Record<string, CrateModel> }>(path.join(pluginDataDirectory(context.workspaceRoot), 'crate-index.json'));
+  if (!index) return [];
+  const projectByRoot = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
+  // A project's name in context.projects is keyed by root in some Nx versions; normalise to the configured name.
+  for (const [key, p] of Object.entries(context.projects)) projectByRoot.set(p.root, p.name ?? key);
+  return crateDependencies(Object.values(index.crates), projectByRoot);
+};

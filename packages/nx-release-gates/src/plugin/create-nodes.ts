@@ -1,0 +1,20 @@
+/**
+ * Inference: every cargo package under the Nx workspace becomes a project with release-gate targets. Reads crates
+ * (one cargo metadata per Cargo workspace, cached); builds nothing.
+ */
+import type { CreateNodes } from '@nx/devkit';
+import { readCrates } from '../cargo/read-crates';
+import { crateProject } from './targets';
+
+export type ReleaseGatesPluginOptions = Record<string, unknown>;
+
+export const createNodes: CreateNodes<ReleaseGatesPluginOptions> = [
+  '**/Cargo.toml',
+  async (manifestFiles, options, context) => {
+    const crates = await readCrates(manifestFiles, context.workspaceRoot);
+    return crates.map((crate) => [
+      crate.manifestPath,
+      { projects: { [crate.root]: crateProject(crate, options ?? {}, context.workspaceRoot) } },
+    ] as const);
+  },
+];

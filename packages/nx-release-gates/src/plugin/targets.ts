@@ -1,0 +1,49 @@
+/**
+ * The targets a crate gets: one `gate-*` per gate and `release-dry-run`. Built from the crate model and options
+ * only; nothing runs here.
+ */
+import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import type { CrateModel } from '../cargo/crate-model';
+import { GATES, gateTarget } from '../gates/registry';
+import { crateNamedInputs, gateInputs } from '../inputs';
+import { inferredOptionsForGate, lowerLayers } from '../options/resolve';
+import { PLUGIN_NAME } from '../options/plugin-options';
+
+export const RELEASE_DRY_RUN = 'release-dry-run';
+export const TARGET_GROUP = 'Release gates';
+const RESULTS = '{workspaceRoot}/dist/release-gates/{projectName}';
+
+export function crateProject(crate: CrateModel, pluginOptions: Record<string, unknown>, workspaceRoot: string): Omit<ProjectConfiguration, 'root'> {
+  const layers = lowerLayers(crate, pluginOptions);
+  const targets: Record<string, TargetConfiguration> = {};
+  for (const gate of GATES) {
+    const target = gateTarget(gate);
+    targets[target] = {
+      executor: `${PLUGIN_NAME}:${target}`,
+      options: inferredOptionsForGate(gate.name, layers),
+      cache: true,
+      inputs: gateInputs(crate, workspaceRoot),
+      outputs: [`${RESULTS}/${target}.json`, ...(gate.name === 'build' ? [`${RESULTS}/bin`] : [])],
+      ...(gate.dependsOn ? { dependsOn: gate.dependsOn.map(gateTarget) } : {}),
+      metadata: { description: gate.description, technologies: ['rust'] },
+    };
+  }
+  targets[RELEASE_DRY_RUN] = {
+    executor: `${PLUGIN_NAME}:${RELEASE_DRY_RUN}`,
+    options: { gates: GATES.map(gateTarget) },
+    cache: false,
+    metadata: {
+      description:
+        'Runs every release gate of the crate through Nx (cached gates replay), then prints one table and writes dist/release-gates/<project>/release-dry-run.json, also when gates fail.',
+      technologies: ['rust'],
+    },
+  };
+  return {
+    name: crate.name,
+    projectType: crate.binaries.length ? 'application' : 'library',
+    tags: ['rust', 'cargo'],
+    namedInputs: crateNamedInputs(),
+    targets,
+    metadata: { technologies: ['rust'], targetGroups: { [TARGET_GROUP]: [...GATES.map(gateTarget), RELEASE_DRY_RUN] } },
+  };
+}

@@ -1,0 +1,14 @@
+/** What a gate prints when it ends: one line with its status and reason, and where the result file is. */
+import type { GateResult, GateStatus } from './result';
+
+const MARK: Record<GateStatus, string> = { passed: '✔', failed: '✖', fallback: '↓', skipped: '–' };
+
+export function printGateLine(result: GateResult, file: string): void {
+  const line = `${MARK[result.status]} ${result.project}:${result.gate} ${result.status}: ${stripPrefix(result)} [${file}]`;
+  (result.status === 'failed' ? console.error : console.log)(line);
+}
+
+function stripPrefix(result: GateResult): string {
+  const prefix = `${result.project}:${result.gate}: `;
+  return result.reason.startsWith(prefix) ? result.reason.slice(prefix.length) : result.reason;
+}

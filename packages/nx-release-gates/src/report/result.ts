@@ -1,0 +1,64 @@
+/**
+ * The result file format: one type, one writer. Every gate writes
+ * `dist/release-gates/<project>/<target>.json`; the release report and the summary read them back.
+ * The JSON Schema shipped as `schemas/gate-result.schema.json` describes the same shape; keep both in step.
+ */
+import * as path from 'node:path';
+import type { Toolchain } from '../cargo/toolchain';
+import { readJsonIfExists, writeFileAtomic } from '../util/files';
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+export type GateStatus = 'passed' | 'failed' | 'fallback' | 'skipped';
+
+export interface GateResult {
+  schemaVersion: number;
+  /** Target name, e.g. `gate-size`. */
+  gate: string;
+  project: string;
+  crate: string;
+  version: string;
+  status: GateStatus;
+  /** One sentence for a person: why this status. */
+  reason: string;
+  startedAt: string;
+  durationMs: number;
+  /** Every command the gate ran, as a person would type it. */
+  commands: string[];
+  /** The gate's figures (sizes, counts, missing files, CUDA mode, ...). */
+  details: Record<string, unknown>;
+  environment: {
+    rustc: string | null;
+    cargo: string | null;
+    host: string | null;
+    cudaToolkit: string | null;
+  };
+}
+
+/** Folder of one project's results, relative to the workspace root (also the targets' declared output). */
+export function resultFolder(project: string): string {
+  return path.posix.join('dist', 'release-gates', project);
+}
+
+export function resultFile(workspaceRoot: string, project: string, target: string): string {
+  return path.join(workspaceRoot, resultFolder(project), `${target}.json`);
+}
+
+export function environmentOf(toolchain: Toolchain | null): GateResult['environment'] {
+  return {
+    rustc: toolchain?.rustc ?? null,
+    cargo: toolchain?.cargo ?? null,
+    host: toolchain?.host ?? null,
+    cudaToolkit: toolchain?.cuda?.version ?? null,
+  };
+}
+
+export function writeGateResult(workspaceRoot: string, result: GateResult): string {
+  const file = resultFile(workspaceRoot, result.project, result.gate);
+  writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
+
+export function readGateResult(workspaceRoot: string, project: string, target: string): GateResult | null {
+  return readJsonIfExists<GateResult>(resultFile(workspaceRoot, project, target));
+}

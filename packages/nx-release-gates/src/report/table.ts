@@ -1,0 +1,40 @@
+/** The gate table: one row per crate x gate, for the terminal (plain text) and for step summaries (Markdown). */
+import { formatDuration } from '../util/format';
+import type { GateStatus } from './result';
+
+export interface TableRow {
+  project: string;
+  gate: string;
+  status: GateStatus;
+  /** `ran`, `local cache`, `remote cache` or `not run`. */
+  source: string;
+  durationMs: number | null;
+  figure: string;
+  reason: string;
+}
+
+const HEADERS = ['Crate', 'Gate', 'Status', 'Source', 'Time', 'Key figure'];
+
+function cells(row: TableRow): string[] {
+  return [row.project, row.gate, row.status.toUpperCase(), row.source, row.durationMs === null ? '-' : formatDuration(row.durationMs), row.figure || '-'];
+}
+
+export function textTable(rows: TableRow[]): string {
+  const body = rows.map(cells);
+  const widths = HEADERS.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(HEADERS), rule, ...body.map(line)].join('\n');
+}
+
+export function markdownTable(rows: TableRow[]): string {
+  const escape = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map(() => '---').join('|')}|`];
+  for (const row of rows) lines.push(`| ${cells(row).map(escape).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+/** The reasons of gates that did not pass, under the table: what to fix first. */
+export function problemLines(rows: TableRow[]): string[] {
+  return rows.filter((r) => r.status === 'failed' || r.status === 'fallback').map((r) => `${r.status === 'failed' ? '✖' : '↓'} ${r.project}:${r.gate}: ${r.reason}`);
+}

@@ -1,0 +1,51 @@
+// Builds the publishable package into dist/packages/nx-release-gates: compiles TypeScript, then writes
+// executors.json and every executor's schema.json from the gate registry and option definitions (one source of
+// truth), and copies package.json, README and generator templates.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const source = path.join(root, 'packages', 'nx-release-gates');
+const out = path.join(root, 'dist', 'packages', 'nx-release-gates');
+
+fs.rmSync(out, { recursive: true, force: true });
+execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(source, 'tsconfig.lib.json')], {
+  stdio: 'inherit',
+});
+
+const require = createRequire(import.meta.url);
+const { executorManifest, generatorManifest } = require(path.join(out, 'src', 'manifest.js'));
+
+const writeJson = (file, value) => {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+};
+
+const executors = {};
+for (const [name, entry] of Object.entries(executorManifest())) {
+  const dir = `./src/executors/${name}`;
+  writeJson(path.join(out, dir, 'schema.json'), entry.schema);
+  executors[name] = { implementation: `${dir}/executor`, schema: `${dir}/schema.json`, description: entry.description };
+}
+writeJson(path.join(out, 'executors.json'), { executors });
+
+const generators = {};
+for (const [name, entry] of Object.entries(generatorManifest())) {
+  const dir = `./src/generators/${name}`;
+  generators[name] = { factory: `${dir}/generator`, schema: `${dir}/schema.json`, description: entry.description, ...(entry.aliases ? { aliases: entry.aliases } : {}) };
+  fs.copyFileSync(path.join(source, dir, 'schema.json'), path.join(out, dir, 'schema.json'));
+  const files = path.join(source, dir, 'files');
+  if (fs.existsSync(files)) fs.cpSync(files, path.join(out, dir, 'files'), { recursive: true });
+}
+writeJson(path.join(out, 'generators.json'), { generators });
+
+for (const extra of ['schemas']) {
+  const from = path.join(source, extra);
+  if (fs.existsSync(from)) fs.cpSync(from, path.join(out, extra), { recursive: true });
+}
+fs.copyFileSync(path.join(source, 'package.json'), path.join(out, 'package.json'));
+fs.copyFileSync(path.join(root, 'README.md'), path.join(out, 'README.md'));
+console.log(`built ${path.relative(root, out)}: ${Object.keys(executors).length} executors, ${Object.keys(generators).length} generators`);
