@@ -9,10 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'packages', 'nx-release-gates');
-const out = path.join(root, 'dist', 'packages', 'nx-release-gates');
+// NX_RELEASE_GATES_OUT lets several builds (e.g. parallel test runs) write to their own folders.
+const out = process.env.NX_RELEASE_GATES_OUT
+  ? path.resolve(process.env.NX_RELEASE_GATES_OUT)
+  : path.join(root, 'dist', 'packages', 'nx-release-gates');
 
 fs.rmSync(out, { recursive: true, force: true });
-execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(source, 'tsconfig.lib.json')], {
+execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(source, 'tsconfig.lib.json'), '--outDir', out], {
   stdio: 'inherit',
 });
 

@@ -28,6 +28,12 @@ function nestedEnvironment(): Record<string, string | undefined> {
   return env;
 }
 
+/** The workspace's own nx CLI script (package.json `bin`), run with this Node. */
+function nxCli(workspaceRoot: string): string {
+  const manifest = require.resolve('nx/package.json', { paths: [workspaceRoot] });
+  return path.join(path.dirname(manifest), JSON.parse(fs.readFileSync(manifest, 'utf8')).bin.nx);
+}
+
 export default async function releaseDryRun(options: ReleaseDryRunOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = context.projectName!;
   const gates = options.gates ?? [];
@@ -39,7 +45,7 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
   const started = new Date();
   for (const gate of gates) fs.rmSync(resultFile(context.root, project, gate), { force: true });
 
-  const nx = require.resolve('nx/bin/nx.js', { paths: [context.root] });
+  const nx = nxCli(context.root);
   const args = [nx, 'run-many', `--targets=${gates.join(',')}`, `--projects=${project}`, '--outputStyle=static'];
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
   const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(), live: 'all' });
