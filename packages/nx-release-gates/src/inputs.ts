@@ -50,6 +50,9 @@ export const CARGO_ENV_INPUTS = [
   'CUDA_HOME',
 ] as const;
 
+/** The emergency skip: part of every gate's hash, so a skipped result never replays into a normal run. */
+export const EMERGENCY_ENV_INPUTS = ['RELEASE_GATES_SKIP', 'RELEASE_GATES_SKIP_REASON'] as const;
+
 /** Files outside the crate folder that cargo reads: workspace manifest and lock, cargo config, toolchain pins. */
 function workspaceFiles(crate: CrateModel): string[] {
   const folders = [...new Set([crate.workspaceRoot, '.'])];
@@ -72,7 +75,7 @@ export function gateInputs(crate: CrateModel, workspaceRoot: string, extraEnv: r
     CRATE_FILES,
     `^${CRATE_BUILD_FILES}`,
     ...workspaceFiles(crate),
-    ...[...CARGO_ENV_INPUTS, ...extraEnv].map((env) => ({ env })),
+    ...[...CARGO_ENV_INPUTS, ...EMERGENCY_ENV_INPUTS, ...extraEnv].map((env) => ({ env })),
     { runtime: toolchainRuntimeInput(workspaceRoot) },
   ];
 }

@@ -9,6 +9,7 @@ import { minimatch } from 'minimatch';
 import { summarizeCargoError } from '../cargo/cargo-errors';
 import { formatBytes } from '../options/sizes';
 import { featureArgs } from './feature-sets';
+import { cargoTargetDirectory } from './target-directory';
 import { failed, GateContext, GateDefinition, passed } from './types';
 
 /** Files on disk under the crate folder that match `pattern` (to tell "excluded" from "does not exist"). */
@@ -24,9 +25,7 @@ function matchesOnDisk(crateDir: string, pattern: string): boolean {
 }
 
 function crateFilePath(context: GateContext): string {
-  const fromEnv = process.env.CARGO_TARGET_DIR ?? process.env.CARGO_BUILD_TARGET_DIR;
-  const targetDir = fromEnv ? path.resolve(context.crateDir, fromEnv) : context.crate.targetDirectory;
-  return path.join(targetDir, 'package', `${context.crate.name}-${context.crate.version}.crate`);
+  return path.join(cargoTargetDirectory(context), 'package', `${context.crate.name}-${context.crate.version}.crate`);
 }
 
 export const packageGate: GateDefinition = {

@@ -33,6 +33,8 @@ export interface GateDefinition {
   description: string;
   /** Other gates of the same crate that must finish first (their outputs are read). */
   dependsOn?: string[];
+  /** Files or folders the gate writes beside its result file (under dist/release-gates/<project>/), cached with it. */
+  extraOutputs?: string[];
   run(context: GateContext): Promise<GateOutcome>;
   /** The figure the summary table shows for this gate. */
   keyFigure(result: GateResult): string;

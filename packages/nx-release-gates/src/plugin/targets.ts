@@ -23,7 +23,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       options: inferredOptionsForGate(gate.name, layers),
       cache: true,
       inputs: gateInputs(crate, workspaceRoot),
-      outputs: [`${RESULTS}/${target}.json`, ...(gate.name === 'build' ? [`${RESULTS}/bin`] : [])],
+      outputs: [`${RESULTS}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`)],
       ...(gate.dependsOn ? { dependsOn: gate.dependsOn.map(gateTarget) } : {}),
       metadata: { description: gate.description, technologies: ['rust'] },
     };

@@ -1,10 +1,16 @@
 /**
- * The release report of one crate: every gate's result (or why it has none), whether it ran or came from the
- * cache, and the overall status. `failed` exactly when a gate failed or did not run.
+ * The release report of one crate (release-dry-run.json): every gate's result or why it has none, whether it ran
+ * or came from a cache, the emergency skips, and what was released from: commit, tree state, Cargo.lock hash,
+ * toolchain. Its JSON Schema ships as schemas/release-dry-run.schema.json. `failed` exactly when a gate failed or
+ * did not run.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readJsonIfExists } from '../util/files';
+import { sha256 } from '../util/hash';
+import { GateResult, readGateResult, RESULT_SCHEMA_VERSION, resultFolder } from './result';
+import { orderRows, rowForGate } from './summary';
 import type { TableRow } from './table';
-import { GateResult, GateStatus, RESULT_SCHEMA_VERSION } from './result';
-import { findGate } from '../gates/registry';
 
 export interface ReleaseReport {
   schemaVersion: number;
@@ -14,8 +20,11 @@ export interface ReleaseReport {
   status: 'passed' | 'failed';
   startedAt: string;
   durationMs: number;
+  git: { commit: string | null; clean: boolean | null };
+  lockfile: { path: string | null; sha256: string | null };
+  environment: GateResult['environment'] | null;
+  emergency: { gates: string[]; reason: string } | null;
   gates: Array<GateResult & { source: string }>;
-  /** Gates that produced no result (a gate they depend on failed). */
   notRun: Array<{ gate: string; reason: string }>;
   skipped: Array<{ gate: string; reason: string }>;
   rows: TableRow[];
@@ -27,52 +36,51 @@ export interface ReportInput {
   project: string;
   gates: string[];
   startedAt: Date;
-  results: Array<GateResult | null>;
+  /** Where each gate's result came from, when the nested run's summary said; otherwise judged by timestamps. */
+  sources: Map<string, string>;
+  git: ReleaseReport['git'];
+  lockfile: string | null;
+  emergency: ReleaseReport['emergency'];
 }
 
-export async function buildReleaseReport(input: ReportInput): Promise<ReleaseReport> {
-  const rows: TableRow[] = [];
+export function buildReleaseReport(input: ReportInput): ReleaseReport {
   const gates: ReleaseReport['gates'] = [];
-  const notRun: ReleaseReport['notRun'] = [];
-  const failedGates: string[] = [];
-  input.results.forEach((result, i) => {
-    const gate = input.gates[i];
-    if (!result) {
-      const blockers = (findGate(gate)?.dependsOn ?? []).map((d) => `gate-${d}`).filter((d) => failedGates.includes(d));
-      const reason = blockers.length ? `not run: ${blockers.join(', ')} failed` : 'not run: Nx did not run this gate';
-      notRun.push({ gate, reason });
-      rows.push({ project: input.project, gate, status: 'failed', source: 'not run', durationMs: null, figure: '', reason });
-      return;
-    }
-    const source = Date.parse(result.startedAt) >= input.startedAt.getTime() - 1000 ? 'ran' : 'cache';
-    if (result.status === 'failed') failedGates.push(gate);
-    gates.push({ ...result, source });
-    rows.push({
-      project: input.project,
-      gate,
-      status: result.status,
-      source,
-      durationMs: result.durationMs,
-      figure: findGate(gate)?.keyFigure(result) ?? '',
-      reason: result.reason,
-    });
+  const rows = input.gates.map((gate) => {
+    const result = readGateResult(input.workspaceRoot, input.project, gate);
+    const fresh = result && Date.parse(result.startedAt) >= input.startedAt.getTime() - 1000;
+    const source = input.sources.get(gate) ?? (result ? (fresh ? 'ran' : 'local cache') : 'not run');
+    if (result) gates.push({ ...result, source });
+    return rowForGate(input.workspaceRoot, input.project, gate, source);
   });
-  const first = input.results.find((r): r is GateResult => !!r);
-  const status: 'passed' | 'failed' = rows.some((r) => r.status === 'failed') ? 'failed' : 'passed';
+  const lockPath = input.lockfile ? path.join(input.workspaceRoot, input.lockfile) : null;
+  const first = gates[0];
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     project: input.project,
     crate: first?.crate ?? input.project,
     version: first?.version ?? '',
-    status,
+    status: rows.some((r) => r.status === 'failed') ? 'failed' : 'passed',
     startedAt: input.startedAt.toISOString(),
     durationMs: Date.now() - input.startedAt.getTime(),
+    git: input.git,
+    lockfile: {
+      path: input.lockfile,
+      sha256: lockPath && fs.existsSync(lockPath) ? sha256(fs.readFileSync(lockPath, 'utf8')) : null,
+    },
+    environment: first?.environment ?? null,
+    emergency: input.emergency,
     gates,
-    notRun,
-    skipped: gates.filter((g) => g.status === 'skipped').map((g) => ({ gate: g.gate, reason: g.reason })),
-    rows,
+    notRun: rows.filter((r) => r.source === 'not run').map((r) => ({ gate: r.gate, reason: r.reason })),
+    skipped: rows.filter((r) => r.status === 'skipped').map((r) => ({ gate: r.gate, reason: r.reason })),
+    rows: orderRows(rows),
     problems: [],
   };
 }
 
-export type { GateStatus };
+export function releaseReportFile(workspaceRoot: string, project: string): string {
+  return path.join(workspaceRoot, resultFolder(project), 'release-dry-run.json');
+}
+
+export function readReleaseReport(workspaceRoot: string, project: string): ReleaseReport | null {
+  return readJsonIfExists<ReleaseReport>(releaseReportFile(workspaceRoot, project));
+}

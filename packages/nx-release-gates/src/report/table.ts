@@ -11,12 +11,15 @@ export interface TableRow {
   durationMs: number | null;
   figure: string;
   reason: string;
+  /** Skipped by the emergency path (RELEASE_GATES_SKIP): shown first and loudly. */
+  emergency?: boolean;
 }
 
 const HEADERS = ['Crate', 'Gate', 'Status', 'Source', 'Time', 'Key figure'];
 
 function cells(row: TableRow): string[] {
-  return [row.project, row.gate, row.status.toUpperCase(), row.source, row.durationMs === null ? '-' : formatDuration(row.durationMs), row.figure || '-'];
+  const status = row.emergency ? 'SKIPPED (EMERGENCY)' : row.status.toUpperCase();
+  return [row.project, row.gate, status, row.source, row.durationMs === null ? '-' : formatDuration(row.durationMs), row.figure || '-'];
 }
 
 export function textTable(rows: TableRow[]): string {

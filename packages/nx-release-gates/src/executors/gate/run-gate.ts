@@ -10,7 +10,8 @@ import { CrateModel } from '../../cargo/crate-model';
 import { runCommand } from '../../cargo/run-command';
 import { detectToolchain, Toolchain } from '../../cargo/toolchain';
 import { cpuFallbackFeaturesOf, cudaFeaturesOf, unknownFeatures } from '../../gates/feature-sets';
-import { findGate, gateTarget } from '../../gates/registry';
+import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../gates/emergency';
+import { findGate, GATES, gateTarget } from '../../gates/registry';
 import type { GateContext, GateDefinition, GateOutcome } from '../../gates/types';
 import { pluginOptionsFrom } from '../../options/plugin-options';
 import { GateOptions, lowerLayers, OptionError, resolveGateOptions } from '../../options/resolve';
@@ -54,6 +55,9 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     crate = await readCrateAt(root, context.root);
     if (!crate) return fail(`no cargo package at ${root}/Cargo.toml; the project is not a crate`);
     if (crate.error) return fail(crate.error);
+    const emergency = emergencySkipFor(gateTarget(gate));
+    if (typeof emergency === 'string') return fail(emergency);
+    if (emergency) return finish({ status: 'skipped', reason: `emergency: ${emergency.reason}`, details: { emergency: emergency.reason } });
     let resolved: GateOptions;
     try {
       resolved = resolveGateOptions(gate.name, options, lowerLayers(crate, pluginOptionsFrom(context.nxJsonConfiguration)));
@@ -87,6 +91,17 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     // A bug of ours, not the user's input: still one line and a failed gate, with the stack only on request.
     if (process.env.NX_VERBOSE_LOGGING === 'true') console.error(error);
     return fail(`internal error: ${(error as Error).message ?? error} (set NX_VERBOSE_LOGGING=true for details)`);
+  }
+}
+
+/** This gate's part of the emergency skip: the skip when it names this gate, a refusal line, or null. */
+function emergencySkipFor(target: string): EmergencySkip | string | null {
+  try {
+    const skip = readEmergencySkip(process.env, GATES.map(gateTarget));
+    return skip?.gates.includes(target) ? skip : null;
+  } catch (error) {
+    if (error instanceof EmergencySkipError) return error.message;
+    throw error;
   }
 }
 

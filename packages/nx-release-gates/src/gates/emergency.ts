@@ -1,0 +1,33 @@
+/**
+ * The emergency path, built this time (the original only promised it): skip named gates for one run, only with a
+ * reason. RELEASE_GATES_SKIP=gate-doc,gate-cuda RELEASE_GATES_SKIP_REASON="CVE-2026-1234 hotfix". Both variables
+ * are cache inputs of every gate, so a skipped result is never replayed into a normal run.
+ */
+export const SKIP_VARIABLE = 'RELEASE_GATES_SKIP';
+export const SKIP_REASON_VARIABLE = 'RELEASE_GATES_SKIP_REASON';
+
+export interface EmergencySkip {
+  gates: string[];
+  reason: string;
+}
+
+export class EmergencySkipError extends Error {}
+
+/** Null when no skip was asked for; throws EmergencySkipError for a refused request. */
+export function readEmergencySkip(env: NodeJS.ProcessEnv, knownTargets: readonly string[]): EmergencySkip | null {
+  const list = (env[SKIP_VARIABLE] ?? '').trim();
+  const reason = (env[SKIP_REASON_VARIABLE] ?? '').trim();
+  if (!list) {
+    if (reason) throw new EmergencySkipError(`${SKIP_REASON_VARIABLE} is set but ${SKIP_VARIABLE} names no gate; name the gates to skip, e.g. ${SKIP_VARIABLE}=gate-doc`);
+    return null;
+  }
+  const gates = [...new Set(list.split(',').map((g) => g.trim()).filter(Boolean))].map((g) => (g.startsWith('gate-') ? g : `gate-${g}`));
+  const unknown = gates.filter((g) => !knownTargets.includes(g));
+  if (unknown.length) {
+    throw new EmergencySkipError(`${SKIP_VARIABLE} names unknown gate(s) ${unknown.join(', ')}; known gates: ${knownTargets.join(', ')}`);
+  }
+  if (!reason) {
+    throw new EmergencySkipError(`${SKIP_VARIABLE}=${list} refused: an emergency skip needs a reason in ${SKIP_REASON_VARIABLE} (e.g. "CVE-2026-1234 hotfix")`);
+  }
+  return { gates, reason };
+}

@@ -1,0 +1,137 @@
+/**
+ * The run summary: one row per crate x gate for everything an Nx run executed or replayed, written as
+ * dist/release-gates/summary.{md,json} and junit.xml, appended to $GITHUB_STEP_SUMMARY, and turned into GitHub
+ * annotations for failed gates.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findGate, GATES, gateTarget } from '../gates/registry';
+import { writeFileAtomic } from '../util/files';
+import { gatesJunit } from './junit';
+import { readGateResult, RESULT_SCHEMA_VERSION } from './result';
+import { markdownTable, problemLines, TableRow, textTable } from './table';
+
+export const SUMMARY_FOLDER = path.posix.join('dist', 'release-gates');
+
+/** Nx's task status -> where the gate's result came from. */
+export function sourceOfStatus(status: string): string {
+  switch (status) {
+    case 'local-cache':
+    case 'local-cache-kept-existing':
+      return 'local cache';
+    case 'remote-cache':
+      return 'remote cache';
+    case 'skipped':
+    case 'stopped':
+      return 'not run';
+    default:
+      return 'ran';
+  }
+}
+
+export function rowForGate(workspaceRoot: string, project: string, gate: string, source: string): TableRow {
+  const result = source === 'not run' ? null : readGateResult(workspaceRoot, project, gate);
+  if (!result) {
+    const deps = (findGate(gate)?.dependsOn ?? []).map((d) => `gate-${d}`);
+    const reason = `not run${deps.length ? ` (it needs ${deps.join(', ')})` : ''}`;
+    return { project, gate, status: 'failed', source: 'not run', durationMs: null, figure: '', reason, emergency: false };
+  }
+  return {
+    project,
+    gate,
+    status: result.status,
+    source,
+    durationMs: result.durationMs,
+    figure: findGate(gate)?.keyFigure(result) ?? '',
+    reason: result.reason,
+    emergency: result.details?.emergency !== undefined,
+  };
+}
+
+/** Emergency skips first (they must be seen), then by crate in gate order. */
+export function orderRows(rows: TableRow[]): TableRow[] {
+  const gateIndex = (gate: string) => {
+    const i = GATES.findIndex((g) => gateTarget(g) === gate);
+    return i < 0 ? GATES.length : i;
+  };
+  return [...rows].sort(
+    (a, b) => Number(!!b.emergency) - Number(!!a.emergency) || a.project.localeCompare(b.project) || gateIndex(a.gate) - gateIndex(b.gate),
+  );
+}
+
+export interface RunSummary {
+  schemaVersion: number;
+  status: 'passed' | 'failed';
+  generatedAt: string;
+  emergency: Array<{ project: string; gate: string; reason: string }>;
+  rows: TableRow[];
+}
+
+export function buildSummary(rows: TableRow[]): RunSummary {
+  const ordered = orderRows(rows);
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    status: ordered.some((r) => r.status === 'failed') ? 'failed' : 'passed',
+    generatedAt: new Date().toISOString(),
+    emergency: ordered.filter((r) => r.emergency).map((r) => ({ project: r.project, gate: r.gate, reason: r.reason })),
+    rows: ordered,
+  };
+}
+
+export function emergencyBanner(summary: RunSummary): string[] {
+  if (!summary.emergency.length) return [];
+  return [
+    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP`,
+    ...summary.emergency.map((e) => `  ${e.project}:${e.gate} ${e.reason}`),
+  ];
+}
+
+export function summaryText(summary: RunSummary): string {
+  const banner = emergencyBanner(summary);
+  const problems = problemLines(summary.rows);
+  return [
+    ...(banner.length ? [...banner, ''] : []),
+    `Release gates: ${summary.status.toUpperCase()}`,
+    textTable(summary.rows),
+    ...(problems.length ? ['', ...problems] : []),
+  ].join('\n');
+}
+
+export function summaryMarkdown(summary: RunSummary): string {
+  const banner = emergencyBanner(summary);
+  const problems = problemLines(summary.rows);
+  return [
+    ...(banner.length ? [`> [!CAUTION]\n> **${banner[0]}**`, ...banner.slice(1).map((l) => `> - ${l.trim()}`), ''] : []),
+    `### Release gates: ${summary.status === 'failed' ? '❌ failed' : '✅ passed'}`,
+    '',
+    markdownTable(summary.rows),
+    ...(problems.length ? ['', ...problems.map((p) => `- ${p}`)] : []),
+    '',
+  ].join('\n');
+}
+
+/** `::error::` lines GitHub turns into annotations on the run; the message must stay on one line. */
+export function githubAnnotations(summary: RunSummary): string[] {
+  const clean = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const lines = summary.rows
+    .filter((r) => r.status === 'failed')
+    .map((r) => `::error title=${clean(`${r.project}:${r.gate} failed`).replace(/[:,]/g, ' ')}::${clean(r.reason)}`);
+  for (const e of summary.emergency) lines.unshift(`::warning title=Emergency skip ${e.project} ${e.gate}::${clean(e.reason)}`);
+  return lines;
+}
+
+export function writeSummaryFiles(workspaceRoot: string, summary: RunSummary): void {
+  const folder = path.join(workspaceRoot, SUMMARY_FOLDER);
+  writeFileAtomic(path.join(folder, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomic(path.join(folder, 'summary.md'), summaryMarkdown(summary));
+  writeFileAtomic(path.join(folder, 'junit.xml'), gatesJunit(summary.rows));
+}
+
+export function appendStepSummary(file: string | undefined, summary: RunSummary): void {
+  if (!file) return;
+  try {
+    fs.appendFileSync(file, `${summaryMarkdown(summary)}\n`);
+  } catch {
+    // The step summary is a courtesy; the files in dist/release-gates are the record.
+  }
+}
