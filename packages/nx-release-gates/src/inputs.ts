@@ -56,7 +56,9 @@ export const EMERGENCY_ENV_INPUTS = ['RELEASE_GATES_SKIP', 'RELEASE_GATES_SKIP_R
 /** Files outside the crate folder that cargo reads: workspace manifest and lock, cargo config, toolchain pins. */
 function workspaceFiles(crate: CrateModel): string[] {
   const folders = [...new Set([crate.workspaceRoot, '.'])];
-  const files = [joinRoot(crate.workspaceRoot, 'Cargo.toml'), joinRoot(crate.workspaceRoot, 'Cargo.lock')];
+  // Cargo.lock itself is not listed when it exists: its packages are external nodes (cargo/lockfile.ts), so an edit
+  // invalidates only the crates whose dependencies changed. Without one, cargo resolves afresh: its appearance counts.
+  const files = [joinRoot(crate.workspaceRoot, 'Cargo.toml'), ...(crate.lockfile ? [] : [joinRoot(crate.workspaceRoot, 'Cargo.lock')])];
   for (const folder of folders) {
     files.push(joinRoot(folder, '.cargo/config.toml'), joinRoot(folder, '.cargo/config'));
     files.push(joinRoot(folder, 'rust-toolchain.toml'), joinRoot(folder, 'rust-toolchain'));
@@ -77,5 +79,6 @@ export function gateInputs(crate: CrateModel, workspaceRoot: string, extraEnv: r
     ...workspaceFiles(crate),
     ...[...CARGO_ENV_INPUTS, ...EMERGENCY_ENV_INPUTS, ...extraEnv].map((env) => ({ env })),
     { runtime: toolchainRuntimeInput(workspaceRoot) },
+    { externalDependencies: crate.externalDependencies },
   ];
 }

@@ -72,6 +72,7 @@ export function cratesFromMetadata(
       publish: !(Array.isArray(pkg.publish) && pkg.publish.length === 0),
       pathDependencies,
       registryDependencies: [...new Set(registryDependencies)].sort(),
+      externalDependencies: [],
       releaseGatesMetadata: { package: releaseGatesTable(pkg.metadata), workspace: workspaceTable },
     };
   });

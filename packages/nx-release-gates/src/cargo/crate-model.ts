@@ -36,6 +36,8 @@ export interface CrateModel {
   pathDependencies: PathDependency[];
   /** Names of crates.io (registry) dependencies, of any kind: what the crate's Cargo.lock slice starts from. */
   registryDependencies: string[];
+  /** Cargo.lock packages (external nodes `cargo:<name>@<version>`) the crate uses directly or via path crates. */
+  externalDependencies: string[];
   releaseGatesMetadata: {
     package: Record<string, unknown> | null;
     workspace: Record<string, unknown> | null;

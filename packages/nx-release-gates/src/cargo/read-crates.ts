@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { CrateModel, joinRoot } from './crate-model';
 import { CargoMetadata, cratesFromMetadata } from './cargo-metadata';
 import { CARGO_NOT_FOUND, summarizeCargoError } from './cargo-errors';
+import { directExternalDependencies, LockGraph, lockGraph, LockPackage, parseLockfile } from './lockfile';
 import { describeManifest, groupManifests, isBuildOutputManifest, ManifestGroup, ManifestInfo } from './manifest-groups';
 import { runCommand } from './run-command';
 import { pluginDataDirectory } from '../util/data-directory';
@@ -18,25 +19,57 @@ import { PLUGIN_VERSION } from '../util/plugin-version';
 
 const CRATE_INDEX = 'crate-index.json';
 
-export async function readCrates(manifestFiles: readonly string[], workspaceRoot: string): Promise<CrateModel[]> {
+export interface WorkspaceCrates {
+  crates: CrateModel[];
+  /** Cargo.lock packages of every Cargo workspace, as Nx external nodes and the edges between them. */
+  lock: LockGraph;
+}
+
+interface GroupRead {
+  crates: CrateModel[];
+  lock: LockGraph;
+}
+
+export async function readCrates(manifestFiles: readonly string[], workspaceRoot: string): Promise<WorkspaceCrates> {
   const all = new Set(manifestFiles);
   const manifests = manifestFiles
     .filter((f) => !isBuildOutputManifest(f, all))
     .map((file) => describeManifest(file, fs.readFileSync(path.join(workspaceRoot, file), 'utf8')));
   const groups = groupManifests(manifests);
   const results = await mapLimited(groups, 4, (group) => readGroup(group, workspaceRoot));
-  const crates = results.flat();
-  writeCrateIndex(workspaceRoot, crates);
-  return crates;
+  const crates = results.flatMap((r) => r.crates);
+  const lock: LockGraph = { nodes: {}, edges: [] };
+  for (const r of results) {
+    Object.assign(lock.nodes, r.lock.nodes);
+    lock.edges.push(...r.lock.edges);
+  }
+  writeCrateIndex(workspaceRoot, crates, lock.edges);
+  return { crates, lock };
 }
 
-async function readGroup(group: ManifestGroup, workspaceRoot: string): Promise<CrateModel[]> {
+const NO_LOCK: LockGraph = { nodes: {}, edges: [] };
+
+/** Reads the group's Cargo.lock into external nodes and gives each crate its direct external dependencies. */
+function withLockfile(crates: CrateModel[], lockContent: string): GroupRead {
+  if (!lockContent) return { crates, lock: NO_LOCK };
+  let packages: LockPackage[];
+  try {
+    packages = parseLockfile(lockContent);
+  } catch {
+    // An unreadable Cargo.lock: cargo (and gate-lockfile) will say why; the file itself stays a cache input.
+    return { crates, lock: NO_LOCK };
+  }
+  for (const crate of crates) crate.externalDependencies = directExternalDependencies(packages, crate);
+  return { crates, lock: lockGraph(packages) };
+}
+
+async function readGroup(group: ManifestGroup, workspaceRoot: string): Promise<GroupRead> {
   const lockPath = path.join(workspaceRoot, joinRoot(group.root, 'Cargo.lock'));
   const lock = fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : '';
   const sorted = [...group.manifests].sort((a, b) => a.file.localeCompare(b.file));
   const key = sha256(PLUGIN_VERSION, group.root, lock, ...sorted.flatMap((m) => [m.file, m.content]));
   const cacheFile = path.join(pluginDataDirectory(workspaceRoot), 'metadata', `${key}.json`);
-  const cached = readJsonIfExists<CrateModel[]>(cacheFile);
+  const cached = readJsonIfExists<GroupRead>(cacheFile);
   if (cached) return cached;
 
   const broken = sorted.find((m) => m.parseError);
@@ -48,20 +81,23 @@ async function readGroup(group: ManifestGroup, workspaceRoot: string): Promise<C
         live: false,
       });
   if (result && result.exitCode === 0) {
-    const crates = cratesFromMetadata(JSON.parse(result.stdout) as CargoMetadata, workspaceRoot, fs.existsSync);
-    const known = new Set(crates.map((c) => c.manifestPath));
+    const read = withLockfile(cratesFromMetadata(JSON.parse(result.stdout) as CargoMetadata, workspaceRoot, fs.existsSync), lock);
+    const known = new Set(read.crates.map((c) => c.manifestPath));
     const missing = sorted.filter((m) => m.hasPackage && !m.isWorkspaceRoot && !known.has(m.file));
-    writeFileAtomic(cacheFile, JSON.stringify(crates));
+    writeFileAtomic(cacheFile, JSON.stringify(read));
     // A package under the workspace folder that the workspace does not list: cargo reads it on its own.
     const strays = await Promise.all(missing.map((m) => readGroup({ root: m.dir, manifests: [m] }, workspaceRoot)));
-    return [...crates, ...strays.flat()];
+    return {
+      crates: [...read.crates, ...strays.flatMap((s) => s.crates)],
+      lock: { nodes: Object.assign({}, read.lock.nodes, ...strays.map((s) => s.lock.nodes)), edges: [...read.lock.edges, ...strays.flatMap((s) => s.lock.edges)] },
+    };
   }
   const reason = broken
     ? `${broken.file} is not valid TOML: ${broken.parseError}; fix the manifest and run again`
     : result?.notFound
       ? CARGO_NOT_FOUND
       : `cargo could not read ${joinRoot(group.root, 'Cargo.toml')}: ${summarizeCargoError(result?.stderr ?? '')}`;
-  return sorted.filter((m) => m.hasPackage).map((m) => brokenCrate(m, group, reason));
+  return { crates: sorted.filter((m) => m.hasPackage).map((m) => brokenCrate(m, group, reason)), lock: NO_LOCK };
 }
 
 function brokenCrate(manifest: ManifestInfo, group: ManifestGroup, error: string): CrateModel {
@@ -80,15 +116,16 @@ function brokenCrate(manifest: ManifestInfo, group: ManifestGroup, error: string
     publish: false,
     pathDependencies: [],
     registryDependencies: [],
+    externalDependencies: [],
     releaseGatesMetadata: { package: null, workspace: null },
     error,
   };
 }
 
 /** The executors read crates from here instead of running cargo metadata again for every task. */
-function writeCrateIndex(workspaceRoot: string, crates: CrateModel[]): void {
+function writeCrateIndex(workspaceRoot: string, crates: CrateModel[], lockEdges: LockGraph['edges']): void {
   const file = path.join(pluginDataDirectory(workspaceRoot), CRATE_INDEX);
-  const content = JSON.stringify({ version: PLUGIN_VERSION, crates: Object.fromEntries(crates.map((c) => [c.root, c])) });
+  const content = JSON.stringify({ version: PLUGIN_VERSION, crates: Object.fromEntries(crates.map((c) => [c.root, c])), lockEdges });
   const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   if (previous !== content) writeFileAtomic(file, content);
 }
@@ -100,7 +137,7 @@ export async function readCrateAt(root: string, workspaceRoot: string): Promise<
   );
   if (index?.version === PLUGIN_VERSION && index.crates[root]) return index.crates[root];
   const manifest = describeManifest(joinRoot(root, 'Cargo.toml'), fs.readFileSync(path.join(workspaceRoot, root, 'Cargo.toml'), 'utf8'));
-  const crates = await readGroup({ root, manifests: [manifest] }, workspaceRoot);
+  const { crates } = await readGroup({ root, manifests: [manifest] }, workspaceRoot);
   return crates.find((c) => c.root === root) ?? null;
 }
 

@@ -27,10 +27,13 @@ export function crateDependencies(crates: CrateModel[], projectByRoot: Map<strin
 }
 
 export const createDependencies: CreateDependencies = (_options, context) => {
-  const index = readJsonIfExists<{ crates: Record<string, CrateModel> }>(path.join(pluginDataDirectory(context.workspaceRoot), 'crate-index.json'));
+  const index = readJsonIfExists<{ crates: Record<string, CrateModel>; lockEdges?: Array<[string, string]> }>(path.join(pluginDataDirectory(context.workspaceRoot), 'crate-index.json'));
   if (!index) return [];
   const projectByRoot = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
   // A project's name in context.projects is keyed by root in some Nx versions; normalise to the configured name.
   for (const [key, p] of Object.entries(context.projects)) projectByRoot.set(p.root, p.name ?? key);
-  return crateDependencies(Object.values(index.crates), projectByRoot);
+  const lockEdges = (index.lockEdges ?? [])
+    .filter(([source, target]) => context.externalNodes?.[source] && context.externalNodes?.[target])
+    .map(([source, target]): RawProjectGraphDependency => ({ source, target, type: DependencyType.static }));
+  return [...crateDependencies(Object.values(index.crates), projectByRoot), ...lockEdges];
 };

@@ -11,10 +11,14 @@ export type ReleaseGatesPluginOptions = Record<string, unknown>;
 export const createNodes: CreateNodes<ReleaseGatesPluginOptions> = [
   '**/Cargo.toml',
   async (manifestFiles, options, context) => {
-    const crates = await readCrates(manifestFiles, context.workspaceRoot);
-    return crates.map((crate) => [
+    const { crates, lock } = await readCrates(manifestFiles, context.workspaceRoot);
+    return crates.map((crate, i) => [
       crate.manifestPath,
-      { projects: { [crate.root]: crateProject(crate, options ?? {}, context.workspaceRoot) } },
+      {
+        projects: { [crate.root]: crateProject(crate, options ?? {}, context.workspaceRoot) },
+        // Cargo.lock packages, once (on the first crate's entry): see cargo/lockfile.ts.
+        ...(i === 0 ? { externalNodes: lock.nodes } : {}),
+      },
     ] as const);
   },
 ];
