@@ -11,6 +11,8 @@ export interface GateContext {
   workspaceRoot: string;
   /** Absolute crate folder (cargo's working directory). */
   crateDir: string;
+  /** Set when the gate's cargo calls use their own target directory (option targetDirectory: per-gate). */
+  targetDirectory?: string;
   /** Absolute `dist/release-gates/<project>`. */
   resultDir: string;
   options: GateOptions;

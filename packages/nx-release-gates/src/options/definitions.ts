@@ -87,6 +87,15 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     gates: ['test'],
   },
   {
+    name: 'targetDirectory',
+    type: 'enum',
+    values: ['shared', 'per-gate'],
+    default: 'shared',
+    description:
+      "Cargo target directory of the gates' cargo calls. `shared`: the crate's own (cargo builds one at a time there, so gates wait for each other; least disk). `per-gate`: <target>/release-gates/<gate> for each gate (gates compile in parallel; each keeps its own copy of the dependencies' artifacts).",
+    gates: ['build', 'cuda', 'package', 'test', 'doc', 'publish'],
+  },
+  {
     name: 'missingDocs',
     type: 'enum',
     values: ['allow', 'warn', 'deny'],

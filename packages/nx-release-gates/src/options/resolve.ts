@@ -31,6 +31,7 @@ export interface GateOptions {
   maxCrateSize: number;
   maxBinarySize: number;
   runner: 'cargo' | 'nextest';
+  targetDirectory: 'shared' | 'per-gate';
   missingDocs: 'allow' | 'warn' | 'deny';
   denyWarnings: boolean;
 }

@@ -11,6 +11,7 @@ import { runCommand } from '../../cargo/run-command';
 import { detectToolchain, Toolchain } from '../../cargo/toolchain';
 import { cpuFallbackFeaturesOf, cudaFeaturesOf, unknownFeatures } from '../../gates/feature-sets';
 import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../gates/emergency';
+import { cargoTargetDirectory } from '../../gates/target-directory';
 import { findGate, GATES, gateTarget } from '../../gates/registry';
 import type { GateContext, GateDefinition, GateOutcome } from '../../gates/types';
 import { pluginOptionsFrom } from '../../options/plugin-options';
@@ -69,6 +70,8 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     const crateDir = path.join(context.root, crate.root);
     toolchain = await detectToolchain(crateDir);
     if (!toolchain.cargo) return fail('cargo was not found on PATH; install Rust (https://rustup.rs) or add ~/.cargo/bin to PATH, then run again');
+    const targetDirectory =
+      resolved.targetDirectory === 'per-gate' ? path.join(cargoTargetDirectory({ crate, crateDir }), 'release-gates', gate.name) : undefined;
     const run: GateContext['run'] = async (file, args, runOptions) => {
       const live = runOptions?.live ?? 'all';
       const commandResult = await runCommand(file, args, { cwd: crateDir, env: runOptions?.env, live });
@@ -84,7 +87,10 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
       options: resolved,
       toolchain,
       run,
-      cargo: (args, runOptions) => run('cargo', args, runOptions),
+      targetDirectory,
+      // per-gate: this gate's cargo calls get their own target directory, so gates do not wait on cargo's lock.
+      cargo: (args, runOptions) =>
+        run('cargo', args, targetDirectory ? { ...runOptions, env: { ...runOptions?.env, CARGO_TARGET_DIR: targetDirectory } } : runOptions),
     };
     return finish(await gate.run(gateContext));
   } catch (error) {
