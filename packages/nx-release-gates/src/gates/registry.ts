@@ -2,12 +2,42 @@
 import { buildGate } from './build';
 import { cudaGate } from './cuda';
 import { docGate } from './doc';
+import { dockerGate } from './docker';
+import { fmtGate } from './fmt';
+import { lockfileGate } from './lockfile';
 import { packageGate } from './package';
+import { publishGate } from './publish';
 import { sizeGate } from './size';
 import { testGate } from './test';
 import type { GateDefinition } from './types';
+import { versionGate } from './version';
 
-export const GATES: readonly GateDefinition[] = [buildGate, cudaGate, packageGate, sizeGate, testGate, docGate];
+export const GATES: readonly GateDefinition[] = [
+  // Pre-flight (the original script checked these before gate 1), then the version, then the original six gates.
+  lockfileGate,
+  fmtGate,
+  versionGate,
+  buildGate,
+  cudaGate,
+  packageGate,
+  sizeGate,
+  testGate,
+  docGate,
+  publishGate,
+  dockerGate,
+];
+
+/**
+ * Gates whose answer depends on state no Nx input sees, so their targets have `cache: false`: git's index, ignore
+ * rules and tags (lockfile, version), the registry (publish), container engines and base images (docker). Each is cheap to repeat or leans on its tool's own cache; the file headers give the details.
+ */
+export const UNCACHED_GATES: ReadonlySet<string> = new Set([lockfileGate.name, versionGate.name, publishGate.name, dockerGate.name]);
+
+/** Extra dependsOn of a gate that depend on its options: gate-version runs gate-build's binary when versionCommand is set. */
+export function optionalDependsOn(gate: GateDefinition, options: Record<string, unknown>): string[] {
+  const command = options.versionCommand;
+  return gate.name === versionGate.name && Array.isArray(command) && command.length > 0 ? [buildGate.name] : [];
+}
 
 export const gateTarget = (gate: GateDefinition | string) => `gate-${typeof gate === 'string' ? gate : gate.name}`;
 

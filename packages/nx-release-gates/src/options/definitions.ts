@@ -110,6 +110,34 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     description: 'Add `-D warnings` to RUSTDOCFLAGS in gate-doc, so any rustdoc warning (e.g. a broken intra-doc link) fails it.',
     gates: ['doc'],
   },
+  {
+    name: 'versionCommand',
+    type: 'string[]',
+    description:
+      'Arguments that make the release binary print its version, e.g. ["--version"]. When set, gate-version runs the binary gate-build produced (the one named like the crate, or the only one) and checks it prints the crate version; gate-version then depends on gate-build.',
+    gates: ['version'],
+  },
+  {
+    name: 'dockerfile',
+    type: 'string',
+    description:
+      'Dockerfile to check and build in gate-docker, relative to the crate folder, e.g. `templates/docker/Dockerfile`. Unset: gate-docker is skipped.',
+    gates: ['docker'],
+  },
+  {
+    name: 'dockerContext',
+    type: 'string',
+    description: 'Build context of the Dockerfile, relative to the crate folder. Default: the crate folder.',
+    gates: ['docker'],
+  },
+  {
+    name: 'containerEngines',
+    type: 'string[]',
+    default: ['docker', 'podman', 'buildah'],
+    description:
+      'Engines gate-docker may build with, in order of preference; the first that works builds (docker only with a reachable daemon). `[]` keeps the static COPY/ADD check and skips the build.',
+    gates: ['docker'],
+  },
 ];
 
 export const OPTION_NAMES: ReadonlySet<string> = new Set(OPTION_DEFINITIONS.map((d) => d.name));

@@ -34,6 +34,10 @@ export interface GateOptions {
   targetDirectory: 'shared' | 'per-gate';
   missingDocs: 'allow' | 'warn' | 'deny';
   denyWarnings: boolean;
+  versionCommand?: string[];
+  dockerfile?: string;
+  dockerContext?: string;
+  containerEngines: string[];
 }
 
 export class OptionError extends Error {}

@@ -4,7 +4,8 @@
  */
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { CrateModel } from '../cargo/crate-model';
-import { GATES, gateTarget } from '../gates/registry';
+import { GATES, gateTarget, optionalDependsOn, UNCACHED_GATES } from '../gates/registry';
+import { RELEASE_TAG_ENV, versionGate } from '../gates/version';
 import { crateNamedInputs, gateInputs } from '../inputs';
 import { inferredOptionsForGate, lowerLayers } from '../options/resolve';
 import { PLUGIN_NAME } from '../options/plugin-options';
@@ -18,13 +19,15 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
   const targets: Record<string, TargetConfiguration> = {};
   for (const gate of GATES) {
     const target = gateTarget(gate);
+    const options = inferredOptionsForGate(gate.name, layers);
+    const dependsOn = [...(gate.dependsOn ?? []), ...optionalDependsOn(gate, options)];
     targets[target] = {
       executor: `${PLUGIN_NAME}:${target}`,
-      options: inferredOptionsForGate(gate.name, layers),
-      cache: true,
-      inputs: gateInputs(crate, workspaceRoot),
+      options,
+      cache: !UNCACHED_GATES.has(gate.name),
+      inputs: gateInputs(crate, workspaceRoot, gate.name === versionGate.name ? RELEASE_TAG_ENV : []),
       outputs: [`${RESULTS}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`)],
-      ...(gate.dependsOn ? { dependsOn: gate.dependsOn.map(gateTarget) } : {}),
+      ...(dependsOn.length ? { dependsOn: dependsOn.map(gateTarget) } : {}),
       metadata: { description: gate.description, technologies: ['rust'] },
     };
   }

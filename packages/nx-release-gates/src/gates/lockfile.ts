@@ -1,0 +1,87 @@
+/**
+ * gate-lockfile: the pre-flight of the original process ("Cargo.lock committed"), made complete. Cargo.lock exists,
+ * git tracks it, it has no uncommitted change, and it agrees with the manifests: cargo would not rewrite it.
+ *
+ * The agreement check is `cargo update --workspace --locked --offline`: it re-resolves only the workspace's own
+ * packages against the locked versions, so it fails exactly when cargo would have to change Cargo.lock (a member's
+ * version bump, a dependency added, removed or re-ranged), needs only registry index entries (never crate
+ * downloads) and writes nothing because of --locked. When the index cache lacks an entry it needs (fresh CI
+ * machine), it runs again online; that still downloads no crate.
+ *
+ * Never cached (see UNCACHED_GATES): the answer depends on git's index and .gitignore, which no Nx file input sees,
+ * and a runtime input running git would cost about what the whole gate costs (git status plus a cargo call that
+ * resolves offline in well under a second), so caching would buy nothing and could replay a pass for a lockfile
+ * that has since changed without being committed.
+ */
+import * as path from 'node:path';
+import { summarizeCargoError, stripAnsi } from '../cargo/cargo-errors';
+import { joinRoot } from '../cargo/crate-model';
+import { fileState, findRepository } from './git';
+import { failed, GateDefinition, passed, skipped } from './types';
+
+const OFFLINE_MISS = /you're using offline mode|--offline was specified|offline mode/i;
+
+/** Lines where cargo says what it would have changed in Cargo.lock (`Updating a v0.1.0 -> v0.2.0`, `Adding b`). */
+export function lockChanges(stderr: string): string[] {
+  return stripAnsi(stderr)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(Updating|Adding|Removing|Downgrading|Upgrading)\s+\S+\s+v?\d/.test(l));
+}
+
+export const lockfileGate: GateDefinition = {
+  name: 'lockfile',
+  description:
+    'Pre-flight: Cargo.lock exists, is tracked by git with no uncommitted change, and agrees with the manifests (`cargo update --workspace --locked --offline`). Never cached.',
+  async run(context) {
+    const lockfile = context.crate.lockfile;
+    const expected = joinRoot(context.crate.workspaceRoot, 'Cargo.lock');
+    if (!lockfile) {
+      return failed(`no Cargo.lock at ${expected}; run \`cargo generate-lockfile\` and commit it (releases must build from the committed lockfile)`, {
+        lockfile: expected,
+      });
+    }
+    const details: Record<string, unknown> = { lockfile };
+    const repo = await findRepository(context);
+    if (typeof repo === 'string') return failed(repo, details);
+    const state = await fileState(context, repo, path.join(context.workspaceRoot, lockfile));
+    if ('problem' in state) return failed(state.problem, details);
+    details.gitState = state.state;
+    const fix: Record<string, string> = {
+      untracked: `${lockfile} is not tracked by git; \`git add ${lockfile}\` and commit it`,
+      ignored: `${lockfile} is ignored by git (.gitignore); remove the ignore rule, then \`git add ${lockfile}\` and commit it`,
+      staged: `${lockfile} is staged but not committed; commit it`,
+      modified: `${lockfile} has uncommitted changes; commit them (or \`git checkout -- ${lockfile}\` to drop them)`,
+      deleted: `${lockfile} is deleted in the working tree or the index; restore it and commit`,
+    };
+    if (state.state !== 'clean') return failed(fix[state.state], details);
+
+    const check = ['update', '--workspace', '--locked'];
+    let result = await context.cargo([...check, '--offline'], { live: 'none' });
+    details.offline = true;
+    if (result.exitCode !== 0 && OFFLINE_MISS.test(result.stderr) && !/cannot update the lock file/.test(result.stderr)) {
+      // The local index cache lacks an entry the resolution needs: ask the registry index (no crate is downloaded).
+      result = await context.cargo(check, { live: 'none' });
+      details.offline = false;
+    }
+    if (result.exitCode !== 0) {
+      const stderr = stripAnsi(result.stderr);
+      if (/cannot update the lock file .* because --locked was passed/.test(stderr)) {
+        const changes = lockChanges(stderr);
+        details.wouldChange = changes;
+        const shown = changes.length ? `: ${changes.join('; ')}` : '';
+        return failed(`${lockfile} does not match the manifests, cargo would rewrite it${shown}; run \`cargo update --workspace\` and commit ${lockfile}`, details);
+      }
+      if (/failed to (download|query|fetch|get)|Could not connect|Couldn't resolve|timed out|network/i.test(stderr)) {
+        return skipped(`${lockfile} is committed, but its agreement with the manifests could not be checked: the registry index is unreachable (${summarizeCargoError(stderr)})`, details);
+      }
+      return failed(`cargo could not check ${lockfile} against the manifests: ${summarizeCargoError(stderr)}`, details);
+    }
+    return passed(`${lockfile} is committed, clean and agrees with the manifests`, details);
+  },
+  keyFigure: (r) => {
+    const changes = (r.details.wouldChange as string[] | undefined) ?? [];
+    if (changes.length) return `${changes.length} change${changes.length === 1 ? '' : 's'} needed`;
+    return typeof r.details.gitState === 'string' ? `git: ${r.details.gitState}` : '';
+  },
+};

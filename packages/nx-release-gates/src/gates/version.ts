@@ -1,0 +1,107 @@
+/**
+ * gate-version: tag, Cargo.toml version and `binary --version` agree (failure mode 9 of what-breaks-releases).
+ * - The crate version is valid semver.
+ * - With a release tag (RELEASE_TAG, or GITHUB_REF_NAME when GITHUB_REF_TYPE=tag) of the form v1.7.2 or
+ *   <crate>-v1.7.2, the tag's version equals the crate's. A `<other>-v...` tag releases another crate: `skipped`.
+ * - The tag does not exist locally yet (a tag already pushed burns the version). On a tag push the tag is the ref
+ *   being built, so there it must exist and point at the checked-out commit instead.
+ * - With `versionCommand` (e.g. ["--version"]), the binary gate-build left in dist/release-gates/<project>/bin
+ *   prints the crate version; the target then depends on gate-build.
+ *
+ * Never cached (see UNCACHED_GATES): whether a tag exists is git state no Nx input sees, and the gate costs one or
+ * two git calls.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findRepository, headCommit, tagCommit } from './git';
+import { firstVersionLike, isSemver, outputShowsVersion, parseReleaseTag, releaseTagFromEnv } from './release-tag';
+import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from './types';
+
+/** Environment variables that choose the release tag: cache inputs of gate-version. */
+export const RELEASE_TAG_ENV = ['RELEASE_TAG', 'GITHUB_REF_NAME', 'GITHUB_REF_TYPE'] as const;
+
+/** The binary `versionCommand` runs: the one named like the crate, else the only one. */
+export function versionBinary(crateName: string, binaries: readonly string[]): string | null {
+  if (binaries.includes(crateName)) return crateName;
+  return binaries.length === 1 ? binaries[0] : null;
+}
+
+async function checkBinary(context: GateContext, args: string[], details: Record<string, unknown>): Promise<GateOutcome | null> {
+  const { crate } = context;
+  const name = versionBinary(crate.name, crate.binaries);
+  if (!name) {
+    const why = crate.binaries.length ? `has several binaries (${crate.binaries.join(', ')}) and none is named ${crate.name}` : 'has no binary target';
+    return failed(`versionCommand is set, but crate ${crate.name} ${why}; remove versionCommand for this crate`, details);
+  }
+  const binDir = path.join(context.resultDir, 'bin');
+  const file = [name, `${name}.exe`].map((n) => path.join(binDir, n)).find((f) => fs.existsSync(f));
+  if (!file) {
+    return failed(`binary ${name} missing from ${path.relative(context.workspaceRoot, binDir)}: gate-build did not produce it (gate-version depends on gate-build when versionCommand is set)`, details);
+  }
+  const result = await context.run(file, args, { live: 'none' });
+  const output = `${result.stdout}\n${result.stderr}`.trim();
+  details.binary = name;
+  details.binaryOutput = output.split('\n').slice(0, 3).join('\n');
+  if (result.exitCode !== 0) return failed(`\`${name} ${args.join(' ')}\` exited with code ${result.exitCode}: ${output.split('\n')[0] || 'no output'}`, details);
+  if (!outputShowsVersion(output, crate.version)) {
+    const seen = firstVersionLike(output);
+    return failed(`\`${name} ${args.join(' ')}\` prints ${seen ? `version ${seen}` : `"${output.split('\n')[0]}"`}, not ${crate.version}; rebuild, or fix the version the binary reports`, details);
+  }
+  return null;
+}
+
+export const versionGate: GateDefinition = {
+  name: 'version',
+  description:
+    'Version: Cargo.toml version is semver; a release tag (RELEASE_TAG, or GITHUB_REF_NAME on a tag push; v1.7.2 or <crate>-v1.7.2) matches it and does not exist yet; optionally `<binary> <versionCommand>` prints it. Never cached.',
+  async run(context) {
+    const { crate, options } = context;
+    const version = crate.version;
+    const details: Record<string, unknown> = { version, tag: null };
+    if (!isSemver(version)) return failed(`crate version "${version}" is not semver (MAJOR.MINOR.PATCH); fix version in ${crate.manifestPath}`, details);
+
+    const given = releaseTagFromEnv(process.env);
+    const checks: string[] = [];
+    if (given) {
+      details.tag = given.tag;
+      details.tagSource = given.source;
+      const parsed = parseReleaseTag(given.tag, crate.name);
+      if (parsed.kind === 'invalid') return failed(`${parsed.problem} (from ${given.source})`, details);
+      if (parsed.kind === 'other-crate') {
+        details.tagCrate = parsed.crate;
+        return skipped(`release tag ${given.tag} (from ${given.source}) releases crate ${parsed.crate}, not ${crate.name}`, details);
+      }
+      details.tagVersion = parsed.version;
+      if (parsed.version !== version) {
+        return failed(`release tag ${given.tag} (from ${given.source}) is version ${parsed.version}, but ${crate.manifestPath} has ${version}; bump the crate version or fix the tag`, details);
+      }
+      const repo = await findRepository(context);
+      if (typeof repo === 'string') return failed(`cannot check whether tag ${given.tag} exists: ${repo}`, details);
+      const tagged = await tagCommit(context, repo, given.tag);
+      details.tagExists = tagged !== null;
+      if (tagged) {
+        const head = await headCommit(context, repo);
+        if (!given.tagPush) {
+          return failed(`tag ${given.tag} already exists locally (commit ${tagged.slice(0, 12)}); version ${version} is taken: bump the version`, details);
+        }
+        if (tagged !== head) {
+          return failed(`tag ${given.tag} points at ${tagged.slice(0, 12)}, but the checkout is ${head?.slice(0, 12) ?? 'not a commit'}; build the tagged commit`, details);
+        }
+        checks.push(`tag ${given.tag} is the checked-out commit`);
+      } else {
+        checks.push(given.tagPush ? `tag ${given.tag} matches` : `tag ${given.tag} matches and is not taken yet`);
+      }
+    }
+    if (options.versionCommand?.length) {
+      const problem = await checkBinary(context, options.versionCommand, details);
+      if (problem) return problem;
+      checks.push(`\`${details.binary} ${options.versionCommand.join(' ')}\` prints it`);
+    }
+    const noTag = given ? '' : ' (no release tag given: set RELEASE_TAG to check one)';
+    return passed(`version ${version} is semver${checks.length ? `; ${checks.join('; ')}` : ''}${noTag}`, details);
+  },
+  keyFigure: (r) => {
+    const tag = typeof r.details.tag === 'string' ? ` (tag ${r.details.tag})` : '';
+    return `${r.version || String(r.details.version ?? '')}${tag}`;
+  },
+};
