@@ -60,7 +60,9 @@ export function lockGraph(packages: LockPackage[]): LockGraph {
   for (const p of packages) {
     if (!p.source) continue;
     const name = externalNodeName(p);
-    nodes[name] = { type: 'cargo', name, data: { version: p.version, packageName: p.name, hash: p.checksum ?? p.source } };
+    // The same name and version from two sources (crates.io and a git fork) share one node: hash both.
+    const hash = [nodes[name]?.data.hash, p.checksum ?? p.source].filter(Boolean).join(' ');
+    nodes[name] = { type: 'cargo', name, data: { version: p.version, packageName: p.name, hash } };
   }
   for (const p of packages) {
     if (!p.source) continue;
