@@ -1,0 +1,149 @@
+import type { CrateModel } from '../cargo/crate-model';
+import { GATES, gateTarget, UNCACHED_GATES } from '../gates/registry';
+import { CARGO_ENV_INPUTS, EMERGENCY_ENV_INPUTS, toolchainRuntimeInput } from '../inputs';
+import { RELEASE_DRY_RUN, TARGET_GROUP, crateProject } from './targets';
+
+const WORKSPACE_ROOT = '/ws';
+
+function crate(overrides: Partial<CrateModel> = {}): CrateModel {
+  return {
+    name: 'llm-cli',
+    version: '0.4.2',
+    root: 'crates/llm-cli',
+    manifestPath: 'crates/llm-cli/Cargo.toml',
+    workspaceRoot: '.',
+    workspaceManifestPath: 'Cargo.toml',
+    lockfile: 'Cargo.lock',
+    targetDirectory: '/ws/target',
+    binaries: ['llm'],
+    hasLibrary: true,
+    features: { default: [], llama: [], 'llama-cuda': ['llama'] },
+    publish: true,
+    pathDependencies: [{ name: 'llm-core', root: 'crates/llm-core', kind: 'normal' }],
+    registryDependencies: ['serde'],
+    externalDependencies: ['cargo:serde@1.0.200', 'cargo:itoa@1.0.11'],
+    releaseGatesMetadata: { package: { 'max-binary-size': '15MB' }, workspace: { runner: 'nextest' } },
+    ...overrides,
+  };
+}
+
+const GATE_TARGETS = GATES.map((g) => gateTarget(g));
+type Input = string | Record<string, unknown>;
+
+describe('crateProject', () => {
+  const project = crateProject(crate(), { missingDocs: 'deny', targetPrefix: 'ignored' }, WORKSPACE_ROOT);
+  const targets = project.targets!;
+
+  it('names the project after the crate and types it by its binaries', () => {
+    expect(project.name).toBe('llm-cli');
+    expect(project.projectType).toBe('application');
+    expect(crateProject(crate({ binaries: [] }), {}, WORKSPACE_ROOT).projectType).toBe('library');
+    expect(project.tags).toEqual(expect.arrayContaining(['rust', 'cargo']));
+  });
+
+  it('has a target for every gate plus release-dry-run, each run by this plugin’s executor of the same name', () => {
+    expect(GATE_TARGETS).toEqual(expect.arrayContaining(['gate-build', 'gate-cuda', 'gate-package', 'gate-size', 'gate-test', 'gate-doc']));
+    for (const target of [...GATE_TARGETS, RELEASE_DRY_RUN]) {
+      expect(targets[target]).toBeDefined();
+      expect(targets[target].executor).toBe(`nx-release-gates:${target}`);
+    }
+    expect(targets[RELEASE_DRY_RUN].options).toEqual({ gates: GATE_TARGETS });
+  });
+
+  it('caches the gates (except those whose answer no Nx input sees) and never release-dry-run', () => {
+    for (const gate of ['build', 'cuda', 'package', 'size', 'test', 'doc']) expect(targets[`gate-${gate}`].cache).toBe(true);
+    for (const gate of GATES) expect(targets[gateTarget(gate)].cache).toBe(!UNCACHED_GATES.has(gate.name));
+    expect(targets[RELEASE_DRY_RUN].cache).toBe(false);
+  });
+
+  it('declares outputs only under dist/release-gates/<project>, never in cargo’s target/', () => {
+    for (const target of GATE_TARGETS) {
+      const outputs = targets[target].outputs!;
+      expect(outputs).toContain(`{workspaceRoot}/dist/release-gates/{projectName}/${target}.json`);
+      for (const output of outputs) {
+        expect(output.startsWith('{workspaceRoot}/dist/release-gates/{projectName}/')).toBe(true);
+        expect(output).not.toMatch(/(^|\/|\})target(\/|$)/);
+      }
+    }
+    expect(targets['gate-build'].outputs).toContain('{workspaceRoot}/dist/release-gates/{projectName}/bin');
+    expect(targets['gate-test'].outputs).toContain('{workspaceRoot}/dist/release-gates/{projectName}/junit.xml');
+  });
+
+  it('hashes the crate, its path dependencies’ build files, cargo environment, the toolchain and the lockfile packages it uses', () => {
+    for (const target of GATE_TARGETS) {
+      const inputs = targets[target].inputs as Input[];
+      expect(inputs).toContain('rust-crate');
+      expect(inputs).toContain('^rust-crate-build');
+      expect(inputs).toContainEqual({ runtime: toolchainRuntimeInput(WORKSPACE_ROOT) });
+      expect(inputs).toContainEqual({ externalDependencies: ['cargo:serde@1.0.200', 'cargo:itoa@1.0.11'] });
+      for (const env of [...CARGO_ENV_INPUTS, ...EMERGENCY_ENV_INPUTS]) expect(inputs).toContainEqual({ env });
+      expect(inputs).toContainEqual({ env: 'RUSTFLAGS' });
+      expect(inputs).toContainEqual({ env: 'RELEASE_GATES_SKIP' });
+      expect(inputs).toContain('{workspaceRoot}/Cargo.toml');
+      expect(inputs).toContain('{workspaceRoot}/rust-toolchain.toml');
+      expect(inputs).toContain('{workspaceRoot}/.cargo/config.toml');
+      // Cargo.lock is represented by its external nodes, not hashed as a file.
+      expect(inputs).not.toContain('{workspaceRoot}/Cargo.lock');
+      for (const input of inputs) if (typeof input === 'string') expect(input).not.toMatch(/^[^!].*\/target(\/|$)/);
+    }
+    const runtime = (targets['gate-build'].inputs as Input[]).find((i) => typeof i === 'object' && 'runtime' in i) as { runtime: string };
+    expect(runtime.runtime).toMatch(/^node ".*fingerprint-cli\.js"$/);
+  });
+
+  it('adds the release tag variables to gate-version only', () => {
+    const envOf = (target: string) => (targets[target].inputs as Input[]).filter((i): i is { env: string } => typeof i === 'object' && 'env' in i).map((i) => i.env);
+    if (targets['gate-version']) expect(envOf('gate-version')).toContain('RELEASE_TAG');
+    expect(envOf('gate-build')).not.toContain('RELEASE_TAG');
+  });
+
+  it('hashes Cargo.lock as a file while the workspace has none, and the Cargo workspace’s own files for a nested workspace', () => {
+    const nested = crateProject(crate({ lockfile: null, workspaceRoot: 'rust', root: 'rust/crates/llm-cli' }), {}, WORKSPACE_ROOT);
+    const inputs = nested.targets!['gate-build'].inputs as Input[];
+    expect(inputs).toContain('{workspaceRoot}/rust/Cargo.lock');
+    expect(inputs).toContain('{workspaceRoot}/rust/Cargo.toml');
+    expect(inputs).toContain('{workspaceRoot}/rust/.cargo/config.toml');
+    expect(inputs).toContain('{workspaceRoot}/.cargo/config.toml');
+  });
+
+  it('gives each gate target the merged lower-layer options it reads', () => {
+    expect(targets['gate-size'].options).toMatchObject({ maxBinarySize: '15MB' });
+    expect(targets['gate-test'].options).toMatchObject({ runner: 'nextest' });
+    expect(targets['gate-doc'].options).toMatchObject({ missingDocs: 'deny' });
+    expect(targets['gate-package'].options).toMatchObject({ maxCrateSize: '10MiB', requiredFiles: [] });
+    expect(targets['gate-size'].options).not.toHaveProperty('runner');
+    for (const target of GATE_TARGETS) expect(targets[target].options).not.toHaveProperty('targetPrefix');
+  });
+
+  it('runs gate-size after gate-build, and gate-version after gate-build only with a versionCommand', () => {
+    expect(targets['gate-size'].dependsOn).toEqual(['gate-build']);
+    expect(targets['gate-build'].dependsOn).toBeUndefined();
+    if (targets['gate-version']) {
+      expect(targets['gate-version'].dependsOn).toBeUndefined();
+      const withCommand = crateProject(crate({ releaseGatesMetadata: { package: { 'version-command': ['--version'] }, workspace: null } }), {}, WORKSPACE_ROOT);
+      expect(withCommand.targets!['gate-version'].dependsOn).toEqual(['gate-build']);
+    }
+  });
+
+  it('describes every target in metadata', () => {
+    for (const [name, target] of Object.entries(targets)) {
+      expect(typeof target.metadata?.description).toBe('string');
+      expect((target.metadata!.description as string).length).toBeGreaterThan(20);
+      expect(target.metadata!.technologies).toEqual(['rust']);
+      expect(name).toBeTruthy();
+    }
+    const build = GATES.find((g) => g.name === 'build')!;
+    expect(targets['gate-build'].metadata!.description).toBe(build.description);
+  });
+
+  it('groups all of its targets under one target group, gates in registry order', () => {
+    const group = project.metadata!.targetGroups![TARGET_GROUP];
+    expect(group.slice(0, GATE_TARGETS.length)).toEqual(GATE_TARGETS);
+    expect(group).toContain(RELEASE_DRY_RUN);
+    expect([...group].sort()).toEqual(Object.keys(targets).sort());
+  });
+
+  it('provides the named inputs that ^rust-crate-build refers to, excluding target/ and tests', () => {
+    expect(project.namedInputs!['rust-crate']).toEqual(expect.arrayContaining(['{projectRoot}/**/*', '!{projectRoot}/target/**']));
+    expect(project.namedInputs!['rust-crate-build']).toEqual(expect.arrayContaining(['!{projectRoot}/target/**', '!{projectRoot}/tests/**']));
+  });
+});
