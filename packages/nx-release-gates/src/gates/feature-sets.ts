@@ -29,7 +29,8 @@ export function featuresNeedingCuda(crate: CrateModel, cudaFeatures: string[]): 
     if (seen.has(feature)) return false;
     seen.add(feature);
     const enabled = (crate.features[feature] ?? []).some((value) => !value.includes(':') && !value.includes('/') && visit(value, seen));
-    needs.set(feature, enabled);
+    // Only `true` is final: a `false` met inside a feature cycle may still reach CUDA through the cycle's start.
+    if (enabled) needs.set(feature, true);
     return enabled;
   };
   return Object.keys(crate.features).filter((f) => visit(f, new Set()));
