@@ -21,7 +21,7 @@ export function readEmergencySkip(env: NodeJS.ProcessEnv, knownTargets: readonly
     if (reason) throw new EmergencySkipError(`${SKIP_REASON_VARIABLE} is set but ${SKIP_VARIABLE} names no gate; name the gates to skip, e.g. ${SKIP_VARIABLE}=gate-doc`);
     return null;
   }
-  const gates = [...new Set(list.split(',').map((g) => g.trim()).filter(Boolean))].map((g) => (g.startsWith('gate-') ? g : `gate-${g}`));
+  const gates = [...new Set(list.split(',').map((g) => g.trim()).filter(Boolean).map((g) => (g.startsWith('gate-') ? g : `gate-${g}`)))];
   const unknown = gates.filter((g) => !knownTargets.includes(g));
   if (unknown.length) {
     throw new EmergencySkipError(`${SKIP_VARIABLE} names unknown gate(s) ${unknown.join(', ')}; known gates: ${knownTargets.join(', ')}`);

@@ -1,0 +1,58 @@
+import { EmergencySkipError, readEmergencySkip, SKIP_REASON_VARIABLE, SKIP_VARIABLE } from './emergency';
+
+const KNOWN = ['gate-build', 'gate-cuda', 'gate-package', 'gate-size', 'gate-test', 'gate-doc'];
+
+function refusal(env: NodeJS.ProcessEnv): string {
+  try {
+    readEmergencySkip(env, KNOWN);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EmergencySkipError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the skip to be refused');
+}
+
+describe('readEmergencySkip', () => {
+  it('uses the documented variable names', () => {
+    expect(SKIP_VARIABLE).toBe('RELEASE_GATES_SKIP');
+    expect(SKIP_REASON_VARIABLE).toBe('RELEASE_GATES_SKIP_REASON');
+  });
+
+  it('returns null when no skip is asked for', () => {
+    expect(readEmergencySkip({}, KNOWN)).toBeNull();
+    expect(readEmergencySkip({ RELEASE_GATES_SKIP: '   ' }, KNOWN)).toBeNull();
+    expect(readEmergencySkip({ PATH: '/usr/bin' }, KNOWN)).toBeNull();
+  });
+
+  it('returns the gates and the trimmed reason', () => {
+    expect(readEmergencySkip({ RELEASE_GATES_SKIP: 'gate-doc,gate-cuda', RELEASE_GATES_SKIP_REASON: '  CVE-2026-1234 hotfix ' }, KNOWN)).toEqual({
+      gates: ['gate-doc', 'gate-cuda'],
+      reason: 'CVE-2026-1234 hotfix',
+    });
+  });
+
+  it('normalises bare names, spaces, empty entries and duplicates', () => {
+    expect(readEmergencySkip({ RELEASE_GATES_SKIP: ' doc , gate-cuda,,cuda, doc ', RELEASE_GATES_SKIP_REASON: 'hotfix' }, KNOWN)).toEqual({
+      gates: ['gate-doc', 'gate-cuda'],
+      reason: 'hotfix',
+    });
+  });
+
+  it('refuses a skip without a reason, naming the reason variable', () => {
+    const message = refusal({ RELEASE_GATES_SKIP: 'gate-doc' });
+    expect(message).toContain('RELEASE_GATES_SKIP=gate-doc refused');
+    expect(message).toContain('RELEASE_GATES_SKIP_REASON');
+    expect(refusal({ RELEASE_GATES_SKIP: 'doc', RELEASE_GATES_SKIP_REASON: '   ' })).toContain('needs a reason');
+  });
+
+  it('refuses unknown gates and lists the known ones', () => {
+    const message = refusal({ RELEASE_GATES_SKIP: 'gate-doc,lint,gate-fuzz', RELEASE_GATES_SKIP_REASON: 'hotfix' });
+    expect(message).toContain('unknown gate(s) gate-lint, gate-fuzz');
+    expect(message).toContain(`known gates: ${KNOWN.join(', ')}`);
+    expect(message).not.toContain('gate-doc,');
+  });
+
+  it('refuses a reason without gates', () => {
+    expect(refusal({ RELEASE_GATES_SKIP_REASON: 'hotfix' })).toContain('names no gate');
+  });
+});
