@@ -51,9 +51,9 @@ export const dockerGate: GateDefinition = {
     if (check.missing.length) {
       const list = check.missing.map((m: MissingSource) => `line ${m.line} ${m.instruction} ${m.source} (${m.why})`).join('; ');
       details.build = { status: 'skipped', reason: 'not attempted: the static check failed' };
-      return failed(`${details.dockerfile}: ${check.missing.length} source${check.missing.length === 1 ? '' : 's'} missing from build context ${details.context}: ${list}`, details);
+      return failed(`${details.dockerfile}: ${check.missing.length} source${check.missing.length === 1 ? '' : 's'} missing from the build context (${details.context}/): ${list}`, details);
     }
-    const staticNote = `${check.checked} COPY/ADD source${check.checked === 1 ? '' : 's'} present in ${details.context}`;
+    const staticNote = `${check.checked} COPY/ADD source${check.checked === 1 ? '' : 's'} present in the build context (${details.context}/)`;
 
     const { engine, probes } = await findEngine(context, containerEngines as ContainerEngine[]);
     details.engines = probes;
