@@ -28,7 +28,9 @@ export function parseLibtest(stdout: string, stderr = ''): { counts: TestCounts;
     m[1] ? m[1].replace(/ \(.*$/, '') : `doc-tests ${m[2]}`,
   );
   let block = -1;
+  // Keyed by block and name: `tests::it_works` may fail in the lib and in the bin with different output.
   const failures = new Map<string, string>();
+  const blockOf = new Map<TestCase, number>();
   let capturing: string | null = null;
   let captured: string[] = [];
   for (const line of stdout.split('\n')) {
@@ -38,14 +40,14 @@ export function parseLibtest(stdout: string, stderr = ''): { counts: TestCounts;
     }
     const header = /^---- (.+?) stdout ----$/.exec(line);
     if (header) {
-      if (capturing) failures.set(capturing, captured.join('\n').trim());
+      if (capturing) failures.set(`${block} ${capturing}`, captured.join('\n').trim());
       capturing = header[1];
       captured = [];
       continue;
     }
     if (capturing) {
       if (/^(failures:|test result:)/.test(line)) {
-        failures.set(capturing, captured.join('\n').trim());
+        failures.set(`${block} ${capturing}`, captured.join('\n').trim());
         capturing = null;
       } else {
         captured.push(line);
@@ -55,7 +57,9 @@ export function parseLibtest(stdout: string, stderr = ''): { counts: TestCounts;
     const test = /^test (.+?) \.\.\. (ok|FAILED|ignored)(?:,.*)?$/.exec(line);
     if (test) {
       const outcome: TestOutcome = test[2] === 'ok' ? 'passed' : test[2] === 'FAILED' ? 'failed' : 'ignored';
-      cases.push({ suite: suites[block] ?? `suite-${block + 1}`, name: test[1], outcome });
+      const testCase: TestCase = { suite: suites[block] ?? `suite-${block + 1}`, name: test[1], outcome };
+      cases.push(testCase);
+      blockOf.set(testCase, block);
       continue;
     }
     const result = /^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/.exec(line);
@@ -65,8 +69,11 @@ export function parseLibtest(stdout: string, stderr = ''): { counts: TestCounts;
       counts.ignored += Number(result[3]);
     }
   }
-  if (capturing) failures.set(capturing, captured.join('\n').trim());
-  for (const c of cases) if (c.outcome === 'failed' && failures.has(c.name)) c.message = failures.get(c.name);
+  if (capturing) failures.set(`${block} ${capturing}`, captured.join('\n').trim());
+  for (const c of cases) {
+    const key = `${blockOf.get(c)} ${c.name}`;
+    if (c.outcome === 'failed' && failures.has(key)) c.message = failures.get(key);
+  }
   return { counts, cases };
 }
 
