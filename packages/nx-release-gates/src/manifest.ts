@@ -5,7 +5,25 @@
 import { GATES, gateTarget } from './gates/registry';
 import { OPTION_DEFINITIONS, OptionDefinition, optionsForGate } from './options/definitions';
 
+/**
+ * Nx checks a target's options against the executor's schema before the executor runs. Its rejection of a wrong
+ * type is a bare "Property 'requireCuda' does not match the schema" that names neither the crate, nor the gate, nor
+ * where the value was set, and leaves no result file, so release-dry-run could only say "not run". The resolver
+ * (options/resolve.ts) checks every option itself, names the layer the bad value came from (Cargo.toml metadata,
+ * nx.json, project.json) and what is accepted, and the gate then fails with a result file like any other failure.
+ * So each property keeps its precise `type` and description (Nx coerces command-line strings by `type`, e.g.
+ * `--features=a,b` to a list; editors and `nx show project` show them), and adds an `anyOf` that admits every JSON
+ * type. Nx's validator accepts a value as soon as one `anyOf` branch matches and checks nothing more (`enum`
+ * included), which leaves the verdict to the resolver; a standard JSON Schema validator (an editor) still applies
+ * `type` and `anyOf` together, so it keeps flagging wrong types while the file is edited.
+ */
+const ANY_JSON_VALUE = ['string', 'number', 'boolean', 'array', 'object', 'null'].map((type) => ({ type }));
+
 function propertySchema(def: OptionDefinition): Record<string, unknown> {
+  return { ...declaredSchema(def), anyOf: ANY_JSON_VALUE };
+}
+
+function declaredSchema(def: OptionDefinition): Record<string, unknown> {
   const base = { description: def.description, ...(def.default !== undefined ? { default: def.default } : {}) };
   switch (def.type) {
     case 'boolean':

@@ -21,7 +21,8 @@ export const cudaGate: GateDefinition = {
     const noDefault = context.options.noDefaultFeatures;
     if (toolkit) {
       // nvcc may have been found through CUDA_PATH/CUDA_HOME only: put it on PATH for build scripts.
-      const env = { PATH: `${path.dirname(toolkit.nvcc)}${path.delimiter}${process.env.PATH ?? ''}` };
+      // (Never `.`: nvcc found on PATH is the bare name `nvcc`.)
+      const env: Record<string, string> = path.isAbsolute(toolkit.nvcc) ? { PATH: `${path.dirname(toolkit.nvcc)}${path.delimiter}${process.env.PATH ?? ''}` } : {};
       const { error } = await releaseBuild({ ...context, cargo: (args, o) => context.cargo(args, { ...o, env: { ...o?.env, ...env } }) }, cudaFeatures, noDefault, null);
       const details = { mode: 'cuda', features: cudaFeatures, cudaToolkit: toolkit.version, nvcc: toolkit.nvcc };
       if (error) return failed(`CUDA build failed with CUDA ${toolkit.version}: ${error}`, details);

@@ -37,7 +37,7 @@ export const packageGate: GateDefinition = {
     const notOnDisk = requiredFiles.filter((p) => !matchesOnDisk(context.crateDir, p));
     if (notOnDisk.length) {
       return failed(
-        `requiredFiles entr${notOnDisk.length === 1 ? 'y' : 'ies'} ${notOnDisk.map((p) => `"${p}"`).join(', ')} match no file in ${context.crate.root}; fix the path (relative to the crate folder)`,
+        `requiredFiles entr${notOnDisk.length === 1 ? 'y' : 'ies'} ${notOnDisk.map((p) => `"${p}"`).join(', ')} match${notOnDisk.length === 1 ? 'es' : ''} no file in ${context.crate.root}; fix the path (relative to the crate folder)`,
         { requiredFiles, notOnDisk },
       );
     }

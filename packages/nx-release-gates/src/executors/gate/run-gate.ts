@@ -72,9 +72,13 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     if (!toolchain.cargo) return fail('cargo was not found on PATH; install Rust (https://rustup.rs) or add ~/.cargo/bin to PATH, then run again');
     const targetDirectory =
       resolved.targetDirectory === 'per-gate' ? path.join(cargoTargetDirectory({ crate, crateDir }), 'release-gates', gate.name) : undefined;
+    // nvcc found through $CUDA_PATH or $CUDA_HOME only: build scripts look for it on PATH (as the cc crate does), and
+    // gate-test and gate-doc build the CUDA features too when the toolkit is present, so every command gets its folder.
+    const nvccDir = toolchain.cuda && path.isAbsolute(toolchain.cuda.nvcc) ? path.dirname(toolchain.cuda.nvcc) : null;
+    const toolkitEnv = nvccDir ? { PATH: `${nvccDir}${path.delimiter}${process.env.PATH ?? ''}` } : {};
     const run: GateContext['run'] = async (file, args, runOptions) => {
       const live = runOptions?.live ?? 'all';
-      const commandResult = await runCommand(file, args, { cwd: crateDir, env: runOptions?.env, live });
+      const commandResult = await runCommand(file, args, { cwd: crateDir, env: { ...toolkitEnv, ...runOptions?.env }, live });
       commands.push(commandResult.commandLine);
       return commandResult;
     };
