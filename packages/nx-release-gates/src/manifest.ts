@@ -70,6 +70,25 @@ export function executorManifest(): Record<string, ExecutorEntry> {
       parallel: { type: 'number', description: 'How many gates Nx runs at once (cargo still serializes builds that share a target directory).' },
     }),
   };
+  const rehearsal = 'Creates test-release-v<version> at HEAD and pushes it (the "Release dry run" workflow runs on it), or deletes it with --cleanup.';
+  entries['release-rehearsal'] = {
+    description: rehearsal,
+    schema: schema('release-rehearsal', rehearsal, {
+      version: {
+        type: 'string',
+        description:
+          'Version to rehearse (e.g. 1.7.2); must be the crate\'s version. Nx reads `--version` on its command line itself, so pass it as --releaseVersion or after `--` (`-- --version=1.7.2`). Required unless --cleanup (which defaults to the crate\'s version).',
+      },
+      releaseVersion: { type: 'string', description: 'Same as version, under a name Nx passes through from its command line: --releaseVersion=1.7.2.' },
+      remote: { type: 'string', default: 'origin', description: 'Git remote to push the branch to (and delete it from with --cleanup).' },
+      cleanup: { type: 'boolean', default: false, description: 'Delete the test-release branch locally and on the remote instead of creating it.' },
+      crateTag: {
+        type: 'boolean',
+        default: false,
+        description: 'Name the branch test-release-<crate>-v<version> (the crate\'s own tag in a multi-crate workspace): the dry run then runs this crate only.',
+      },
+    }),
+  };
   return entries;
 }
 
@@ -79,7 +98,16 @@ export interface GeneratorEntry {
 }
 
 export function generatorManifest(): Record<string, GeneratorEntry> {
-  return {};
+  return {
+    init: {
+      description: 'Registers nx-release-gates in nx.json and ignores dist/release-gates (what `nx add nx-release-gates` runs).',
+    },
+    workflows: {
+      description:
+        'Writes the release dry-run, release and CI workflows, scripts/dry-run-release.sh and RELEASE_PROCESS.md, all running the same Nx targets; options are recorded in nx.json for gate-workflows.',
+      aliases: ['workflow'],
+    },
+  };
 }
 
 export { OPTION_DEFINITIONS };

@@ -11,11 +11,13 @@ import { sizeGate } from './size';
 import { testGate } from './test';
 import type { GateDefinition } from './types';
 import { versionGate } from './version';
+import { workflowsGate } from './workflows';
 
 export const GATES: readonly GateDefinition[] = [
   // Pre-flight (the original script checked these before gate 1), then the version, then the original six gates.
   lockfileGate,
   fmtGate,
+  workflowsGate,
   versionGate,
   buildGate,
   cudaGate,
@@ -29,9 +31,11 @@ export const GATES: readonly GateDefinition[] = [
 
 /**
  * Gates whose answer depends on state no Nx input sees, so their targets have `cache: false`: git's index, ignore
- * rules and tags (lockfile, version), the registry (publish), container engines and base images (docker). Each is cheap to repeat or leans on its tool's own cache; the file headers give the details.
+ * rules and tags (lockfile, version), the registry (publish), container engines and base images (docker), the
+ * generated workflow files and everything they are generated from (workflows). Each is cheap to repeat or leans on
+ * its tool's own cache; the file headers give the details.
  */
-export const UNCACHED_GATES: ReadonlySet<string> = new Set([lockfileGate.name, versionGate.name, publishGate.name, dockerGate.name]);
+export const UNCACHED_GATES: ReadonlySet<string> = new Set([lockfileGate.name, versionGate.name, publishGate.name, dockerGate.name, workflowsGate.name]);
 
 /** Extra dependsOn of a gate that depend on its options: gate-version runs gate-build's binary when versionCommand is set. */
 export function optionalDependsOn(gate: GateDefinition, options: Record<string, unknown>): string[] {

@@ -11,6 +11,7 @@ import { inferredOptionsForGate, lowerLayers } from '../options/resolve';
 import { PLUGIN_NAME } from '../options/plugin-options';
 
 export const RELEASE_DRY_RUN = 'release-dry-run';
+export const RELEASE_REHEARSAL = 'release-rehearsal';
 export const TARGET_GROUP = 'Release gates';
 const RESULTS = '{workspaceRoot}/dist/release-gates/{projectName}';
 
@@ -41,12 +42,22 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       technologies: ['rust'],
     },
   };
+  targets[RELEASE_REHEARSAL] = {
+    executor: `${PLUGIN_NAME}:${RELEASE_REHEARSAL}`,
+    options: {},
+    cache: false,
+    metadata: {
+      description:
+        'Pushes test-release-v<version> (HEAD) so the "Release dry run" workflow runs, e.g. `--releaseVersion=1.7.2`; `--cleanup` deletes the branch here and on the remote. Refuses a dirty tree, an existing branch and a version that is not the crate\'s.',
+      technologies: ['rust'],
+    },
+  };
   return {
     name: crate.name,
     projectType: crate.binaries.length ? 'application' : 'library',
     tags: ['rust', 'cargo'],
     namedInputs: crateNamedInputs(),
     targets,
-    metadata: { technologies: ['rust'], targetGroups: { [TARGET_GROUP]: [...GATES.map(gateTarget), RELEASE_DRY_RUN] } },
+    metadata: { technologies: ['rust'], targetGroups: { [TARGET_GROUP]: [...GATES.map(gateTarget), RELEASE_DRY_RUN, RELEASE_REHEARSAL] } },
   };
 }

@@ -1,0 +1,139 @@
+/**
+ * The generators end to end, in a fresh workspace with the packed plugin: `nx add` (init), `nx g ...:workflows`, the
+ * generated scripts/dry-run-release.sh running every gate, gate-workflows passing and then failing on a hand edit,
+ * and release-rehearsal pushing and cleaning up a branch on a local bare remote. Assertions are on files, git state
+ * and exit codes.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { crateFiles } from '../support/crates';
+import { TestWorkspace } from '../support/workspace';
+
+const GENERATED = [
+  '.github/workflows/release-dry-run.yml',
+  '.github/workflows/release.yml',
+  '.github/workflows/ci.yml',
+  'scripts/dry-run-release.sh',
+  'RELEASE_PROCESS.md',
+];
+
+describe('generators in a fresh workspace', () => {
+  let ws: TestWorkspace;
+  let remote: string;
+
+  beforeAll(() => {
+    ws = TestWorkspace.create('generators', {
+      registerPlugin: false,
+      files: {
+        ...crateFiles({ name: 'gen-tool', version: '0.3.1' }),
+        // Without `dist`, so init's own ignore line is what keeps the gate results out of git.
+        '.gitignore': 'node_modules\ntarget\n.nx\n',
+      },
+    });
+    remote = fs.mkdtempSync(path.join(os.tmpdir(), 'nrg-remote-'));
+    execFileSync('git', ['init', '-q', '--bare', remote]);
+    ws.git(['remote', 'add', 'origin', remote]);
+  });
+  afterAll(() => {
+    ws.remove();
+    fs.rmSync(remote, { recursive: true, force: true });
+  });
+
+  it('nx add installs the packed plugin and runs init', () => {
+    // `nx add <name>@<version>` runs `<pm> add -D <name>@<version>`; npm takes `name@file:<tarball>` as the version.
+    const add = ws.nx(['add', `nx-release-gates@file:${process.env.NX_RELEASE_GATES_TARBALL}`]);
+    expect(add.exitCode).toBe(0);
+    const nxJson = JSON.parse(ws.read('nx.json'));
+    expect(nxJson.plugins).toEqual([{ plugin: 'nx-release-gates', options: {} }]);
+    expect(ws.read('.gitignore').split('\n')).toContain('/dist/release-gates');
+    // Again: nothing added twice.
+    const again = ws.nx(['g', 'nx-release-gates:init']);
+    expect(again.exitCode).toBe(0);
+    expect(JSON.parse(ws.read('nx.json')).plugins).toHaveLength(1);
+    expect(ws.read('.gitignore').match(/dist\/release-gates/g)).toHaveLength(1);
+  });
+
+  it('nx g nx-release-gates:workflows writes the files and records its options', () => {
+    const gen = ws.nx(['g', 'nx-release-gates:workflows', '--nxCache']);
+    expect(gen.exitCode).toBe(0);
+    for (const file of GENERATED) expect(ws.exists(file)).toBe(true);
+    expect(fs.statSync(ws.path('scripts/dry-run-release.sh')).mode & 0o111).not.toBe(0);
+    expect(JSON.parse(ws.read('nx.json')).generators['nx-release-gates:workflows']).toEqual({ nxCache: true });
+    // A second run (options now from nx.json) changes nothing.
+    ws.commitAll('release workflows');
+    expect(ws.nx(['g', 'nx-release-gates:workflows']).exitCode).toBe(0);
+    expect(ws.git(['status', '--porcelain'])).toBe('');
+  });
+
+  it('the generated scripts/dry-run-release.sh runs every gate and passes', () => {
+    const run = ws.run(ws.path('scripts/dry-run-release.sh'), []);
+    expect(run.exitCode).toBe(0);
+    const report = ws.result('gen-tool', 'release-dry-run');
+    expect(report.status).toBe('passed');
+    const statuses = Object.fromEntries(report.gates.map((g: { gate: string; status: string }) => [g.gate, g.status]));
+    expect(statuses['gate-workflows']).toBe('passed');
+    expect(statuses['gate-build']).toBe('passed');
+    expect(Object.values(statuses)).not.toContain('failed');
+    expect(ws.exists('dist/release-gates/gen-tool/bin/gen-tool')).toBe(true);
+  });
+
+  it('gate-workflows fails with a diff after a hand edit of release.yml, and reports a file marked owned', () => {
+    const release = '.github/workflows/release.yml';
+    const original = ws.read(release);
+    ws.write(release, original.replace('name: Release\n', 'name: Release (edited by hand)\n'));
+    const drift = ws.nx(['run', 'gen-tool:gate-workflows']);
+    expect(drift.exitCode).not.toBe(0);
+    const failed = ws.result('gen-tool', 'gate-workflows');
+    expect(failed.status).toBe('failed');
+    expect(failed.details.files).toContainEqual({ file: release, state: 'differs' });
+    expect(failed.details.diffs[release]).toMatch(/^-name: Release \(edited by hand\)$/m);
+    expect(failed.details.diffs[release]).toMatch(/^\+name: Release$/m);
+
+    ws.write(release, `# nx-release-gates: owned-by-hand\n${ws.read(release)}`);
+    const owned = ws.nx(['run', 'gen-tool:gate-workflows']);
+    expect(owned.exitCode).toBe(0);
+    expect(ws.result('gen-tool', 'gate-workflows').details.files).toContainEqual({ file: release, state: 'owned' });
+    // The generator leaves an owned file alone too.
+    expect(ws.nx(['g', 'nx-release-gates:workflows']).exitCode).toBe(0);
+    expect(ws.read(release)).toContain('Release (edited by hand)');
+
+    ws.write(release, original);
+    expect(ws.nx(['run', 'gen-tool:gate-workflows']).exitCode).toBe(0);
+  });
+
+  it('release-rehearsal pushes test-release-v<version> to the remote, refuses what it must, and cleans up', () => {
+    const branch = 'test-release-v0.3.1';
+    const remoteHeads = () => execFileSync('git', ['--git-dir', remote, 'for-each-ref', '--format=%(refname)', 'refs/heads/'], { encoding: 'utf8' });
+    const localHas = () => ws.git(['branch', '--list', branch]).trim() !== '';
+    expect(ws.git(['status', '--porcelain'])).toBe('');
+
+    expect(ws.nx(['run', 'gen-tool:release-rehearsal', '--releaseVersion=0.4.0']).exitCode).not.toBe(0);
+    ws.write('gen-tool/src/main.rs', `${ws.read('gen-tool/src/main.rs')}// uncommitted\n`);
+    expect(ws.nx(['run', 'gen-tool:release-rehearsal', '--releaseVersion=0.3.1']).exitCode).not.toBe(0);
+    ws.git(['checkout', '--', 'gen-tool/src/main.rs']);
+    expect(remoteHeads()).not.toContain(branch);
+    expect(localHas()).toBe(false);
+
+    const push = ws.nx(['run', 'gen-tool:release-rehearsal', '--releaseVersion=0.3.1']);
+    expect(push.exitCode).toBe(0);
+    expect(remoteHeads()).toContain(`refs/heads/${branch}`);
+    expect(ws.git(['rev-parse', branch]).trim()).toBe(ws.git(['rev-parse', 'HEAD']).trim());
+    expect(ws.git(['symbolic-ref', '--short', 'HEAD']).trim()).toBe('main');
+
+    // The branch exists now: refused.
+    expect(ws.nx(['run', 'gen-tool:release-rehearsal', '--releaseVersion=0.3.1']).exitCode).not.toBe(0);
+
+    const cleanup = ws.nx(['run', 'gen-tool:release-rehearsal', '--releaseVersion=0.3.1', '--cleanup']);
+    expect(cleanup.exitCode).toBe(0);
+    expect(remoteHeads()).not.toContain(branch);
+    expect(localHas()).toBe(false);
+
+    // `--version` itself is Nx's; after `--` it reaches the executor.
+    expect(ws.nx(['run', 'gen-tool:release-rehearsal', '--', '--version=0.3.1']).exitCode).toBe(0);
+    expect(remoteHeads()).toContain(`refs/heads/${branch}`);
+    expect(ws.nx(['run', 'gen-tool:release-rehearsal', '--cleanup']).exitCode).toBe(0);
+    expect(remoteHeads()).not.toContain(branch);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * gate-workflows: the generated release files (the dry-run, release and CI workflows, scripts/dry-run-release.sh,
+ * RELEASE_PROCESS.md) are what `nx g nx-release-gates:workflows` writes from the options recorded in nx.json. The
+ * original process kept three hand-written copies of its gates that drifted apart; here a file edited by hand (or
+ * left behind by a plugin upgrade or a new crate) fails the dry run with a unified diff. A file marked
+ * `# nx-release-gates: owned-by-hand` is the user's: the gate lists it as owned and does not compare it.
+ *
+ * The check is about workspace files, so every crate's gate-workflows reports the same thing. Not cached (see
+ * plugin/targets.ts): its inputs are nx.json, every Cargo.toml, toolchain and lock files and the plugin's own
+ * templates, and regenerating takes less time than hashing them; a replayed pass after a plugin upgrade would hide
+ * exactly the drift this gate exists to find.
+ */
+import { failed, GateDefinition, passed, skipped } from './types';
+
+export const WORKFLOWS_GATE = 'workflows';
+const UPDATE_HINT = 'run `nx g nx-release-gates:workflows` to update';
+
+type FileEntry = { file: string; state: string; diff?: string };
+
+export const workflowsGate: GateDefinition = {
+  name: WORKFLOWS_GATE,
+  description:
+    'Generated release files: the workflows, scripts/dry-run-release.sh and RELEASE_PROCESS.md match what `nx g nx-release-gates:workflows` writes from its recorded options; files marked owned-by-hand are reported, not compared.',
+  async run(context) {
+    // Loaded here, not at the top: inference imports the gate registry and needs none of the generator's modules.
+    const { checkWorkflowDrift } = await import('../generators/workflows/drift');
+    let report;
+    try {
+      report = await checkWorkflowDrift(context.workspaceRoot);
+    } catch (error) {
+      return failed(`cannot regenerate the workflow files from the options in nx.json: ${(error as Error).message}`);
+    }
+    if (!report.generated) {
+      return skipped('no generated workflows: nx.json records no nx-release-gates:workflows options (run `nx g nx-release-gates:workflows` to create them)', {
+        files: [],
+      });
+    }
+    const files: FileEntry[] = report.files;
+    const details = { files: files.map(({ file, state }) => ({ file, state })) };
+    const owned = files.filter((f) => f.state === 'owned').map((f) => f.file);
+    const ownedNote = owned.length ? `; owned by hand, not compared: ${owned.join(', ')}` : '';
+    const drifted = files.filter((f) => f.state === 'differs' || f.state === 'missing' || f.state === 'not-executable');
+    if (drifted.length) {
+      for (const entry of drifted) {
+        if (entry.diff) console.log(entry.diff);
+        else if (entry.state === 'not-executable') console.log(`${entry.file}: not executable (chmod +x ${entry.file})`);
+      }
+      const list = drifted.map((f) => `${f.file} (${f.state === 'differs' ? 'differs' : f.state})`).join(', ');
+      return failed(`${list} out of date with the generator's output; ${UPDATE_HINT}, or mark a file you maintain yourself "# nx-release-gates: owned-by-hand"${ownedNote}`, {
+        ...details,
+        diffs: Object.fromEntries(drifted.filter((f) => f.diff).map((f) => [f.file, f.diff])),
+      });
+    }
+    const inSync = files.filter((f) => f.state === 'in-sync').length;
+    return passed(`${inSync} generated file(s) match the generator's output${ownedNote}`, details);
+  },
+  keyFigure(result) {
+    const files = (result.details.files as FileEntry[] | undefined) ?? [];
+    if (files.length === 0) return 'not generated';
+    const count = (state: string) => files.filter((f) => f.state === state).length;
+    const drifted = files.length - count('in-sync') - count('owned');
+    return [drifted ? `${drifted} out of date` : `${count('in-sync')} in sync`, count('owned') ? `${count('owned')} owned by hand` : '']
+      .filter(Boolean)
+      .join(', ');
+  },
+};

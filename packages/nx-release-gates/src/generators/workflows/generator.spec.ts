@@ -1,0 +1,177 @@
+import { readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GATES, gateTarget } from '../../gates/registry';
+import { checkWorkflowDrift } from './drift';
+import { workflowsGenerator } from './generator';
+import { GENERATOR_KEY } from './options';
+import { OverlayTree } from './overlay-tree';
+import { GENERATED_FILES, WORKFLOW_FILES } from './render';
+import { addCrate, materialize, quietFormatterWarnings, treeFiles } from './testing/fixtures';
+
+// A fixed gate registry keeps the snapshots about the generator: gates added or reworded elsewhere do not change them.
+// The "takes every gate from the GATES registry" test shows the files list whatever the registry holds.
+jest.mock('../../gates/registry', () => {
+  const names = ['lockfile', 'workflows', 'build', 'cuda', 'size', 'test', 'doc'];
+  const GATES = names.map((name) => ({ name, description: `What gate-${name} checks.`, run: async () => ({ status: 'passed', reason: '' }), keyFigure: () => '' }));
+  const gateTarget = (gate: { name: string } | string) => `gate-${typeof gate === 'string' ? gate : gate.name}`;
+  return { GATES, gateTarget, findGate: (t: string) => GATES.find((g) => gateTarget(g) === t || g.name === t), UNCACHED_GATES: new Set() };
+});
+
+function threeCrates(tree: Tree): void {
+  addCrate(tree, { name: 'app-core', dir: 'crates/app-core', bin: false, version: '1.2.0' });
+  addCrate(tree, { name: 'app-cli', dir: 'crates/app-cli', deps: ['app-core'], version: '1.2.0' }, (n) => `crates/${n}`);
+  addCrate(tree, { name: 'app-gpu', dir: 'crates/app-gpu', deps: ['app-core'], version: '1.2.0' }, (n) => `crates/${n}`);
+  addCrate(tree, { name: 'internal-tests', dir: 'crates/internal-tests', bin: false, publish: false });
+  tree.write('Cargo.toml', '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n');
+}
+
+beforeAll(() => quietFormatterWarnings());
+
+describe('workflows generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+  });
+
+  it('writes the five files for one crate (snapshot) and records the options in nx.json', async () => {
+    addCrate(tree, { name: 'my-tool' });
+    await workflowsGenerator(tree, {});
+    const files = treeFiles(tree);
+    for (const file of GENERATED_FILES) expect(files[file]).toMatchSnapshot(file);
+    expect((readNxJson(tree)?.generators as Record<string, unknown>)[GENERATOR_KEY]).toEqual({});
+    expect(tree.listChanges().find((c) => c.path === WORKFLOW_FILES.script)?.options?.mode).toBe('755');
+  });
+
+  it('writes tag patterns, publish order and the GPU job for three crates (snapshot)', async () => {
+    threeCrates(tree);
+    await workflowsGenerator(tree, { gpuRunsOn: ['self-hosted', 'gpu'], nxCache: true, mainBranch: 'trunk' });
+    const files = treeFiles(tree);
+    for (const file of GENERATED_FILES) expect(files[file]).toMatchSnapshot(file);
+    const release = files[WORKFLOW_FILES.release];
+    // The default crates: those with a binary or publishable; internal-tests is neither.
+    expect(release).not.toContain('internal-tests');
+    for (const crate of ['app-cli', 'app-core', 'app-gpu']) expect(release).toContain(`- "${crate}-v*"`);
+    // app-core publishes before the crates that depend on it.
+    expect(release.indexOf('publish app-core')).toBeLessThan(release.indexOf('publish app-cli'));
+    expect(release).toContain('runs-on: ["self-hosted", "gpu"]');
+    expect(files[WORKFLOW_FILES.ci]).toContain('main-branch-name: "trunk"');
+    expect(readNxJson(tree)?.generators?.[GENERATOR_KEY]).toEqual({ gpuRunsOn: ['self-hosted', 'gpu'], nxCache: true, mainBranch: 'trunk' });
+  });
+
+  it('takes every gate from the GATES registry', async () => {
+    addCrate(tree, { name: 'my-tool' });
+    await workflowsGenerator(tree, {});
+    const doc = tree.read(WORKFLOW_FILES.process, 'utf-8')!;
+    for (const gate of GATES) expect(doc).toContain(`| \`${gateTarget(gate)}\` |`);
+    expect(tree.read(WORKFLOW_FILES.dryRun, 'utf-8')).toContain(GATES.map(gateTarget).join(', '));
+  });
+
+  it('changes nothing when run a second time (in the tree, and against the files on disk)', async () => {
+    threeCrates(tree);
+    await workflowsGenerator(tree, { crates: ['app-cli'], nxCache: true });
+    const first = treeFiles(tree);
+    await workflowsGenerator(tree, { crates: ['app-cli'], nxCache: true });
+    expect(treeFiles(tree)).toEqual(first);
+
+    const dir = materialize(tree);
+    try {
+      const overlay = new OverlayTree(dir);
+      // As Nx runs it the second time: the recorded options come from nx.json.
+      await workflowsGenerator(overlay, readNxJson(overlay)!.generators![GENERATOR_KEY] as object);
+      expect(overlay.listChanges()).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the Rust toolchain from rust-toolchain.toml and the Node version from .nvmrc', async () => {
+    addCrate(tree, { name: 'my-tool' });
+    tree.write('rust-toolchain.toml', '[toolchain]\nchannel = "1.88.0"\ncomponents = ["rustfmt"]\n');
+    tree.write('.nvmrc', 'v20.19.0\n');
+    await workflowsGenerator(tree, {});
+    const dryRun = tree.read(WORKFLOW_FILES.dryRun, 'utf-8')!;
+    expect(dryRun).toContain('rustup toolchain install 1.88.0 --profile minimal');
+    expect(dryRun).toContain('node-version: "20.19.0"');
+  });
+
+  it('uses the package manager of the lockfile', async () => {
+    addCrate(tree, { name: 'my-tool' });
+    tree.write('pnpm-lock.yaml', "lockfileVersion: '9.0'\n");
+    await workflowsGenerator(tree, {});
+    const ci = tree.read(WORKFLOW_FILES.ci, 'utf-8')!;
+    expect(ci).toContain('pnpm/action-setup@v4');
+    expect(ci).toContain('run: pnpm exec nx affected --targets=gate-build,gate-test,gate-doc');
+  });
+
+  it('refuses unknown crates and targets, and unsafe values, with one line each', async () => {
+    addCrate(tree, { name: 'my-tool' });
+    await expect(workflowsGenerator(tree, { crates: ['nope'] })).rejects.toThrow(/no crate named nope.*my-tool/);
+    await expect(workflowsGenerator(tree, { ciTargets: ['build'] })).rejects.toThrow(/unknown target build/);
+    await expect(workflowsGenerator(tree, { mainBranch: 'main; rm -rf /' })).rejects.toThrow(/mainBranch/);
+  });
+
+  it('leaves a file marked owned-by-hand alone', async () => {
+    addCrate(tree, { name: 'my-tool' });
+    const mine = '# nx-release-gates: owned-by-hand\nname: CI\non: push\njobs: {}\n';
+    tree.write(WORKFLOW_FILES.ci, mine);
+    await workflowsGenerator(tree, {});
+    expect(tree.read(WORKFLOW_FILES.ci, 'utf-8')).toBe(mine);
+  });
+});
+
+describe('drift check (gate-workflows)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    addCrate(tree, { name: 'my-tool' });
+    await workflowsGenerator(tree, { nxCache: true });
+    dir = materialize(tree);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('passes when the files are what the generator writes', async () => {
+    const report = await checkWorkflowDrift(dir);
+    expect(report.generated).toBe(true);
+    expect(report.files.map((f) => f.state)).toEqual(GENERATED_FILES.map(() => 'in-sync'));
+  });
+
+  it('reports a hand edit with a unified diff, and a missing file', async () => {
+    const release = path.join(dir, WORKFLOW_FILES.release);
+    fs.writeFileSync(release, fs.readFileSync(release, 'utf8').replace('name: Release\n', 'name: Release (edited)\n'));
+    fs.rmSync(path.join(dir, WORKFLOW_FILES.process));
+    const report = await checkWorkflowDrift(dir);
+    const byFile = Object.fromEntries(report.files.map((f) => [f.file, f]));
+    expect(byFile[WORKFLOW_FILES.release].state).toBe('differs');
+    expect(byFile[WORKFLOW_FILES.release].diff).toContain(`--- a/${WORKFLOW_FILES.release}`);
+    expect(byFile[WORKFLOW_FILES.release].diff).toMatch(/^-name: Release \(edited\)$/m);
+    expect(byFile[WORKFLOW_FILES.release].diff).toMatch(/^\+name: Release$/m);
+    expect(byFile[WORKFLOW_FILES.process].state).toBe('missing');
+    expect(byFile[WORKFLOW_FILES.ci].state).toBe('in-sync');
+  });
+
+  it('says a file is owned instead of comparing it', async () => {
+    const ci = path.join(dir, WORKFLOW_FILES.ci);
+    fs.writeFileSync(ci, `# nx-release-gates: owned-by-hand\n${fs.readFileSync(ci, 'utf8')}# my own step\n`);
+    const report = await checkWorkflowDrift(dir);
+    expect(report.files.find((f) => f.file === WORKFLOW_FILES.ci)?.state).toBe('owned');
+    expect(report.files.filter((f) => f.state === 'in-sync')).toHaveLength(GENERATED_FILES.length - 1);
+  });
+
+  it('sees changed options and a script that lost its executable bit', async () => {
+    const overlay = new OverlayTree(dir);
+    const nxJson = readNxJson(overlay)!;
+    updateNxJson(overlay, { ...nxJson, generators: { [GENERATOR_KEY]: { nxCache: false } } });
+    fs.writeFileSync(path.join(dir, 'nx.json'), overlay.read('nx.json', 'utf-8')!);
+    fs.chmodSync(path.join(dir, WORKFLOW_FILES.script), 0o644);
+    const states = Object.fromEntries((await checkWorkflowDrift(dir)).files.map((f) => [f.file, f.state]));
+    expect(states[WORKFLOW_FILES.ci]).toBe('differs');
+    expect(states[WORKFLOW_FILES.script]).toBe('not-executable');
+  });
+
+  it('reports nothing generated when nx.json records no options', async () => {
+    fs.writeFileSync(path.join(dir, 'nx.json'), '{}\n');
+    expect((await checkWorkflowDrift(dir)).generated).toBe(false);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * The workflows generator's options: defaults worked out from the workspace, validation with one-line errors, and
+ * where they are recorded. They are recorded in nx.json as generator defaults (`generators` >
+ * `nx-release-gates:workflows`): Nx itself passes them to the next `nx g nx-release-gates:workflows`, and
+ * gate-workflows reads them from there to regenerate the files in memory. Only options the user gave are recorded;
+ * defaults are derived again on every run (a new crate or a new rust-toolchain.toml then shows up as drift).
+ */
+import { NxJsonConfiguration, readNxJson, Tree } from '@nx/devkit';
+import { parse as parseToml } from 'smol-toml';
+import { GATES, gateTarget } from '../../gates/registry';
+import { publishOrder, readCratesInTree, TreeCrate } from './crates-in-tree';
+import type { WorkflowsGeneratorSchema } from './schema';
+
+export const GENERATOR_KEY = 'nx-release-gates:workflows';
+export const RELEASE_DRY_RUN_TARGET = 'release-dry-run';
+export const DEFAULT_CI_TARGETS = ['gate-build', 'gate-test', 'gate-doc'];
+export const DEFAULT_NODE_VERSION = '22';
+export const DEFAULT_RUNS_ON = ['ubuntu-latest'];
+
+export type PackageManagerName = NonNullable<WorkflowsGeneratorSchema['packageManager']>;
+
+export interface NormalizedWorkflowsOptions {
+  crates: TreeCrate[];
+  mainBranch: string;
+  nodeVersion: string;
+  packageManager: PackageManagerName;
+  rustToolchain: string;
+  /** Where rustToolchain came from, for the comment beside it. */
+  rustToolchainSource: string;
+  runsOn: string[];
+  gpuRunsOn: string[] | null;
+  nxCache: boolean;
+  ciTargets: string[];
+  skipFormat: boolean;
+}
+
+export class WorkflowsOptionError extends Error {}
+
+const OPTION_KEYS: readonly (keyof WorkflowsGeneratorSchema)[] = [
+  'crates',
+  'mainBranch',
+  'nodeVersion',
+  'packageManager',
+  'rustToolchain',
+  'runsOn',
+  'gpuRunsOn',
+  'nxCache',
+  'ciTargets',
+  'skipFormat',
+];
+
+/** The options as given (Nx already merged the recorded ones in), without unknown keys or undefined values. */
+export function optionsToRecord(schema: WorkflowsGeneratorSchema): WorkflowsGeneratorSchema {
+  const recorded: Record<string, unknown> = {};
+  for (const key of OPTION_KEYS) if (schema[key] !== undefined) recorded[key] = schema[key];
+  return recorded as WorkflowsGeneratorSchema;
+}
+
+/** The options recorded in nx.json, or null when the generator never ran in this workspace. */
+export function recordedOptions(nxJson: NxJsonConfiguration | null): WorkflowsGeneratorSchema | null {
+  const generators = (nxJson?.generators ?? {}) as Record<string, any>;
+  const nested = generators['nx-release-gates']?.workflows;
+  const flat = generators[GENERATOR_KEY];
+  if (nested === undefined && flat === undefined) return null;
+  return { ...(nested ?? {}), ...(flat ?? {}) };
+}
+
+const SAFE = /^[A-Za-z0-9._\/+-]+$/;
+
+function checkList(name: string, values: unknown, allowEmpty = false): string[] | undefined {
+  if (values === undefined) return undefined;
+  const list = typeof values === 'string' ? values.split(',') : values;
+  if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) throw new WorkflowsOptionError(`${name} must be a list of strings`);
+  const cleaned = list.map((v: string) => v.trim()).filter(Boolean);
+  if (!allowEmpty && cleaned.length === 0) throw new WorkflowsOptionError(`${name} must name at least one value`);
+  return cleaned;
+}
+
+function checkSafe(name: string, value: string): string {
+  if (!SAFE.test(value)) throw new WorkflowsOptionError(`${name} ${JSON.stringify(value)} has characters a workflow cannot carry safely; use letters, digits and . _ / + -`);
+  return value;
+}
+
+export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema): NormalizedWorkflowsOptions {
+  const all = readCratesInTree(tree);
+  const requested = checkList('crates', schema.crates);
+  let selected: TreeCrate[];
+  if (requested) {
+    const unknown = requested.filter((name) => !all.some((c) => c.name === name));
+    if (unknown.length) {
+      throw new WorkflowsOptionError(
+        `crates: no crate named ${unknown.join(', ')} in this workspace; its crates: ${all.map((c) => c.name).join(', ') || 'none'}`,
+      );
+    }
+    selected = all.filter((c) => requested.includes(c.name));
+  } else {
+    selected = all.filter((c) => c.binaries.length > 0 || c.publish);
+  }
+  if (selected.length === 0) {
+    throw new WorkflowsOptionError(
+      all.length
+        ? `no crate to release: every crate has publish = false and no binary; name some with --crates (${all.map((c) => c.name).join(', ')})`
+        : 'no Cargo.toml with a [package] in this workspace; add a crate first',
+    );
+  }
+
+  const ciTargets = checkList('ciTargets', schema.ciTargets) ?? DEFAULT_CI_TARGETS;
+  const known = [...GATES.map(gateTarget), RELEASE_DRY_RUN_TARGET];
+  const unknownTargets = ciTargets.filter((t) => !known.includes(t));
+  if (unknownTargets.length) throw new WorkflowsOptionError(`ciTargets: unknown target ${unknownTargets.join(', ')}; known: ${known.join(', ')}`);
+
+  const gpuRunsOn = checkList('gpuRunsOn', schema.gpuRunsOn, true);
+  if (gpuRunsOn?.length && !GATES.some((g) => g.name === 'cuda')) throw new WorkflowsOptionError('gpuRunsOn needs the gate-cuda gate, which this plugin version lacks');
+  const toolchain = rustToolchainOf(tree, schema.rustToolchain);
+  const packageManager = schema.packageManager ?? detectPackageManagerInTree(tree);
+  if (!['npm', 'yarn', 'pnpm', 'bun'].includes(packageManager)) throw new WorkflowsOptionError(`packageManager must be npm, yarn, pnpm or bun, not ${JSON.stringify(packageManager)}`);
+
+  return {
+    crates: publishOrder(selected),
+    mainBranch: checkSafe('mainBranch', schema.mainBranch ?? defaultBase(tree)),
+    nodeVersion: checkSafe('nodeVersion', String(schema.nodeVersion ?? nodeVersionFile(tree) ?? DEFAULT_NODE_VERSION)),
+    packageManager,
+    rustToolchain: checkSafe('rustToolchain', toolchain.value),
+    rustToolchainSource: toolchain.source,
+    runsOn: (checkList('runsOn', schema.runsOn) ?? DEFAULT_RUNS_ON).map((l) => checkSafe('runsOn label', l)),
+    gpuRunsOn: gpuRunsOn?.length ? gpuRunsOn.map((l) => checkSafe('gpuRunsOn label', l)) : null,
+    nxCache: schema.nxCache === true,
+    ciTargets,
+    skipFormat: schema.skipFormat === true,
+  };
+}
+
+function defaultBase(tree: Tree): string {
+  const nxJson = readNxJson(tree);
+  return nxJson?.defaultBase ?? (nxJson as { affected?: { defaultBase?: string } } | null)?.affected?.defaultBase ?? 'main';
+}
+
+function nodeVersionFile(tree: Tree): string | null {
+  for (const file of ['.nvmrc', '.node-version']) {
+    const content = tree.read(file, 'utf-8')?.trim();
+    if (content) return content.replace(/^v(?=\d)/, '');
+  }
+  return null;
+}
+
+export function rustToolchainOf(tree: Tree, given: string | undefined): { value: string; source: string } {
+  if (given) return { value: given, source: 'the rustToolchain option' };
+  for (const file of ['rust-toolchain.toml', 'rust-toolchain']) {
+    const content = tree.read(file, 'utf-8');
+    if (content === null) continue;
+    try {
+      const channel = (parseToml(content) as any)?.toolchain?.channel;
+      if (typeof channel === 'string' && channel) return { value: channel, source: file };
+    } catch {
+      // The legacy rust-toolchain file may hold just the channel name.
+    }
+    const plain = content.trim();
+    if (plain && !plain.includes('\n') && SAFE.test(plain)) return { value: plain, source: file };
+  }
+  return { value: 'stable', source: 'the default (no rust-toolchain.toml)' };
+}
+
+export function detectPackageManagerInTree(tree: Tree): PackageManagerName {
+  if (tree.exists('bun.lockb') || tree.exists('bun.lock')) return 'bun';
+  if (tree.exists('pnpm-lock.yaml')) return 'pnpm';
+  if (tree.exists('yarn.lock')) return 'yarn';
+  return 'npm';
+}
