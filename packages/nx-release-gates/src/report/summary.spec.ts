@@ -1,0 +1,147 @@
+import { GATES, gateTarget } from '../gates/registry';
+import { buildSummary, githubAnnotations, orderRows, sourceOfStatus, summaryMarkdown, summaryText } from './summary';
+import type { TableRow } from './table';
+
+const row = (project: string, gate: string, status: TableRow['status'], reason = `${gate} ${status}`, extra: Partial<TableRow> = {}): TableRow => ({
+  project,
+  gate,
+  status,
+  source: 'ran',
+  durationMs: 1500,
+  figure: '',
+  reason,
+  emergency: false,
+  ...extra,
+});
+
+const order = GATES.map((g) => gateTarget(g));
+const before = (a: string, b: string) => expect(order.indexOf(a)).toBeLessThan(order.indexOf(b));
+
+describe('orderRows', () => {
+  it('puts emergency rows first, then crates alphabetically, each in gate order', () => {
+    // The registry order this test relies on.
+    before('gate-build', 'gate-size');
+    before('gate-size', 'gate-test');
+    before('gate-test', 'gate-doc');
+    const rows = [
+      row('zeta', 'gate-doc', 'passed'),
+      row('alpha', 'gate-test', 'passed'),
+      row('alpha', 'gate-build', 'passed'),
+      row('zeta', 'gate-size', 'skipped', 'emergency: hotfix', { emergency: true }),
+      row('alpha', 'gate-doc', 'skipped', 'emergency: hotfix', { emergency: true }),
+      row('alpha', 'gate-size', 'failed'),
+      row('alpha', 'gate-unknown', 'passed'),
+    ];
+    expect(orderRows(rows).map((r) => `${r.project}:${r.gate}`)).toEqual([
+      'alpha:gate-doc',
+      'zeta:gate-size',
+      'alpha:gate-build',
+      'alpha:gate-size',
+      'alpha:gate-test',
+      'alpha:gate-unknown',
+      'zeta:gate-doc',
+    ]);
+  });
+
+  it('does not change the array it was given', () => {
+    const rows = [row('b', 'gate-build', 'passed'), row('a', 'gate-build', 'passed')];
+    orderRows(rows);
+    expect(rows.map((r) => r.project)).toEqual(['b', 'a']);
+  });
+});
+
+describe('sourceOfStatus', () => {
+  it.each([
+    ['local-cache', 'local cache'],
+    ['local-cache-kept-existing', 'local cache'],
+    ['remote-cache', 'remote cache'],
+    ['skipped', 'not run'],
+    ['stopped', 'not run'],
+    ['success', 'ran'],
+    ['failure', 'ran'],
+  ])('%s -> %s', (status, source) => expect(sourceOfStatus(status)).toBe(source));
+});
+
+describe('buildSummary', () => {
+  it('fails when any gate failed, passes otherwise (fallback and skipped included), and lists emergency skips', () => {
+    const failed = buildSummary([row('a', 'gate-build', 'passed'), row('a', 'gate-size', 'failed')]);
+    expect(failed.status).toBe('failed');
+    const passed = buildSummary([
+      row('a', 'gate-cuda', 'fallback'),
+      row('a', 'gate-doc', 'skipped', 'CVE-2026-1234 hotfix', { emergency: true }),
+    ]);
+    expect(passed.status).toBe('passed');
+    expect(passed.emergency).toEqual([{ project: 'a', gate: 'gate-doc', reason: 'CVE-2026-1234 hotfix' }]);
+    expect(passed.rows[0].gate).toBe('gate-doc');
+    expect(Number.isNaN(Date.parse(passed.generatedAt))).toBe(false);
+  });
+});
+
+describe('githubAnnotations', () => {
+  it('writes one ::error line per failed gate, with newlines and percent signs escaped', () => {
+    const summary = buildSummary([
+      row('llm-cli', 'gate-build', 'passed'),
+      row('llm-cli', 'gate-size', 'failed', 'llm is 21.0 MiB (105% of the limit)\nstrip the binary\r\nor raise maxBinarySize'),
+      row('llm-core', 'gate-doc', 'failed', '3 items undocumented'),
+      row('llm-core', 'gate-cuda', 'fallback', 'nvcc absent'),
+    ]);
+    const lines = githubAnnotations(summary);
+    expect(lines).toEqual([
+      '::error title=llm-cli gate-size failed::llm is 21.0 MiB (105%25 of the limit)%0Astrip the binary%0D%0Aor raise maxBinarySize',
+      '::error title=llm-core gate-doc failed::3 items undocumented',
+    ]);
+    for (const line of lines) expect(line).not.toMatch(/[\r\n]/);
+  });
+
+  it('puts a warning per emergency skip first, and nothing for a passing run', () => {
+    const summary = buildSummary([
+      row('a', 'gate-build', 'failed', 'boom'),
+      row('a', 'gate-doc', 'skipped', 'CVE-2026-1234\nhotfix', { emergency: true }),
+    ]);
+    expect(githubAnnotations(summary)).toEqual(['::warning title=Emergency skip a gate-doc::CVE-2026-1234%0Ahotfix', '::error title=a gate-build failed::boom']);
+    expect(githubAnnotations(buildSummary([row('a', 'gate-build', 'passed')]))).toEqual([]);
+  });
+});
+
+describe('summaryMarkdown', () => {
+  const summary = buildSummary([
+    row('llm-cli', 'gate-build', 'passed', 'ok', { figure: '2 binaries', source: 'local cache', durationMs: 250 }),
+    row('llm-cli', 'gate-size', 'failed', 'llm is 21.0 MiB > 20.0 MiB', { figure: 'llm 21.0 MiB | llm-server 3.0 MiB', durationMs: 65_000 }),
+    row('llm-cli', 'gate-doc', 'skipped', 'CVE-2026-1234 hotfix', { emergency: true, durationMs: null }),
+  ]);
+  const markdown = summaryMarkdown(summary);
+  const tableRows = markdown.split('\n').filter((l) => l.startsWith('| '));
+
+  it('has a header row and one table row per gate', () => {
+    expect(tableRows).toHaveLength(1 + 3);
+    expect(tableRows[0]).toBe('| Crate | Gate | Status | Source | Time | Key figure |');
+    expect(markdown).toContain('|---|---|---|---|---|---|');
+    expect(tableRows).toContain('| llm-cli | gate-build | PASSED | local cache | 250ms | 2 binaries |');
+    expect(tableRows).toContain('| llm-cli | gate-size | FAILED | ran | 1m5s | llm 21.0 MiB \\| llm-server 3.0 MiB |');
+    expect(tableRows[1]).toBe('| llm-cli | gate-doc | SKIPPED (EMERGENCY) | ran | - | - |');
+  });
+
+  it('states the overall result, flags the emergency and lists the problems', () => {
+    expect(markdown).toContain('### Release gates: ❌ failed');
+    expect(markdown).toContain('> [!CAUTION]\n> **EMERGENCY RELEASE: 1 gate(s) skipped by RELEASE_GATES_SKIP**');
+    expect(markdown).toContain('> - llm-cli:gate-doc CVE-2026-1234 hotfix');
+    expect(markdown).toContain('- ✖ llm-cli:gate-size: llm is 21.0 MiB > 20.0 MiB');
+  });
+
+  it('says passed without a banner when every gate passed', () => {
+    const ok = summaryMarkdown(buildSummary([row('a', 'gate-build', 'passed')]));
+    expect(ok).toContain('### Release gates: ✅ passed');
+    expect(ok).not.toContain('CAUTION');
+    expect(ok.split('\n').filter((l) => l.startsWith('| '))).toHaveLength(2);
+  });
+});
+
+describe('summaryText', () => {
+  it('prints the status line and one table line per gate', () => {
+    const text = summaryText(buildSummary([row('a', 'gate-build', 'passed'), row('a', 'gate-size', 'failed', 'too big')]));
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Release gates: FAILED');
+    expect(lines.filter((l) => /^a\s+gate-/.test(l))).toHaveLength(2);
+    expect(text).toContain('✖ a:gate-size: too big');
+  });
+});
