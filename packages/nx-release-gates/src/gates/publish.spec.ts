@@ -1,4 +1,5 @@
 import { packagedFileCount, publishWarnings, registryUnreachable } from './publish';
+import { cargoPublishesSeveral, pathSiblings } from './publish-siblings';
 
 const CONNECT = `    Updating crates.io index
 error: download of config.json failed
@@ -31,5 +32,33 @@ describe('publish output', () => {
     expect(publishWarnings(stderr)).toEqual(['manifest has no documentation, homepage or repository']);
     expect(packagedFileCount(stderr)).toBe(6);
     expect(packagedFileCount('')).toBeNull();
+  });
+});
+
+describe('pathSiblings', () => {
+  const pkg = (name: string, deps: Array<{ name: string; path?: string; kind?: 'dev' | 'build' | null; req?: string }>, publish: string[] | null = null) => ({
+    name,
+    manifest_path: `/ws/${name}/Cargo.toml`,
+    publish,
+    dependencies: deps.map((d) => ({ kind: null, req: '^0.1.0', ...d })),
+  });
+  it('follows path dependencies through the workspace, skipping unpublishable members and versionless dev-dependencies', () => {
+    const metadata = {
+      packages: [
+        pkg('app', [{ name: 'core', path: '/ws/core' }, { name: 'serde', req: '^1' }, { name: 'testkit', path: '/ws/testkit', kind: 'dev', req: '*' }]),
+        pkg('core', [{ name: 'macros', path: '/ws/macros', kind: 'build' }, { name: 'internal', path: '/ws/internal' }]),
+        pkg('macros', [{ name: 'core', path: '/ws/core' }]),
+        pkg('internal', [], []),
+        pkg('testkit', []),
+      ],
+    };
+    expect(pathSiblings(metadata, 'app')).toEqual(['core', 'macros']);
+    expect(pathSiblings(metadata, 'testkit')).toEqual([]);
+    expect(pathSiblings(metadata, 'unknown')).toEqual([]);
+  });
+  it('knows which cargo publishes several packages in one call', () => {
+    expect(cargoPublishesSeveral('cargo 1.95.0 (f2d3ce0bd 2026-03-21)')).toBe(true);
+    expect(cargoPublishesSeveral('cargo 1.89.0')).toBe(false);
+    expect(cargoPublishesSeveral(null)).toBe(false);
   });
 });

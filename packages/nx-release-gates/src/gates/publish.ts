@@ -16,7 +16,8 @@
 import { stripAnsi, summarizeCargoError } from '../cargo/cargo-errors';
 import { lockedArgs } from './build';
 import { featureArgs } from './feature-sets';
-import { failed, GateDefinition, passed, skipped } from './types';
+import { cargoPublishesSeveral, pathSiblings } from './publish-siblings';
+import { failed, GateContext, GateDefinition, passed, skipped } from './types';
 
 /** curl error codes and cargo/HTTP messages that mean "the registry did not answer", not "the crate is wrong". */
 const UNREACHABLE = [
@@ -58,6 +59,21 @@ export function packagedFileCount(stderr: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/**
+ * Workspace members this crate reaches through path dependencies, when cargo can package them in the same call
+ * (cargo >= 1.90); otherwise none, and a sibling missing from the registry fails as cargo reports it.
+ */
+async function siblingsToInclude(context: GateContext): Promise<string[]> {
+  if (context.crate.pathDependencies.length === 0 || !cargoPublishesSeveral(context.toolchain.cargo)) return [];
+  const metadata = await context.cargo(['metadata', '--no-deps', '--format-version', '1'], { live: 'none' });
+  if (metadata.exitCode !== 0) return [];
+  try {
+    return pathSiblings(JSON.parse(metadata.stdout), context.crate.name);
+  } catch {
+    return [];
+  }
+}
+
 export const publishGate: GateDefinition = {
   name: 'publish',
   description:
@@ -68,15 +84,21 @@ export const publishGate: GateDefinition = {
     if (!context.crate.publish) {
       return skipped(`crate ${context.crate.name} is not published (publish = false in ${context.crate.manifestPath})`, details);
     }
+    const siblings = await siblingsToInclude(context);
+    details.withSiblings = siblings;
+    // With siblings in the same call, features are qualified so they only reach this crate.
+    const ownFeatures = siblings.length ? features.map((f) => (f.includes('/') ? f : `${context.crate.name}/${f}`)) : features;
+    const packages = siblings.length ? ['-p', context.crate.name, ...siblings.flatMap((s) => ['-p', s])] : [];
     const result = await context.cargo(
-      ['publish', '--dry-run', '--allow-dirty', ...featureArgs(features, noDefaultFeatures), ...lockedArgs(context)],
+      ['publish', '--dry-run', '--allow-dirty', ...packages, ...featureArgs(ownFeatures, noDefaultFeatures), ...lockedArgs(context)],
       { live: 'all' },
     );
     details.warnings = publishWarnings(result.stderr);
     details.packagedFiles = packagedFileCount(result.stderr);
     if (result.exitCode === 0) {
       const warned = (details.warnings as string[]).length;
-      return passed(`cargo publish --dry-run passed${warned ? ` with ${warned} warning(s): ${(details.warnings as string[]).join('; ')}` : ''}`, details);
+      const together = siblings.length ? ` (packaged together with unpublished path dependencies ${siblings.join(', ')})` : '';
+      return passed(`cargo publish --dry-run passed${together}${warned ? ` with ${warned} warning(s): ${(details.warnings as string[]).join('; ')}` : ''}`, details);
     }
     const error = summarizeCargoError(result.stderr);
     if (registryUnreachable(result.stderr)) {

@@ -1,0 +1,54 @@
+/**
+ * Workspace siblings a crate's publish dry run must include. `cargo publish --dry-run -p a` resolves a's path
+ * dependencies against the registry, so a sibling that will be published in the same release (but is not on the
+ * registry yet) fails it falsely. Since cargo 1.90 one `cargo publish --dry-run -p a -p b ...` packages the named
+ * crates together and verifies each against the others' local packages, so the gate names the crate plus every
+ * workspace member it reaches through path dependencies.
+ */
+import * as path from 'node:path';
+
+interface MetadataDependency {
+  name: string;
+  path?: string;
+  kind: 'dev' | 'build' | null;
+  req: string;
+}
+
+interface MetadataPackage {
+  name: string;
+  manifest_path: string;
+  publish: string[] | null;
+  dependencies: MetadataDependency[];
+}
+
+/** The publishable workspace members `crateName` reaches through path dependencies (not itself), sorted. */
+export function pathSiblings(metadata: { packages: MetadataPackage[] }, crateName: string): string[] {
+  const byDir = new Map(metadata.packages.map((p) => [path.resolve(path.dirname(p.manifest_path)), p]));
+  const start = metadata.packages.find((p) => p.name === crateName);
+  if (!start) return [];
+  const seen = new Set<string>([start.name]);
+  const queue = [start];
+  while (queue.length) {
+    const current = queue.shift()!;
+    for (const dep of current.dependencies) {
+      if (!dep.path) continue;
+      // A dev-dependency without a version is dropped from the published manifest: nothing to resolve.
+      if (dep.kind === 'dev' && dep.req === '*') continue;
+      const sibling = byDir.get(path.resolve(dep.path));
+      if (!sibling || seen.has(sibling.name)) continue;
+      if (Array.isArray(sibling.publish) && sibling.publish.length === 0) continue;
+      seen.add(sibling.name);
+      queue.push(sibling);
+    }
+  }
+  seen.delete(start.name);
+  return [...seen].sort();
+}
+
+/** `cargo 1.95.0 (f2d3ce0bd 2026-03-21)` -> true from 1.90 on (multi-package `cargo publish`). */
+export function cargoPublishesSeveral(cargoVersion: string | null): boolean {
+  const match = /cargo (\d+)\.(\d+)/.exec(cargoVersion ?? '');
+  if (!match) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major > 1 || (major === 1 && minor >= 90);
+}
