@@ -2,6 +2,7 @@
  * The few git questions gate-lockfile and gate-version ask, through the gate's `run` (so every call is recorded).
  * A crate outside any git repository, or a machine without git, is an answer (`GitProblem`), never an exception.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GateContext } from './types';
 
@@ -43,7 +44,16 @@ export function parseFileState(porcelain: string): FileState {
 }
 
 export async function fileState(context: GateContext, repo: GitRepository, absoluteFile: string): Promise<{ state: FileState } | { problem: GitProblem }> {
-  const relative = path.relative(repo.root, absoluteFile).split(path.sep).join('/');
+  // git answers with the real path; the workspace may have been reached through a symlink (macOS /tmp, say).
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const file = path.join(real(path.dirname(absoluteFile)), path.basename(absoluteFile));
+  const relative = path.relative(real(repo.root), file).split(path.sep).join('/');
   const result = await context.run('git', ['-C', repo.root, 'status', '--porcelain=v1', '--ignored', '--', relative], { live: 'none' });
   if (result.exitCode !== 0) return { problem: `git status failed: ${result.stderr.trim().split('\n')[0]}` };
   return { state: parseFileState(result.stdout) };
