@@ -1,3 +1,4 @@
+import { GATE_TARGETS } from '../support/checks';
 import { crateFiles } from '../support/crates';
 import { TestWorkspace } from '../support/workspace';
 
@@ -15,7 +16,8 @@ describe('a crate where every gate passes', () => {
     expect(run.exitCode).toBe(0);
     const report = ws.result('good-tool', 'release-dry-run');
     expect(report.status).toBe('passed');
-    const statuses = Object.fromEntries(report.gates.map((g: any) => [g.gate, g.status]));
+    // The six gates of the release process; gates other issues add have their own tests.
+    const statuses = Object.fromEntries(report.gates.filter((g: any) => GATE_TARGETS.includes(g.gate)).map((g: any) => [g.gate, g.status]));
     expect(statuses).toEqual({
       'gate-build': 'passed',
       'gate-cuda': 'fallback',

@@ -126,7 +126,7 @@ function checkFeatures(crate: CrateModel, options: GateOptions): void {
   if (unknown.length) {
     const known = Object.keys(crate.features).filter((f) => f !== 'default');
     throw new OptionError(
-      `feature ${unknown.map((f) => JSON.stringify(f)).join(', ')} is not defined by crate ${crate.name}; its features: ${known.join(', ') || 'none'}`,
+      `${unknown.length === 1 ? 'feature' : 'features'} ${unknown.map((f) => JSON.stringify(f)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not defined by crate ${crate.name} (its features: ${known.join(', ') || 'none'}); correct the name in the options or define the feature under [features] in ${crate.manifestPath}`,
     );
   }
 }

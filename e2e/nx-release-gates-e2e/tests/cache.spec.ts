@@ -1,0 +1,127 @@
+/**
+ * Caching: a second release-dry-run with nothing changed replays every gate; a source edit, a Cargo.lock edit and a
+ * new maxBinarySize (from Cargo.toml metadata, nx.json plugin options and project.json target options) miss.
+ * Steps run in order on one workspace; each compares with the results of the step before.
+ */
+import { crateFiles } from '../support/crates';
+import { GATE_TARGETS } from '../support/checks';
+import { TestWorkspace } from '../support/workspace';
+
+const CRATE = 'cache-tool';
+const MiB = 1024 * 1024;
+
+describe('gate caching', () => {
+  let ws: TestWorkspace;
+  let previous: Record<string, any>;
+
+  /** Runs release-dry-run and returns its report, with every gate passing. */
+  function dryRun(): Record<string, any> {
+    const run = ws.nx(['run', `${CRATE}:release-dry-run`]);
+    const report = ws.result(CRATE, 'release-dry-run');
+    expect(report.gates.map((g: any) => [g.gate, g.status === 'failed' ? g.reason : 'ok'])).toEqual(GATE_TARGETS.map((t) => [t, 'ok']));
+    expect(run.exitCode).toBe(0);
+    return report;
+  }
+  const byGate = (report: Record<string, any>) => Object.fromEntries(report.gates.map((g: any) => [g.gate, g]));
+  /** `ran`, or `cache` for a replay (the report may say `local cache` or `remote cache`). */
+  const sources = (report: Record<string, any>) =>
+    Object.fromEntries(report.gates.map((g: any) => [g.gate, /cache/.test(g.source) ? 'cache' : g.source]));
+  const everyGate = (source: string) => Object.fromEntries(GATE_TARGETS.map((t) => [t, source]));
+  /** Gates whose result was written by a new run (startedAt differs from the step before). */
+  const rerun = (report: Record<string, any>) => {
+    const before = byGate(previous);
+    return report.gates.filter((g: any) => g.startedAt !== before[g.gate]?.startedAt).map((g: any) => g.gate);
+  };
+
+  beforeAll(() => {
+    ws = TestWorkspace.create('cache', {
+      files: crateFiles({ name: CRATE }),
+      // The six gates of the release process (gates added later have their own tests).
+      nxJson: { targetDefaults: { 'release-dry-run': { options: { gates: [...GATE_TARGETS] } } } },
+    });
+    previous = dryRun();
+  });
+  afterAll(() => ws?.remove());
+
+  it('ran every gate the first time', () => {
+    expect(sources(previous)).toEqual(everyGate('ran'));
+  });
+
+  it('replays every gate from the cache when nothing changed', () => {
+    const report = dryRun();
+    expect(sources(report)).toEqual(everyGate('cache'));
+    expect(rerun(report)).toEqual([]);
+    // The replayed result files on disk are the first run's.
+    for (const target of GATE_TARGETS) expect(ws.result(CRATE, target).startedAt).toBe(byGate(previous)[target].startedAt);
+    previous = report;
+  });
+
+  it('misses after a source edit', () => {
+    ws.write(`${CRATE}/src/main.rs`, `${ws.read(`${CRATE}/src/main.rs`)}\n/// Subtracts.\npub fn sub(a: i32, b: i32) -> i32 {\n    a - b\n}\n`);
+    const report = dryRun();
+    expect(sources(report)).toEqual(everyGate('ran'));
+    expect(rerun(report).sort()).toEqual([...GATE_TARGETS].sort());
+    previous = report;
+  });
+
+  // Cargo.lock's packages are Nx external nodes (issue 5): an edit that changes none of the crate's packages keeps
+  // its gates cached; a bump of a package it uses misses (graph.spec.ts, "a Cargo.lock edit re-runs only ...").
+  it('replays after a Cargo.lock edit that changes none of its packages', () => {
+    const lock = ws.read(`${CRATE}/Cargo.lock`);
+    expect(lock).toContain('version = 4');
+    ws.write(`${CRATE}/Cargo.lock`, lock.replace('version = 4', 'version = 3'));
+    const report = dryRun();
+    expect(sources(report)).toEqual(everyGate('cache'));
+    previous = report;
+  });
+
+  /**
+   * A new size limit: gate-size alone runs (gate-build replays or runs as its own inputs say), and must not replay
+   * the result computed under the old limit.
+   */
+  function sizeLimitChange(change: () => void, limit: number): void {
+    const before = ws.result(CRATE, 'gate-size');
+    expect(before.details.limit).not.toBe(limit);
+    change();
+    const run = ws.nx(['run', `${CRATE}:gate-size`]);
+    const after = ws.result(CRATE, 'gate-size');
+    expect(after.startedAt).not.toBe(before.startedAt);
+    expect(after).toMatchObject({ status: 'passed', details: { limit } });
+    expect(run.exitCode).toBe(0);
+  }
+
+  it('misses after a new maxBinarySize in the nx.json plugin options', () => {
+    sizeLimitChange(() => {
+      const nxJson = JSON.parse(ws.read('nx.json'));
+      nxJson.plugins = [{ plugin: 'nx-release-gates', options: { maxBinarySize: '25MiB' } }];
+      ws.write('nx.json', JSON.stringify(nxJson, null, 2));
+    }, 25 * MiB);
+  });
+
+  it('misses after a new max-binary-size in Cargo.toml metadata (which overrides nx.json)', () => {
+    sizeLimitChange(() => {
+      ws.write(`${CRATE}/Cargo.toml`, `${ws.read(`${CRATE}/Cargo.toml`)}\n[package.metadata.release-gates]\nmax-binary-size = "30MiB"\n`);
+    }, 30 * MiB);
+  });
+
+  it('misses after a new maxBinarySize in nx.json targetDefaults (which override Cargo.toml), with no file of the crate changed', () => {
+    sizeLimitChange(() => {
+      const nxJson = JSON.parse(ws.read('nx.json'));
+      nxJson.targetDefaults['gate-size'] = { options: { maxBinarySize: '40MiB' } };
+      ws.write('nx.json', JSON.stringify(nxJson, null, 2));
+    }, 40 * MiB);
+  });
+
+  it('misses after a new maxBinarySize in project.json target options (which override targetDefaults)', () => {
+    sizeLimitChange(() => {
+      ws.write(`${CRATE}/project.json`, JSON.stringify({ name: CRATE, targets: { 'gate-size': { options: { maxBinarySize: 35 * MiB } } } }, null, 2));
+    }, 35 * MiB);
+  });
+
+  it('replays again once the options stop changing', () => {
+    const before = ws.result(CRATE, 'gate-size');
+    const run = ws.nx(['run', `${CRATE}:gate-size`]);
+    expect(run.exitCode).toBe(0);
+    expect(ws.result(CRATE, 'gate-size')).toEqual(before);
+  });
+});
