@@ -24,6 +24,7 @@ export function pathWithout(programs: string[]): string {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   const kept = dirs.filter((d) => !programs.some((p) => holds(d, p)));
   const shims = fs.mkdtempSync(path.join(os.tmpdir(), 'nrg-path-'));
+  process.once('exit', () => fs.rmSync(shims, { recursive: true, force: true }));
   for (const essential of ['node', 'git', 'sh', 'bash', 'env']) {
     if (kept.some((d) => holds(d, essential))) continue;
     const from = essential === 'node' ? process.execPath : dirs.map((d) => path.join(d, essential)).find((f) => holds(path.dirname(f), essential));
