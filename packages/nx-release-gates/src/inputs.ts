@@ -18,10 +18,13 @@ export const CRATE_BUILD_FILES = 'rust-crate-build';
 
 export function crateNamedInputs(): Record<string, string[]> {
   return {
-    [CRATE_FILES]: ['{projectRoot}/**/*', '!{projectRoot}/target/**'],
+    // A standalone crate's Cargo.lock lives in its folder: left out here as everywhere, its packages are hashed as
+    // external nodes (cargo/lockfile.ts), so a lockfile edit misses only when a package the crate uses changed.
+    [CRATE_FILES]: ['{projectRoot}/**/*', '!{projectRoot}/target/**', '!{projectRoot}/Cargo.lock'],
     [CRATE_BUILD_FILES]: [
       '{projectRoot}/**/*',
       '!{projectRoot}/target/**',
+      '!{projectRoot}/Cargo.lock',
       '!{projectRoot}/tests/**',
       '!{projectRoot}/benches/**',
       '!{projectRoot}/examples/**',
