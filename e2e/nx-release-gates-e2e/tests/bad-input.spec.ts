@@ -33,6 +33,10 @@ describe('bad input', () => {
           name: 'wrong-type-target',
           files: { 'project.json': JSON.stringify({ name: 'wrong-type-target', targets: { 'gate-doc': { options: { denyWarnings: 'yes' } } } }) },
         }),
+        ...crateFiles({
+          name: 'misspelt-option',
+          files: { 'project.json': JSON.stringify({ name: 'misspelt-option', targets: { 'gate-size': { options: { maxBinarySise: '1MiB' } } } }) },
+        }),
         ...crateFiles({ name: 'meta-chars', features: { default: [], a: [] }, releaseGates: 'features = ["a;touch pwned", "$(touch pwned)", "`touch pwned`"]' }),
         // A `dep/feature` name is left to cargo: it reaches cargo as one literal argument, which cargo rejects.
         ...crateFiles({ name: 'meta-chars-cargo', releaseGates: 'features = ["x/y;touch pwned", "x/$(touch pwned)"]' }),
@@ -114,6 +118,12 @@ describe('bad input', () => {
   it('an option of the wrong type in project.json target options', () => {
     const { result } = expectOneLineFailure('wrong-type-target', 'gate-doc');
     expect(result.reason).toContain('denyWarnings');
+    expect(result.commands).toEqual([]);
+  });
+
+  it('an option no gate knows in project.json target options', () => {
+    const { result } = expectOneLineFailure('misspelt-option', 'gate-size');
+    expect(result.reason).toContain('maxBinarySise');
     expect(result.commands).toEqual([]);
   });
 

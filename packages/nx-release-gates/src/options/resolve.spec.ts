@@ -239,4 +239,10 @@ describe('resolveGateOptions', () => {
       expect(Object.keys(resolveAsExecutor(gate, layers)).sort()).toEqual(withDefaults);
     }
   });
+
+  it('refuses a target option no gate knows, listing the known ones, and accepts options of other gates', () => {
+    const layers = lowerLayers(crate(null, null), {});
+    expect(() => resolveGateOptions('size', { maxBinarySise: '1MiB' }, layers)).toThrow(/^unknown option maxBinarySise in target options .*known options: .*maxBinarySize/);
+    expect(resolveGateOptions('build', { maxBinarySize: '1MiB' }, layers).features).toEqual([]);
+  });
 });

@@ -162,6 +162,12 @@ function checkValue(def: OptionDefinition, value: unknown, where: string): unkno
 export function resolveGateOptions(gate: string, received: Record<string, unknown>, layers: OptionLayer[]): GateOptions {
   // A typo in Cargo.toml metadata fails every gate, not only the gates that read the misspelt key.
   for (const layer of layers) layerValues(layer);
+  const unknown = Object.keys(received).filter((key) => !OPTION_NAMES.has(key));
+  if (unknown.length) {
+    throw new OptionError(
+      `unknown option${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} in ${TARGET_OPTIONS_SOURCE}; known options: ${[...OPTION_NAMES].join(', ')}`,
+    );
+  }
   const resolved: Record<string, unknown> = {};
   for (const def of optionsForGate(gate)) {
     const value = received[def.name];
