@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CrateModel } from './cargo/crate-model';
+import { crateModel } from './testing/crate-model';
 import { GATES, gateTarget } from './gates/registry';
 import { executorManifest } from './manifest';
 import { OPTION_DEFINITIONS, optionsForGate } from './options/definitions';
@@ -77,24 +77,7 @@ describe('executorManifest', () => {
   });
 
   it('covers every target that inference creates', () => {
-    const crate: CrateModel = {
-      name: 'c',
-      version: '0.1.0',
-      root: 'c',
-      manifestPath: 'c/Cargo.toml',
-      workspaceRoot: 'c',
-      workspaceManifestPath: 'c/Cargo.toml',
-      lockfile: null,
-      targetDirectory: '/ws/c/target',
-      binaries: [],
-      hasLibrary: true,
-      features: {},
-      publish: true,
-      pathDependencies: [],
-      registryDependencies: [],
-      externalDependencies: [],
-      releaseGatesMetadata: { package: null, workspace: null },
-    };
+    const crate = crateModel({ name: 'c', version: '0.1.0', root: 'c', workspaceRoot: 'c', workspaceManifestPath: 'c/Cargo.toml', lockfile: null, targetDirectory: '/ws/c/target', binaries: [], hasLibrary: true });
     const targets = crateProject(crate, {}, '/ws').targets!;
     for (const [name, target] of Object.entries(targets)) {
       expect(target.executor).toBe(`nx-release-gates:${name}`);

@@ -1,25 +1,9 @@
 import type { CrateModel } from '../cargo/crate-model';
+import { crateModel } from '../testing/crate-model';
 import { allFeaturesArgs, cpuFallbackFeaturesOf, cudaFeaturesOf, featureArgs, featuresNeedingCuda, unknownFeatures } from './feature-sets';
 
 function crate(features: Record<string, string[]>): CrateModel {
-  return {
-    name: 'llm-cli',
-    version: '0.4.2',
-    root: 'crates/llm-cli',
-    manifestPath: 'crates/llm-cli/Cargo.toml',
-    workspaceRoot: '.',
-    workspaceManifestPath: 'Cargo.toml',
-    lockfile: 'Cargo.lock',
-    targetDirectory: '/ws/target',
-    binaries: ['llm'],
-    hasLibrary: false,
-    features,
-    publish: true,
-    pathDependencies: [],
-    registryDependencies: [],
-    externalDependencies: [],
-    releaseGatesMetadata: { package: null, workspace: null },
-  };
+  return crateModel({ name: 'llm-cli', version: '0.4.2', root: 'crates/llm-cli', binaries: ['llm'], features });
 }
 
 /** Features as `cargo metadata` reports them for a crate like the original one. */

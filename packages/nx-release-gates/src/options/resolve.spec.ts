@@ -1,28 +1,12 @@
 import type { CrateModel } from '../cargo/crate-model';
+import { crateModel } from '../testing/crate-model';
 import { OPTION_DEFINITIONS, optionsForGate, toKebabCase } from './definitions';
 import { inferredOptionsForGate, lowerLayers, OptionError, OptionLayer, resolveGateOptions, TARGET_OPTIONS_SOURCE } from './resolve';
 
 const MiB = 1024 * 1024;
 
 function crate(packageTable: Record<string, unknown> | null, workspaceTable: Record<string, unknown> | null): CrateModel {
-  return {
-    name: 'tool',
-    version: '1.2.3',
-    root: 'crates/tool',
-    manifestPath: 'crates/tool/Cargo.toml',
-    workspaceRoot: '.',
-    workspaceManifestPath: 'Cargo.toml',
-    lockfile: 'Cargo.lock',
-    targetDirectory: '/ws/target',
-    binaries: ['tool'],
-    hasLibrary: false,
-    features: {},
-    publish: true,
-    pathDependencies: [],
-    registryDependencies: [],
-    externalDependencies: [],
-    releaseGatesMetadata: { package: packageTable, workspace: workspaceTable },
-  };
+  return crateModel({ releaseGatesMetadata: { package: packageTable, workspace: workspaceTable } });
 }
 
 const PACKAGE_SOURCE = 'crates/tool/Cargo.toml [package.metadata.release-gates]';

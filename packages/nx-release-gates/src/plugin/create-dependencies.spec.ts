@@ -1,26 +1,10 @@
 import { DependencyType } from '@nx/devkit';
 import type { CrateModel, PathDependency } from '../cargo/crate-model';
+import { crateModel } from '../testing/crate-model';
 import { crateDependencies } from './create-dependencies';
 
 function crate(name: string, root: string, pathDependencies: PathDependency[] = []): CrateModel {
-  return {
-    name,
-    version: '0.1.0',
-    root,
-    manifestPath: `${root}/Cargo.toml`,
-    workspaceRoot: '.',
-    workspaceManifestPath: 'Cargo.toml',
-    lockfile: 'Cargo.lock',
-    targetDirectory: '/ws/target',
-    binaries: [],
-    hasLibrary: true,
-    features: {},
-    publish: true,
-    pathDependencies,
-    registryDependencies: [],
-    externalDependencies: [],
-    releaseGatesMetadata: { package: null, workspace: null },
-  };
+  return crateModel({ name, version: '0.1.0', root, binaries: [], hasLibrary: true, pathDependencies });
 }
 
 const dep = (name: string, root: string, kind: PathDependency['kind'] = 'normal'): PathDependency => ({ name, root, kind });

@@ -1,4 +1,5 @@
 import type { CrateModel } from '../cargo/crate-model';
+import { crateModel } from '../testing/crate-model';
 import { GATES, gateTarget, UNCACHED_GATES } from '../gates/registry';
 import { CARGO_ENV_INPUTS, EMERGENCY_ENV_INPUTS, toolchainRuntimeInput } from '../inputs';
 import { RELEASE_DRY_RUN, TARGET_GROUP, crateProject } from './targets';
@@ -6,25 +7,19 @@ import { RELEASE_DRY_RUN, TARGET_GROUP, crateProject } from './targets';
 const WORKSPACE_ROOT = '/ws';
 
 function crate(overrides: Partial<CrateModel> = {}): CrateModel {
-  return {
+  return crateModel({
     name: 'llm-cli',
     version: '0.4.2',
     root: 'crates/llm-cli',
-    manifestPath: 'crates/llm-cli/Cargo.toml',
-    workspaceRoot: '.',
-    workspaceManifestPath: 'Cargo.toml',
-    lockfile: 'Cargo.lock',
-    targetDirectory: '/ws/target',
     binaries: ['llm'],
     hasLibrary: true,
     features: { default: [], llama: [], 'llama-cuda': ['llama'] },
-    publish: true,
     pathDependencies: [{ name: 'llm-core', root: 'crates/llm-core', kind: 'normal' }],
     registryDependencies: ['serde'],
     externalDependencies: ['cargo:serde@1.0.200', 'cargo:itoa@1.0.11'],
     releaseGatesMetadata: { package: { 'max-binary-size': '15MB' }, workspace: { runner: 'nextest' } },
     ...overrides,
-  };
+  });
 }
 
 const GATE_TARGETS = GATES.map((g) => gateTarget(g));
