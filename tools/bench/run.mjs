@@ -66,7 +66,7 @@ function parseArgs(argv) {
   }
   const bad = o.only.filter((b) => !ALL.includes(b));
   if (bad.length) throw new Error(`unknown benchmark(s) ${bad.join(', ')}; choose from ${ALL.join(', ')}`);
-  for (const k of ['runs', 'coldRuns', 'affectedRuns', 'parallelRuns']) if (!(o[k] >= 1)) throw new Error(`--${k} must be at least 1`);
+  for (const k of ['runs', 'coldRuns', 'affectedRuns']) if (!(o[k] >= 1)) throw new Error(`--${k} must be at least 1`);
   if (o.docs === null) o.docs = ALL.every((b) => o.only.includes(b));
   return o;
 }
@@ -416,6 +416,7 @@ function benchAffected(ctx) {
     install: ctx.install,
     env: ctx.env,
     logTo: ctx.logFor('affected'),
+    nxJson: { targetDefaults: { 'release-dry-run': { options: { gates: ctx.scriptGates } } } },
     files: (root) => {
       deps = tinyWorkspace(root, count, parentsOf);
       run('cargo', ['generate-lockfile', '--offline'], { cwd: root, env: ctx.env });
@@ -553,11 +554,12 @@ function benchInference(ctx) {
 }
 
 function benchParallel(ctx) {
-  const ws = ctx.single();
-  const wsPg = ctx.singlePerGate();
-  // 1 crate, cold: measured in the cold rounds when they ran; else once here.
-  let cold = ctx.coldSingle;
-  if (!cold) {
+  const single = ctx.o.parallelRuns >= 1;
+  const ws = single ? ctx.single() : null;
+  const wsPg = single ? ctx.singlePerGate() : null;
+  // 1 crate, cold: measured in the cold rounds when they ran; else once here (none with --parallel-runs 0).
+  let cold = ctx.coldSingle ?? { shared: [], perGate: [], sharedDisk: NaN, perGateDisk: NaN };
+  if (!ctx.coldSingle && single) {
     log('parallel: cold single crate, shared then per-gate');
     const a = coldNx(ws);
     const b = coldNx(wsPg);
@@ -576,7 +578,7 @@ function benchParallel(ctx) {
     editRatios.push(b.ms / a.ms);
     log(`parallel, 1 crate after an edit, round ${round}/${ctx.o.parallelRuns}: shared ${secs(a.ms)}, per-gate ${secs(b.ms)}`);
   }
-  const disk1 = { shared: diskBytes(path.join(ws.root, 'textlab', 'target')), perGate: diskBytes(path.join(wsPg.root, 'textlab', 'target')) };
+  const disk1 = single ? { shared: diskBytes(path.join(ws.root, 'textlab', 'target')), perGate: diskBytes(path.join(wsPg.root, 'textlab', 'target')) } : { shared: NaN, perGate: NaN };
   // 5 crates in one Cargo workspace, cold, alternating.
   const suite = (name, targetDirectory) =>
     Workspace.create(path.join(ctx.work, name), {
@@ -588,6 +590,7 @@ function benchParallel(ctx) {
       files: (root) => {
         suiteWorkspace(path.join(root, 'suite'), FIXTURE);
         run('cargo', ['update', '--workspace', '--offline'], { cwd: path.join(root, 'suite'), env: ctx.env });
+        run('cargo', ['fmt', '--all'], { cwd: path.join(root, 'suite'), env: ctx.env });
       },
     });
   const skipSuite = ctx.o.suiteRuns < 1;

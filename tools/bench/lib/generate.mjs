@@ -18,7 +18,7 @@ export function tinyWorkspace(dir, count, parentsOf) {
     const name = crateName(i, width);
     const parents = parentsOf(i).filter((p) => p >= 1 && p < i);
     deps[name] = parents.map((p) => crateName(p, width));
-    const depLines = parents.map((p) => `${crateName(p, width)} = { path = "../${crateName(p, width)}" }`).join('\n');
+    const depLines = parents.map((p) => `${crateName(p, width)} = { path = "../${crateName(p, width)}", version = "0.1.0" }`).join('\n');
     write(
       path.join(dir, 'crates', name, 'Cargo.toml'),
       `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\ndescription = "Benchmark crate ${name}"\nlicense = "MIT"\n\n[dependencies]\n${depLines}\n`,
