@@ -70,6 +70,18 @@ describe('Cargo workspaces in the Nx graph', () => {
     expect(app.targets['gate-size'].options.maxBinarySize).toBe('30MiB');
   });
 
+  it('packages and publish-checks a crate together with the unpublished workspace crates it depends on', () => {
+    const run = ws.nx(['run-many', '-t', 'gate-package', 'gate-publish', '-p', 'app']);
+    const pkg = ws.result('app', 'gate-package');
+    const publish = ws.result('app', 'gate-publish');
+    // app -> mid -> core-lib by path; test-helper is a dev-dependency without a version and publish = false.
+    expect(pkg.details.withSiblings).toEqual(['core-lib', 'mid']);
+    expect(pkg.status).toBe('passed');
+    expect(publish.details.withSiblings).toEqual(['core-lib', 'mid']);
+    expect(['passed', 'skipped']).toContain(publish.status);
+    expect(run.exitCode).toBe(0);
+  });
+
   it('nx affected runs exactly the edited crate and its dependents', () => {
     const base = ws.git(['rev-parse', 'HEAD']).trim();
     ws.write('crates/core-lib/src/lib.rs', `${ws.read('crates/core-lib/src/lib.rs')}// edited\n`);

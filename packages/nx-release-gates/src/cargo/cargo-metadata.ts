@@ -3,6 +3,7 @@
  * tested on recorded output.
  */
 import * as path from 'node:path';
+import { pathSiblings } from './path-siblings';
 import { CrateModel, DependencyKind, PathDependency, toPosixRelative } from './crate-model';
 
 interface MetadataTarget {
@@ -14,6 +15,7 @@ interface MetadataDependency {
   kind: DependencyKind | null;
   path?: string;
   source?: string | null;
+  req: string;
 }
 interface MetadataPackage {
   name: string;
@@ -71,6 +73,7 @@ export function cratesFromMetadata(
       features: pkg.features,
       publish: !(Array.isArray(pkg.publish) && pkg.publish.length === 0),
       pathDependencies,
+      packageWith: pathSiblings(metadata, pkg.name),
       registryDependencies: [...new Set(registryDependencies)].sort(),
       externalDependencies: [],
       releaseGatesMetadata: { package: releaseGatesTable(pkg.metadata), workspace: workspaceTable },

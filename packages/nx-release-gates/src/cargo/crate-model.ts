@@ -34,6 +34,8 @@ export interface CrateModel {
   /** False when `publish = false` or an empty registry list. */
   publish: boolean;
   pathDependencies: PathDependency[];
+  /** Publishable workspace members the crate reaches through path dependencies: packaged with it (cargo >= 1.90). */
+  packageWith: string[];
   /** Names of crates.io (registry) dependencies, of any kind: what the crate's Cargo.lock slice starts from. */
   registryDependencies: string[];
   /** Cargo.lock packages (external nodes `cargo:<name>@<version>`) the crate uses directly or via path crates. */

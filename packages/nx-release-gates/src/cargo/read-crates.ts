@@ -115,6 +115,7 @@ function brokenCrate(manifest: ManifestInfo, group: ManifestGroup, error: string
     features: {},
     publish: false,
     pathDependencies: [],
+    packageWith: [],
     registryDependencies: [],
     externalDependencies: [],
     releaseGatesMetadata: { package: null, workspace: null },

@@ -1,14 +1,19 @@
 /**
  * gate-package: what crates.io will receive (gate 3 of the original process, which shipped several releases
- * without its templates before this gate existed). Every `requiredFiles` entry must be in `cargo package --list`,
- * and the .crate must fit `maxCrateSize` (crates.io refuses uploads over 10 MiB).
+ * without its templates before this gate existed). One `cargo package --no-verify` writes the .crate; every
+ * `requiredFiles` entry must be among the files inside it, and it must fit `maxCrateSize` (crates.io refuses
+ * uploads over 10 MiB). Unpublished workspace crates it depends on by path are packaged in the same call (cargo >=
+ * 1.90), so a sibling released together is not a false failure; the published-contents check (compile) is
+ * gate-publish's.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 import { summarizeCargoError } from '../cargo/cargo-errors';
 import { formatBytes } from '../options/sizes';
+import { tarFileNames } from '../util/tar-entries';
 import { featureArgs } from './feature-sets';
+import { packageSelection, siblingsToInclude } from './publish';
 import { cargoTargetDirectory } from './target-directory';
 import { failed, GateContext, GateDefinition, passed } from './types';
 
@@ -30,7 +35,7 @@ function crateFilePath(context: GateContext): string {
 
 export const packageGate: GateDefinition = {
   name: 'package',
-  description: 'Package contents: `cargo package --list` holds every requiredFiles entry, and the .crate fits maxCrateSize.',
+  description: 'Package contents: the .crate `cargo package` writes holds every requiredFiles entry and fits maxCrateSize.',
   async run(context) {
     const features = featureArgs(context.options.features, context.options.noDefaultFeatures);
     const { requiredFiles, maxCrateSize } = context.options;
@@ -41,16 +46,20 @@ export const packageGate: GateDefinition = {
         { requiredFiles, notOnDisk },
       );
     }
-    const list = await context.cargo(['package', '--list', '--allow-dirty', ...features], { live: 'stderr' });
-    if (list.exitCode !== 0) return failed(`cargo package --list failed: ${summarizeCargoError(list.stderr)}`, { requiredFiles });
-    const files = list.stdout.split('\n').map((l) => l.trim().replace(/\\/g, '/')).filter(Boolean);
-    const missing = requiredFiles.filter((pattern) => !files.some((f) => minimatch(f, pattern, { dot: true })));
-
-    const pack = await context.cargo(['package', '--allow-dirty', '--no-verify', ...features], { live: 'stderr' });
-    if (pack.exitCode !== 0) return failed(`cargo package failed: ${summarizeCargoError(pack.stderr)}`, { requiredFiles, missing });
+    const siblings = siblingsToInclude(context);
+    const selection = packageSelection(context.crate.name, siblings, context.options.features);
+    const pack = await context.cargo(
+      ['package', '--allow-dirty', '--no-verify', ...selection.packages, ...featureArgs(selection.features, context.options.noDefaultFeatures)],
+      { live: 'stderr' },
+    );
+    if (pack.exitCode !== 0) return failed(`cargo package failed: ${summarizeCargoError(pack.stderr)}`, { requiredFiles, withSiblings: siblings });
     const cratePath = crateFilePath(context);
-    const crateBytes = fs.existsSync(cratePath) ? fs.statSync(cratePath).size : null;
-    const details: Record<string, unknown> = { fileCount: files.length, requiredFiles, missing, crateBytes, maxCrateSize };
+    if (!fs.existsSync(cratePath)) return failed(`cargo package did not write ${cratePath}`, { requiredFiles, withSiblings: siblings });
+    const crateBytes = fs.statSync(cratePath).size;
+    const prefix = `${context.crate.name}-${context.crate.version}/`;
+    const files = tarFileNames(fs.readFileSync(cratePath)).map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));
+    const missing = requiredFiles.filter((pattern) => !files.some((f) => minimatch(f, pattern, { dot: true })));
+    const details: Record<string, unknown> = { fileCount: files.length, requiredFiles, missing, crateBytes, maxCrateSize, withSiblings: siblings };
 
     if (missing.length) {
       const heldNearby = missing.map((m) => {
@@ -61,7 +70,6 @@ export const packageGate: GateDefinition = {
       details.heldNearby = heldNearby;
       return failed(`missing from the package: ${heldNearby.join('; ')}; check include/exclude in Cargo.toml`, details);
     }
-    if (crateBytes === null) return failed(`cargo package did not write ${cratePath}`, details);
     if (crateBytes > maxCrateSize) {
       return failed(`.crate is ${formatBytes(crateBytes)}, over maxCrateSize ${formatBytes(maxCrateSize)}; exclude large files in Cargo.toml`, details);
     }

@@ -1,5 +1,5 @@
 import { packagedFileCount, publishWarnings, registryUnreachable } from './publish';
-import { cargoPublishesSeveral, pathSiblings } from './publish-siblings';
+import { cargoPublishesSeveral, pathSiblings } from '../cargo/path-siblings';
 
 const CONNECT = `    Updating crates.io index
 error: download of config.json failed

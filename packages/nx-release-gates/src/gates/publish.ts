@@ -16,7 +16,7 @@
 import { stripAnsi, summarizeCargoError } from '../cargo/cargo-errors';
 import { lockedArgs } from './build';
 import { featureArgs } from './feature-sets';
-import { cargoPublishesSeveral, pathSiblings } from './publish-siblings';
+import { cargoPublishesSeveral, pathSiblings } from '../cargo/path-siblings';
 import { failed, GateContext, GateDefinition, passed, skipped } from './types';
 
 /** curl error codes and cargo/HTTP messages that mean "the registry did not answer", not "the crate is wrong". */
@@ -59,19 +59,18 @@ export function packagedFileCount(stderr: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/**
- * Workspace members this crate reaches through path dependencies, when cargo can package them in the same call
- * (cargo >= 1.90); otherwise none, and a sibling missing from the registry fails as cargo reports it.
- */
-async function siblingsToInclude(context: GateContext): Promise<string[]> {
-  if (context.crate.pathDependencies.length === 0 || !cargoPublishesSeveral(context.toolchain.cargo)) return [];
-  const metadata = await context.cargo(['metadata', '--no-deps', '--format-version', '1'], { live: 'none' });
-  if (metadata.exitCode !== 0) return [];
-  try {
-    return pathSiblings(JSON.parse(metadata.stdout), context.crate.name);
-  } catch {
-    return [];
-  }
+/** Workspace members packaged with this crate, when cargo can do it in one call (cargo >= 1.90; see cargo/path-siblings). */
+export function siblingsToInclude(context: Pick<GateContext, 'crate' | 'toolchain'>): string[] {
+  return cargoPublishesSeveral(context.toolchain.cargo) ? context.crate.packageWith : [];
+}
+
+/** `-p crate -p sibling ...` and the crate's features qualified so they reach it alone, when siblings come along. */
+export function packageSelection(crateName: string, siblings: string[], features: string[]): { packages: string[]; features: string[] } {
+  if (!siblings.length) return { packages: [], features };
+  return {
+    packages: ['-p', crateName, ...siblings.flatMap((s) => ['-p', s])],
+    features: features.map((f) => (f.includes('/') ? f : `${crateName}/${f}`)),
+  };
 }
 
 export const publishGate: GateDefinition = {
@@ -84,13 +83,11 @@ export const publishGate: GateDefinition = {
     if (!context.crate.publish) {
       return skipped(`crate ${context.crate.name} is not published (publish = false in ${context.crate.manifestPath})`, details);
     }
-    const siblings = await siblingsToInclude(context);
+    const siblings = siblingsToInclude(context);
     details.withSiblings = siblings;
-    // With siblings in the same call, features are qualified so they only reach this crate.
-    const ownFeatures = siblings.length ? features.map((f) => (f.includes('/') ? f : `${context.crate.name}/${f}`)) : features;
-    const packages = siblings.length ? ['-p', context.crate.name, ...siblings.flatMap((s) => ['-p', s])] : [];
+    const selection = packageSelection(context.crate.name, siblings, features);
     const result = await context.cargo(
-      ['publish', '--dry-run', '--allow-dirty', ...packages, ...featureArgs(ownFeatures, noDefaultFeatures), ...lockedArgs(context)],
+      ['publish', '--dry-run', '--allow-dirty', ...selection.packages, ...featureArgs(selection.features, noDefaultFeatures), ...lockedArgs(context)],
       { live: 'all' },
     );
     details.warnings = publishWarnings(result.stderr);

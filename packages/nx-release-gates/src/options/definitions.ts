@@ -32,8 +32,8 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     name: 'noDefaultFeatures',
     type: 'boolean',
     default: false,
-    description: 'Pass --no-default-features to the release build, as the original process did.',
-    gates: FEATURE_GATES,
+    description: 'Pass --no-default-features to the release build and to the CUDA and CPU fallback builds, as the original process did.',
+    gates: [...FEATURE_GATES, 'cuda'],
   },
   {
     name: 'cudaFeatures',

@@ -17,6 +17,7 @@ export function crateModel(overrides: Partial<CrateModel> = {}): CrateModel {
     features: {},
     publish: true,
     pathDependencies: [],
+    packageWith: [],
     registryDependencies: [],
     externalDependencies: [],
     releaseGatesMetadata: { package: null, workspace: null },
