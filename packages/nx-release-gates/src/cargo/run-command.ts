@@ -16,6 +16,8 @@ export interface CommandResult {
   durationMs: number;
   /** The program does not exist (ENOENT). */
   notFound: boolean;
+  /** Ended by `timeoutMs`. */
+  timedOut: boolean;
 }
 
 export interface RunOptions {
@@ -97,6 +99,7 @@ export async function runCommand(file: string, args: readonly string[], options:
       stderr: String(result.stderr ?? ''),
       durationMs: Date.now() - started,
       notFound,
+      timedOut: result.timedOut === true,
     };
   } finally {
     running.delete(child);

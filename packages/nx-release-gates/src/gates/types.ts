@@ -19,7 +19,11 @@ export interface GateContext {
   toolchain: Toolchain;
   cargo(args: string[], options?: { env?: Record<string, string | undefined>; live?: 'all' | 'stderr' | 'none' }): Promise<CommandResult>;
   /** Runs another program (nextest, git, docker, the built binary) the same way. */
-  run(file: string, args: string[], options?: { env?: Record<string, string | undefined>; live?: 'all' | 'stderr' | 'none' }): Promise<CommandResult>;
+  run(
+    file: string,
+    args: string[],
+    options?: { env?: Record<string, string | undefined>; live?: 'all' | 'stderr' | 'none'; timeoutMs?: number },
+  ): Promise<CommandResult>;
 }
 
 export interface GateOutcome {

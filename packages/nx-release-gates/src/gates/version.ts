@@ -20,6 +20,8 @@ import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } fro
 /** Environment variables that choose the release tag: cache inputs of gate-version. */
 export const RELEASE_TAG_ENV = ['RELEASE_TAG', 'GITHUB_REF_NAME', 'GITHUB_REF_TYPE'] as const;
 
+const VERSION_COMMAND_TIMEOUT_MS = 60_000;
+
 /** The binary `versionCommand` runs: the one named like the crate, else the only one. */
 export function versionBinary(crateName: string, binaries: readonly string[]): string | null {
   if (binaries.includes(crateName)) return crateName;
@@ -38,10 +40,12 @@ async function checkBinary(context: GateContext, args: string[], details: Record
   if (!file) {
     return failed(`binary ${name} missing from ${path.relative(context.workspaceRoot, binDir)}: gate-build did not produce it (gate-version depends on gate-build when versionCommand is set)`, details);
   }
-  const result = await context.run(file, args, { live: 'none' });
+  // A binary that waits for input or a server must not hang the release: 60 s is far more than printing a version takes.
+  const result = await context.run(file, args, { live: 'none', timeoutMs: VERSION_COMMAND_TIMEOUT_MS });
   const output = `${result.stdout}\n${result.stderr}`.trim();
   details.binary = name;
   details.binaryOutput = output.split('\n').slice(0, 3).join('\n');
+  if (result.timedOut) return failed(`\`${name} ${args.join(' ')}\` did not finish within ${VERSION_COMMAND_TIMEOUT_MS / 1000} s; check versionCommand`, details);
   if (result.exitCode !== 0) return failed(`\`${name} ${args.join(' ')}\` exited with code ${result.exitCode}: ${output.split('\n')[0] || 'no output'}`, details);
   if (!outputShowsVersion(output, crate.version)) {
     const seen = firstVersionLike(output);

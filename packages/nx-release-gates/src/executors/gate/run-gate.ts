@@ -78,7 +78,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     const toolkitEnv = nvccDir ? { PATH: `${nvccDir}${path.delimiter}${process.env.PATH ?? ''}` } : {};
     const run: GateContext['run'] = async (file, args, runOptions) => {
       const live = runOptions?.live ?? 'all';
-      const commandResult = await runCommand(file, args, { cwd: crateDir, env: { ...toolkitEnv, ...runOptions?.env }, live });
+      const commandResult = await runCommand(file, args, { cwd: crateDir, env: { ...toolkitEnv, ...runOptions?.env }, live, timeoutMs: runOptions?.timeoutMs });
       commands.push(commandResult.commandLine);
       return commandResult;
     };
