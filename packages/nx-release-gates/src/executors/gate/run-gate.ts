@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../cargo/read-crates';
+import { CARGO_NOT_FOUND } from '../../cargo/cargo-errors';
 import { CrateModel } from '../../cargo/crate-model';
 import { runCommand } from '../../cargo/run-command';
 import { detectToolchain, Toolchain } from '../../cargo/toolchain';
@@ -69,7 +70,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     }
     const crateDir = path.join(context.root, crate.root);
     toolchain = await detectToolchain(crateDir);
-    if (!toolchain.cargo) return fail('cargo was not found on PATH; install Rust (https://rustup.rs) or add ~/.cargo/bin to PATH, then run again');
+    if (!toolchain.cargo) return fail(CARGO_NOT_FOUND);
     const targetDirectory =
       resolved.targetDirectory === 'per-gate' ? path.join(cargoTargetDirectory({ crate, crateDir }), 'release-gates', gate.name) : undefined;
     // nvcc found through $CUDA_PATH or $CUDA_HOME only: build scripts look for it on PATH (as the cc crate does), and
