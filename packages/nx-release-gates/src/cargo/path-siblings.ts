@@ -7,6 +7,8 @@
  * inference (CrateModel.packageWith), from the same cargo metadata call.
  */
 import * as path from 'node:path';
+import type { CrateModel } from './crate-model';
+import type { Toolchain } from './toolchain';
 
 interface MetadataDependency {
   name: string;
@@ -52,4 +54,18 @@ export function cargoPublishesSeveral(cargoVersion: string | null): boolean {
   if (!match) return false;
   const [major, minor] = [Number(match[1]), Number(match[2])];
   return major > 1 || (major === 1 && minor >= 90);
+}
+
+/** Workspace members packaged with this crate, when cargo can do it in one call (cargo >= 1.90). */
+export function siblingsToInclude(context: { crate: Pick<CrateModel, 'packageWith'>; toolchain: Pick<Toolchain, 'cargo'> }): string[] {
+  return cargoPublishesSeveral(context.toolchain.cargo) ? context.crate.packageWith : [];
+}
+
+/** `-p crate -p sibling ...` and the crate's features qualified so they reach it alone, when siblings come along. */
+export function packageSelection(crateName: string, siblings: string[], features: string[]): { packages: string[]; features: string[] } {
+  if (!siblings.length) return { packages: [], features };
+  return {
+    packages: ['-p', crateName, ...siblings.flatMap((s) => ['-p', s])],
+    features: features.map((f) => (f.includes('/') ? f : `${crateName}/${f}`)),
+  };
 }

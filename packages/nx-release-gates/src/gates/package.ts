@@ -13,7 +13,7 @@ import { summarizeCargoError } from '../cargo/cargo-errors';
 import { formatBytes } from '../options/sizes';
 import { tarFileNames } from '../util/tar-entries';
 import { featureArgs } from './feature-sets';
-import { packageSelection, siblingsToInclude } from './publish';
+import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
 import { cargoTargetDirectory } from './target-directory';
 import { failed, GateContext, GateDefinition, passed } from './types';
 

@@ -16,8 +16,8 @@
 import { stripAnsi, summarizeCargoError } from '../cargo/cargo-errors';
 import { lockedArgs } from './build';
 import { featureArgs } from './feature-sets';
-import { cargoPublishesSeveral, pathSiblings } from '../cargo/path-siblings';
-import { failed, GateContext, GateDefinition, passed, skipped } from './types';
+import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
+import { failed, GateDefinition, passed, skipped } from './types';
 
 /** curl error codes and cargo/HTTP messages that mean "the registry did not answer", not "the crate is wrong". */
 const UNREACHABLE = [
@@ -57,20 +57,6 @@ export function publishWarnings(stderr: string): string[] {
 export function packagedFileCount(stderr: string): number | null {
   const match = /Packaged (\d+) files?/.exec(stripAnsi(stderr));
   return match ? Number(match[1]) : null;
-}
-
-/** Workspace members packaged with this crate, when cargo can do it in one call (cargo >= 1.90; see cargo/path-siblings). */
-export function siblingsToInclude(context: Pick<GateContext, 'crate' | 'toolchain'>): string[] {
-  return cargoPublishesSeveral(context.toolchain.cargo) ? context.crate.packageWith : [];
-}
-
-/** `-p crate -p sibling ...` and the crate's features qualified so they reach it alone, when siblings come along. */
-export function packageSelection(crateName: string, siblings: string[], features: string[]): { packages: string[]; features: string[] } {
-  if (!siblings.length) return { packages: [], features };
-  return {
-    packages: ['-p', crateName, ...siblings.flatMap((s) => ['-p', s])],
-    features: features.map((f) => (f.includes('/') ? f : `${crateName}/${f}`)),
-  };
 }
 
 export const publishGate: GateDefinition = {

@@ -52,6 +52,9 @@ export function optionalDependsOn(gate: GateDefinition, options: Record<string, 
 
 export const gateTarget = (gate: GateDefinition | string) => `gate-${typeof gate === 'string' ? gate : gate.name}`;
 
+/** Every gate's target name, in table order. */
+export const GATE_TARGETS: readonly string[] = GATES.map(gateTarget);
+
 export function findGate(target: string): GateDefinition | undefined {
   return GATES.find((g) => gateTarget(g) === target || g.name === target);
 }

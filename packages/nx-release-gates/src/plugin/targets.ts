@@ -4,7 +4,7 @@
  */
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { CrateModel } from '../cargo/crate-model';
-import { GATES, gateTarget, optionalDependsOn, UNCACHED_GATES } from '../gates/registry';
+import { GATE_TARGETS, GATES, gateTarget, optionalDependsOn, UNCACHED_GATES } from '../gates/registry';
 import { RELEASE_TAG_ENV, versionGate } from '../gates/version';
 import { crateNamedInputs, gateInputs } from '../inputs';
 import { inferredOptionsForGate, lowerLayers } from '../options/resolve';
@@ -34,7 +34,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
   }
   targets[RELEASE_DRY_RUN] = {
     executor: `${PLUGIN_NAME}:${RELEASE_DRY_RUN}`,
-    options: { gates: GATES.map(gateTarget) },
+    options: { gates: [...GATE_TARGETS] },
     cache: false,
     metadata: {
       description:
@@ -58,6 +58,6 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
     tags: ['rust', 'cargo'],
     namedInputs: crateNamedInputs(),
     targets,
-    metadata: { technologies: ['rust'], targetGroups: { [TARGET_GROUP]: [...GATES.map(gateTarget), RELEASE_DRY_RUN, RELEASE_REHEARSAL] } },
+    metadata: { technologies: ['rust'], targetGroups: { [TARGET_GROUP]: [...GATE_TARGETS, RELEASE_DRY_RUN, RELEASE_REHEARSAL] } },
   };
 }

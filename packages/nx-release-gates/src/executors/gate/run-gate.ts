@@ -13,7 +13,7 @@ import { detectToolchain, Toolchain } from '../../cargo/toolchain';
 import { cpuFallbackFeaturesOf, cudaFeaturesOf, unknownFeatures } from '../../gates/feature-sets';
 import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../gates/emergency';
 import { cargoTargetDirectory } from '../../gates/target-directory';
-import { findGate, GATES, gateTarget } from '../../gates/registry';
+import { findGate, GATE_TARGETS, gateTarget } from '../../gates/registry';
 import type { GateContext, GateDefinition, GateOutcome } from '../../gates/types';
 import { pluginOptionsFrom } from '../../options/plugin-options';
 import { GateOptions, lowerLayers, OptionError, resolveGateOptions } from '../../options/resolve';
@@ -108,7 +108,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
 /** This gate's part of the emergency skip: the skip when it names this gate, a refusal line, or null. */
 function emergencySkipFor(target: string): EmergencySkip | string | null {
   try {
-    const skip = readEmergencySkip(process.env, GATES.map(gateTarget));
+    const skip = readEmergencySkip(process.env, GATE_TARGETS);
     return skip?.gates.includes(target) ? skip : null;
   } catch (error) {
     if (error instanceof EmergencySkipError) return error.message;

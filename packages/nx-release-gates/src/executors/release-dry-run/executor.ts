@@ -11,11 +11,11 @@ import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../cargo/read-crates';
 import { runCommand } from '../../cargo/run-command';
 import { EmergencySkipError, readEmergencySkip } from '../../gates/emergency';
-import { findGate, GATES, gateTarget } from '../../gates/registry';
+import { findGate, GATE_TARGETS } from '../../gates/registry';
 import { NESTED_RUN_VARIABLE } from '../../plugin/post-tasks-execution';
 import { buildReleaseReport, releaseReportFile } from '../../report/release-report';
 import { resultFile } from '../../report/result';
-import { emergencyBanner, RunSummary, summaryText } from '../../report/summary';
+import { buildSummary, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
 import { readJsonIfExists, writeFileAtomic } from '../../util/files';
 
 export interface ReleaseDryRunOptions {
@@ -56,7 +56,7 @@ function nestedSources(workspaceRoot: string, project: string, since: Date): Map
 
 export default async function releaseDryRun(options: ReleaseDryRunOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = context.projectName!;
-  const gates = options.gates ?? GATES.map(gateTarget);
+  const gates = options.gates ?? [...GATE_TARGETS];
   const refuse = (message: string) => {
     console.error(`${project}:release-dry-run: ${message}`);
     return { success: false };
@@ -65,7 +65,7 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
   if (unknown.length) return refuse(`unknown gate(s) ${unknown.join(', ')} in the gates option; use gate-* target names`);
   let emergency;
   try {
-    emergency = readEmergencySkip(process.env, GATES.map(gateTarget));
+    emergency = readEmergencySkip(process.env, GATE_TARGETS);
   } catch (error) {
     if (error instanceof EmergencySkipError) return refuse(`${error.message}; no gate was run`);
     throw error;
@@ -97,8 +97,8 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
   const file = releaseReportFile(context.root, project);
   writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
 
-  const summary: RunSummary = { schemaVersion: report.schemaVersion, status: report.status, generatedAt: new Date().toISOString(), emergency: [], rows: report.rows };
-  summary.emergency = report.rows.filter((r) => r.emergency).map((r) => ({ project, gate: r.gate, reason: r.reason }));
+  // The report's status also counts a failed nested Nx run, which no row shows.
+  const summary: RunSummary = { ...buildSummary(report.rows), status: report.status };
   console.log(`\nRelease dry run of ${project} ${report.version}${emergencyBanner(summary).length ? ' (EMERGENCY)' : ''}`);
   console.log(summaryText(summary));
   for (const problem of report.problems) console.log(problem);
