@@ -1,32 +1,12 @@
 /**
- * Runtime cache input of every gate (Nx runs it from the workspace root before hashing). Prints the toolchain that
- * decides what cargo produces: `rustc -vV`, `cargo -V` and the CUDA toolkit's version or `none`. It never fails,
- * whatever is missing: a failing runtime input would stop every Nx run in the workspace.
+ * Runtime cache input of every gate (Nx runs it from the workspace root before hashing):
+ * `node <this script> <crate root> [--env PATTERN]... [--tree PATH]...`. Prints what cargo reads for the crate that
+ * no Nx file input sees (src/fingerprint/fingerprint.ts). It never fails, whatever is missing: a failing runtime
+ * input would stop every Nx run in the workspace, so a probe that cannot run prints `none` and an unreadable file
+ * prints `unreadable`.
  */
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import { nvccCandidates, parseNvccVersion } from './cargo/toolchain';
+import { fingerprintLines, parseFingerprintArgs } from './fingerprint/fingerprint';
 
-function probe(file: string, args: string[]): string | null {
-  try {
-    return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 });
-  } catch {
-    return null;
-  }
-}
-
-function cudaVersion(): string {
-  for (const candidate of nvccCandidates()) {
-    if (candidate !== 'nvcc' && !fs.existsSync(candidate)) continue;
-    const version = parseNvccVersion(probe(candidate, ['--version']) ?? '');
-    if (version) return version;
-  }
-  return 'none';
-}
-
-const lines = [
-  `rustc: ${(probe('rustc', ['-vV']) ?? 'none').trim().replace(/\n/g, ' | ')}`,
-  `cargo: ${(probe('cargo', ['-V']) ?? 'none').trim()}`,
-  `cuda: ${cudaVersion()}`,
-];
-process.stdout.write(`${lines.join('\n')}\n`);
+fingerprintLines({ workspaceRoot: process.cwd(), env: process.env, ...parseFingerprintArgs(process.argv.slice(2)) })
+  .then((lines) => process.stdout.write(`${lines.join('\n')}\n`))
+  .catch((error: NodeJS.ErrnoException) => process.stdout.write(`unreadable: ${error.code ?? error.name}\n`));

@@ -22,3 +22,17 @@ export function summarizeCargoError(stderr: string): string {
 
 export const CARGO_NOT_FOUND =
   'cargo was not found on PATH; install Rust (https://rustup.rs) or add ~/.cargo/bin to PATH, then run again';
+
+/**
+ * Why `cargo -V` did not answer: rustup's "toolchain '1.80.0-...' is not installed" (a rust-toolchain.toml pin) is
+ * not "cargo was not found". Null when the output says nothing we recognise.
+ */
+export function toolchainProblem(stderr: string): string | null {
+  const text = stripAnsi(stderr);
+  const missing = /toolchain '([^']+)' is not installed/.exec(text);
+  if (missing) {
+    return `the Rust toolchain ${missing[1]} (pinned by rust-toolchain.toml, rust-toolchain or RUSTUP_TOOLCHAIN) is not installed; run \`rustup toolchain install ${missing[1]}\` or change the pin`;
+  }
+  const line = text.split('\n').map((l) => l.trim()).find((l) => /^error/i.test(l));
+  return line ? `cargo did not start: ${line.replace(/^error:\s*/i, '')}` : null;
+}

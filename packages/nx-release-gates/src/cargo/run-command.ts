@@ -5,6 +5,7 @@
  * the command is ended (cargo's rustc children included), so an interrupted gate leaves nothing running.
  */
 import type { ResultPromise } from 'execa';
+import { signalTree } from './process-tree';
 import { importEsm } from '../util/import-esm';
 
 export interface CommandResult {
@@ -42,35 +43,46 @@ export function commandLine(file: string, args: readonly string[]): string {
 
 const running = new Set<ResultPromise>();
 let handlersInstalled = false;
+let interruptedBy: NodeJS.Signals | null = null;
 
+/** The signal that interrupted this process (SIGINT, SIGTERM), or null: an interrupted gate says so, not a cargo line. */
+export function interruption(): NodeJS.Signals | null {
+  return interruptedBy;
+}
+
+/** Exit status of a process ended by `signal`, as a shell reports it (SIGINT 130, SIGTERM 143). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
+/**
+ * On SIGINT/SIGTERM: remember it, and end every running command's tree (TERM, then KILL after 3 s). The caller
+ * (the executor) writes its `interrupted` result when its command returns and exits with signalExitCode; a
+ * backstop exits after 10 s if it cannot.
+ */
 function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      for (const child of running) killTree(child.pid, 'SIGTERM');
+      if (interruptedBy) return;
+      interruptedBy = signal;
+      for (const child of running) signalTree(child.pid, 'SIGTERM');
       setTimeout(() => {
-        for (const child of running) killTree(child.pid, 'SIGKILL');
-        process.exit(signal === 'SIGINT' ? 130 : 143);
+        for (const child of running) signalTree(child.pid, 'SIGKILL');
       }, 3000).unref();
-      if (running.size === 0) process.exit(signal === 'SIGINT' ? 130 : 143);
+      setTimeout(() => process.exit(signalExitCode(signal)), 10_000).unref();
     });
-  }
-}
-
-/** Children run in their own process group (detached), so one signal to -pid reaches cargo and every rustc. */
-function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(process.platform === 'win32' ? pid : -pid, signal);
-  } catch {
-    // Already gone.
   }
 }
 
 export async function runCommand(file: string, args: readonly string[], options: RunOptions): Promise<CommandResult> {
   const { execa } = await importEsm<typeof import('execa')>('execa');
   installSignalHandlers();
+  if (interruptedBy) {
+    // Interrupted between two commands: start no more.
+    return { commandLine: commandLine(file, args), exitCode: signalExitCode(interruptedBy), stdout: '', stderr: '', durationMs: 0, notFound: false, timedOut: false };
+  }
   const live = options.live === false ? 'none' : options.live === true || options.live === undefined ? 'all' : options.live;
   const started = Date.now();
   const child = execa(file, args, {
@@ -78,7 +90,8 @@ export async function runCommand(file: string, args: readonly string[], options:
     env: options.env,
     extendEnv: true,
     reject: false,
-    detached: process.platform !== 'win32',
+    // Not detached: the children stay in our process group, so a SIGKILL of the group (a CI runner cancelling a job)
+    // ends cargo, rustc and build scripts too, instead of leaving them holding cargo's lock.
     cleanup: true,
     stdin: 'ignore',
     // Live output goes to our stderr/stdout as-is; stdout of a JSON-reading call stays captured only.

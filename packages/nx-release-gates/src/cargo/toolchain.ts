@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { toolchainProblem } from './cargo-errors';
 import { runCommand } from './run-command';
 
 export interface CudaToolkit {
@@ -17,6 +18,8 @@ export interface CudaToolkit {
 export interface Toolchain {
   rustc: string | null;
   cargo: string | null;
+  /** Why cargo did not answer when it exists (a pinned toolchain not installed), else null. */
+  cargoProblem?: string | null;
   host: string | null;
   cuda: CudaToolkit | null;
 }
@@ -45,16 +48,17 @@ export async function detectCuda(env: NodeJS.ProcessEnv = process.env): Promise<
   return null;
 }
 
-export async function detectToolchain(cwd: string): Promise<Toolchain> {
+export async function detectToolchain(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Toolchain> {
   const [rustc, cargo, cuda] = await Promise.all([
     runCommand('rustc', ['-vV'], { cwd, live: false }),
     runCommand('cargo', ['-V'], { cwd, live: false }),
-    detectCuda(),
+    detectCuda(env),
   ]);
   const rustcText = rustc.exitCode === 0 ? rustc.stdout : '';
   return {
     rustc: rustcText.split('\n')[0]?.trim() || null,
     cargo: cargo.exitCode === 0 ? cargo.stdout.trim() : null,
+    cargoProblem: cargo.exitCode === 0 || cargo.notFound ? null : toolchainProblem(cargo.stderr),
     host: /host: (\S+)/.exec(rustcText)?.[1] ?? null,
     cuda,
   };

@@ -43,6 +43,7 @@ export async function releaseBuild(context: GateContext, features: string[], noD
 
 export const buildGate: GateDefinition = {
   name: 'build',
+  cacheable: true,
   extraOutputs: ['bin'],
   description: 'Release build (`cargo build --release`) with the configured features; copies the binaries to dist/release-gates/<project>/bin.',
   async run(context) {

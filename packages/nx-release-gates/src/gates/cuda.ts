@@ -3,13 +3,17 @@
  * build on *any* failure and discarded stderr, so real CUDA compile errors passed. Here the fallback happens only
  * when the toolkit is absent (nvcc does not answer), and a compile error with the toolkit present is `failed`.
  */
-import * as path from 'node:path';
 import { releaseBuild } from './build';
 import { cpuFallbackFeaturesOf, cudaFeaturesOf } from './feature-sets';
 import { failed, GateDefinition, passed, skipped } from './types';
 
 export const cudaGate: GateDefinition = {
   name: 'cuda',
+  cacheable: true,
+  // In a shared target directory gate-cuda waits for gate-build: both release builds write target/release/<bin>, and
+  // gate-cuda's could replace the file between gate-build's cargo exiting and its copy (cargo's lock serializes them
+  // there anyway, so the wait costs nothing; per-gate directories keep them apart).
+  optionalDependsOn: (options) => (options.targetDirectory !== 'per-gate' ? ['build'] : []),
   description:
     'CUDA build with the CUDA features when nvcc is present (a compile error fails); without the toolkit, the CPU fallback build, reported as `fallback`.',
   async run(context) {
@@ -20,10 +24,8 @@ export const cudaGate: GateDefinition = {
     const toolkit = context.toolchain.cuda;
     const noDefault = context.options.noDefaultFeatures;
     if (toolkit) {
-      // nvcc may have been found through CUDA_PATH/CUDA_HOME only: put it on PATH for build scripts.
-      // (Never `.`: nvcc found on PATH is the bare name `nvcc`.)
-      const env: Record<string, string> = path.isAbsolute(toolkit.nvcc) ? { PATH: `${path.dirname(toolkit.nvcc)}${path.delimiter}${process.env.PATH ?? ''}` } : {};
-      const { error } = await releaseBuild({ ...context, cargo: (args, o) => context.cargo(args, { ...o, env: { ...o?.env, ...env } }) }, cudaFeatures, noDefault, null);
+      // The executor puts nvcc's folder on PATH for every command when it was found through CUDA_PATH/CUDA_HOME.
+      const { error } = await releaseBuild(context, cudaFeatures, noDefault, null);
       const details = { mode: 'cuda', features: cudaFeatures, cudaToolkit: toolkit.version, nvcc: toolkit.nvcc };
       if (error) return failed(`CUDA build failed with CUDA ${toolkit.version}: ${error}`, details);
       return passed(`CUDA build passed with CUDA ${toolkit.version} (--features ${cudaFeatures.join(',')})`, details);

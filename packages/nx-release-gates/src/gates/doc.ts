@@ -7,29 +7,87 @@ import { lockedArgs } from './build';
 import { countDiagnostics, parseCargoMessages, renderedDiagnostics } from './cargo-messages';
 import { allFeaturesArgs } from './feature-sets';
 import { summarizeCargoError } from '../cargo/cargo-errors';
+import { cargoConfigFiles, readConfig } from '../cargo/config-files';
 import { failed, GateDefinition, passed } from './types';
 
-export function rustdocFlags(existing: string | undefined, missingDocs: string, denyWarnings: boolean): string {
+/** The lint flags gate-doc adds: the missing_docs level, and `-D warnings` with denyWarnings. */
+export function lintFlags(missingDocs: string, denyWarnings: boolean): string[] {
   const level = { allow: '-A', warn: '-W', deny: '-D' }[missingDocs] ?? '-W';
-  return [existing?.trim(), `${level}`, 'missing_docs', ...(denyWarnings ? ['-D', 'warnings'] : [])].filter(Boolean).join(' ');
+  return [level, 'missing_docs', ...(denyWarnings ? ['-D', 'warnings'] : [])];
+}
+
+export interface RustdocFlagFacts {
+  /** CARGO_ENCODED_RUSTDOCFLAGS and RUSTDOCFLAGS as set (cargo prefers the first, then the second, then config). */
+  encoded?: string;
+  plain?: string;
+  /** `target.<key>.rustdocflags` keys found in the cargo config files and CARGO_TARGET_<TRIPLE>_RUSTDOCFLAGS. */
+  targetKeys: string[];
+}
+
+export interface RustdocFlagPlan {
+  /** Variables to set for cargo doc. */
+  env: Record<string, string>;
+  /** `--config` arguments for cargo doc. */
+  args: string[];
+  /** Where the effective flags come from, for the result. */
+  source: string;
+}
+
+const tomlKey = (key: string) => (/^[A-Za-z0-9_-]+$/.test(key) ? key : `'${key}'`);
+
+/**
+ * How to add gate-doc's lint flags to the rustdoc flags cargo would use anyway, never replacing them: cargo takes
+ * CARGO_ENCODED_RUSTDOCFLAGS, else RUSTDOCFLAGS, else every matching `target.<triple|cfg>.rustdocflags` joined, else
+ * `build.rustdocflags`. A variable that is set gets the flags appended. Otherwise `--config` arrays (which cargo joins
+ * with the config files' arrays) add them to build.rustdocflags and to every target key the config has, so whichever
+ * level cargo picks carries them, without having to evaluate cfg() expressions here.
+ */
+export function rustdocFlagPlan(facts: RustdocFlagFacts, flags: readonly string[]): RustdocFlagPlan {
+  if (facts.encoded) return { env: { CARGO_ENCODED_RUSTDOCFLAGS: [facts.encoded, ...flags].join('\x1f') }, args: [], source: 'CARGO_ENCODED_RUSTDOCFLAGS' };
+  if (facts.plain?.trim()) return { env: { RUSTDOCFLAGS: [facts.plain.trim(), ...flags].join(' ') }, args: [], source: 'RUSTDOCFLAGS' };
+  const array = JSON.stringify(flags);
+  const args = ['--config', `build.rustdocflags=${array}`];
+  for (const key of [...new Set(facts.targetKeys)]) args.push('--config', `target.${tomlKey(key)}.rustdocflags=${array}`);
+  return { env: {}, args, source: facts.targetKeys.length ? 'cargo config (build and target rustdocflags)' : 'cargo config (build.rustdocflags)' };
+}
+
+/** The `target.<key>.rustdocflags` keys in the cargo config files a folder sees, and their variable form. */
+export function targetRustdocKeys(crateDir: string, env: Readonly<Record<string, string | undefined>>, host: string | null): string[] {
+  const keys: string[] = [];
+  for (const { file } of cargoConfigFiles(crateDir, env)) {
+    const targets = readConfig(file)?.target;
+    if (!targets || typeof targets !== 'object') continue;
+    for (const [key, table] of Object.entries(targets as Record<string, unknown>)) {
+      if (table && typeof table === 'object' && 'rustdocflags' in table) keys.push(key);
+    }
+  }
+  if (host && env[`CARGO_TARGET_${host.toUpperCase().replace(/[-.]/g, '_')}_RUSTDOCFLAGS`] !== undefined) keys.push(host);
+  return keys;
 }
 
 export const docGate: GateDefinition = {
   name: 'doc',
+  cacheable: true,
+  targetDirectoryParts: ['debug'],
   description: 'Documentation build (`cargo doc --no-deps`); counts rustdoc warnings and undocumented public items; missingDocs/denyWarnings decide what fails.',
   async run(context) {
     const features = allFeaturesArgs(context.crate, context.options, context.toolchain.cuda !== null);
     const { missingDocs, denyWarnings } = context.options;
-    const flags = rustdocFlags(process.env.RUSTDOCFLAGS, missingDocs, denyWarnings);
-    const result = await context.cargo(['doc', '--no-deps', ...features.args, ...lockedArgs(context), '--message-format=json'], {
-      env: { RUSTDOCFLAGS: flags },
+    const flags = lintFlags(missingDocs, denyWarnings);
+    const plan = rustdocFlagPlan(
+      { encoded: context.env.CARGO_ENCODED_RUSTDOCFLAGS, plain: context.env.RUSTDOCFLAGS, targetKeys: targetRustdocKeys(context.crateDir, context.env, context.toolchain.host) },
+      flags,
+    );
+    const result = await context.cargo(['doc', '--no-deps', ...plan.args, ...features.args, ...lockedArgs(context), '--message-format=json'], {
+      env: plan.env,
       live: 'stderr',
     });
     const messages = parseCargoMessages(result.stdout);
-    process.stderr.write(renderedDiagnostics(messages));
+    context.log.info(renderedDiagnostics(messages));
     const counts = countDiagnostics(messages);
     const details = {
-      rustdocFlags: flags,
+      rustdocFlags: flags.join(' '),
+      rustdocFlagsAddedTo: plan.source,
       warnings: counts.warnings,
       errors: counts.errors,
       undocumentedItems: counts.missingDocs,

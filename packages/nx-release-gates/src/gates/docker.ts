@@ -8,7 +8,7 @@
  *     the static check passed, the build part is `skipped` with each engine's reason.
  * No `dockerfile`: `skipped`. A static-check failure fails the gate without building (the build could only fail).
  *
- * Never cached (see UNCACHED_GATES): the build depends on which engines are present and on base images, which no Nx
+ * Never cached (`cacheable: false`): the build depends on which engines are present and on base images, which no Nx
  * input sees; the engines' own layer caches keep an unchanged rebuild fast.
  */
 import * as fs from 'node:fs';
@@ -21,6 +21,7 @@ const rel = (root: string, file: string) => path.relative(root, file).split(path
 
 export const dockerGate: GateDefinition = {
   name: 'docker',
+  cacheable: false,
   description:
     'Dockerfile: every COPY/ADD source exists in the build context (static), then a real build with docker, podman or buildah; no engine reports `fallback`. Skipped without a `dockerfile` option. Never cached.',
   async run(context) {

@@ -21,6 +21,7 @@ const RUSTFMT_MISSING = /no such (sub)?command:?\s*`?fmt|'cargo-fmt' is not inst
 
 export const fmtGate: GateDefinition = {
   name: 'fmt',
+  cacheable: true,
   description: 'Pre-flight: `cargo fmt --check`; the result lists every file that needs formatting.',
   async run(context) {
     const result = await context.cargo(['fmt', '--check', '--message-format', 'short', '--manifest-path', 'Cargo.toml'], { live: 'stderr' });

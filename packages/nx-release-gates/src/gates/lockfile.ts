@@ -8,7 +8,7 @@
  * downloads) and writes nothing because of --locked. When the index cache lacks an entry it needs (fresh CI
  * machine), it runs again online; that still downloads no crate.
  *
- * Never cached (see UNCACHED_GATES): the answer depends on git's index and .gitignore, which no Nx file input sees,
+ * Never cached (`cacheable: false`): the answer depends on git's index and .gitignore, which no Nx file input sees,
  * and a runtime input running git would cost about what the whole gate costs (git status plus a cargo call that
  * resolves offline in well under a second), so caching would buy nothing and could replay a pass for a lockfile
  * that has since changed without being committed.
@@ -31,6 +31,7 @@ export function lockChanges(stderr: string): string[] {
 
 export const lockfileGate: GateDefinition = {
   name: 'lockfile',
+  cacheable: false,
   description:
     'Pre-flight: Cargo.lock exists, is tracked by git with no uncommitted change, and agrees with the manifests (`cargo update --workspace --locked --offline`). Never cached.',
   async run(context) {

@@ -14,7 +14,7 @@ import { formatBytes } from '../options/sizes';
 import { tarFileNames } from '../util/tar-entries';
 import { featureArgs } from './feature-sets';
 import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
-import { cargoTargetDirectory } from './target-directory';
+import { currentTargetDirectory, writtenSince } from './target-directory';
 import { failed, GateContext, GateDefinition, passed } from './types';
 
 /** Files on disk under the crate folder that match `pattern` (to tell "excluded" from "does not exist"). */
@@ -29,12 +29,15 @@ function matchesOnDisk(crateDir: string, pattern: string): boolean {
   return walk(crateDir, '');
 }
 
-function crateFilePath(context: GateContext): string {
-  return path.join(cargoTargetDirectory(context), 'package', `${context.crate.name}-${context.crate.version}.crate`);
+async function crateFilePath(context: GateContext): Promise<string> {
+  return path.join(await currentTargetDirectory(context), 'package', `${context.crate.name}-${context.crate.version}.crate`);
 }
 
 export const packageGate: GateDefinition = {
   name: 'package',
+  cacheable: true,
+  // gate-publish rewrites the same target/package/<crate>-<version>.crate.
+  targetDirectoryParts: ['package'],
   description: 'Package contents: the .crate `cargo package` writes holds every requiredFiles entry and fits maxCrateSize.',
   async run(context) {
     const features = featureArgs(context.options.features, context.options.noDefaultFeatures);
@@ -53,8 +56,12 @@ export const packageGate: GateDefinition = {
       { live: 'stderr' },
     );
     if (pack.exitCode !== 0) return failed(`cargo package failed: ${summarizeCargoError(pack.stderr)}`, { requiredFiles, withSiblings: siblings });
-    const cratePath = crateFilePath(context);
-    if (!fs.existsSync(cratePath)) return failed(`cargo package did not write ${cratePath}`, { requiredFiles, withSiblings: siblings });
+    const cratePath = await crateFilePath(context);
+    const written = fs.statSync(cratePath, { throwIfNoEntry: false });
+    if (!written || !writtenSince(written.mtimeMs, context.startedAt)) {
+      const shown = path.relative(context.workspaceRoot, cratePath);
+      return failed(`cargo package did not write ${shown} in this run${written ? ' (the file there is from an earlier run)' : ''}; check target-dir in your cargo config`, { requiredFiles, withSiblings: siblings });
+    }
     const crateBytes = fs.statSync(cratePath).size;
     const prefix = `${context.crate.name}-${context.crate.version}/`;
     const files = tarFileNames(fs.readFileSync(cratePath)).map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));

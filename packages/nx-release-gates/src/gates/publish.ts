@@ -9,7 +9,7 @@
  *   checkout) never has a dirty tree anyway.
  * - A registry that cannot be reached gives `skipped` with cargo's network error: neither a pass (nothing was
  *   checked against the registry) nor a failure (nothing is wrong with the crate).
- * - Never cached (see UNCACHED_GATES): the answer depends on the registry (reachability, what it holds), which no
+ * - Never cached (`cacheable: false`): the answer depends on the registry (reachability, what it holds), which no
  *   Nx input sees; a cached "registry unreachable" would otherwise hide the check until the crate changed. Cargo's
  *   own target directory keeps the verify build incremental for dependencies.
  */
@@ -61,6 +61,10 @@ export function packagedFileCount(stderr: string): number | null {
 
 export const publishGate: GateDefinition = {
   name: 'publish',
+  cacheable: false,
+  // It rewrites target/package/<crate>-<version>.crate (gate-package reads it) and verify-builds into target/debug
+  // (gate-doc's check builds live there).
+  targetDirectoryParts: ['package', 'debug'],
   description:
     '`cargo publish --dry-run --allow-dirty` with the configured features; an unreachable registry is `skipped`, never a pass or a failure. Never cached.',
   async run(context) {

@@ -29,27 +29,6 @@ export const GATES: readonly GateDefinition[] = [
   dockerGate,
 ];
 
-/**
- * Gates whose answer depends on state no Nx input sees, so their targets have `cache: false`: git's index, ignore
- * rules and tags (lockfile, version), the registry (publish), container engines and base images (docker), the
- * generated workflow files and everything they are generated from (workflows). Each is cheap to repeat or leans on
- * its tool's own cache; the file headers give the details.
- */
-export const UNCACHED_GATES: ReadonlySet<string> = new Set([lockfileGate.name, versionGate.name, publishGate.name, dockerGate.name, workflowsGate.name]);
-
-/**
- * Extra dependsOn of a gate that depend on its options. gate-version runs gate-build's binary when versionCommand
- * is set. gate-cuda waits for gate-build in a shared target directory: both release builds write
- * target/release/<bin>, and gate-cuda's could replace the file between gate-build's cargo exiting and its copy
- * (cargo's lock serializes them there anyway, so the wait costs nothing; per-gate directories keep them apart).
- */
-export function optionalDependsOn(gate: GateDefinition, options: Record<string, unknown>): string[] {
-  const command = options.versionCommand;
-  if (gate.name === versionGate.name && Array.isArray(command) && command.length > 0) return [buildGate.name];
-  if (gate.name === cudaGate.name && options.targetDirectory !== 'per-gate') return [buildGate.name];
-  return [];
-}
-
 export const gateTarget = (gate: GateDefinition | string) => `gate-${typeof gate === 'string' ? gate : gate.name}`;
 
 /** Every gate's target name, in table order. */

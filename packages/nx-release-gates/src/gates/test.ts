@@ -12,7 +12,7 @@ import { testsJunit } from '../report/junit';
 import { writeFileAtomic } from '../util/files';
 import { lockedArgs } from './build';
 import { allFeaturesArgs } from './feature-sets';
-import { cargoTargetDirectory } from './target-directory';
+import { currentTargetDirectory, writtenSince } from './target-directory';
 import { parseLibtest, parseNextestSummary, TestCase, TestCounts } from './test-output';
 import { failed, GateContext, GateDefinition, passed } from './types';
 
@@ -35,8 +35,10 @@ async function runTests(context: GateContext, featureArgs: string[]) {
       { live: 'all' },
     );
     fs.rmSync(config, { force: true });
-    const nextestJunit = path.join(cargoTargetDirectory(context), 'nextest', NEXTEST_PROFILE, 'junit.xml');
-    if (fs.existsSync(nextestJunit)) writeFileAtomic(junitFile, fs.readFileSync(nextestJunit, 'utf8'));
+    // Only the report this run wrote: an old one from a moved or shared target directory is never copied.
+    const nextestJunit = path.join(await currentTargetDirectory(context), 'nextest', NEXTEST_PROFILE, 'junit.xml');
+    const written = fs.statSync(nextestJunit, { throwIfNoEntry: false });
+    if (written && writtenSince(written.mtimeMs, context.startedAt)) writeFileAtomic(junitFile, fs.readFileSync(nextestJunit, 'utf8'));
     return { result, counts: parseNextestSummary(result.stderr + result.stdout), cases: [] as TestCase[] };
   }
   const result = await context.cargo(['test', ...featureArgs, ...lockedArgs(context), '--no-fail-fast'], { live: 'all' });
@@ -47,6 +49,7 @@ async function runTests(context: GateContext, featureArgs: string[]) {
 
 export const testGate: GateDefinition = {
   name: 'test',
+  cacheable: true,
   extraOutputs: ['junit.xml'],
   description: 'Test suite with all features (CUDA features left out when nvcc is absent); counts passed, failed and ignored tests; writes junit.xml.',
   async run(context) {

@@ -4,6 +4,26 @@ import type { Toolchain } from '../cargo/toolchain';
 import type { GateOptions } from '../options/resolve';
 import type { GateResult, GateStatus } from '../report/result';
 
+/** Where a gate's words go while it runs (the executor decides: terminal, CI log groups, nowhere in unit tests). */
+export interface GateLog {
+  /** Progress or tool output a person may want to see live. */
+  info(text: string): void;
+  /** Something the person should act on even when the gate passes (one line each). */
+  warn(text: string): void;
+}
+
+/**
+ * Another gate's result, checked to belong to this Nx run: the result file exists and was written by (or replayed
+ * for) the very task Nx scheduled in this run, so a file an earlier run left behind is never judged.
+ */
+export type UpstreamResult = { result: GateResult } | { problem: string };
+
+export interface RunCommandOptions {
+  env?: Record<string, string | undefined>;
+  live?: 'all' | 'stderr' | 'none';
+  timeoutMs?: number;
+}
+
 /** What a gate has to work with. `cargo()` is the gate's only way to run cargo: it records each command line. */
 export interface GateContext {
   project: string;
@@ -17,13 +37,16 @@ export interface GateContext {
   resultDir: string;
   options: GateOptions;
   toolchain: Toolchain;
-  cargo(args: string[], options?: { env?: Record<string, string | undefined>; live?: 'all' | 'stderr' | 'none' }): Promise<CommandResult>;
+  /** The environment the gate's commands run with (the process's, plus the CUDA toolkit's folder on PATH). */
+  env: Readonly<Record<string, string | undefined>>;
+  log: GateLog;
+  /** When this gate started: a file it reads back from a tool must be at least this new. */
+  startedAt: Date;
+  /** The result of another gate of this crate in this Nx run (see UpstreamResult). */
+  upstream(gate: string): UpstreamResult;
+  cargo(args: string[], options?: RunCommandOptions): Promise<CommandResult>;
   /** Runs another program (nextest, git, docker, the built binary) the same way. */
-  run(
-    file: string,
-    args: string[],
-    options?: { env?: Record<string, string | undefined>; live?: 'all' | 'stderr' | 'none'; timeoutMs?: number },
-  ): Promise<CommandResult>;
+  run(file: string, args: string[], options?: RunCommandOptions): Promise<CommandResult>;
 }
 
 export interface GateOutcome {
@@ -37,8 +60,22 @@ export interface GateDefinition {
   name: string;
   /** What the gate protects against, for `nx show project` and README. */
   description: string;
+  /**
+   * Whether Nx may replay the gate's result. False for gates whose answer depends on state that no cache input
+   * sees (git's index, the registry, container engines); the gate's file header says why.
+   */
+  cacheable: boolean;
+  /** Environment variables (beyond the cargo families every gate hashes) that change this gate's answer. */
+  envInputs?: readonly string[];
   /** Other gates of the same crate that must finish first (their outputs are read). */
   dependsOn?: string[];
+  /** Gates that must finish first depending on the options (e.g. gate-version runs gate-build's binary). */
+  optionalDependsOn?(options: Record<string, unknown>): string[];
+  /**
+   * Parts of a shared cargo target directory the gate writes and reads back (e.g. `package` for target/package):
+   * gates naming the same part never run at the same time there. Ignored with per-gate target directories.
+   */
+  targetDirectoryParts?: readonly string[];
   /** Files or folders the gate writes beside its result file (under dist/release-gates/<project>/), cached with it. */
   extraOutputs?: string[];
   run(context: GateContext): Promise<GateOutcome>;

@@ -8,13 +8,13 @@
  * - With `versionCommand` (e.g. ["--version"]), the binary gate-build left in dist/release-gates/<project>/bin
  *   prints the crate version; the target then depends on gate-build.
  *
- * Never cached (see UNCACHED_GATES): whether a tag exists is git state no Nx input sees, and the gate costs one or
+ * Never cached (`cacheable: false`): whether a tag exists is git state no Nx input sees, and the gate costs one or
  * two git calls.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findRepository, headCommit, tagCommit } from './git';
 import { firstVersionLike, isSemver, outputShowsVersion, parseReleaseTag, releaseTagFromEnv } from './release-tag';
+import { binaryFile } from './size';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from './types';
 
 /** Environment variables that choose the release tag: cache inputs of gate-version. */
@@ -35,8 +35,11 @@ async function checkBinary(context: GateContext, args: string[], details: Record
     const why = crate.binaries.length ? `has several binaries (${crate.binaries.join(', ')}) and none is named ${crate.name}` : 'has no binary target';
     return failed(`versionCommand is set, but crate ${crate.name} ${why}; remove versionCommand for this crate`, details);
   }
+  const build = context.upstream('build');
+  if ('problem' in build) return failed(`versionCommand needs the binary gate-build builds: ${build.problem}`, details);
+  if (build.result.status !== 'passed') return failed(`versionCommand needs the binary gate-build builds, but gate-build did not pass in this run (${build.result.status})`, details);
   const binDir = path.join(context.resultDir, 'bin');
-  const file = [name, `${name}.exe`].map((n) => path.join(binDir, n)).find((f) => fs.existsSync(f));
+  const file = binaryFile(binDir, name);
   if (!file) {
     return failed(`binary ${name} missing from ${path.relative(context.workspaceRoot, binDir)}: gate-build did not produce it (gate-version depends on gate-build when versionCommand is set)`, details);
   }
@@ -56,6 +59,10 @@ async function checkBinary(context: GateContext, args: string[], details: Record
 
 export const versionGate: GateDefinition = {
   name: 'version',
+  cacheable: false,
+  envInputs: RELEASE_TAG_ENV,
+  // The binary versionCommand runs is gate-build's.
+  optionalDependsOn: (options) => (Array.isArray(options.versionCommand) && options.versionCommand.length > 0 ? ['build'] : []),
   description:
     'Version: Cargo.toml version is semver; a release tag (RELEASE_TAG, or GITHUB_REF_NAME on a tag push; v1.7.2 or <crate>-v1.7.2) matches it and does not exist yet; optionally `<binary> <versionCommand>` prints it. Never cached.',
   async run(context) {
@@ -64,7 +71,7 @@ export const versionGate: GateDefinition = {
     const details: Record<string, unknown> = { version, tag: null };
     if (!isSemver(version)) return failed(`crate version "${version}" is not semver (MAJOR.MINOR.PATCH); fix version in ${crate.manifestPath}`, details);
 
-    const given = releaseTagFromEnv(process.env);
+    const given = releaseTagFromEnv(context.env);
     const checks: string[] = [];
     if (given) {
       details.tag = given.tag;

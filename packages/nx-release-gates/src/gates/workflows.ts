@@ -19,6 +19,7 @@ type FileEntry = { file: string; state: string; diff?: string };
 
 export const workflowsGate: GateDefinition = {
   name: WORKFLOWS_GATE,
+  cacheable: false,
   description:
     'Generated release files: the workflows, scripts/dry-run-release.sh and RELEASE_PROCESS.md match what `nx g nx-release-gates:workflows` writes from its recorded options; files marked owned-by-hand are reported, not compared.',
   async run(context) {

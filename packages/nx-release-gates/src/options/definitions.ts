@@ -15,7 +15,18 @@ export interface OptionDefinition {
   description: string;
   /** The gates (target names without the `gate-` prefix) that read this option. */
   gates: readonly string[];
+  /** A path (or glob) relative to the crate folder: it must stay inside the workspace, symlinks followed. */
+  crateRelativePath?: boolean;
+  /**
+   * Read at inference to build the cache key, so it must be set where inference sees it (Cargo.toml metadata or
+   * nx.json plugin options), not only in project.json target options.
+   */
+  inferenceOnly?: boolean;
 }
+
+/** Every gate that runs cargo on the crate's sources and so can read an input the key does not cover. */
+const SOURCE_GATES = ['build', 'cuda', 'test', 'doc'] as const;
+const ALL_GATES = ['lockfile', 'fmt', 'workflows', 'version', 'build', 'cuda', 'package', 'size', 'test', 'doc', 'publish', 'docker'] as const;
 
 const FEATURE_GATES = ['build', 'package', 'size', 'publish', 'version'] as const;
 
@@ -123,12 +134,14 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     description:
       'Dockerfile to check and build in gate-docker, relative to the crate folder, e.g. `templates/docker/Dockerfile`. Unset: gate-docker is skipped.',
     gates: ['docker'],
+    crateRelativePath: true,
   },
   {
     name: 'dockerContext',
     type: 'string',
     description: 'Build context of the Dockerfile, relative to the crate folder. Default: the crate folder.',
     gates: ['docker'],
+    crateRelativePath: true,
   },
   {
     name: 'containerEngines',
@@ -137,6 +150,24 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     description:
       'Engines gate-docker may build with, in order of preference; the first that works builds (docker only with a reachable daemon). `[]` keeps the static COPY/ADD check and skips the build.',
     gates: ['docker'],
+  },
+  {
+    name: 'envInputs',
+    type: 'string[]',
+    default: [],
+    description:
+      'Extra environment variables your build reads (beyond the families every gate hashes: CARGO_*, RUSTFLAGS, RUSTC*, CC/CFLAGS/..., PKG_CONFIG*, ...): names or `PREFIX_*` patterns. Their values (hashed) join every gate\'s cache key. Set it in Cargo.toml metadata or nx.json plugin options, where inference reads it.',
+    gates: ALL_GATES,
+    inferenceOnly: true,
+  },
+  {
+    name: 'undeclaredInputs',
+    type: 'enum',
+    values: ['warn', 'deny'],
+    default: 'warn',
+    description:
+      'What a gate does when cargo\'s own records (dep-info files, build-script rerun-if lines) show the build read a file or variable the cache key does not cover: `warn` lists it in the result and the table, `deny` fails the gate.',
+    gates: SOURCE_GATES,
   },
 ];
 

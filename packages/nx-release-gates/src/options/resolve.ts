@@ -9,7 +9,10 @@
  * values and Nx hashes them); Nx then merges the user's target options on top. The executor validates the result
  * and names the layer a bad value came from.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { CrateModel } from '../cargo/crate-model';
+import { isSecretName } from '../fingerprint/env-families';
 import { fromKebabCase, OPTION_DEFINITIONS, OPTION_NAMES, OptionDefinition, optionsForGate, toKebabCase } from './definitions';
 import { parseSize } from './sizes';
 
@@ -38,6 +41,14 @@ export interface GateOptions {
   dockerfile?: string;
   dockerContext?: string;
   containerEngines: string[];
+  envInputs: string[];
+  undeclaredInputs: 'warn' | 'deny';
+}
+
+/** Where the crate is, for options that name paths: they must stay inside the workspace. */
+export interface PathScope {
+  workspaceRoot: string;
+  crateDir: string;
 }
 
 export class OptionError extends Error {}
@@ -159,7 +170,7 @@ function checkValue(def: OptionDefinition, value: unknown, where: string): unkno
  * Validates the options a gate received (already merged by Nx) and returns them typed. Throws OptionError with a
  * one-line message naming the option, its value, where it came from and what is accepted.
  */
-export function resolveGateOptions(gate: string, received: Record<string, unknown>, layers: OptionLayer[]): GateOptions {
+export function resolveGateOptions(gate: string, received: Record<string, unknown>, layers: OptionLayer[], scope?: PathScope): GateOptions {
   // A typo in Cargo.toml metadata fails every gate, not only the gates that read the misspelt key.
   for (const layer of layers) layerValues(layer);
   const unknown = Object.keys(received).filter((key) => !OPTION_NAMES.has(key));
@@ -175,7 +186,55 @@ export function resolveGateOptions(gate: string, received: Record<string, unknow
       if (def.default !== undefined) resolved[def.name] = checkValue(def, def.default, 'defaults');
       continue;
     }
-    resolved[def.name] = checkValue(def, value, sourceOf(def.name, value, layers));
+    const where = sourceOf(def.name, value, layers);
+    resolved[def.name] = checkValue(def, value, where);
+    if (def.inferenceOnly && where === TARGET_OPTIONS_SOURCE) {
+      throw new OptionError(
+        `option ${def.name} is set in ${TARGET_OPTIONS_SOURCE}, where inference cannot add it to the cache key; set it in [package.metadata.release-gates] (${toKebabCase(def.name)}) or in nx.json plugin options instead`,
+      );
+    }
+    if (def.name === 'envInputs') checkEnvPatterns(resolved[def.name] as string[], where);
+    if (def.crateRelativePath && scope) {
+      for (const entry of [resolved[def.name]].flat() as string[]) checkInsideWorkspace(def.name, entry, where, scope);
+    }
   }
   return resolved as unknown as GateOptions;
+}
+
+/** envInputs entries are variable names or `PREFIX_*` patterns, and never secrets (their values are hashed). */
+function checkEnvPatterns(patterns: string[], where: string): void {
+  for (const pattern of patterns) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*\*?$/.test(pattern)) {
+      throw new OptionError(`envInputs entry ${JSON.stringify(pattern)} (from ${where}) is not a variable name or a PREFIX_* pattern; use letters, digits and _ with an optional trailing *`);
+    }
+    if (isSecretName(pattern.replace(/\*$/, ''))) {
+      throw new OptionError(`envInputs entry ${JSON.stringify(pattern)} (from ${where}) names a secret; secrets are never hashed or stored: remove it (a token does not change what cargo builds)`);
+    }
+  }
+}
+
+/** The deepest existing folder of `target` (the part before any glob character), symlinks resolved. */
+function realExistingPrefix(target: string): string {
+  let current = target;
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(current), path.relative(current, target));
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return target;
+      current = parent;
+    }
+  }
+}
+
+function checkInsideWorkspace(name: string, entry: string, where: string, scope: PathScope): void {
+  const staticPart = entry.split(/[*?[{]/)[0];
+  const real = realExistingPrefix(path.resolve(scope.crateDir, staticPart || '.'));
+  const root = fs.realpathSync(scope.workspaceRoot);
+  const rel = path.relative(root, real);
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new OptionError(
+      `option ${name} ${JSON.stringify(entry)} (from ${where}) resolves to ${real}, outside the workspace; paths are relative to the crate folder and must stay inside the workspace (symlinks followed)`,
+    );
+  }
 }

@@ -1,7 +1,7 @@
 import type { CrateModel } from '../cargo/crate-model';
 import { crateModel } from '../testing/crate-model';
-import { GATES, gateTarget, UNCACHED_GATES } from '../gates/registry';
-import { CARGO_ENV_INPUTS, EMERGENCY_ENV_INPUTS, toolchainRuntimeInput } from '../inputs';
+import { GATES, gateTarget } from '../gates/registry';
+import { EMERGENCY_ENV_INPUTS, fingerprintRuntimeInput } from '../inputs';
 import { RELEASE_DRY_RUN, TARGET_GROUP, crateProject } from './targets';
 
 const WORKSPACE_ROOT = '/ws';
@@ -47,7 +47,7 @@ describe('crateProject', () => {
 
   it('caches the gates (except those whose answer no Nx input sees) and never release-dry-run', () => {
     for (const gate of ['build', 'cuda', 'package', 'size', 'test', 'doc']) expect(targets[`gate-${gate}`].cache).toBe(true);
-    for (const gate of GATES) expect(targets[gateTarget(gate)].cache).toBe(!UNCACHED_GATES.has(gate.name));
+    for (const gate of GATES) expect(targets[gateTarget(gate)].cache).toBe(gate.cacheable);
     expect(targets[RELEASE_DRY_RUN].cache).toBe(false);
   });
 
@@ -64,25 +64,39 @@ describe('crateProject', () => {
     expect(targets['gate-test'].outputs).toContain('{workspaceRoot}/dist/release-gates/{projectName}/junit.xml');
   });
 
-  it('hashes the crate, its path dependencies’ build files, cargo environment, the toolchain and the lockfile packages it uses', () => {
+  it('hashes the crate, its path dependencies’ build files, the emergency skip, the fingerprint and the lockfile packages it uses', () => {
     for (const target of GATE_TARGETS) {
       const inputs = targets[target].inputs as Input[];
       expect(inputs).toContain('rust-crate');
       expect(inputs).toContain('^rust-crate-build');
-      expect(inputs).toContainEqual({ runtime: toolchainRuntimeInput(WORKSPACE_ROOT) });
+      expect(inputs).toContainEqual({ runtime: fingerprintRuntimeInput(WORKSPACE_ROOT, crate()) });
       expect(inputs).toContainEqual({ externalDependencies: ['cargo:serde@1.0.200', 'cargo:itoa@1.0.11'] });
-      for (const env of [...CARGO_ENV_INPUTS, ...EMERGENCY_ENV_INPUTS]) expect(inputs).toContainEqual({ env });
-      expect(inputs).toContainEqual({ env: 'RUSTFLAGS' });
-      expect(inputs).toContainEqual({ env: 'RELEASE_GATES_SKIP' });
+      for (const env of EMERGENCY_ENV_INPUTS) expect(inputs).toContainEqual({ env });
       expect(inputs).toContain('{workspaceRoot}/Cargo.toml');
-      expect(inputs).toContain('{workspaceRoot}/rust-toolchain.toml');
-      expect(inputs).toContain('{workspaceRoot}/.cargo/config.toml');
       // Cargo.lock is represented by its external nodes, not hashed as a file.
       expect(inputs).not.toContain('{workspaceRoot}/Cargo.lock');
       for (const input of inputs) if (typeof input === 'string') expect(input).not.toMatch(/^[^!].*\/target(\/|$)/);
     }
     const runtime = (targets['gate-build'].inputs as Input[]).find((i) => typeof i === 'object' && 'runtime' in i) as { runtime: string };
-    expect(runtime.runtime).toMatch(/^node ".*fingerprint-cli\.js"$/);
+    // Run for the crate's own folder, by a path relative to the workspace: the same command in every clone.
+    expect(runtime.runtime).toMatch(/^node ".*fingerprint-cli\.js" crates\/llm-cli$/);
+    expect(runtime.runtime).not.toContain(WORKSPACE_ROOT);
+  });
+
+  it('passes envInputs patterns and path dependencies outside the workspace to the fingerprint, shell-safely', () => {
+    const outside = crateProject(
+      crate({
+        pathDependencies: [{ name: 'shared', root: '../shared', kind: 'normal' }],
+        releaseGatesMetadata: { package: { 'env-inputs': ['MY_BUILD_*', 'GIT_HASH'] }, workspace: null },
+      }),
+      {},
+      WORKSPACE_ROOT,
+    );
+    const runtime = (outside.targets!['gate-test'].inputs as Input[]).find((i) => typeof i === 'object' && 'runtime' in i) as { runtime: string };
+    expect(runtime.runtime).toMatch(/ crates\/llm-cli --env MY_BUILD_\* --env GIT_HASH --tree \.\.\/shared$/);
+    const spaced = crateProject(crate({ root: 'my crates/x;rm -rf ~' }), {}, WORKSPACE_ROOT);
+    const encoded = (spaced.targets!['gate-test'].inputs as Input[]).find((i) => typeof i === 'object' && 'runtime' in i) as { runtime: string };
+    expect(encoded.runtime).toMatch(/^node "[^"]+" b64:[A-Za-z0-9_-]+$/);
   });
 
   it('adds the release tag variables to gate-version only', () => {
@@ -91,13 +105,11 @@ describe('crateProject', () => {
     expect(envOf('gate-build')).not.toContain('RELEASE_TAG');
   });
 
-  it('hashes Cargo.lock as a file while the workspace has none, and the Cargo workspace’s own files for a nested workspace', () => {
+  it('hashes Cargo.lock as a file while the workspace has none, and the Cargo workspace’s own manifest for a nested workspace', () => {
     const nested = crateProject(crate({ lockfile: null, workspaceRoot: 'rust', root: 'rust/crates/llm-cli' }), {}, WORKSPACE_ROOT);
     const inputs = nested.targets!['gate-build'].inputs as Input[];
     expect(inputs).toContain('{workspaceRoot}/rust/Cargo.lock');
     expect(inputs).toContain('{workspaceRoot}/rust/Cargo.toml');
-    expect(inputs).toContain('{workspaceRoot}/rust/.cargo/config.toml');
-    expect(inputs).toContain('{workspaceRoot}/.cargo/config.toml');
   });
 
   it('gives each gate target the merged lower-layer options it reads', () => {

@@ -4,8 +4,7 @@
  */
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { CrateModel } from '../cargo/crate-model';
-import { GATE_TARGETS, GATES, gateTarget, optionalDependsOn, UNCACHED_GATES } from '../gates/registry';
-import { RELEASE_TAG_ENV, versionGate } from '../gates/version';
+import { GATE_TARGETS, GATES, gateTarget } from '../gates/registry';
 import { crateNamedInputs, gateInputs } from '../inputs';
 import { inferredOptionsForGate, lowerLayers } from '../options/resolve';
 import { PLUGIN_NAME } from '../options/plugin-options';
@@ -21,12 +20,12 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
   for (const gate of GATES) {
     const target = gateTarget(gate);
     const options = inferredOptionsForGate(gate.name, layers);
-    const dependsOn = [...(gate.dependsOn ?? []), ...optionalDependsOn(gate, options)];
+    const dependsOn = [...(gate.dependsOn ?? []), ...(gate.optionalDependsOn?.(options) ?? [])];
     targets[target] = {
       executor: `${PLUGIN_NAME}:${target}`,
       options,
-      cache: !UNCACHED_GATES.has(gate.name),
-      inputs: gateInputs(crate, workspaceRoot, gate.name === versionGate.name ? RELEASE_TAG_ENV : []),
+      cache: gate.cacheable,
+      inputs: gateInputs(crate, workspaceRoot, gate.envInputs ?? [], Array.isArray(options.envInputs) ? (options.envInputs as string[]) : []),
       outputs: [`${RESULTS}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`)],
       ...(dependsOn.length ? { dependsOn: dependsOn.map(gateTarget) } : {}),
       metadata: { description: gate.description, technologies: ['rust'] },

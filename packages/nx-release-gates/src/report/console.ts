@@ -1,11 +1,11 @@
 /** What a gate prints when it ends: one line with its status and reason, and where the result file is. */
 import type { GateResult, GateStatus } from './result';
 
-const MARK: Record<GateStatus, string> = { passed: '✔', failed: '✖', fallback: '↓', skipped: '–' };
+const MARK: Record<GateStatus, string> = { passed: '✔', failed: '✖', fallback: '↓', skipped: '–', interrupted: '✖' };
 
 export function printGateLine(result: GateResult, file: string): void {
   const line = `${MARK[result.status]} ${result.project}:${result.gate} ${result.status}: ${stripPrefix(result)} [${file}]`;
-  (result.status === 'failed' ? console.error : console.log)(line);
+  (result.status === 'failed' || result.status === 'interrupted' ? console.error : console.log)(line);
 }
 
 function stripPrefix(result: GateResult): string {

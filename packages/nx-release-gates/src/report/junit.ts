@@ -1,10 +1,17 @@
 /** JUnit XML, the format CI dashboards read: per crate the Rust tests (gate-test), per workspace the gates. */
 import type { TestCase } from '../gates/test-output';
 import type { TableRow } from './table';
+import { isFailure } from './result';
+
+/**
+ * XML 1.0 allows only tab, newline, carriage return, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF. Anything
+ * else a test prints (control characters, U+FFFE/U+FFFF, a lone surrogate) would make the whole file unreadable.
+ */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 function escapeXml(text: string): string {
   return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(NOT_XML_CHAR, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -68,7 +75,7 @@ export function gatesJunit(rows: TableRow[]): string {
       classname: `release-gates.${row.project}`,
       name: row.gate,
       timeSeconds: (row.durationMs ?? 0) / 1000,
-      failure: row.status === 'failed' ? row.reason : undefined,
+      failure: isFailure(row.status) ? row.reason : undefined,
       skipped: row.status === 'skipped' ? row.reason : undefined,
     });
     byProject.set(row.project, list);

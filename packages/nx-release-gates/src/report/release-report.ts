@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJsonIfExists } from '../util/files';
 import { sha256 } from '../util/hash';
-import { GateResult, readGateResult, RESULT_SCHEMA_VERSION, resultFolder } from './result';
+import { GateResult, isFailure, readGateResult, RESULT_SCHEMA_VERSION, resultFolder } from './result';
 import { orderRows, rowForGate } from './summary';
 import type { TableRow } from './table';
 
@@ -59,7 +59,7 @@ export function buildReleaseReport(input: ReportInput): ReleaseReport {
     project: input.project,
     crate: first?.crate ?? input.project,
     version: first?.version ?? '',
-    status: rows.some((r) => r.status === 'failed') ? 'failed' : 'passed',
+    status: rows.some((r) => isFailure(r.status)) ? 'failed' : 'passed',
     startedAt: input.startedAt.toISOString(),
     durationMs: Date.now() - input.startedAt.getTime(),
     git: input.git,

@@ -9,7 +9,13 @@ import { readJsonIfExists, writeFileAtomic } from '../util/files';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
-export type GateStatus = 'passed' | 'failed' | 'fallback' | 'skipped';
+/** `interrupted`: SIGINT/SIGTERM ended the gate before it could judge; it counts as a failure everywhere. */
+export type GateStatus = 'passed' | 'failed' | 'fallback' | 'skipped' | 'interrupted';
+
+/** Statuses that fail a release: a failed gate, and one cut off before it judged. */
+export function isFailure(status: GateStatus): boolean {
+  return status === 'failed' || status === 'interrupted';
+}
 
 export interface GateResult {
   schemaVersion: number;
@@ -27,6 +33,8 @@ export interface GateResult {
   commands: string[];
   /** The gate's figures (sizes, counts, missing files, CUDA mode, ...). */
   details: Record<string, unknown>;
+  /** Which Nx task wrote the file (see schemas/gate-result.schema.json): how a reader tells this run's file from a leftover. */
+  run?: { taskHash: string | null; runId: string | null; host: string | null };
   environment: {
     rustc: string | null;
     cargo: string | null;

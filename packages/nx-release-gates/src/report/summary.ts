@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { findGate, GATES, gateTarget } from '../gates/registry';
 import { writeFileAtomic } from '../util/files';
 import { gatesJunit } from './junit';
-import { readGateResult, RESULT_SCHEMA_VERSION } from './result';
+import { isFailure, readGateResult, RESULT_SCHEMA_VERSION } from './result';
 import { markdownTable, problemLines, TableRow, textTable } from './table';
 
 export const SUMMARY_FOLDER = path.posix.join('dist', 'release-gates');
@@ -71,7 +71,7 @@ export function buildSummary(rows: TableRow[]): RunSummary {
   const ordered = orderRows(rows);
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
-    status: ordered.some((r) => r.status === 'failed') ? 'failed' : 'passed',
+    status: ordered.some((r) => isFailure(r.status)) ? 'failed' : 'passed',
     generatedAt: new Date().toISOString(),
     emergency: ordered.filter((r) => r.emergency).map((r) => ({ project: r.project, gate: r.gate, reason: r.reason })),
     rows: ordered,
@@ -114,7 +114,7 @@ export function summaryMarkdown(summary: RunSummary): string {
 export function githubAnnotations(summary: RunSummary): string[] {
   const clean = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const lines = summary.rows
-    .filter((r) => r.status === 'failed')
+    .filter((r) => isFailure(r.status))
     .map((r) => `::error title=${clean(`${r.project}:${r.gate} failed`).replace(/[:,]/g, ' ')}::${clean(r.reason)}`);
   for (const e of summary.emergency) lines.unshift(`::warning title=Emergency skip ${e.project} ${e.gate}::${clean(e.reason)}`);
   return lines;

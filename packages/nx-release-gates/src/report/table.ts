@@ -39,5 +39,7 @@ export function markdownTable(rows: TableRow[]): string {
 
 /** The reasons of gates that did not pass, under the table: what to fix first. */
 export function problemLines(rows: TableRow[]): string[] {
-  return rows.filter((r) => r.status === 'failed' || r.status === 'fallback').map((r) => `${r.status === 'failed' ? '✖' : '↓'} ${r.project}:${r.gate}: ${r.reason}`);
+  return rows
+    .filter((r) => r.status !== 'passed' && r.status !== 'skipped')
+    .map((r) => `${r.status === 'fallback' ? '↓' : '✖'} ${r.project}:${r.gate}: ${r.reason}`);
 }

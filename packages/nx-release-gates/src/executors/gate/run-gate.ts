@@ -1,57 +1,122 @@
 /**
- * The executor adapter every gate target uses: resolve options, run the gate, write its result file, and exit
- * non-zero exactly when the status is `failed`. Bad input of any kind ends here as one line and a failed result,
- * never a stack trace.
+ * The executor adapter every gate target uses: take the gate's locks, clear its previous outputs, resolve options,
+ * run the gate, write its result file, and exit non-zero exactly when the status is a failure. Bad input of any kind
+ * ends here as one line and a failed result, never a stack trace; a result that cannot be written fails the task.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../cargo/read-crates';
 import { CARGO_NOT_FOUND } from '../../cargo/cargo-errors';
 import { CrateModel } from '../../cargo/crate-model';
-import { runCommand } from '../../cargo/run-command';
+import { interruption, runCommand, signalExitCode } from '../../cargo/run-command';
 import { detectToolchain, Toolchain } from '../../cargo/toolchain';
 import { cpuFallbackFeaturesOf, cudaFeaturesOf, unknownFeatures } from '../../gates/feature-sets';
 import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../gates/emergency';
 import { cargoTargetDirectory } from '../../gates/target-directory';
 import { findGate, GATE_TARGETS, gateTarget } from '../../gates/registry';
-import type { GateContext, GateDefinition, GateOutcome } from '../../gates/types';
+import type { GateContext, GateDefinition, GateLog, GateOutcome, UpstreamResult } from '../../gates/types';
 import { pluginOptionsFrom } from '../../options/plugin-options';
 import { GateOptions, lowerLayers, OptionError, resolveGateOptions } from '../../options/resolve';
-import { environmentOf, GateResult, RESULT_SCHEMA_VERSION, resultFolder, writeGateResult } from '../../report/result';
+import { environmentOf, GateResult, isFailure, readGateResult, RESULT_SCHEMA_VERSION, resultFile, resultFolder, writeGateResult } from '../../report/result';
 import { printGateLine } from '../../report/console';
+import { HeldLock, waitForLock } from '../../util/lock';
+import { RUN_ID_VARIABLE } from '../../plugin/run-identity';
 
 export function gateExecutor(gateName: string) {
   return async function executor(options: Record<string, unknown>, context: ExecutorContext): Promise<{ success: boolean }> {
     const gate = findGate(gateName)!;
-    const result = await runGate(gate, options, context);
-    const file = writeGateResult(context.root, result);
-    printGateLine(result, path.relative(context.root, file));
-    return { success: result.status !== 'failed' };
+    const target = gateTarget(gate);
+    const project = context.projectName!;
+    const say = (line: string) => console.error(`✖ ${project}:${target} failed: ${line}`);
+    const locks: HeldLock[] = [];
+    try {
+      // One run of a crate's gate at a time: a second waits instead of deleting or mixing the first one's files.
+      locks.push(await waitForLock(`${context.root}\0${project}\0${target}`, `${project}:${target}`, (owner) => console.error(`${project}:${target}: waiting for another run of this gate (pid ${owner.pid}, since ${owner.since})`)));
+      const cleared = clearOutputs(gate, context.root, project);
+      if (cleared) {
+        say(cleared);
+        return { success: false };
+      }
+      const result = await runGate(gate, options, context, locks);
+      let file: string;
+      try {
+        file = writeGateResult(context.root, result);
+      } catch (error) {
+        say(`cannot write its result file ${path.join(resultFolder(project), `${target}.json`)}: ${(error as Error).message}; make dist/release-gates writable and run again (the gate's verdict, ${result.status}, is void without it)`);
+        return { success: false };
+      }
+      printGateLine(result, path.relative(context.root, file));
+      const signal = interruption();
+      if (signal) process.exit(signalExitCode(signal));
+      return { success: !isFailure(result.status) };
+    } finally {
+      for (const lock of locks) lock.release();
+    }
   };
 }
 
-async function runGate(gate: GateDefinition, options: Record<string, unknown>, context: ExecutorContext): Promise<GateResult> {
+/**
+ * The previous run's result file and extra outputs go before the gate starts, so nothing can read them as this
+ * run's (a gate that fails half way, or is interrupted, leaves no stale pass behind). A message when they cannot go.
+ */
+function clearOutputs(gate: GateDefinition, workspaceRoot: string, project: string): string | null {
+  const folder = path.join(workspaceRoot, resultFolder(project));
+  for (const file of [resultFile(workspaceRoot, project, gateTarget(gate)), ...(gate.extraOutputs ?? []).map((o) => path.join(folder, o))]) {
+    try {
+      fs.rmSync(file, { recursive: true, force: true });
+    } catch (error) {
+      return `cannot remove the previous ${path.relative(workspaceRoot, file)}: ${(error as Error).message}; make dist/release-gates writable and run again`;
+    }
+  }
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.accessSync(folder, fs.constants.W_OK);
+  } catch (error) {
+    return `cannot write to ${path.relative(workspaceRoot, folder)}: ${(error as Error).message}; make dist/release-gates writable and run again`;
+  }
+  return null;
+}
+
+/** What the gate prints goes to stderr: stdout belongs to tools whose output Nx shows as is. */
+const consoleLog: GateLog = {
+  info: (text) => {
+    if (text) process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  },
+  warn: (text) => process.stderr.write(`warning: ${text}\n`),
+};
+
+async function runGate(gate: GateDefinition, options: Record<string, unknown>, context: ExecutorContext, locks: HeldLock[]): Promise<GateResult> {
   const project = context.projectName!;
   const root = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const started = new Date();
   const commands: string[] = [];
   let crate: CrateModel | null = null;
   let toolchain: Toolchain | null = null;
-  const finish = (outcome: GateOutcome): GateResult => ({
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    gate: gateTarget(gate),
-    project,
-    crate: crate?.name ?? project,
-    version: crate?.version ?? '',
-    status: outcome.status,
-    reason: outcome.reason,
-    startedAt: started.toISOString(),
-    durationMs: Date.now() - started.getTime(),
-    commands,
-    details: outcome.details ?? {},
-    environment: environmentOf(toolchain),
-  });
-  const fail = (reason: string) => finish({ status: 'failed', reason: `${project}:${gateTarget(gate)}: ${reason}` });
+  const finish = (outcome: GateOutcome): GateResult => {
+    const signal = interruption();
+    // A gate cut off by a signal judged nothing: whatever its commands returned, it says so.
+    const final: GateOutcome = signal
+      ? { status: 'interrupted', reason: `interrupted by ${signal} before it finished; run it again`, details: { ...outcome.details, interruptedBy: signal } }
+      : outcome;
+    return {
+      schemaVersion: RESULT_SCHEMA_VERSION,
+      gate: gateTarget(gate),
+      project,
+      crate: crate?.name ?? project,
+      version: crate?.version ?? '',
+      status: final.status,
+      reason: final.reason,
+      startedAt: started.toISOString(),
+      durationMs: Date.now() - started.getTime(),
+      commands,
+      details: final.details ?? {},
+      run: { taskHash: process.env.NX_TASK_HASH ?? null, runId: process.env[RUN_ID_VARIABLE] ?? null, host: os.hostname() },
+      environment: environmentOf(toolchain),
+    };
+  };
+  const fail = (reason: string) => finish({ status: 'failed', reason });
 
   try {
     crate = await readCrateAt(root, context.root);
@@ -62,7 +127,10 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     if (emergency) return finish({ status: 'skipped', reason: `emergency: ${emergency.reason}`, details: { emergency: emergency.reason } });
     let resolved: GateOptions;
     try {
-      resolved = resolveGateOptions(gate.name, options, lowerLayers(crate, pluginOptionsFrom(context.nxJsonConfiguration)));
+      resolved = resolveGateOptions(gate.name, options, lowerLayers(crate, pluginOptionsFrom(context.nxJsonConfiguration)), {
+        workspaceRoot: context.root,
+        crateDir: path.join(context.root, crate.root),
+      });
       checkFeatures(crate, resolved);
     } catch (error) {
       if (error instanceof OptionError) return fail(error.message);
@@ -70,16 +138,16 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     }
     const crateDir = path.join(context.root, crate.root);
     toolchain = await detectToolchain(crateDir);
-    if (!toolchain.cargo) return fail(CARGO_NOT_FOUND);
+    if (!toolchain.cargo) return fail(toolchain.cargoProblem ?? CARGO_NOT_FOUND);
     const targetDirectory =
       resolved.targetDirectory === 'per-gate' ? path.join(cargoTargetDirectory({ crate, crateDir }), 'release-gates', gate.name) : undefined;
     // nvcc found through $CUDA_PATH or $CUDA_HOME only: build scripts look for it on PATH (as the cc crate does), and
     // gate-test and gate-doc build the CUDA features too when the toolkit is present, so every command gets its folder.
     const nvccDir = toolchain.cuda && path.isAbsolute(toolchain.cuda.nvcc) ? path.dirname(toolchain.cuda.nvcc) : null;
-    const toolkitEnv = nvccDir ? { PATH: `${nvccDir}${path.delimiter}${process.env.PATH ?? ''}` } : {};
+    const env: Record<string, string | undefined> = { ...process.env, ...(nvccDir ? { PATH: `${nvccDir}${path.delimiter}${process.env.PATH ?? ''}` } : {}) };
     const run: GateContext['run'] = async (file, args, runOptions) => {
       const live = runOptions?.live ?? 'all';
-      const commandResult = await runCommand(file, args, { cwd: crateDir, env: { ...toolkitEnv, ...runOptions?.env }, live, timeoutMs: runOptions?.timeoutMs });
+      const commandResult = await runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, live, timeoutMs: runOptions?.timeoutMs });
       commands.push(commandResult.commandLine);
       return commandResult;
     };
@@ -91,18 +159,47 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
       resultDir: path.join(context.root, resultFolder(project)),
       options: resolved,
       toolchain,
+      env,
+      log: consoleLog,
+      startedAt: started,
+      upstream: (name) => upstreamResult(context, project, name),
       run,
       targetDirectory,
       // per-gate: this gate's cargo calls get their own target directory, so gates do not wait on cargo's lock.
       cargo: (args, runOptions) =>
         run('cargo', args, targetDirectory ? { ...runOptions, env: { ...runOptions?.env, CARGO_TARGET_DIR: targetDirectory } } : runOptions),
     };
+    // Gates that write and read back the same part of a shared target directory (target/package) take turns.
+    if (!targetDirectory) {
+      const shared = cargoTargetDirectory({ crate, crateDir }, env);
+      for (const part of gate.targetDirectoryParts ?? []) {
+        locks.push(await waitForLock(`${shared}\0${part}`, `${project}:${gateTarget(gate)}`, (owner) => consoleLog.info(`${project}:${gateTarget(gate)}: waiting for ${owner.what} (pid ${owner.pid}), which uses ${path.join(shared, part)}`)));
+      }
+    }
     return finish(await gate.run(gateContext));
   } catch (error) {
     // A bug of ours, not the user's input: still one line and a failed gate, with the stack only on request.
     if (process.env.NX_VERBOSE_LOGGING === 'true') console.error(error);
     return fail(`internal error: ${(error as Error).message ?? error} (set NX_VERBOSE_LOGGING=true for details)`);
   }
+}
+
+/**
+ * Another gate's result, only when it belongs to this Nx run: Nx scheduled that task in this run (it is in the
+ * task graph) and the file on disk records that task's hash, which also holds for a result Nx replayed from a cache
+ * for the same inputs. A file an earlier run left (the gate skipped, failed before writing, or excluded from the run)
+ * is never judged.
+ */
+function upstreamResult(context: ExecutorContext, project: string, gate: string): UpstreamResult {
+  const target = gateTarget(gate);
+  const task = context.taskGraph?.tasks[`${project}:${target}`];
+  if (!task) return { problem: `${target} is not part of this Nx run; run it with this gate (do not exclude task dependencies)` };
+  const result = readGateResult(context.root, project, target);
+  if (!result) return { problem: `${target} wrote no result in this run` };
+  if (!task.hash || result.run?.taskHash !== task.hash) {
+    return { problem: `the ${target} result on disk was not written by this run's ${target} (it is left from an earlier run); run ${target} again` };
+  }
+  return { result };
 }
 
 /** This gate's part of the emergency skip: the skip when it names this gate, a refusal line, or null. */

@@ -16,7 +16,7 @@ jest.mock('../../gates/registry', () => {
   const names = ['lockfile', 'workflows', 'build', 'cuda', 'size', 'test', 'doc'];
   const GATES = names.map((name) => ({ name, description: `What gate-${name} checks.`, run: async () => ({ status: 'passed', reason: '' }), keyFigure: () => '' }));
   const gateTarget = (gate: { name: string } | string) => `gate-${typeof gate === 'string' ? gate : gate.name}`;
-  return { GATES, gateTarget, findGate: (t: string) => GATES.find((g) => gateTarget(g) === t || g.name === t), UNCACHED_GATES: new Set() };
+  return { GATES, gateTarget, findGate: (t: string) => GATES.find((g) => gateTarget(g) === t || g.name === t) };
 });
 
 function threeCrates(tree: Tree): void {

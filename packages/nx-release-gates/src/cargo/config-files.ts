@@ -1,0 +1,73 @@
+/**
+ * The cargo configuration files cargo reads for a folder, in cargo's order: `.cargo/config.toml` (or the legacy
+ * `.cargo/config`) in that folder and in every ancestor up to `/`, then `$CARGO_HOME/config.toml` when it was not
+ * already among them. Nearest first: a nearer file wins where values conflict, and arrays are joined.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'smol-toml';
+
+export interface ConfigFile {
+  /** Absolute path. */
+  file: string;
+  /** Where it sits: an ancestor folder of the start folder, or CARGO_HOME. */
+  from: 'ancestor' | 'cargo-home';
+}
+
+export function cargoHome(env: Readonly<Record<string, string | undefined>>): string {
+  return env.CARGO_HOME ? path.resolve(env.CARGO_HOME) : path.join(os.homedir(), '.cargo');
+}
+
+function configIn(cargoDir: string): string | null {
+  // cargo reads `config` when both exist (and warns); either alone is read.
+  for (const name of ['config', 'config.toml']) {
+    const file = path.join(cargoDir, name);
+    if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+  }
+  return null;
+}
+
+export function cargoConfigFiles(startDir: string, env: Readonly<Record<string, string | undefined>>): ConfigFile[] {
+  const files: ConfigFile[] = [];
+  const seen = new Set<string>();
+  const add = (file: string | null, from: ConfigFile['from']) => {
+    if (!file) return;
+    const real = fs.realpathSync(file);
+    if (seen.has(real)) return;
+    seen.add(real);
+    files.push({ file, from });
+  };
+  let dir = path.resolve(startDir);
+  for (;;) {
+    add(configIn(path.join(dir, '.cargo')), 'ancestor');
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  add(configIn(cargoHome(env)), 'cargo-home');
+  return files;
+}
+
+/** A config file's TOML, or null when it cannot be parsed (cargo then fails the build itself, with its own words). */
+export function readConfig(file: string): Record<string, unknown> | null {
+  try {
+    return parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** The toolchain pin rustup would use for a folder: the nearest `rust-toolchain.toml` or `rust-toolchain` above it. */
+export function toolchainFile(startDir: string): string | null {
+  let dir = path.resolve(startDir);
+  for (;;) {
+    for (const name of ['rust-toolchain', 'rust-toolchain.toml']) {
+      const file = path.join(dir, name);
+      if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The environment variables that can change what cargo, rustc, rustdoc, build scripts and the compilers they call
+ * produce, by name pattern: cargo reads whole families (every `CARGO_PROFILE_<name>_<key>`, `CARGO_TARGET_<triple>_*`,
+ * `CARGO_BUILD_*`), and build scripts read the compiler variables the `cc` crate documents, pkg-config's and
+ * bindgen's. Every gate's fingerprint hashes the value of each variable set in these families (values as hashes,
+ * never as text).
+ *
+ * Left out on purpose: variables that only say where things are or how much to print (CARGO_HOME, CARGO_TARGET_DIR,
+ * CARGO_TERM_*, CARGO_LOG), which differ between two machines without changing a verdict and would stop two clones
+ * sharing results; cargo's own per-unit variables (CARGO_PKG_*, CARGO_CFG_*, OUT_DIR: derived from the manifest);
+ * and secrets (anything named like a token, password or credential), which must never reach a hash or a log.
+ */
+export const ENV_FAMILIES: readonly RegExp[] = [
+  /^CARGO_/,
+  /^RUSTC/,
+  /^RUSTDOC/,
+  /^RUSTFLAGS$/,
+  /^RUSTUP_TOOLCHAIN$/,
+  // cc and cmake crates: CC, CC_<target>, HOST_CC, TARGET_CFLAGS, CFLAGS_x86_64_unknown_linux_gnu, ...
+  /^(HOST_|TARGET_)?(CC|CXX|AR|RANLIB|CFLAGS|CXXFLAGS|CPPFLAGS|ARFLAGS|LDFLAGS|CRATE_CC_NO_DEFAULTS|CMAKE[A-Z_]*)([_-].+)?$/,
+  /^PKG_CONFIG/,
+  /_NO_PKG_CONFIG$/,
+  /^(LIBCLANG_PATH|CLANG_PATH|LLVM_CONFIG_PATH)$/,
+  /^BINDGEN_/,
+  /^CUDA_/,
+  /^NVCC/,
+  /^SOURCE_DATE_EPOCH$/,
+];
+
+/** Machine-specific or print-only members of the families: never hashed (see the header). */
+const NOT_VERDICT: readonly RegExp[] = [
+  /^CARGO_HOME$/,
+  /^CARGO_TARGET_DIR$/,
+  /^CARGO_BUILD_TARGET_DIR$/,
+  /^CARGO_BUILD_JOBS$/,
+  /^CARGO_INCREMENTAL$/,
+  /^CARGO_TERM_/,
+  /^CARGO_LOG/,
+  /^CARGO_HTTP_/,
+  /^CARGO_NET_RETRY$/,
+  /^CARGO_MAKEFLAGS$/,
+  /^CARGO_CACHE_/,
+  // Set by cargo for the processes it starts, derived from the manifest and the profile.
+  /^CARGO_(PKG|MANIFEST|CRATE|BIN|CFG)_/,
+  /^CARGO_PRIMARY_PACKAGE$/,
+  /^CARGO_RUSTC_CURRENT_DIR$/,
+  /^CARGO_TARGET_TMPDIR$/,
+  // Where the CUDA toolkit is: its version is hashed instead (the `cuda:` line).
+  /^CUDA_(PATH|HOME)$/,
+];
+
+/** Secrets: never hashed, never printed (a hash of a short token can be brute-forced). */
+const SECRET = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|_KEY$)/;
+
+/** Variables cargo sets for build scripts from the target and profile: read through rerun-if-env-changed, derived. */
+export const CARGO_SET_FOR_BUILD_SCRIPTS: ReadonlySet<string> = new Set([
+  'TARGET',
+  'HOST',
+  'PROFILE',
+  'OPT_LEVEL',
+  'DEBUG',
+  'NUM_JOBS',
+  'OUT_DIR',
+  'RUSTC',
+  'RUSTDOC',
+  'RUSTC_LINKER',
+  'CARGO',
+  'CARGO_ENCODED_RUSTFLAGS',
+]);
+
+export function isSecretName(name: string): boolean {
+  return SECRET.test(name.toUpperCase());
+}
+
+/** `MY_BUILD_*` -> a RegExp matching names that start with MY_BUILD_; a plain name matches itself. */
+export function namePattern(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** Whether the fingerprint hashes `name`: a member of the families, or of the user's `envInputs` patterns. */
+export function isFingerprinted(name: string, extraPatterns: readonly string[] = []): boolean {
+  if (isSecretName(name)) return false;
+  if (extraPatterns.some((p) => namePattern(p).test(name))) return true;
+  return ENV_FAMILIES.some((f) => f.test(name)) && !NOT_VERDICT.some((n) => n.test(name));
+}
+
+/** The variables of `env` the fingerprint hashes, sorted by name. */
+export function fingerprintedVariables(env: Readonly<Record<string, string | undefined>>, extraPatterns: readonly string[] = []): Array<[string, string]> {
+  return Object.entries(env)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && isFingerprinted(entry[0], extraPatterns))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
