@@ -29,14 +29,20 @@ export function sourceOfStatus(status: string): string {
   }
 }
 
-export function rowForGate(workspaceRoot: string, project: string, gate: string, source: string): TableRow {
+/** What Nx said about the task that should have written a result: its hash and whether it succeeded. */
+export interface NxTaskOutcome {
+  hash?: string;
+  succeeded: boolean;
+}
+
+export function rowForGate(workspaceRoot: string, project: string, gate: string, source: string, task?: NxTaskOutcome): TableRow {
   const result = source === 'not run' ? null : readGateResult(workspaceRoot, project, gate);
   if (!result) {
     const deps = (findGate(gate)?.dependsOn ?? []).map((d) => `gate-${d}`);
     const reason = `not run${deps.length ? ` (it needs ${deps.join(', ')})` : ''}`;
     return { project, gate, status: 'failed', source: 'not run', durationMs: null, figure: '', reason, emergency: false };
   }
-  return {
+  const row: TableRow = {
     project,
     gate,
     status: result.status,
@@ -46,6 +52,15 @@ export function rowForGate(workspaceRoot: string, project: string, gate: string,
     reason: result.reason,
     emergency: result.details?.emergency !== undefined,
   };
+  // A file on disk is this run's only when it records the hash of the task Nx ran (or replayed) now; anything else was
+  // left by an earlier run (this run could not write its own, say) and must never show as this run's verdict.
+  if (task?.hash && result.run?.taskHash !== task.hash) {
+    return { ...row, status: 'failed', figure: '', emergency: false, reason: `its result file is not this run's (left by an earlier run: this run's ${gate} could not write one); see the gate's output above` };
+  }
+  if (task && !task.succeeded && !isFailure(result.status)) {
+    return { ...row, status: 'failed', reason: `Nx reports the task failed although its result file says ${result.status}; see the gate's output above` };
+  }
+  return row;
 }
 
 /** Emergency skips first (they must be seen), then by crate in gate order. */
