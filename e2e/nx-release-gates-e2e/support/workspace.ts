@@ -23,6 +23,8 @@ export interface WorkspaceOptions {
   nxJson?: Record<string, unknown>;
   /** Register the plugin in nx.json (default true); false leaves that to `nx add`. */
   registerPlugin?: boolean;
+  /** Folder to create the workspace in (default: a new temporary folder), e.g. to put cargo config above it. */
+  parent?: string;
 }
 
 export const NX_VERSION = '23.2.1';
@@ -37,7 +39,7 @@ export class TestWorkspace {
   constructor(readonly root: string) {}
 
   static create(name: string, options: WorkspaceOptions = {}): TestWorkspace {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), `nrg-${name}-`));
+    const root = fs.mkdtempSync(path.join(options.parent ?? os.tmpdir(), `nrg-${name}-`));
     const ws = new TestWorkspace(root);
     ws.write('package.json', JSON.stringify({ name, private: true, devDependencies: { nx: NX_VERSION, 'nx-release-gates': `file:${tarball()}` } }, null, 2));
     const plugins = options.registerPlugin === false ? [] : [{ plugin: 'nx-release-gates', options: options.pluginOptions ?? {} }];

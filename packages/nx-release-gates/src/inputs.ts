@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 import type { CrateModel } from './cargo/crate-model';
 import { joinRoot } from './cargo/crate-model';
+import { hostTriple, hyphenatedCompilerVariables } from './fingerprint/env-families';
 import { fingerprintArgs } from './fingerprint/fingerprint';
 
 /** Named inputs each crate project carries (so `^` can refer to them in dependencies). */
@@ -72,7 +73,7 @@ export function gateInputs(
     CRATE_FILES,
     `^${CRATE_BUILD_FILES}`,
     ...workspaceFiles(crate),
-    ...[...EMERGENCY_ENV_INPUTS, ...gateEnv].map((env) => ({ env })),
+    ...[...EMERGENCY_ENV_INPUTS, ...gateEnv, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))].map((env) => ({ env })),
     { runtime: fingerprintRuntimeInput(workspaceRoot, crate, envPatterns) },
     { externalDependencies: crate.externalDependencies },
   ];

@@ -91,3 +91,25 @@ export function fingerprintedVariables(env: Readonly<Record<string, string | und
     .filter((entry): entry is [string, string] => entry[1] !== undefined && isFingerprinted(entry[0], extraPatterns))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** Compiler variables build scripts read in a `<NAME>_<target triple>` form with the triple's own hyphens. */
+const PER_TARGET_COMPILER_VARIABLES = ['CC', 'CXX', 'AR', 'RANLIB', 'CFLAGS', 'CXXFLAGS', 'CPPFLAGS', 'ARFLAGS', 'LDFLAGS'] as const;
+
+/**
+ * `CC_x86_64-unknown-linux-gnu` and its kind: the `cc` crate reads them, but no shell passes a name holding `-` to
+ * the programs it starts, and Nx runs the runtime fingerprint through a shell. They join the key as Nx env inputs
+ * instead (Nx reads those from its own environment), for the triples a gate builds for.
+ */
+export function hyphenatedCompilerVariables(triples: readonly string[]): string[] {
+  return triples.filter((t) => t.includes('-')).flatMap((triple) => PER_TARGET_COMPILER_VARIABLES.map((name) => `${name}_${triple}`));
+}
+
+/** The Rust host triple of the machine Node runs on, for the common platforms (null elsewhere). */
+export function hostTriple(platform: string = process.platform, arch: string = process.arch): string | null {
+  const cpu = ({ x64: 'x86_64', arm64: 'aarch64' } as Record<string, string>)[arch];
+  if (!cpu) return null;
+  if (platform === 'linux') return `${cpu}-unknown-linux-gnu`;
+  if (platform === 'darwin') return `${cpu}-apple-darwin`;
+  if (platform === 'win32') return `${cpu}-pc-windows-msvc`;
+  return null;
+}

@@ -8,6 +8,7 @@ import { summarizeCargoError } from '../cargo/cargo-errors';
 import { formatBytes } from '../options/sizes';
 import { builtExecutables, parseCargoMessages } from './cargo-messages';
 import { featureArgs } from './feature-sets';
+import { checkUndeclaredInputs } from './lib/undeclared-check';
 import { failed, GateContext, GateDefinition, passed } from './types';
 
 export function lockedArgs(context: GateContext): string[] {
@@ -28,17 +29,18 @@ export async function releaseBuild(context: GateContext, features: string[], noD
     { live: 'stderr' },
   );
   const binaries: CopiedBinary[] = [];
+  const messages = parseCargoMessages(result.stdout);
   if (result.exitCode === 0 && binDir) {
     fs.rmSync(binDir, { recursive: true, force: true });
     fs.mkdirSync(binDir, { recursive: true });
     const manifest = path.join(context.workspaceRoot, context.crate.manifestPath);
-    for (const exe of builtExecutables(parseCargoMessages(result.stdout), manifest)) {
+    for (const exe of builtExecutables(messages, manifest)) {
       const target = path.join(binDir, path.basename(exe.path));
       fs.copyFileSync(exe.path, target);
       binaries.push({ name: exe.name, bytes: fs.statSync(target).size, path: path.relative(context.workspaceRoot, target).split(path.sep).join('/') });
     }
   }
-  return { result, binaries, error: result.exitCode === 0 ? null : summarizeCargoError(result.stderr) };
+  return { result, messages, binaries, error: result.exitCode === 0 ? null : summarizeCargoError(result.stderr) };
 }
 
 export const buildGate: GateDefinition = {
@@ -49,11 +51,11 @@ export const buildGate: GateDefinition = {
   async run(context) {
     const { features, noDefaultFeatures } = context.options;
     const binDir = path.join(context.resultDir, 'bin');
-    const { binaries, error } = await releaseBuild(context, features, noDefaultFeatures, binDir);
+    const { binaries, error, messages } = await releaseBuild(context, features, noDefaultFeatures, binDir);
     const details = { features, noDefaultFeatures, binaries };
     if (error) return failed(`release build failed: ${error}`, details);
     const shown = binaries.map((b) => `${b.name} (${formatBytes(b.bytes)})`).join(', ');
-    return passed(binaries.length ? `release build passed; binaries: ${shown}` : 'release build passed (library only)', details);
+    return checkUndeclaredInputs(context, messages, passed(binaries.length ? `release build passed; binaries: ${shown}` : 'release build passed (library only)', details));
   },
   keyFigure: (r) => {
     const bins = (r.details.binaries as CopiedBinary[] | undefined) ?? [];

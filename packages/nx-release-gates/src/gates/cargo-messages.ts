@@ -4,8 +4,12 @@
  */
 export interface CargoMessage {
   reason: string;
+  /** `path+file:///...#0.1.0` for local packages, `registry+...` / `git+...` for the others. */
+  package_id?: string;
   manifest_path?: string;
-  target?: { kind: string[]; name: string };
+  target?: { kind: string[]; name: string; src_path?: string };
+  /** build-script-executed: the script's OUT_DIR; its `output` file (rerun-if lines) sits beside it. */
+  out_dir?: string;
   executable?: string | null;
   filenames?: string[];
   message?: { level: string; message: string; code?: { code: string } | null; rendered?: string | null };

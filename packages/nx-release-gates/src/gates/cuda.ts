@@ -5,6 +5,7 @@
  */
 import { releaseBuild } from './build';
 import { cpuFallbackFeaturesOf, cudaFeaturesOf } from './feature-sets';
+import { checkUndeclaredInputs } from './lib/undeclared-check';
 import { failed, GateDefinition, passed, skipped } from './types';
 
 export const cudaGate: GateDefinition = {
@@ -25,10 +26,10 @@ export const cudaGate: GateDefinition = {
     const noDefault = context.options.noDefaultFeatures;
     if (toolkit) {
       // The executor puts nvcc's folder on PATH for every command when it was found through CUDA_PATH/CUDA_HOME.
-      const { error } = await releaseBuild(context, cudaFeatures, noDefault, null);
+      const { error, messages } = await releaseBuild(context, cudaFeatures, noDefault, null);
       const details = { mode: 'cuda', features: cudaFeatures, cudaToolkit: toolkit.version, nvcc: toolkit.nvcc };
       if (error) return failed(`CUDA build failed with CUDA ${toolkit.version}: ${error}`, details);
-      return passed(`CUDA build passed with CUDA ${toolkit.version} (--features ${cudaFeatures.join(',')})`, details);
+      return checkUndeclaredInputs(context, messages, passed(`CUDA build passed with CUDA ${toolkit.version} (--features ${cudaFeatures.join(',')})`, details));
     }
     const where = 'nvcc not found on PATH, in $CUDA_PATH/bin or in $CUDA_HOME/bin';
     if (context.options.requireCuda) {
@@ -38,11 +39,11 @@ export const cudaGate: GateDefinition = {
       });
     }
     const fallback = cpuFallbackFeaturesOf(context.crate, context.options);
-    const { error } = await releaseBuild(context, fallback, noDefault, null);
+    const { error, messages } = await releaseBuild(context, fallback, noDefault, null);
     const details = { mode: 'cpu-fallback', features: fallback, cudaFeatures, cudaToolkit: null };
     const shown = fallback.length ? `--features ${fallback.join(',')}` : 'default features';
     if (error) return failed(`CPU fallback build (${shown}) failed: ${error}`, details);
-    return { status: 'fallback', reason: `CUDA toolkit absent (${where}); CPU fallback build (${shown}) passed`, details };
+    return checkUndeclaredInputs(context, messages, { status: 'fallback', reason: `CUDA toolkit absent (${where}); CPU fallback build (${shown}) passed`, details });
   },
   keyFigure: (r) => String(r.details.mode ?? ''),
 };

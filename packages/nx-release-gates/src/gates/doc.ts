@@ -8,6 +8,7 @@ import { countDiagnostics, parseCargoMessages, renderedDiagnostics } from './car
 import { allFeaturesArgs } from './feature-sets';
 import { summarizeCargoError } from '../cargo/cargo-errors';
 import { cargoConfigFiles, readConfig } from '../cargo/config-files';
+import { checkUndeclaredInputs } from './lib/undeclared-check';
 import { failed, GateDefinition, passed } from './types';
 
 /** The lint flags gate-doc adds: the missing_docs level, and `-D warnings` with denyWarnings. */
@@ -99,7 +100,7 @@ export const docGate: GateDefinition = {
       const why = counts.firstError ?? summarizeCargoError(result.stderr);
       return failed(`documentation build failed (${counts.errors} error(s), ${counts.missingDocs} undocumented item(s)): ${why}`, details);
     }
-    return passed(`docs built; ${counts.warnings} warning(s), ${counts.missingDocs} undocumented public item(s)`, details);
+    return checkUndeclaredInputs(context, messages, passed(`docs built; ${counts.warnings} warning(s), ${counts.missingDocs} undocumented public item(s)`, details));
   },
   keyFigure: (r) => `${r.details.warnings ?? 0} warnings, ${r.details.undocumentedItems ?? 0} undocumented`,
 };

@@ -14,6 +14,8 @@ import { lockedArgs } from './build';
 import { allFeaturesArgs } from './feature-sets';
 import { currentTargetDirectory, writtenSince } from './target-directory';
 import { parseLibtest, parseNextestSummary, TestCase, TestCounts } from './test-output';
+import { parseCargoMessages } from './cargo-messages';
+import { checkUndeclaredInputs } from './lib/undeclared-check';
 import { failed, GateContext, GateDefinition, passed } from './types';
 
 /** nextest profile (added through --tool-config-file, below any user config) that turns on its JUnit report. */
@@ -25,9 +27,18 @@ function nextestToolConfig(): string {
   return file;
 }
 
+/**
+ * Builds the test binaries first (`cargo test --no-run`, JSON messages): a build failure is told apart from failing
+ * tests, and cargo's records of what the build read feed the undeclared-input check. The test run after it (cargo's
+ * or nextest's) finds everything fresh.
+ */
+async function buildTests(context: GateContext, featureArgs: string[]) {
+  const result = await context.cargo(['test', '--no-run', ...featureArgs, ...lockedArgs(context), '--message-format=json-render-diagnostics'], { live: 'stderr' });
+  return { result, messages: parseCargoMessages(result.stdout) };
+}
+
 async function runTests(context: GateContext, featureArgs: string[]) {
   const junitFile = path.join(context.resultDir, 'junit.xml');
-  fs.rmSync(junitFile, { force: true });
   if (context.options.runner === 'nextest') {
     const config = nextestToolConfig();
     const result = await context.cargo(
@@ -54,6 +65,11 @@ export const testGate: GateDefinition = {
   description: 'Test suite with all features (CUDA features left out when nvcc is absent); counts passed, failed and ignored tests; writes junit.xml.',
   async run(context) {
     const features = allFeaturesArgs(context.crate, context.options, context.toolchain.cuda !== null);
+    const excludedNote = features.excluded.length ? `; CUDA features left out (no toolkit): ${features.excluded.join(', ')}` : '';
+    const build = await buildTests(context, features.args);
+    if (build.result.exitCode !== 0) {
+      return failed(`tests did not build: ${summarizeCargoError(build.result.stderr)}${excludedNote}`, { runner: context.options.runner, excludedFeatures: features.excluded, built: false });
+    }
     const { result, counts, cases } = await runTests(context, features.args);
     const failedNames = cases.filter((c) => c.outcome === 'failed').map((c) => c.name);
     const details = {
@@ -63,7 +79,6 @@ export const testGate: GateDefinition = {
       failedTests: failedNames,
       junit: path.relative(context.workspaceRoot, path.join(context.resultDir, 'junit.xml')).split(path.sep).join('/'),
     };
-    const excludedNote = features.excluded.length ? `; CUDA features left out (no toolkit): ${features.excluded.join(', ')}` : '';
     if (result.notFound || /no such command: `?nextest/.test(result.stderr)) {
       return failed('cargo-nextest is not installed; run `cargo install cargo-nextest --locked` or set runner to cargo', details);
     }
@@ -72,7 +87,11 @@ export const testGate: GateDefinition = {
     }
     if (result.exitCode !== 0) return failed(`tests did not run: ${summarizeCargoError(result.stderr)}${excludedNote}`, details);
     const total = counts ? counts.passed + counts.ignored : 0;
-    return passed(total === 0 ? `no tests${excludedNote}` : `${counts!.passed} passed, ${counts!.ignored} ignored${excludedNote}`, details);
+    return checkUndeclaredInputs(
+      context,
+      build.messages,
+      passed(total === 0 ? `no tests${excludedNote}` : `${counts!.passed} passed, ${counts!.ignored} ignored${excludedNote}`, details),
+    );
   },
   keyFigure: (r) => {
     const d = r.details as Partial<TestCounts> & { excludedFeatures?: string[] };

@@ -1,4 +1,5 @@
 import type { CrateModel } from '../cargo/crate-model';
+import type { DeclaredInputs } from '../coverage/declared-inputs';
 import type { CommandResult } from '../cargo/run-command';
 import type { Toolchain } from '../cargo/toolchain';
 import type { GateOptions } from '../options/resolve';
@@ -27,6 +28,8 @@ export interface RunCommandOptions {
 /** What a gate has to work with. `cargo()` is the gate's only way to run cargo: it records each command line. */
 export interface GateContext {
   project: string;
+  /** The gate's short name (`build`). */
+  gateName: string;
   crate: CrateModel;
   workspaceRoot: string;
   /** Absolute crate folder (cargo's working directory). */
@@ -42,6 +45,8 @@ export interface GateContext {
   log: GateLog;
   /** When this gate started: a file it reads back from a tool must be at least this new. */
   startedAt: Date;
+  /** What this task's hash covers, as Nx's configuration says (for the undeclared-input check). */
+  declaredInputs(): DeclaredInputs;
   /** The result of another gate of this crate in this Nx run (see UpstreamResult). */
   upstream(gate: string): UpstreamResult;
   cargo(args: string[], options?: RunCommandOptions): Promise<CommandResult>;

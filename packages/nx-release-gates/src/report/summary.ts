@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../util/files';
 import { gatesJunit } from './junit';
 import { isFailure, readGateResult, RESULT_SCHEMA_VERSION } from './result';
 import { markdownTable, problemLines, TableRow, textTable } from './table';
+import type { UndeclaredInput } from '../coverage/undeclared-inputs';
 
 export const SUMMARY_FOLDER = path.posix.join('dist', 'release-gates');
 
@@ -52,6 +53,8 @@ export function rowForGate(workspaceRoot: string, project: string, gate: string,
     reason: result.reason,
     emergency: result.details?.emergency !== undefined,
   };
+  const undeclared = (result.details?.undeclaredInputs as UndeclaredInput[] | undefined) ?? [];
+  if (undeclared.length) row.undeclaredInputs = undeclared.map((u) => `${u.name} (${u.why}); ${u.fix}`);
   // A file on disk is this run's only when it records the hash of the task Nx ran (or replayed) now; anything else was
   // left by an earlier run (this run could not write its own, say) and must never show as this run's verdict.
   if (task?.hash && result.run?.taskHash !== task.hash) {

@@ -13,6 +13,8 @@ export interface TableRow {
   reason: string;
   /** Skipped by the emergency path (RELEASE_GATES_SKIP): shown first and loudly. */
   emergency?: boolean;
+  /** Inputs the build read that the cache key does not cover (details.undeclaredInputs), one line each. */
+  undeclaredInputs?: string[];
 }
 
 const HEADERS = ['Crate', 'Gate', 'Status', 'Source', 'Time', 'Key figure'];
@@ -39,7 +41,9 @@ export function markdownTable(rows: TableRow[]): string {
 
 /** The reasons of gates that did not pass, under the table: what to fix first. */
 export function problemLines(rows: TableRow[]): string[] {
-  return rows
+  const lines = rows
     .filter((r) => r.status !== 'passed' && r.status !== 'skipped')
     .map((r) => `${r.status === 'fallback' ? '↓' : '✖'} ${r.project}:${r.gate}: ${r.reason}`);
+  for (const r of rows) for (const input of r.undeclaredInputs ?? []) lines.push(`⚠ ${r.project}:${r.gate}: undeclared input ${input}`);
+  return lines;
 }

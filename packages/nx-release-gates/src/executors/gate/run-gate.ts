@@ -23,6 +23,7 @@ import { environmentOf, GateResult, isFailure, readGateResult, RESULT_SCHEMA_VER
 import { printGateLine } from '../../report/console';
 import { HeldLock, waitForLock } from '../../util/lock';
 import { RUN_ID_VARIABLE } from '../../plugin/run-identity';
+import { DeclaredInputs, declaredInputs } from '../../coverage/declared-inputs';
 
 export function gateExecutor(gateName: string) {
   return async function executor(options: Record<string, unknown>, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -153,6 +154,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     };
     const gateContext: GateContext = {
       project,
+      gateName: gate.name,
       crate,
       workspaceRoot: context.root,
       crateDir,
@@ -163,6 +165,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
       log: consoleLog,
       startedAt: started,
       upstream: (name) => upstreamResult(context, project, name),
+      declaredInputs: () => declaredInputsOfTask(context, project),
       run,
       targetDirectory,
       // per-gate: this gate's cargo calls get their own target directory, so gates do not wait on cargo's lock.
@@ -200,6 +203,32 @@ function upstreamResult(context: ExecutorContext, project: string, gate: string)
     return { problem: `the ${target} result on disk was not written by this run's ${target} (it is left from an earlier run); run ${target} again` };
   }
   return { result };
+}
+
+/** The running target's inputs as Nx merged them, with the named inputs and dependencies Nx expands them with. */
+function declaredInputsOfTask(context: ExecutorContext, project: string): DeclaredInputs {
+  const projects = context.projectsConfigurations?.projects ?? {};
+  const graph = context.projectGraph;
+  const dependenciesOf = (name: string): string[] => {
+    const seen = new Set<string>();
+    const visit = (p: string) => {
+      for (const dep of graph?.dependencies[p] ?? []) {
+        if (!projects[dep.target] || seen.has(dep.target)) continue;
+        seen.add(dep.target);
+        visit(dep.target);
+      }
+    };
+    visit(name);
+    return [...seen];
+  };
+  return declaredInputs({
+    project,
+    projectRoot: projects[project]?.root ?? '.',
+    inputs: (context.target?.inputs as unknown[] | undefined) ?? projects[project]?.targets?.[context.targetName ?? '']?.inputs,
+    namedInputs: (name) => ({ ...(context.nxJsonConfiguration?.namedInputs ?? {}), ...(projects[name]?.namedInputs ?? {}) }) as Record<string, unknown[]>,
+    rootOf: (name) => projects[name]?.root,
+    dependenciesOf,
+  });
 }
 
 /** This gate's part of the emergency skip: the skip when it names this gate, a refusal line, or null. */
