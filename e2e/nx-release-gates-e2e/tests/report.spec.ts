@@ -130,9 +130,13 @@ describe('the run summary and reports', () => {
       expect(ws.result('steady', 'gate-doc').reason).toBe('emergency: CVE-2026-1234 hotfix');
     });
 
-    // Lines the Actions runner would read as workflow commands; the plugin's own annotations are the only ones allowed.
-    const forgedCommands = (output: string) =>
-      output.split(/\r\n|\r|\n/).filter((l) => l.trimStart().startsWith('::') && !/^::(error|warning) title=[^:]*::/.test(l));
+    // Lines the Actions runner would read as workflow commands. Allowed: the plugin's own annotations, and the log
+    // groups Nx itself opens around each task on GitHub Actions (`::group::✅ > nx run steady:gate-doc`).
+    const ownCommand = (line: string) => {
+      const plain = line.replace(/\u001b\[[0-9;]*m/g, '');
+      return /^::(error|warning) title=[^:]*::/.test(plain) || plain === '::endgroup::' || /^::group::\S+ > nx run steady:gate-[a-z]+$/.test(plain);
+    };
+    const forgedCommands = (output: string) => output.split(/\r\n|\r|\n/).filter((l) => l.trimStart().startsWith('::') && !ownCommand(l));
 
     it('refuses a reason holding a line break and a workflow command in one line, under GITHUB_ACTIONS=true', () => {
       const run = ws.nx(['run', 'steady:release-dry-run'], {
