@@ -35,7 +35,7 @@ describe('oneLine', () => {
 
 describe('annotationMessage', () => {
   it('escapes what would end the command line, as the runner decodes it', () => {
-    expect(annotationMessage('50% done\r\n::error::x')).toBe('50%25 done%0D%0A::error::x');
+    expect(annotationMessage('50% done\r\n::error::x ##[add-mask]y')).toBe('50%25 done%0D%0A::error::x # #[add-mask]y');
   });
 });
 

@@ -45,7 +45,10 @@ export function oneLine(text: string): string {
   return forWorkflowLog(text.replace(CONTROLS, ' '));
 }
 
-/** The message part of `::error ...::<message>`: the runner decodes %25, %0D and %0A, so nothing can end the line. */
+/**
+ * The message part of `::error ...::<message>`: the runner decodes %25, %0D and %0A, so nothing can end the line;
+ * `##[` is broken up as in forWorkflowLog, so the older command form cannot hide in the message either.
+ */
 export function annotationMessage(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/##\[/g, '# #[');
 }
