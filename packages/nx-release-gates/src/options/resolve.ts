@@ -38,6 +38,8 @@ export interface GateOptions {
   dockerfile?: string;
   dockerContext?: string;
   containerEngines: string[];
+  /** Rust target triple of the build (`--target`); unset: the host. */
+  targetTriple?: string;
 }
 
 export class OptionError extends Error {}

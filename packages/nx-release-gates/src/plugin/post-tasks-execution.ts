@@ -20,7 +20,8 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
     const { project, target } = result.task.target;
     if (target.startsWith('gate-')) {
       directGates = true;
-      rows.push(rowForGate(context.workspaceRoot, project, target, sourceOfStatus(result.status)));
+      const triple = result.task.overrides?.targetTriple;
+      rows.push(rowForGate(context.workspaceRoot, project, target, sourceOfStatus(result.status), typeof triple === 'string' && triple ? triple : undefined));
     } else if (target === RELEASE_DRY_RUN) {
       const report = readReleaseReport(context.workspaceRoot, project);
       if (report) rows.push(...report.rows);

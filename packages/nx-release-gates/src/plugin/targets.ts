@@ -27,7 +27,12 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       options,
       cache: !UNCACHED_GATES.has(gate.name),
       inputs: gateInputs(crate, workspaceRoot, gate.name === versionGate.name ? RELEASE_TAG_ENV : []),
-      outputs: [`${RESULTS}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`)],
+      outputs: [
+        `${RESULTS}/${target}.json`,
+        ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`),
+        // With --targetTriple, that triple's folder; Nx drops an output whose option is unset (the host build).
+        ...(gate.name === 'build' || gate.name === 'size' || gate.name === 'test' ? [`${RESULTS}/{options.targetTriple}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/{options.targetTriple}/${o}`)] : []),
+      ],
       ...(dependsOn.length ? { dependsOn: dependsOn.map(gateTarget) } : {}),
       metadata: { description: gate.description, technologies: ['rust'] },
     };

@@ -30,8 +30,9 @@ export function sourceOfStatus(status: string): string {
   }
 }
 
-export function rowForGate(workspaceRoot: string, project: string, gate: string, source: string): TableRow {
-  const result = source === 'not run' ? null : readGateResult(workspaceRoot, project, gate);
+/** targetTriple: the run's --targetTriple, whose results sit in that triple's folder. */
+export function rowForGate(workspaceRoot: string, project: string, gate: string, source: string, targetTriple?: string): TableRow {
+  const result = source === 'not run' ? null : readGateResult(workspaceRoot, project, gate, targetTriple);
   if (!result) {
     const deps = (findGate(gate)?.dependsOn ?? []).map((d) => `gate-${d}`);
     const reason = `not run${deps.length ? ` (it needs ${deps.join(', ')})` : ''}`;

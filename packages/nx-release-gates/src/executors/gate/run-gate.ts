@@ -37,6 +37,8 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
   const commands: string[] = [];
   let crate: CrateModel | null = null;
   let toolchain: Toolchain | null = null;
+  // Set once the options are resolved: a build for another target triple writes its own result folder.
+  let targetTriple: string | undefined;
   const finish = (outcome: GateOutcome): GateResult => ({
     schemaVersion: RESULT_SCHEMA_VERSION,
     gate: gateTarget(gate),
@@ -49,6 +51,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     durationMs: Date.now() - started.getTime(),
     commands,
     details: outcome.details ?? {},
+    ...(targetTriple ? { targetTriple } : {}),
     environment: environmentOf(toolchain),
   });
   const fail = (reason: string) => finish({ status: 'failed', reason: `${project}:${gateTarget(gate)}: ${reason}` });
@@ -64,6 +67,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     try {
       resolved = resolveGateOptions(gate.name, options, lowerLayers(crate, pluginOptionsFrom(context.nxJsonConfiguration)));
       checkFeatures(crate, resolved);
+      targetTriple = checkTargetTriple(resolved.targetTriple);
     } catch (error) {
       if (error instanceof OptionError) return fail(error.message);
       throw error;
@@ -88,14 +92,18 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
       crate,
       workspaceRoot: context.root,
       crateDir,
-      resultDir: path.join(context.root, resultFolder(project)),
+      resultDir: path.join(context.root, resultFolder(project, targetTriple)),
       options: resolved,
       toolchain,
       run,
       targetDirectory,
       // per-gate: this gate's cargo calls get their own target directory, so gates do not wait on cargo's lock.
+      // targetTriple: cargo's own CARGO_BUILD_TARGET (= --target) reaches every cargo subcommand, nextest included.
       cargo: (args, runOptions) =>
-        run('cargo', args, targetDirectory ? { ...runOptions, env: { ...runOptions?.env, CARGO_TARGET_DIR: targetDirectory } } : runOptions),
+        run('cargo', args, {
+          ...runOptions,
+          env: { ...runOptions?.env, ...(targetDirectory ? { CARGO_TARGET_DIR: targetDirectory } : {}), ...(targetTriple ? { CARGO_BUILD_TARGET: targetTriple } : {}) },
+        }),
     };
     return finish(await gate.run(gateContext));
   } catch (error) {
@@ -114,6 +122,17 @@ function emergencySkipFor(target: string): EmergencySkip | string | null {
     if (error instanceof EmergencySkipError) return error.message;
     throw error;
   }
+}
+
+const TRIPLE = /^[a-z0-9_.]+(?:-[a-z0-9_.]+){2,3}$/;
+
+/** The targetTriple option: unset (the host) or a triple; never a value that could become a path or an argument. */
+function checkTargetTriple(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !TRIPLE.test(value)) {
+    throw new OptionError(`option targetTriple ${JSON.stringify(value)} is not a Rust target triple; write e.g. x86_64-unknown-linux-gnu (rustc --print target-list lists them)`);
+  }
+  return value;
 }
 
 /** A misspelt feature is caught before cargo runs, with the crate's real features listed. */
