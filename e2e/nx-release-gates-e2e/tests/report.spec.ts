@@ -130,6 +130,45 @@ describe('the run summary and reports', () => {
       expect(ws.result('steady', 'gate-doc').reason).toBe('emergency: CVE-2026-1234 hotfix');
     });
 
+    // Lines the Actions runner would read as workflow commands. Allowed: the plugin's own annotations, and the log
+    // groups Nx itself opens around each task on GitHub Actions (`::group::✅ > nx run steady:gate-doc`).
+    const ownCommand = (line: string) => {
+      const plain = line.replace(/\u001b\[[0-9;]*m/g, '');
+      return /^::(error|warning) title=[^:]*::/.test(plain) || plain === '::endgroup::' || /^::group::\S+ > nx run steady:gate-[a-z]+$/.test(plain);
+    };
+    const forgedCommands = (output: string) => output.split(/\r\n|\r|\n/).filter((l) => l.trimStart().startsWith('::') && !ownCommand(l));
+
+    it('refuses a reason holding a line break and a workflow command in one line, under GITHUB_ACTIONS=true', () => {
+      const run = ws.nx(['run', 'steady:release-dry-run'], {
+        GITHUB_ACTIONS: 'true',
+        ...skip,
+        RELEASE_GATES_SKIP_REASON: 'hotfix\n::error file=src/main.rs,line=1::forged\n::stop-commands::off',
+      });
+      expect(run.exitCode).not.toBe(0);
+      expect(forgedCommands(run.output)).toEqual([]);
+      const refusal = run.output.split('\n').filter((l) => l.includes('RELEASE_GATES_SKIP_REASON holds a line break'));
+      expect(refusal).toHaveLength(1);
+      expect(run.output).not.toContain('forged');
+    });
+
+    it('prints a one-line reason that looks like a workflow command only as text, under GITHUB_ACTIONS=true', () => {
+      ws.write('step-summary.md', '');
+      const reason = '::error file=src/main.rs::forged ##[add-mask]x';
+      const run = ws.nx(['run', 'steady:release-dry-run'], {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_STEP_SUMMARY: ws.path('step-summary.md'),
+        ...skip,
+        RELEASE_GATES_SKIP_REASON: reason,
+      });
+      expect(run.exitCode).toBe(0);
+      expect(ws.result('steady', 'release-dry-run').emergency.reason).toBe(reason);
+      expect(forgedCommands(run.output)).toEqual([]);
+      expect(run.output).not.toContain('##[');
+      // The plugin's own warning annotations carry the reason escaped, one per skipped gate.
+      expect(run.stdout.split('\n').filter((l) => l.startsWith('::warning title=Emergency skip steady '))).toHaveLength(2);
+      expect(forgedCommands(ws.read('step-summary.md'))).toEqual([]);
+    });
+
     it('never replays a skipped result into a normal run', () => {
       const run = ws.nx(['run', 'steady:release-dry-run']);
       expect(run.exitCode).toBe(0);

@@ -55,4 +55,16 @@ describe('readEmergencySkip', () => {
   it('refuses a reason without gates', () => {
     expect(refusal({ RELEASE_GATES_SKIP_REASON: 'hotfix' })).toContain('names no gate');
   });
+
+  it.each([
+    ['a reason with a line break and a workflow command', { RELEASE_GATES_SKIP: 'gate-doc', RELEASE_GATES_SKIP_REASON: 'hotfix\n::error::forged' }, 'RELEASE_GATES_SKIP_REASON', 7],
+    ['a reason with a carriage return', { RELEASE_GATES_SKIP: 'gate-doc', RELEASE_GATES_SKIP_REASON: 'x\r::add-mask::y' }, 'RELEASE_GATES_SKIP_REASON', 2],
+    ['a gate list with a line break', { RELEASE_GATES_SKIP: 'gate-doc\nemergency=false', RELEASE_GATES_SKIP_REASON: 'hotfix' }, 'RELEASE_GATES_SKIP', 9],
+    ['a reason with an escape sequence', { RELEASE_GATES_SKIP: 'gate-doc', RELEASE_GATES_SKIP_REASON: '\u001b[2Jhotfix' }, 'RELEASE_GATES_SKIP_REASON', 1],
+  ])('refuses %s in one line that does not repeat the value', (_name, env, variable, position) => {
+    const message = refusal(env);
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message.startsWith(`${variable} holds a line break or control character (character ${position})`)).toBe(true);
+    expect(message).not.toMatch(/forged|add-mask|emergency=false/);
+  });
 });

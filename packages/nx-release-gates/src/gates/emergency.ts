@@ -3,6 +3,8 @@
  * reason. RELEASE_GATES_SKIP=gate-doc,gate-cuda RELEASE_GATES_SKIP_REASON="CVE-2026-1234 hotfix". Both variables
  * are cache inputs of every gate, so a skipped result is never replayed into a normal run.
  */
+import { hasControlCharacter } from '../util/workflow-text';
+
 export const SKIP_VARIABLE = 'RELEASE_GATES_SKIP';
 export const SKIP_REASON_VARIABLE = 'RELEASE_GATES_SKIP_REASON';
 
@@ -13,8 +15,25 @@ export interface EmergencySkip {
 
 export class EmergencySkipError extends Error {}
 
+/**
+ * A reason is one line of text and a gate list is names: a line break or another control character in either is
+ * refused, so neither can add lines to $GITHUB_OUTPUT, the log or the step summary. The refusal names the variable
+ * and the character's position, never the value itself.
+ */
+function refuseControlCharacters(env: NodeJS.ProcessEnv): void {
+  for (const variable of [SKIP_VARIABLE, SKIP_REASON_VARIABLE]) {
+    const value = env[variable] ?? '';
+    if (!hasControlCharacter(value)) continue;
+    const at = [...value].findIndex((c) => hasControlCharacter(c));
+    throw new EmergencySkipError(
+      `${variable} holds a line break or control character (character ${at + 1}); write it on one line of plain text, e.g. ${variable === SKIP_VARIABLE ? 'gate-doc,gate-cuda' : '"CVE-2026-1234 hotfix"'}`,
+    );
+  }
+}
+
 /** Null when no skip was asked for; throws EmergencySkipError for a refused request. */
 export function readEmergencySkip(env: NodeJS.ProcessEnv, knownTargets: readonly string[]): EmergencySkip | null {
+  refuseControlCharacters(env);
   const list = (env[SKIP_VARIABLE] ?? '').trim();
   const reason = (env[SKIP_REASON_VARIABLE] ?? '').trim();
   if (!list) {

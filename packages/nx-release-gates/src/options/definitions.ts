@@ -107,6 +107,13 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     gates: ['build', 'cuda', 'package', 'test', 'doc', 'publish'],
   },
   {
+    name: 'targetTriple',
+    type: 'string',
+    description:
+      'Rust target triple to build and test for (`cargo build --target <triple>`, through CARGO_BUILD_TARGET), e.g. `aarch64-apple-darwin`; install it first (`rustup target add`). Results and binaries then go to dist/release-gates/<project>/<triple>/, apart from the host build, and the triple is part of the cache key. Give it on the command line as `--targetTriple=<triple>` (Nx keeps `--target` for itself). Default: the host.',
+    gates: ['build', 'size', 'test'],
+  },
+  {
     name: 'missingDocs',
     type: 'enum',
     values: ['allow', 'warn', 'deny'],

@@ -43,6 +43,8 @@ export interface GateOptions {
   containerEngines: string[];
   envInputs: string[];
   undeclaredInputs: 'warn' | 'deny';
+  /** Rust target triple of the build (`--target`); unset: the host. */
+  targetTriple?: string;
 }
 
 /** Where the crate is, for options that name paths: they must stay inside the workspace. */

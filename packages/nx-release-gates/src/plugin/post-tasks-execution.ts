@@ -20,7 +20,14 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
     const { project, target } = result.task.target;
     if (target.startsWith('gate-')) {
       directGates = true;
-      rows.push(rowForGate(context.workspaceRoot, project, target, sourceOfStatus(result.status), { hash: result.task.hash, succeeded: result.status !== 'failure' }));
+      const triple = result.task.overrides?.targetTriple;
+      rows.push(
+        rowForGate(context.workspaceRoot, project, target, sourceOfStatus(result.status), {
+          hash: result.task.hash,
+          succeeded: result.status !== 'failure',
+          targetTriple: typeof triple === 'string' && triple ? triple : undefined,
+        }),
+      );
     } else if (target === RELEASE_DRY_RUN) {
       const report = readReleaseReport(context.workspaceRoot, project);
       if (report) rows.push(...report.rows);

@@ -26,7 +26,12 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       options,
       cache: gate.cacheable,
       inputs: gateInputs(crate, workspaceRoot, gate.envInputs ?? [], Array.isArray(options.envInputs) ? (options.envInputs as string[]) : []),
-      outputs: [`${RESULTS}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`)],
+      outputs: [
+        `${RESULTS}/${target}.json`,
+        ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`),
+        // With --targetTriple, that triple's folder; Nx drops an output whose option is unset (the host build).
+        ...(gate.name === 'build' || gate.name === 'size' || gate.name === 'test' ? [`${RESULTS}/{options.targetTriple}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/{options.targetTriple}/${o}`)] : []),
+      ],
       ...(dependsOn.length ? { dependsOn: dependsOn.map(gateTarget) } : {}),
       metadata: { description: gate.description, technologies: ['rust'] },
     };

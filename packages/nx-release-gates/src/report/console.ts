@@ -1,11 +1,13 @@
 /** What a gate prints when it ends: one line with its status and reason, and where the result file is. */
+import { forWorkflowLog } from '../util/workflow-text';
 import type { GateResult, GateStatus } from './result';
 
 const MARK: Record<GateStatus, string> = { passed: '✔', failed: '✖', fallback: '↓', skipped: '–', interrupted: '✖' };
 
 export function printGateLine(result: GateResult, file: string): void {
   const line = `${MARK[result.status]} ${result.project}:${result.gate} ${result.status}: ${stripPrefix(result)} [${file}]`;
-  (result.status === 'failed' || result.status === 'interrupted' ? console.error : console.log)(line);
+  // The reason may quote a tool or the user (cargo's message, a test name, an emergency reason).
+  (result.status === 'failed' || result.status === 'interrupted' ? console.error : console.log)(forWorkflowLog(line));
 }
 
 function stripPrefix(result: GateResult): string {

@@ -35,6 +35,8 @@ export interface GateResult {
   details: Record<string, unknown>;
   /** Which Nx task wrote the file (see schemas/gate-result.schema.json): how a reader tells this run's file from a leftover. */
   run?: { taskHash: string | null; runId: string | null; host: string | null };
+  /** The Rust target triple the gate built for (the targetTriple option); absent for the host. */
+  targetTriple?: string;
   environment: {
     rustc: string | null;
     cargo: string | null;
@@ -43,13 +45,16 @@ export interface GateResult {
   };
 }
 
-/** Folder of one project's results, relative to the workspace root (also the targets' declared output). */
-export function resultFolder(project: string): string {
-  return path.posix.join('dist', 'release-gates', project);
+/**
+ * Folder of one project's results, relative to the workspace root (also the targets' declared output); a build for
+ * another Rust target triple keeps its own below it, `<project>/<triple>/`.
+ */
+export function resultFolder(project: string, targetTriple?: string): string {
+  return path.posix.join('dist', 'release-gates', project, ...(targetTriple ? [targetTriple] : []));
 }
 
-export function resultFile(workspaceRoot: string, project: string, target: string): string {
-  return path.join(workspaceRoot, resultFolder(project), `${target}.json`);
+export function resultFile(workspaceRoot: string, project: string, target: string, targetTriple?: string): string {
+  return path.join(workspaceRoot, resultFolder(project, targetTriple), `${target}.json`);
 }
 
 export function environmentOf(toolchain: Toolchain | null): GateResult['environment'] {
@@ -62,11 +67,11 @@ export function environmentOf(toolchain: Toolchain | null): GateResult['environm
 }
 
 export function writeGateResult(workspaceRoot: string, result: GateResult): string {
-  const file = resultFile(workspaceRoot, result.project, result.gate);
+  const file = resultFile(workspaceRoot, result.project, result.gate, result.targetTriple);
   writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
 
-export function readGateResult(workspaceRoot: string, project: string, target: string): GateResult | null {
-  return readJsonIfExists<GateResult>(resultFile(workspaceRoot, project, target));
+export function readGateResult(workspaceRoot: string, project: string, target: string, targetTriple?: string): GateResult | null {
+  return readJsonIfExists<GateResult>(resultFile(workspaceRoot, project, target, targetTriple));
 }

@@ -145,3 +145,33 @@ describe('summaryText', () => {
     expect(text).toContain('✖ a:gate-size: too big');
   });
 });
+
+describe('text from tools and users in the summary', () => {
+  // A figure, a reason and an emergency reason trying to forge workflow commands and to leave the CAUTION block.
+  const hostile = 'boom\n::error file=src/main.rs::forged\n::stop-commands::off';
+  const summary = buildSummary([
+    row('app', 'gate-test', 'failed', `app:gate-test: test ${hostile}`, { figure: `1 failed\n::add-mask::x` }),
+    row('app', 'gate-doc', 'skipped', `emergency: ${hostile}`, { emergency: true }),
+  ]);
+  const startsCommand = (l: string) => l.trimStart().startsWith('::');
+
+  it('prints no line that starts a workflow command in the text table', () => {
+    expect(summaryText(summary).split('\n').filter(startsCommand)).toEqual([]);
+  });
+
+  it('keeps the banner inside the CAUTION block and every problem on one list line', () => {
+    const lines = summaryMarkdown(summary).split('\n');
+    expect(lines.filter(startsCommand)).toEqual([]);
+    const caution = lines.indexOf('> [!CAUTION]');
+    const blockEnd = lines.indexOf('', caution);
+    expect(lines.slice(caution, blockEnd).every((l) => l.startsWith('> '))).toBe(true);
+    expect(lines.slice(caution, blockEnd)).toHaveLength(3);
+    expect(lines.filter((l) => l.startsWith('- ')).length).toBe(1);
+  });
+
+  it('emits only its own annotations, one line each', () => {
+    const annotations = githubAnnotations(summary);
+    expect(annotations).toHaveLength(2);
+    expect(annotations.every((l) => !l.includes('\n') && /^::(error|warning) title=[^:]*::/.test(l))).toBe(true);
+  });
+});

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findGate, GATES, gateTarget } from '../gates/registry';
 import { writeFileAtomic } from '../util/files';
+import { annotationMessage, forWorkflowLog, oneLine } from '../util/workflow-text';
 import { gatesJunit } from './junit';
 import { isFailure, readGateResult, RESULT_SCHEMA_VERSION } from './result';
 import { markdownTable, problemLines, TableRow, textTable } from './table';
@@ -30,14 +31,16 @@ export function sourceOfStatus(status: string): string {
   }
 }
 
-/** What Nx said about the task that should have written a result: its hash and whether it succeeded. */
+/** What Nx said about the task that should have written a result: its hash, whether it succeeded, its --targetTriple. */
 export interface NxTaskOutcome {
   hash?: string;
   succeeded: boolean;
+  /** The run's --targetTriple, whose results sit in that triple's folder. */
+  targetTriple?: string;
 }
 
 export function rowForGate(workspaceRoot: string, project: string, gate: string, source: string, task?: NxTaskOutcome): TableRow {
-  const result = source === 'not run' ? null : readGateResult(workspaceRoot, project, gate);
+  const result = source === 'not run' ? null : readGateResult(workspaceRoot, project, gate, task?.targetTriple);
   if (!result) {
     const deps = (findGate(gate)?.dependsOn ?? []).map((d) => `gate-${d}`);
     const reason = `not run${deps.length ? ` (it needs ${deps.join(', ')})` : ''}`;
@@ -100,21 +103,23 @@ export function emergencyBanner(summary: RunSummary): string[] {
   if (!summary.emergency.length) return [];
   return [
     `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP`,
-    ...summary.emergency.map((e) => `  ${e.project}:${e.gate} ${e.reason}`),
+    ...summary.emergency.map((e) => `  ${e.project}:${e.gate} ${oneLine(e.reason)}`),
   ];
 }
 
+/** The table for the terminal and the CI log; reasons and figures may quote tools, so the text is made log-safe. */
 export function summaryText(summary: RunSummary): string {
   const banner = emergencyBanner(summary);
   const problems = problemLines(summary.rows);
-  return [
+  return forWorkflowLog([
     ...(banner.length ? [...banner, ''] : []),
     `Release gates: ${summary.status.toUpperCase()}`,
     textTable(summary.rows),
     ...(problems.length ? ['', ...problems] : []),
-  ].join('\n');
+  ].join('\n'));
 }
 
+/** Markdown for summary.md and the step summary: each banner and problem line stays one line, inside its block. */
 export function summaryMarkdown(summary: RunSummary): string {
   const banner = emergencyBanner(summary);
   const problems = problemLines(summary.rows);
@@ -123,18 +128,18 @@ export function summaryMarkdown(summary: RunSummary): string {
     `### Release gates: ${summary.status === 'failed' ? '❌ failed' : '✅ passed'}`,
     '',
     markdownTable(summary.rows),
-    ...(problems.length ? ['', ...problems.map((p) => `- ${p}`)] : []),
+    ...(problems.length ? ['', ...problems.map((p) => `- ${oneLine(p)}`)] : []),
     '',
   ].join('\n');
 }
 
-/** `::error::` lines GitHub turns into annotations on the run; the message must stay on one line. */
+/** `::error::` lines GitHub turns into annotations on the run: the plugin's own workflow commands, escaped. */
 export function githubAnnotations(summary: RunSummary): string[] {
-  const clean = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const clean = annotationMessage;
   const lines = summary.rows
     .filter((r) => isFailure(r.status))
     .map((r) => `::error title=${clean(`${r.project}:${r.gate} failed`).replace(/[:,]/g, ' ')}::${clean(r.reason)}`);
-  for (const e of summary.emergency) lines.unshift(`::warning title=Emergency skip ${e.project} ${e.gate}::${clean(e.reason)}`);
+  for (const e of summary.emergency) lines.unshift(`::warning title=${`Emergency skip ${e.project} ${e.gate}`.replace(/[:,]/g, ' ')}::${clean(e.reason)}`);
   return lines;
 }
 

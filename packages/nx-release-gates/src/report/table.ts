@@ -1,5 +1,6 @@
 /** The gate table: one row per crate x gate, for the terminal (plain text) and for step summaries (Markdown). */
 import { formatDuration } from '../util/format';
+import { oneLine } from '../util/workflow-text';
 import type { GateStatus } from './result';
 
 export interface TableRow {
@@ -21,7 +22,8 @@ const HEADERS = ['Crate', 'Gate', 'Status', 'Source', 'Time', 'Key figure'];
 
 function cells(row: TableRow): string[] {
   const status = row.emergency ? 'SKIPPED (EMERGENCY)' : row.status.toUpperCase();
-  return [row.project, row.gate, status, row.source, row.durationMs === null ? '-' : formatDuration(row.durationMs), row.figure || '-'];
+  // A cell is one line in both tables: a figure quoting a tool must not break the table or start a log line.
+  return [row.project, row.gate, status, row.source, row.durationMs === null ? '-' : formatDuration(row.durationMs), row.figure || '-'].map(oneLine);
 }
 
 export function textTable(rows: TableRow[]): string {

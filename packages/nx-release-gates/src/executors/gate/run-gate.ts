@@ -30,12 +30,14 @@ export function gateExecutor(gateName: string) {
     const gate = findGate(gateName)!;
     const target = gateTarget(gate);
     const project = context.projectName!;
+    // A build for another target triple keeps its own result folder; an invalid value is judged (failed) in runGate.
+    const triple = validTriple(options.targetTriple);
     const say = (line: string) => console.error(`✖ ${project}:${target} failed: ${line}`);
     const locks: HeldLock[] = [];
     try {
       // One run of a crate's gate at a time: a second waits instead of deleting or mixing the first one's files.
-      locks.push(await waitForLock(`${context.root}\0${project}\0${target}`, `${project}:${target}`, (owner) => console.error(`${project}:${target}: waiting for another run of this gate (pid ${owner.pid}, since ${owner.since})`)));
-      const cleared = clearOutputs(gate, context.root, project);
+      locks.push(await waitForLock(`${context.root}\0${project}\0${target}\0${triple ?? ''}`, `${project}:${target}`, (owner) => console.error(`${project}:${target}: waiting for another run of this gate (pid ${owner.pid}, since ${owner.since})`)));
+      const cleared = clearOutputs(gate, context.root, project, triple);
       if (cleared) {
         say(cleared);
         return { success: false };
@@ -45,7 +47,7 @@ export function gateExecutor(gateName: string) {
       try {
         file = writeGateResult(context.root, result);
       } catch (error) {
-        say(`cannot write its result file ${path.join(resultFolder(project), `${target}.json`)}: ${(error as Error).message}; make dist/release-gates writable and run again (the gate's verdict, ${result.status}, is void without it)`);
+        say(`cannot write its result file ${path.join(resultFolder(project, triple), `${target}.json`)}: ${(error as Error).message}; make dist/release-gates writable and run again (the gate's verdict, ${result.status}, is void without it)`);
         return { success: false };
       }
       printGateLine(result, path.relative(context.root, file));
@@ -62,9 +64,9 @@ export function gateExecutor(gateName: string) {
  * The previous run's result file and extra outputs go before the gate starts, so nothing can read them as this
  * run's (a gate that fails half way, or is interrupted, leaves no stale pass behind). A message when they cannot go.
  */
-function clearOutputs(gate: GateDefinition, workspaceRoot: string, project: string): string | null {
-  const folder = path.join(workspaceRoot, resultFolder(project));
-  for (const file of [resultFile(workspaceRoot, project, gateTarget(gate)), ...(gate.extraOutputs ?? []).map((o) => path.join(folder, o))]) {
+function clearOutputs(gate: GateDefinition, workspaceRoot: string, project: string, triple: string | undefined): string | null {
+  const folder = path.join(workspaceRoot, resultFolder(project, triple));
+  for (const file of [resultFile(workspaceRoot, project, gateTarget(gate), triple), ...(gate.extraOutputs ?? []).map((o) => path.join(folder, o))]) {
     try {
       fs.rmSync(file, { recursive: true, force: true });
     } catch (error) {
@@ -95,6 +97,8 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
   const commands: string[] = [];
   let crate: CrateModel | null = null;
   let toolchain: Toolchain | null = null;
+  // Set once the options are resolved: a build for another target triple writes its own result folder.
+  let targetTriple: string | undefined;
   const finish = (outcome: GateOutcome): GateResult => {
     const signal = interruption();
     // A gate cut off by a signal judged nothing: whatever its commands returned, it says so.
@@ -113,6 +117,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
       durationMs: Date.now() - started.getTime(),
       commands,
       details: final.details ?? {},
+      ...(targetTriple ? { targetTriple } : {}),
       run: { taskHash: process.env.NX_TASK_HASH ?? null, runId: process.env[RUN_ID_VARIABLE] ?? null, host: os.hostname() },
       environment: environmentOf(toolchain),
     };
@@ -133,6 +138,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
         crateDir: path.join(context.root, crate.root),
       });
       checkFeatures(crate, resolved);
+      targetTriple = checkTargetTriple(resolved.targetTriple);
     } catch (error) {
       if (error instanceof OptionError) return fail(error.message);
       throw error;
@@ -158,19 +164,23 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
       crate,
       workspaceRoot: context.root,
       crateDir,
-      resultDir: path.join(context.root, resultFolder(project)),
+      resultDir: path.join(context.root, resultFolder(project, targetTriple)),
       options: resolved,
       toolchain,
       env,
       log: consoleLog,
       startedAt: started,
-      upstream: (name) => upstreamResult(context, project, name),
+      upstream: (name) => upstreamResult(context, project, name, targetTriple),
       declaredInputs: () => declaredInputsOfTask(context, project),
       run,
       targetDirectory,
       // per-gate: this gate's cargo calls get their own target directory, so gates do not wait on cargo's lock.
+      // targetTriple: cargo's own CARGO_BUILD_TARGET (= --target) reaches every cargo subcommand, nextest included.
       cargo: (args, runOptions) =>
-        run('cargo', args, targetDirectory ? { ...runOptions, env: { ...runOptions?.env, CARGO_TARGET_DIR: targetDirectory } } : runOptions),
+        run('cargo', args, {
+          ...runOptions,
+          env: { ...runOptions?.env, ...(targetDirectory ? { CARGO_TARGET_DIR: targetDirectory } : {}), ...(targetTriple ? { CARGO_BUILD_TARGET: targetTriple } : {}) },
+        }),
     };
     // Gates that write and read back the same part of a shared target directory (target/package) take turns.
     if (!targetDirectory) {
@@ -193,11 +203,11 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
  * for the same inputs. A file an earlier run left (the gate skipped, failed before writing, or excluded from the run)
  * is never judged.
  */
-function upstreamResult(context: ExecutorContext, project: string, gate: string): UpstreamResult {
+function upstreamResult(context: ExecutorContext, project: string, gate: string, triple: string | undefined): UpstreamResult {
   const target = gateTarget(gate);
   const task = context.taskGraph?.tasks[`${project}:${target}`];
   if (!task) return { problem: `${target} is not part of this Nx run; run it with this gate (do not exclude task dependencies)` };
-  const result = readGateResult(context.root, project, target);
+  const result = readGateResult(context.root, project, target, triple);
   if (!result) return { problem: `${target} wrote no result in this run` };
   if (!task.hash || result.run?.taskHash !== task.hash) {
     return { problem: `the ${target} result on disk was not written by this run's ${target} (it is left from an earlier run); run ${target} again` };
@@ -240,6 +250,21 @@ function emergencySkipFor(target: string): EmergencySkip | string | null {
     if (error instanceof EmergencySkipError) return error.message;
     throw error;
   }
+}
+
+const TRIPLE = /^[a-z0-9_.]+(?:-[a-z0-9_.]+){2,3}$/;
+
+function validTriple(value: unknown): string | undefined {
+  return typeof value === 'string' && TRIPLE.test(value) ? value : undefined;
+}
+
+/** The targetTriple option: unset (the host) or a triple; never a value that could become a path or an argument. */
+function checkTargetTriple(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !TRIPLE.test(value)) {
+    throw new OptionError(`option targetTriple ${JSON.stringify(value)} is not a Rust target triple; write e.g. x86_64-unknown-linux-gnu (rustc --print target-list lists them)`);
+  }
+  return value;
 }
 
 /** A misspelt feature is caught before cargo runs, with the crate's real features listed. */

@@ -17,6 +17,7 @@ import { buildReleaseReport, releaseReportFile } from '../../report/release-repo
 import { resultFile } from '../../report/result';
 import { buildSummary, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
 import { readJsonIfExists, writeFileAtomic } from '../../util/files';
+import { forWorkflowLog } from '../../util/workflow-text';
 
 export interface ReleaseDryRunOptions {
   gates?: string[];
@@ -58,7 +59,7 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
   const project = context.projectName!;
   const gates = options.gates ?? [...GATE_TARGETS];
   const refuse = (message: string) => {
-    console.error(`${project}:release-dry-run: ${message}`);
+    console.error(forWorkflowLog(`${project}:release-dry-run: ${message}`));
     return { success: false };
   };
   const unknown = gates.filter((g) => !findGate(g));
@@ -99,9 +100,10 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
 
   // The report's status also counts a failed nested Nx run, which no row shows.
   const summary: RunSummary = { ...buildSummary(report.rows), status: report.status };
-  console.log(`\nRelease dry run of ${project} ${report.version}${emergencyBanner(summary).length ? ' (EMERGENCY)' : ''}`);
+  console.log(forWorkflowLog(`\nRelease dry run of ${project} ${report.version}${emergencyBanner(summary).length ? ' (EMERGENCY)' : ''}`));
   console.log(summaryText(summary));
-  for (const problem of report.problems) console.log(problem);
+  // Problems quote Nx's own stderr: log-safe like the table (summaryText is already).
+  for (const problem of report.problems) console.log(forWorkflowLog(problem));
   console.log(`\nReport: ${path.relative(context.root, file)}`);
   return { success: report.status !== 'failed' };
 }

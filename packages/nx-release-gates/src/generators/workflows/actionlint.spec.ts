@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { ACTIONS } from './actions';
 import { workflowsGenerator } from './generator';
 import type { WorkflowsGeneratorSchema } from './schema';
 import { addCrate, quietFormatterWarnings } from './testing/fixtures';
@@ -44,7 +45,46 @@ function threeCrates(tree: Tree) {
   tree.write('Cargo.toml', '[workspace]\nmembers = ["crates/*"]\n');
 }
 
-const OPTION_SETS: { name: string; crates: (tree: Tree) => void; options: WorkflowsGeneratorSchema; extra?: (tree: Tree) => void }[] = [
+interface OptionSet {
+  name: string;
+  crates: (tree: Tree) => void;
+  options: WorkflowsGeneratorSchema;
+  extra?: (tree: Tree) => void;
+}
+
+/** A full SHA for every action the workflows use (any 40 hex digits: actionlint checks the form, not the commit). */
+const ALL_PINNED = Object.fromEntries(Object.values(ACTIONS).map((action, i) => [action, String(i).padStart(2, '0').repeat(20)]));
+
+/** A custom platform table: a default triple by name, a cross build on another runner, a self-hosted-free one. */
+const CUSTOM_TARGETS: WorkflowsGeneratorSchema['targets'] = [
+  'x86_64-unknown-linux-gnu',
+  { target: 'aarch64-unknown-linux-musl', runsOn: 'ubuntu-24.04-arm', test: true },
+  { target: 'x86_64-pc-windows-gnu', runsOn: ['windows-2022'] },
+];
+
+/** Every combination of the options that change the workflows' shape (2^6 = 64 sets), over three crate layouts. */
+function everyCombination(): OptionSet[] {
+  const layouts = [oneCrate, threeCrates, (tree: Tree) => addCrate(tree, { name: 'only-lib', bin: false })];
+  const sets: OptionSet[] = [];
+  for (let bits = 0; bits < 64; bits++) {
+    const on = (bit: number) => (bits & (1 << bit)) !== 0;
+    sets.push({
+      name: `combination-${bits}`,
+      crates: layouts[bits % layouts.length],
+      options: {
+        nxCache: on(0),
+        cargoCache: on(1),
+        trustedPublishing: on(2),
+        provenance: on(3),
+        ...(on(4) ? { pinActions: ALL_PINNED } : {}),
+        ...(on(5) ? { targets: CUSTOM_TARGETS, environment: 'production' } : {}),
+      },
+    });
+  }
+  return sets;
+}
+
+const OPTION_SETS: OptionSet[] = [
   { name: 'one-crate', crates: oneCrate, options: {} },
   { name: 'three-crates', crates: threeCrates, options: {} },
   { name: 'gpu-runner', crates: threeCrates, options: { gpuRunsOn: ['self-hosted', 'linux', 'gpu'] } },
@@ -60,9 +100,15 @@ const OPTION_SETS: { name: string; crates: (tree: Tree) => void; options: Workfl
   },
   { name: 'yarn-bun', crates: oneCrate, options: { packageManager: 'yarn', gpuRunsOn: ['gpu'], nxCache: true } },
   { name: 'bun', crates: oneCrate, options: { packageManager: 'bun' } },
+  {
+    name: 'gpu-everything-on',
+    crates: threeCrates,
+    options: { gpuRunsOn: ['self-hosted', 'gpu'], nxCache: true, trustedPublishing: true, environment: 'crates-io', pinActions: ALL_PINNED, timeoutMinutes: 90 },
+  },
+  ...everyCombination(),
 ];
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 beforeAll(() => quietFormatterWarnings());
 
 describe('generated workflows pass actionlint', () => {
@@ -86,6 +132,8 @@ describe('generated workflows pass actionlint', () => {
   it('lints every workflow of the option sets without a self-hosted runner: no findings at all', async () => {
     const sets = OPTION_SETS.filter((set) => !set.options.gpuRunsOn);
     const result = await lint(`${dir}/{${sets.map((set) => set.name).join(',')}}/.github/workflows/*.yml`);
+    // 5 hand-picked sets and the 64 combinations, three workflows each: 207 files.
+    expect(sets).toHaveLength(69);
     expect(result.checked).toBe(sets.length * 3);
     // On failure the message is actionlint's own report.
     expect(result.code === 0 ? 'no findings' : result.output).toBe('no findings');
@@ -113,7 +161,7 @@ describe('generated workflows pass actionlint', () => {
     fs.mkdirSync(path.dirname(broken), { recursive: true });
     const good = fs.readFileSync(path.join(dir, 'one-crate', '.github', 'workflows', 'release.yml'), 'utf8');
     // A job that needs one that does not exist, and an expression on an unknown context.
-    fs.writeFileSync(broken, good.replace('needs: [plan, publish]', 'needs: [plan, publsh]').replace('${{ github.ref_name }}', '${{ gihub.ref_name }}'));
+    fs.writeFileSync(broken, good.replace('needs: [plan, build, publish]', 'needs: [plan, build, publsh]').replace('${{ github.ref_name }}', '${{ gihub.ref_name }}'));
     const result = await lint(broken);
     expect(result.checked).toBe(1);
     expect(result.code).not.toBe(0);

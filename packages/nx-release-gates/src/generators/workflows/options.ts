@@ -8,7 +8,9 @@
 import { NxJsonConfiguration, readNxJson, Tree } from '@nx/devkit';
 import { parse as parseToml } from 'smol-toml';
 import { GATES, gateTarget } from '../../gates/registry';
+import { checkPins } from './actions';
 import { publishOrder, readCratesInTree, TreeCrate } from './crates-in-tree';
+import { PlatformTarget, platformTargets } from './platform-targets';
 import type { WorkflowsGeneratorSchema } from './schema';
 
 export const GENERATOR_KEY = 'nx-release-gates:workflows';
@@ -16,6 +18,8 @@ export const RELEASE_DRY_RUN_TARGET = 'release-dry-run';
 export const DEFAULT_CI_TARGETS = ['gate-build', 'gate-test', 'gate-doc'];
 export const DEFAULT_NODE_VERSION = '22';
 export const DEFAULT_RUNS_ON = ['ubuntu-latest'];
+export const DEFAULT_ENVIRONMENT = 'release';
+export const DEFAULT_TIMEOUT_MINUTES = 60;
 
 export type PackageManagerName = NonNullable<WorkflowsGeneratorSchema['packageManager']>;
 
@@ -32,6 +36,19 @@ export interface NormalizedWorkflowsOptions {
   nxCache: boolean;
   ciTargets: string[];
   skipFormat: boolean;
+  /** Keep ~/.cargo and the target directories between runs (Swatinem/rust-cache). */
+  cargoCache: boolean;
+  /** The platform matrix the dry run and the release build. */
+  targets: PlatformTarget[];
+  /** GitHub environment of the publish job (approval rules, the registry secret). */
+  environment: string;
+  /** Publish with a short-lived crates.io token from trusted publishing instead of CARGO_REGISTRY_TOKEN. */
+  trustedPublishing: boolean;
+  /** Attest the release archives' build provenance (public repositories). */
+  provenance: boolean;
+  /** Action -> commit SHA it is pinned to. */
+  pinActions: Record<string, string>;
+  timeoutMinutes: number;
 }
 
 export class WorkflowsOptionError extends Error {}
@@ -47,6 +64,13 @@ const OPTION_KEYS: readonly (keyof WorkflowsGeneratorSchema)[] = [
   'nxCache',
   'ciTargets',
   'skipFormat',
+  'cargoCache',
+  'targets',
+  'environment',
+  'trustedPublishing',
+  'provenance',
+  'pinActions',
+  'timeoutMinutes',
 ];
 
 /** The options as given (Nx already merged the recorded ones in), without unknown keys or undefined values. */
@@ -78,6 +102,26 @@ function checkList(name: string, values: unknown, allowEmpty = false): string[] 
 
 function checkSafe(name: string, value: string): string {
   if (!SAFE.test(value)) throw new WorkflowsOptionError(`${name} ${JSON.stringify(value)} has characters a workflow cannot carry safely; use letters, digits and . _ / + -`);
+  return value;
+}
+
+function checkBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new WorkflowsOptionError(`${name} must be true or false, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+function checkTargets(value: unknown): PlatformTarget[] {
+  const targets = platformTargets(value, checkSafe);
+  if (typeof targets === 'string') throw new WorkflowsOptionError(targets);
+  return targets;
+}
+
+function checkTimeout(value: unknown): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MINUTES;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 360) {
+    throw new WorkflowsOptionError(`timeoutMinutes must be a whole number of minutes from 1 to 360 (GitHub's limit for hosted runners), not ${JSON.stringify(value)}`);
+  }
   return value;
 }
 
@@ -127,6 +171,13 @@ export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema): 
     nxCache: schema.nxCache === true,
     ciTargets,
     skipFormat: schema.skipFormat === true,
+    cargoCache: checkBoolean('cargoCache', schema.cargoCache, true),
+    targets: checkTargets(schema.targets),
+    environment: checkSafe('environment', schema.environment ?? DEFAULT_ENVIRONMENT),
+    trustedPublishing: checkBoolean('trustedPublishing', schema.trustedPublishing, false),
+    provenance: checkBoolean('provenance', schema.provenance, true),
+    pinActions: checkPins(schema.pinActions, (message) => new WorkflowsOptionError(message)),
+    timeoutMinutes: checkTimeout(schema.timeoutMinutes),
   };
 }
 

@@ -10,7 +10,9 @@
 import { formatFiles, generateFiles, Tree } from '@nx/devkit';
 import * as path from 'node:path';
 import { GATES, gateTarget } from '../../gates/registry';
+import { ACTIONS, ActionName, usesValue } from './actions';
 import { NormalizedWorkflowsOptions, normalizeOptions, RELEASE_DRY_RUN_TARGET } from './options';
+import type { PlatformTarget } from './platform-targets';
 import type { WorkflowsGeneratorSchema } from './schema';
 
 export const WORKFLOW_FILES = {
@@ -60,16 +62,25 @@ const q = (value: string) => JSON.stringify(value);
 /** `runs-on:` value: one label as a scalar, several as a flow sequence. */
 const runsOn = (labels: string[]) => (labels.length === 1 ? q(labels[0]) : `[${labels.map(q).join(', ')}]`);
 
+/** The gate targets each platform job runs: build and size everywhere, tests where the runner runs the binaries. */
+export const PLATFORM_GATES = ['gate-build', 'gate-size'];
+export const PLATFORM_TEST_GATE = 'gate-test';
+
+/** The gate option that selects the Rust target (`cargo build --target <triple>`); see the gates' schema. */
+export const TARGET_TRIPLE_OPTION = 'targetTriple';
+
 export function templateVariables(o: NormalizedWorkflowsOptions) {
   const projects = o.crates.map((c) => c.name);
   const pm = packageManagerCommands(o.packageManager);
   const docsFolders = [...new Set(o.crates.map((c) => (c.cargoWorkspaceRoot === '.' ? 'target/doc/' : `${c.cargoWorkspaceRoot}/target/doc/`)))];
+  const uses = (name: ActionName) => usesValue(ACTIONS[name], o.pinActions);
   return {
     // File name substitutions: __dot__github -> .github, *.template -> *.
     dot: '.',
     tmpl: '',
     o,
     q,
+    uses,
     runsOn: runsOn(o.runsOn),
     gpuRunsOn: o.gpuRunsOn ? runsOn(o.gpuRunsOn) : null,
     crates: o.crates,
@@ -84,9 +95,33 @@ export function templateVariables(o: NormalizedWorkflowsOptions) {
     pm,
     docsFolders,
     ownedMarker: OWNED_MARKER,
+    platformGates: PLATFORM_GATES.join(','),
+    platformTestGate: PLATFORM_TEST_GATE,
+    targetTripleOption: TARGET_TRIPLE_OPTION,
     header: (comment: string) => header(comment),
-    setup: (indent: number, ref?: string) => setupSteps(o, pm, indent, ref),
+    setup: (indent: number, job: SetupJob = {}) => setupSteps(o, pm, uses, indent, job),
+    matrix: (indent: number) => matrixLines(o.targets, indent),
+    timeout: o.timeoutMinutes,
+    nxCacheEnv: nxCacheEnv(o),
+    // A same-repository guard: a fork's pull request never runs on a self-hosted runner.
+    notFromFork: "github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository",
   };
+}
+
+/** What a job's setup needs beyond the common steps. */
+export interface SetupJob {
+  /** git ref to check out (default: the event's). */
+  ref?: string;
+  /** The job builds `${{ matrix.target }}`: add that target to the toolchain and key the cargo cache by it. */
+  matrixTarget?: boolean;
+}
+
+/** The `strategy.matrix.include` lines of the platform jobs. */
+function matrixLines(targets: PlatformTarget[], indent: number): string {
+  const pad = ' '.repeat(indent);
+  const lines = ['include:'];
+  for (const t of targets) lines.push(`  - target: ${t.target}`, `    runs-on: ${runsOn(t.runsOn)}`, `    test: ${t.test}`);
+  return lines.map((l) => `${pad}${l}`).join('\n');
 }
 
 export interface PackageManagerCommands {
@@ -123,25 +158,36 @@ function header(comment: string): string {
   return HEADER.map((l) => `${comment} ${l}`).join('\n');
 }
 
-/** The steps every job that runs Nx starts with: checkout, Node and packages, Rust, optionally Nx's cache. */
-function setupSteps(o: NormalizedWorkflowsOptions, pm: PackageManagerCommands, indent: number, ref?: string): string {
+/**
+ * The steps every job that runs Nx starts with: checkout (credentials not kept: the job runs build scripts and
+ * tests), Node and packages, Rust, the cargo cache, optionally Nx's cache.
+ */
+function setupSteps(
+  o: NormalizedWorkflowsOptions,
+  pm: PackageManagerCommands,
+  uses: (name: ActionName) => string,
+  indent: number,
+  job: SetupJob,
+): string {
   const pad = ' '.repeat(indent);
   const lines: string[] = [
-    '# Full history: gate-lockfile and gate-version read git (tracked files, existing tags).',
-    '- uses: actions/checkout@v4',
+    '# Full history: gate-lockfile and gate-version read git (tracked files, existing tags). No credentials are kept',
+    "# in .git/config: build scripts and tests run in this job, and they need no token.",
+    `- uses: ${uses('checkout')}`,
     '  with:',
     '    fetch-depth: 0',
-    ...(ref ? [`    ref: ${ref}`] : []),
+    '    persist-credentials: false',
+    ...(job.ref ? [`    ref: ${job.ref}`] : []),
   ];
   if (o.packageManager === 'pnpm') {
-    lines.push('# pnpm itself, at the version of package.json "packageManager".', '- uses: pnpm/action-setup@v4');
+    lines.push('# pnpm itself, at the version of package.json "packageManager".', `- uses: ${uses('pnpm')}`);
   }
   if (o.packageManager === 'bun') {
-    lines.push('- uses: oven-sh/setup-bun@v2');
+    lines.push(`- uses: ${uses('bun')}`);
   }
   lines.push(
     '# Node runs Nx and this plugin; both come from the lockfile, so CI runs the versions you run locally.',
-    '- uses: actions/setup-node@v4',
+    `- uses: ${uses('setupNode')}`,
     '  with:',
     `    node-version: ${q(o.nodeVersion)}`,
   );
@@ -156,17 +202,50 @@ function setupSteps(o: NormalizedWorkflowsOptions, pm: PackageManagerCommands, i
     `    rustup toolchain install ${o.rustToolchain} --profile minimal --component rustfmt`,
     `    rustup default ${o.rustToolchain}`,
   );
-  if (o.nxCache) {
+  if (job.matrixTarget) lines.push('    rustup target add "${{ matrix.target }}"');
+  if (o.cargoCache) {
+    const workspaces = [...new Set(o.crates.map((c) => c.cargoWorkspaceRoot))].sort().map((root) => `${root} -> target`);
+    lines.push(
+      "# ~/.cargo and the target directories. One key per target triple, the same in the dry run, the release and CI",
+      '# (rust-cache adds the toolchain and the Cargo.lock hashes), so each compiles only what changed since the last run.',
+      `- uses: ${uses('rustCache')}`,
+      '  with:',
+      `    shared-key: ${job.matrixTarget ? 'release-gates-${{ matrix.target }}' : 'release-gates-host'}`,
+      '    workspaces: |',
+      ...workspaces.map((w) => `      ${w}`),
+    );
+  }
+  if (o.nxCache && !job.matrixTarget) {
     lines.push(
       "# Nx's local cache between runs: a gate whose inputs (sources, Cargo.lock, toolchain, options) did not change",
-      '# replays its result and files instead of running again.',
-      '- uses: actions/cache@v4',
+      '# replays its result and files instead of running again. NX_CACHE_DIRECTORY and NX_WORKSPACE_DATA_DIRECTORY',
+      '# (set for the whole workflow) keep both in the checkout, where this step finds them.',
+      `- uses: ${uses('cache')}`,
       '  with:',
-      '    path: .nx/cache',
+      '    path: |',
+      '      .nx/cache',
+      '      .nx/workspace-data/*.db',
       '    key: nx-${{ runner.os }}-${{ runner.arch }}-${{ github.sha }}',
       '    restore-keys: |',
       '      nx-${{ runner.os }}-${{ runner.arch }}-',
+      "# Nx finds a cached result only through its index database, named after the machine id; a new runner has a new",
+      "# one, so the restored index gets this runner's name.",
+      "- name: Give Nx's restored cache index this runner's name",
+      "  if: runner.os == 'Linux'",
+      '  run: |',
+      '    shopt -s nullglob',
+      '    id="$(cat /var/lib/dbus/machine-id 2>/dev/null || cat /etc/machine-id)"',
+      '    for db in .nx/workspace-data/*-v[0-9]*.db; do',
+      '      name="$id-${db##*-}"',
+      '      if [[ "$db" != ".nx/workspace-data/$name" ]]; then mv -f "$db" ".nx/workspace-data/$name"; fi',
+      '    done',
     );
   }
   return lines.map((l) => `${pad}${l}`).join('\n');
+}
+
+/** Workflow-level `env:` lines: where Nx keeps its cache, when the workflows cache it. */
+export function nxCacheEnv(o: NormalizedWorkflowsOptions): string {
+  if (!o.nxCache) return '';
+  return ['env:', '  # Nx 23 keeps its cache under ~/.nx/<workspace id>/ by default; in the checkout, actions/cache can keep it.', '  NX_CACHE_DIRECTORY: .nx/cache', '  NX_WORKSPACE_DATA_DIRECTORY: .nx/workspace-data', ''].join('\n');
 }

@@ -1,3 +1,5 @@
+import type { PlatformTargetOption } from './platform-targets';
+
 /** Options of `nx g nx-release-gates:workflows` (see schema.json for each option's description). */
 export interface WorkflowsGeneratorSchema {
   crates?: string[];
@@ -10,4 +12,11 @@ export interface WorkflowsGeneratorSchema {
   nxCache?: boolean;
   ciTargets?: string[];
   skipFormat?: boolean;
+  cargoCache?: boolean;
+  targets?: PlatformTargetOption[];
+  environment?: string;
+  trustedPublishing?: boolean;
+  provenance?: boolean;
+  pinActions?: Record<string, string>;
+  timeoutMinutes?: number;
 }

@@ -1,0 +1,67 @@
+/**
+ * A small evaluator for the GitHub Actions expressions the generated `if:` conditions use: context paths
+ * (`github.event.pull_request.head.repo.full_name`), string literals, `==`, `!=`, `!`, `&&`, `||` and parentheses.
+ * String comparison is case-insensitive, as on GitHub; a missing property is null. Anything else throws, so a
+ * condition the tests cannot read fails them instead of passing.
+ */
+type Value = string | number | boolean | null | Record<string, unknown>;
+
+export function evaluateCondition(expression: string, context: Record<string, unknown>): boolean {
+  const source = expression.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+  const tokens = source.match(/'(?:[^']|'')*'|==|!=|&&|\|\||[()!]|[A-Za-z_][\w.-]*|\S/g) ?? [];
+  let i = 0;
+  const peek = () => tokens[i];
+  const next = () => tokens[i++];
+  const truthy = (v: Value) => v !== null && v !== false && v !== 0 && v !== '';
+  const equal = (a: Value, b: Value) => (typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : a === b);
+
+  function primary(): Value {
+    const token = next();
+    if (token === undefined) throw new Error(`unexpected end of ${expression}`);
+    if (token === '(') {
+      const value = or();
+      if (next() !== ')') throw new Error(`missing ) in ${expression}`);
+      return value;
+    }
+    if (token === '!') return !truthy(primary());
+    if (token.startsWith("'")) return token.slice(1, -1).replace(/''/g, "'");
+    if (token === 'true' || token === 'false') return token === 'true';
+    if (token === 'null') return null;
+    if (/^[A-Za-z_]/.test(token)) {
+      let value: unknown = context;
+      for (const part of token.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] ?? null : null;
+      return value as Value;
+    }
+    throw new Error(`cannot read ${token} in ${expression}`);
+  }
+  function comparison(): Value {
+    let left = primary();
+    while (peek() === '==' || peek() === '!=') {
+      const op = next();
+      const right = primary();
+      left = op === '==' ? equal(left, right) : !equal(left, right);
+    }
+    return left;
+  }
+  function and(): Value {
+    let left = comparison();
+    while (peek() === '&&') {
+      next();
+      const right = comparison();
+      left = truthy(left) ? right : left;
+    }
+    return left;
+  }
+  function or(): Value {
+    let left = and();
+    while (peek() === '||') {
+      next();
+      const right = and();
+      left = truthy(left) ? left : right;
+    }
+    return left;
+  }
+  const value = or();
+  if (i !== tokens.length) throw new Error(`cannot read ${tokens.slice(i).join(' ')} in ${expression}`);
+  return truthy(value);
+}
