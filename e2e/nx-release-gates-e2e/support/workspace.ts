@@ -2,7 +2,7 @@
  * A fresh Nx 23.2.1 workspace in a temporary folder outside the repository, with the packed plugin installed by
  * npm, real crates, real git. Tests drive it with real `nx` and read result files.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -98,6 +98,28 @@ export class TestWorkspace {
       env: { ...cleanEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...env },
     });
     return { exitCode: result.status ?? 1, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
+  }
+
+  /**
+   * Like nx(), without blocking this process: for tests that serve something to nx from the test process itself
+   * (a remote cache server), which spawnSync would starve.
+   */
+  nxAsync(args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
+    const nxPackage = path.join(this.root, 'node_modules', 'nx');
+    const bin = JSON.parse(fs.readFileSync(path.join(nxPackage, 'package.json'), 'utf8')).bin.nx as string;
+    return this.runAsync(process.execPath, [path.join(nxPackage, bin), ...args], env);
+  }
+
+  runAsync(file: string, args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(file, args, { cwd: this.root, env: { ...cleanEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ exitCode: code ?? 1, stdout, stderr, output: `${stdout}\n${stderr}` }));
+    });
   }
 
   /** A gate's result file, parsed. */

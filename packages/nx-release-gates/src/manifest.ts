@@ -94,6 +94,19 @@ export function executorManifest(): Record<string, ExecutorEntry> {
       },
     }),
   };
+  const parity = 'Compares this crate\'s release-dry-run.json with another run\'s and prints each fingerprint difference that keeps gate results from being shared.';
+  entries['release-parity'] = {
+    description: parity,
+    schema: schema('release-parity', parity, {
+      against: {
+        type: 'string',
+        description:
+          'Path (relative to the workspace root) or http(s) URL of the other run\'s release-dry-run.json, e.g. the private dry run\'s uploaded report: `--against=dry-run/release-dry-run.json`.',
+      },
+      failOnDifference: { type: 'boolean', default: false, description: 'Fail when the fingerprints differ (by default the differences are printed and the target passes).' },
+      timeoutMs: { type: 'number', default: 15000, description: 'How long to wait for an --against URL, in ms.' },
+    }),
+  };
   return entries;
 }
 

@@ -11,6 +11,7 @@ import { PLUGIN_NAME } from '../options/plugin-options';
 
 export const RELEASE_DRY_RUN = 'release-dry-run';
 export const RELEASE_REHEARSAL = 'release-rehearsal';
+export const RELEASE_PARITY = 'release-parity';
 export const TARGET_GROUP = 'Release gates';
 const RESULTS = '{workspaceRoot}/dist/release-gates/{projectName}';
 
@@ -56,12 +57,22 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       technologies: ['rust'],
     },
   };
+  targets[RELEASE_PARITY] = {
+    executor: `${PLUGIN_NAME}:${RELEASE_PARITY}`,
+    options: {},
+    cache: false,
+    metadata: {
+      description:
+        'Compares this crate\'s release-dry-run.json with another run\'s (`--against=<path or http(s) URL>`) and prints each difference (toolchain, host, target, features, CUDA mode, Cargo.lock, commit, hashed environment) that keeps gate results from being shared.',
+      technologies: ['rust'],
+    },
+  };
   return {
     name: crate.name,
     projectType: crate.binaries.length ? 'application' : 'library',
     tags: ['rust', 'cargo'],
     namedInputs: crateNamedInputs(),
     targets,
-    metadata: { technologies: ['rust'], targetGroups: { [TARGET_GROUP]: [...GATE_TARGETS, RELEASE_DRY_RUN, RELEASE_REHEARSAL] } },
+    metadata: { technologies: ['rust'], targetGroups: { [TARGET_GROUP]: [...GATE_TARGETS, RELEASE_DRY_RUN, RELEASE_REHEARSAL, RELEASE_PARITY] } },
   };
 }

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJsonIfExists } from '../util/files';
+import { buildFingerprint, RunFingerprint } from './fingerprint';
 import { sha256 } from '../util/hash';
 import { GateResult, isFailure, readGateResult, RESULT_SCHEMA_VERSION, resultFolder } from './result';
 import { orderRows, rowForGate } from './summary';
@@ -29,6 +30,8 @@ export interface ReleaseReport {
   skipped: Array<{ gate: string; reason: string }>;
   rows: TableRow[];
   problems: string[];
+  /** What decides whether another run may share these results (release-parity compares two). */
+  fingerprint: RunFingerprint;
 }
 
 export interface ReportInput {
@@ -41,6 +44,8 @@ export interface ReportInput {
   git: ReleaseReport['git'];
   lockfile: string | null;
   emergency: ReleaseReport['emergency'];
+  /** The environment the gates ran in, for the fingerprint (variables are stored as hashes). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function buildReleaseReport(input: ReportInput): ReleaseReport {
@@ -54,6 +59,7 @@ export function buildReleaseReport(input: ReportInput): ReleaseReport {
   });
   const lockPath = input.lockfile ? path.join(input.workspaceRoot, input.lockfile) : null;
   const first = gates[0];
+  const lockfileSha256 = lockPath && fs.existsSync(lockPath) ? sha256(fs.readFileSync(lockPath, 'utf8')) : null;
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     project: input.project,
@@ -65,7 +71,7 @@ export function buildReleaseReport(input: ReportInput): ReleaseReport {
     git: input.git,
     lockfile: {
       path: input.lockfile,
-      sha256: lockPath && fs.existsSync(lockPath) ? sha256(fs.readFileSync(lockPath, 'utf8')) : null,
+      sha256: lockfileSha256,
     },
     environment: first?.environment ?? null,
     emergency: input.emergency,
@@ -74,6 +80,7 @@ export function buildReleaseReport(input: ReportInput): ReleaseReport {
     skipped: rows.filter((r) => r.status === 'skipped').map((r) => ({ gate: r.gate, reason: r.reason })),
     rows: orderRows(rows),
     problems: [],
+    fingerprint: buildFingerprint({ gates, env: input.env ?? {}, lockfileSha256, commit: input.git.commit, emergency: input.emergency }),
   };
 }
 

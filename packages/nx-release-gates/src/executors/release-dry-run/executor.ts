@@ -89,6 +89,7 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
     git: await gitState(context.root),
     lockfile: crate?.lockfile ?? null,
     emergency,
+    env: process.env,
   });
   if (nested.exitCode !== 0 && report.status !== 'failed') {
     // Nx itself failed, not a gate: never report a pass.

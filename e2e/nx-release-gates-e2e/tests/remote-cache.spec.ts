@@ -1,0 +1,169 @@
+/**
+ * Shared remote cache (issue 11): clone A of a commit runs release-dry-run against a self-hosted cache server
+ * speaking Nx's API (support/remote-cache-server.ts); clone B of the same commit, in another folder with an empty
+ * local cache, replays every cacheable gate from it, gate-build's binary included. A difference that changes a
+ * verdict (RUSTFLAGS, an emergency skip) replays none of the gates it affects. A failing server (down, 500, garbage)
+ * never yields a pass: without the probe Nx 23.2.1 ends the run with exit 1 and the gates are `not run`; with the
+ * probe first (nx-release-gates-remote-cache-probe), every gate runs. release-parity against clone A's report shows
+ * no difference for clone B and the one difference of each other clone. Steps run in order; each reads result files.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { crateFiles } from '../support/crates';
+import { FaultMode, RemoteCacheServer } from '../support/remote-cache-server';
+import { TestWorkspace } from '../support/workspace';
+
+const CRATE = 'shared-tool';
+const TOKEN = 'e2e-write-token';
+/** Gates with `cache: true`; the others read state outside their inputs and always run. */
+const CACHEABLE = ['gate-fmt', 'gate-build', 'gate-cuda', 'gate-package', 'gate-size', 'gate-test', 'gate-doc'];
+
+/** A second checkout of `ws`'s commit in its own folder: git clone, then npm install from the committed lockfile. */
+function cloneOf(ws: TestWorkspace, name: string): TestWorkspace {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `nrg-${name}-`));
+  execFileSync('git', ['clone', '--quiet', ws.root, root]);
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: root, stdio: 'pipe' });
+  return new TestWorkspace(root);
+}
+
+/** Forgets everything this checkout's Nx cached locally: the cache folder and Nx's cache database. */
+function emptyLocalCache(ws: TestWorkspace): Record<string, string> {
+  fs.rmSync(ws.path('.nx'), { recursive: true, force: true });
+  return { NX_CACHE_DIRECTORY: ws.path('.nx/test-local-cache') };
+}
+
+interface DryRun {
+  exitCode: number;
+  output: string;
+  report: Record<string, any>;
+  /** Gate -> source, from dist/release-gates/summary.json. */
+  sources: Record<string, string>;
+}
+
+/** Asynchronous: the cache server answers from this test process, which a synchronous spawn would block. */
+async function dryRun(ws: TestWorkspace, env: Record<string, string>): Promise<DryRun> {
+  const run = await ws.nxAsync(['run', `${CRATE}:release-dry-run`], env);
+  const summary = JSON.parse(ws.read('dist/release-gates/summary.json'));
+  const sources = Object.fromEntries(summary.rows.filter((r: any) => r.project === CRATE).map((r: any) => [r.gate, r.source]));
+  return { exitCode: run.exitCode, output: run.output, report: ws.result(CRATE, 'release-dry-run'), sources };
+}
+
+/** release-parity of `ws`'s report against clone A's: the fields that differ, from release-parity.json. */
+function parityFields(ws: TestWorkspace, against: TestWorkspace): string[] {
+  const run = ws.nx(['run', `${CRATE}:release-parity`, `--against=${against.path(`dist/release-gates/${CRATE}/release-dry-run.json`)}`]);
+  expect(run.exitCode).toBe(0);
+  return ws.result(CRATE, 'release-parity').differences.map((d: { field: string }) => d.field);
+}
+
+const only = (sources: Record<string, string>, gates: string[]) => Object.fromEntries(gates.map((g) => [g, sources[g]]));
+const every = (gates: string[], source: string) => Object.fromEntries(gates.map((g) => [g, source]));
+const failedGates = (report: Record<string, any>) => report.rows.filter((r: any) => r.status === 'failed').map((r: any) => `${r.gate}: ${r.reason}`);
+
+describe('shared remote cache', () => {
+  let server: RemoteCacheServer;
+  let a: TestWorkspace;
+  let b: TestWorkspace;
+  let first: DryRun;
+
+  beforeAll(async () => {
+    server = await RemoteCacheServer.start({ token: TOKEN, slowMs: 20_000 });
+    a = TestWorkspace.create('remote-a', { files: crateFiles({ name: CRATE }) });
+    b = cloneOf(a, 'remote-b');
+    first = await dryRun(a, { ...emptyLocalCache(a), ...server.env() });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    a?.remove();
+    b?.remove();
+  });
+
+  it('clone A runs every gate and uploads each cacheable one', async () => {
+    expect(failedGates(first.report)).toEqual([]);
+    expect(first.exitCode).toBe(0);
+    expect(Object.values(first.sources).every((s) => s === 'ran')).toBe(true);
+    expect(server.counters.puts).toBe(CACHEABLE.length);
+  });
+
+  it('clone B, another folder with an empty local cache, replays every cacheable gate from the remote cache, binaries included', async () => {
+    expect(b.root).not.toBe(a.root);
+    expect(b.git(['rev-parse', 'HEAD'])).toBe(a.git(['rev-parse', 'HEAD']));
+    server.resetCounters();
+    const replay = await dryRun(b, { ...emptyLocalCache(b), ...server.env() });
+    expect(failedGates(replay.report)).toEqual([]);
+    expect(replay.exitCode).toBe(0);
+    expect(only(replay.sources, CACHEABLE)).toEqual(every(CACHEABLE, 'remote cache'));
+    expect(server.counters).toMatchObject({ hits: CACHEABLE.length, puts: 0 });
+    // The replayed results are clone A's, with their figures.
+    for (const gate of CACHEABLE) expect(b.result(CRATE, gate)).toEqual(a.result(CRATE, gate));
+    expect(replay.report.git.commit).toBe(first.report.git.commit);
+    // gate-build's binary came back from the cache and runs; gate-test's JUnit file too.
+    const bin = b.run(b.path(`dist/release-gates/${CRATE}/bin/${CRATE}`), []);
+    expect(bin).toMatchObject({ exitCode: 0, stdout: '3\n' });
+    expect(b.read(`dist/release-gates/${CRATE}/junit.xml`)).toBe(a.read(`dist/release-gates/${CRATE}/junit.xml`));
+    expect(parityFields(b, a)).toEqual([]);
+  });
+
+  it('a clone with another RUSTFLAGS replays none of the gates that compile', async () => {
+    const run = await dryRun(b, { ...emptyLocalCache(b), ...server.env(), RUSTFLAGS: '-C debuginfo=1' });
+    expect(failedGates(run.report)).toEqual([]);
+    expect(only(run.sources, ['gate-build', 'gate-cuda', 'gate-test', 'gate-doc'])).toEqual(every(['gate-build', 'gate-cuda', 'gate-test', 'gate-doc'], 'ran'));
+    expect(parityFields(b, a)).toEqual(['env RUSTFLAGS']);
+    expect(b.read(`dist/release-gates/${CRATE}/release-parity.json`)).not.toContain('debuginfo');
+  });
+
+  it('an emergency skip replays no gate (the skip list is an input of every gate)', async () => {
+    const run = await dryRun(b, {
+      ...emptyLocalCache(b),
+      ...server.env(),
+      RELEASE_GATES_SKIP: 'gate-doc',
+      RELEASE_GATES_SKIP_REASON: 'e2e emergency',
+    });
+    expect(run.report.emergency).toEqual({ gates: ['gate-doc'], reason: 'e2e emergency' });
+    expect(Object.entries(run.sources).filter(([, s]) => /cache/.test(s))).toEqual([]);
+    expect(parityFields(b, a)).toEqual(['emergency skip', 'env RELEASE_GATES_SKIP', 'env RELEASE_GATES_SKIP_REASON']);
+  });
+
+  describe.each<FaultMode>(['down', 'error', 'garbage'])('a server that is %s', (mode) => {
+    beforeEach(() => server.setFault(mode));
+    afterEach(() => server.setFault('none'));
+
+    it('never yields a pass: Nx 23.2.1 ends the run with exit 1 and the cacheable gates are not run', async () => {
+      const run = await dryRun(b, { ...emptyLocalCache(b), ...server.env() });
+      expect(run.exitCode).not.toBe(0);
+      expect(run.report.status).toBe('failed');
+      for (const gate of CACHEABLE) expect(run.sources[gate]).not.toBe('remote cache');
+      expect(CACHEABLE.filter((g) => run.sources[g] === 'not run').length).toBeGreaterThan(0);
+    });
+
+    it('with the probe first, the run goes on without the remote cache and every gate runs and passes', async () => {
+      const local = emptyLocalCache(b);
+      const githubEnv = b.path('.nx/github-env');
+      fs.mkdirSync(path.dirname(githubEnv), { recursive: true });
+      fs.writeFileSync(githubEnv, '');
+      const probe = await b.runAsync(process.execPath, [b.path('node_modules/.bin/nx-release-gates-remote-cache-probe')], {
+        ...server.env(),
+        GITHUB_ENV: githubEnv,
+        GITHUB_ACTIONS: 'true',
+      });
+      expect(probe.exitCode).toBe(0);
+      const exported = Object.fromEntries(fs.readFileSync(githubEnv, 'utf8').trim().split('\n').map((l) => l.split('=')));
+      expect(exported).toEqual({ NX_SKIP_REMOTE_CACHE: 'true' });
+
+      const run = await dryRun(b, { ...local, ...server.env(), ...exported });
+      expect(failedGates(run.report)).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(run.sources).toEqual(every(Object.keys(first.sources), 'ran'));
+    });
+  });
+
+  it('the probe keeps a healthy server (and exports nothing)', async () => {
+    const githubEnv = b.path('.nx/github-env');
+    fs.mkdirSync(path.dirname(githubEnv), { recursive: true });
+    fs.writeFileSync(githubEnv, '');
+    const probe = await b.runAsync(process.execPath, [b.path('node_modules/.bin/nx-release-gates-remote-cache-probe')], { ...server.env(), GITHUB_ENV: githubEnv });
+    expect(probe.exitCode).toBe(0);
+    expect(fs.readFileSync(githubEnv, 'utf8')).toBe('');
+  });
+});

@@ -1,0 +1,89 @@
+import { buildFingerprint, hashedEnvironment, RunFingerprint } from './fingerprint';
+import { compareFingerprints, compareReports } from './parity';
+import type { GateResult } from './result';
+
+const environment = { rustc: 'rustc 1.95.0 (59807616e 2026-04-14)', cargo: 'cargo 1.95.0', host: 'x86_64-unknown-linux-gnu', cudaToolkit: null };
+const result = (gate: string, details: Record<string, unknown>): GateResult => ({
+  schemaVersion: 1,
+  gate,
+  project: 'tool',
+  crate: 'tool',
+  version: '1.0.0',
+  status: 'passed',
+  reason: '',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  durationMs: 1,
+  commands: [],
+  details,
+  environment,
+});
+const gates = [result('gate-build', { features: ['b', 'a'], noDefaultFeatures: false }), result('gate-cuda', { mode: 'cpu-fallback' })];
+
+function fingerprint(change: { env?: NodeJS.ProcessEnv; commit?: string; lock?: string; emergency?: RunFingerprint['emergency'] } = {}): RunFingerprint {
+  return buildFingerprint({ gates, env: change.env ?? {}, lockfileSha256: change.lock ?? 'aa', commit: change.commit ?? 'c1', emergency: change.emergency ?? null });
+}
+const fields = (here: RunFingerprint, there: RunFingerprint) => compareFingerprints(here, there).map((d) => d.field);
+
+describe('buildFingerprint', () => {
+  it('takes toolchain, host, features and CUDA mode from the results, the target from CARGO_BUILD_TARGET or the host', () => {
+    const f = fingerprint();
+    expect(f).toMatchObject({
+      rustc: environment.rustc,
+      host: 'x86_64-unknown-linux-gnu',
+      target: 'x86_64-unknown-linux-gnu',
+      features: { features: ['a', 'b'], noDefaultFeatures: false },
+      cuda: { mode: 'cpu-fallback', toolkit: null },
+      lockfileSha256: 'aa',
+      commit: 'c1',
+    });
+    expect(fingerprint({ env: { CARGO_BUILD_TARGET: 'aarch64-unknown-linux-gnu' } }).target).toBe('aarch64-unknown-linux-gnu');
+  });
+
+  it('stores environment variables by name and hash, never their value', () => {
+    const env = hashedEnvironment({ RUSTFLAGS: '-C secret-path=/home/alice', HOME: '/home/alice' });
+    expect(env.RUSTFLAGS).toMatch(/^[0-9a-f]{64}$/);
+    expect(env.RUSTDOCFLAGS).toBeNull();
+    expect('HOME' in env).toBe(false);
+    expect(JSON.stringify(fingerprint({ env: { RUSTFLAGS: '-C secret-path=/home/alice' } }))).not.toContain('alice');
+  });
+});
+
+describe('compareFingerprints', () => {
+  it('finds no difference between two runs of the same commit in the same environment', () => {
+    expect(compareFingerprints(fingerprint(), fingerprint())).toEqual([]);
+  });
+
+  it('lists each difference with both sides and why it keeps results from being shared', () => {
+    const differences = compareFingerprints(fingerprint(), fingerprint({ env: { RUSTFLAGS: '-C debuginfo=1' }, commit: 'c2' }));
+    expect(differences.map((d) => d.field)).toEqual(['commit', 'env RUSTFLAGS']);
+    expect(differences[1]).toEqual({ field: 'env RUSTFLAGS', here: 'unset', there: expect.stringMatching(/^set \(sha256 [0-9a-f]{12}\)$/), why: expect.stringContaining('cache input') });
+    expect(JSON.stringify(differences)).not.toContain('debuginfo');
+  });
+
+  it.each<[string, Partial<RunFingerprint>]>([
+    ['rustc', { rustc: 'rustc 1.96.0' }],
+    ['host', { host: 'aarch64-apple-darwin' }],
+    ['target', { target: 'wasm32-unknown-unknown' }],
+    ['features', { features: { features: ['a', 'b'], noDefaultFeatures: true } }],
+    ['CUDA mode', { cuda: { mode: 'cuda', toolkit: null } }],
+    ['CUDA toolkit', { cuda: { mode: 'cpu-fallback', toolkit: '13.5' } }],
+    ['Cargo.lock', { lockfileSha256: 'bb' }],
+    ['emergency skip', { emergency: { gates: ['gate-doc'], reason: 'hotfix' } }],
+  ])('names a different %s', (field, change) => {
+    expect(fields(fingerprint(), { ...fingerprint(), ...change })).toEqual([field]);
+  });
+
+  it('does not count what one side does not know (an older report) as a difference', () => {
+    const older: Partial<RunFingerprint> = { rustc: environment.rustc, commit: 'c1' };
+    expect(compareFingerprints(fingerprint(), older)).toEqual([]);
+    expect(compareFingerprints(fingerprint(), { ...older, commit: 'c9' }).map((d) => d.field)).toEqual(['commit']);
+  });
+});
+
+describe('compareReports', () => {
+  it('falls back to environment, lockfile, git and emergency for a report written before fingerprints', () => {
+    const old = { environment, lockfile: { path: 'Cargo.lock', sha256: 'aa' }, git: { commit: 'c1', clean: true }, emergency: null };
+    expect(compareReports({ fingerprint: fingerprint() }, old)).toEqual([]);
+    expect(compareReports({ fingerprint: fingerprint() }, { ...old, lockfile: { path: 'Cargo.lock', sha256: 'zz' } }).map((d) => d.field)).toEqual(['Cargo.lock']);
+  });
+});
