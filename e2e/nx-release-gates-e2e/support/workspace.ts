@@ -83,11 +83,20 @@ export class TestWorkspace {
     this.git(['commit', '-q', '-m', message]);
   }
 
+  /** The workspace's own nx CLI script (run it with this Node). */
+  nxScript(): string {
+    const nxPackage = path.join(this.root, 'node_modules', 'nx');
+    return path.join(nxPackage, JSON.parse(fs.readFileSync(path.join(nxPackage, 'package.json'), 'utf8')).bin.nx as string);
+  }
+
+  /** The environment `nx()` runs with (the daemon off unless NX_DAEMON is given), for tests that spawn nx themselves. */
+  nxEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+    return { ...cleanEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...env };
+  }
+
   /** Runs the workspace's own nx. The daemon is off unless `NX_DAEMON: 'true'` is passed. */
   nx(args: string[], env: Record<string, string | undefined> = {}): RunResult {
-    const nxPackage = path.join(this.root, 'node_modules', 'nx');
-    const bin = JSON.parse(fs.readFileSync(path.join(nxPackage, 'package.json'), 'utf8')).bin.nx as string;
-    return this.run(process.execPath, [path.join(nxPackage, bin), ...args], env);
+    return this.run(process.execPath, [this.nxScript(), ...args], env);
   }
 
   run(file: string, args: string[], env: Record<string, string | undefined> = {}): RunResult {
@@ -105,9 +114,7 @@ export class TestWorkspace {
    * (a remote cache server), which spawnSync would starve.
    */
   nxAsync(args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
-    const nxPackage = path.join(this.root, 'node_modules', 'nx');
-    const bin = JSON.parse(fs.readFileSync(path.join(nxPackage, 'package.json'), 'utf8')).bin.nx as string;
-    return this.runAsync(process.execPath, [path.join(nxPackage, bin), ...args], env);
+    return this.runAsync(process.execPath, [this.nxScript(), ...args], env);
   }
 
   runAsync(file: string, args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {

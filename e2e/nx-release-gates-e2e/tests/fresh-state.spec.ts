@@ -126,18 +126,8 @@ describe('fresh state', () => {
   });
 
   it('two runs of one gate at once take turns: both finish, neither result is mixed or lost', async () => {
-    const start = () =>
-      new Promise<number>((resolve) => {
-        const nx = path.join(ws.root, 'node_modules', 'nx', 'bin', 'nx.js');
-        const child = spawn(process.execPath, [nx, 'run', 'sized:gate-test', '--skipNxCache'], {
-          cwd: ws.root,
-          env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' },
-          stdio: 'ignore',
-        });
-        child.on('exit', (code) => resolve(code ?? 1));
-      });
-    const codes = await Promise.all([start(), start()]);
-    expect(codes).toEqual([0, 0]);
+    const runs = await Promise.all([ws.nxAsync(['run', 'sized:gate-test', '--skipNxCache']), ws.nxAsync(['run', 'sized:gate-test', '--skipNxCache'])]);
+    expect(runs.map((r) => r.exitCode)).toEqual([0, 0]);
     const result = ws.result('sized', 'gate-test');
     expect(result.status).toBe('passed');
     expect(result.details.passed).toBe(1);
@@ -145,13 +135,8 @@ describe('fresh state', () => {
   });
 
   it('leaves no cargo, rustc or build script running after SIGKILL of the run\'s process group', async () => {
-    const nx = path.join(ws.root, 'node_modules', 'nx', 'bin', 'nx.js');
-    const child = spawn(process.execPath, [nx, 'run', 'slow:gate-build', '--skipNxCache'], {
-      cwd: ws.root,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' },
-      stdio: 'ignore',
-      detached: true,
-    });
+    // Its own process group, as a CI runner starts a job: the group is what gets killed.
+    const child = spawn(process.execPath, [ws.nxScript(), 'run', 'slow:gate-build', '--skipNxCache'], { cwd: ws.root, env: ws.nxEnv(), stdio: 'ignore', detached: true });
     const inWorkspace = () => processesUnder(ws.root);
     // Wait until the build script runs (it sleeps for a minute).
     const deadline = Date.now() + 60_000;

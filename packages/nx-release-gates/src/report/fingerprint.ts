@@ -5,7 +5,8 @@
  * Environment variables appear by name with a SHA-256 of their value, never the value (RUSTFLAGS can hold paths or
  * tokens, and the report is uploaded as an artifact).
  */
-import { CARGO_ENV_INPUTS, EMERGENCY_ENV_INPUTS } from '../inputs';
+import { fingerprintedVariables } from '../fingerprint/env-families';
+import { EMERGENCY_ENV_INPUTS } from '../inputs';
 import { sha256 } from '../util/hash';
 import type { GateResult } from './result';
 
@@ -26,10 +27,15 @@ export interface RunFingerprint {
   emergency: { gates: string[]; reason: string } | null;
 }
 
-export const FINGERPRINTED_ENV: readonly string[] = [...CARGO_ENV_INPUTS, ...EMERGENCY_ENV_INPUTS];
-
-export function hashedEnvironment(env: NodeJS.ProcessEnv, names: readonly string[] = FINGERPRINTED_ENV): Record<string, string | null> {
-  return Object.fromEntries(names.map((name) => [name, env[name] === undefined ? null : sha256(env[name] as string)]));
+/**
+ * Every variable of the families the gates' cache key hashes (fingerprint/env-families.ts) that is set, and the
+ * emergency variables (null when unset): name -> sha256 of the value.
+ */
+export function hashedEnvironment(env: NodeJS.ProcessEnv): Record<string, string | null> {
+  const hashed: Record<string, string | null> = {};
+  for (const [name, value] of fingerprintedVariables(env)) hashed[name] = sha256(value);
+  for (const name of EMERGENCY_ENV_INPUTS) hashed[name] = env[name] === undefined ? null : sha256(env[name] as string);
+  return hashed;
 }
 
 export interface FingerprintFacts {

@@ -42,7 +42,9 @@ describe('buildFingerprint', () => {
   it('stores environment variables by name and hash, never their value', () => {
     const env = hashedEnvironment({ RUSTFLAGS: '-C secret-path=/home/alice', HOME: '/home/alice' });
     expect(env.RUSTFLAGS).toMatch(/^[0-9a-f]{64}$/);
-    expect(env.RUSTDOCFLAGS).toBeNull();
+    // Unset family members are not listed (a missing name reads as unset); the emergency variables always are.
+    expect('RUSTDOCFLAGS' in env).toBe(false);
+    expect(env.RELEASE_GATES_SKIP).toBeNull();
     expect('HOME' in env).toBe(false);
     expect(JSON.stringify(fingerprint({ env: { RUSTFLAGS: '-C secret-path=/home/alice' } }))).not.toContain('alice');
   });
@@ -51,6 +53,11 @@ describe('buildFingerprint', () => {
 describe('compareFingerprints', () => {
   it('finds no difference between two runs of the same commit in the same environment', () => {
     expect(compareFingerprints(fingerprint(), fingerprint())).toEqual([]);
+  });
+
+  it('sees a variable set on one side only', () => {
+    const differences = compareFingerprints(fingerprint(), fingerprint({ env: { CARGO_PROFILE_RELEASE_LTO: 'fat' } }));
+    expect(differences.map((d) => d.field)).toEqual(['env CARGO_PROFILE_RELEASE_LTO']);
   });
 
   it('lists each difference with both sides and why it keeps results from being shared', () => {

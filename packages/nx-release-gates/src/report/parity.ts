@@ -60,8 +60,8 @@ export function compareFingerprints(here: Partial<RunFingerprint>, there: Partia
   check('emergency skip', known(here, 'emergency', emergencyText), known(there, 'emergency', emergencyText), 'the emergency skip list is an input of every gate: a skipped result never replays into a normal run');
   if (here.env && there.env) {
     for (const name of [...new Set([...Object.keys(here.env), ...Object.keys(there.env)])].sort()) {
-      if (!(name in here.env) || !(name in there.env)) continue;
-      check(`env ${name}`, shortHash(here.env[name]), shortHash(there.env[name]), `${name} is a cache input of the gates that run cargo: its value differs (values are compared by hash, never shown)`);
+      // A report lists the variables that were set: one missing on a side was unset there.
+      check(`env ${name}`, shortHash(here.env[name] ?? null), shortHash(there.env[name] ?? null), `${name} is a cache input of the gates that run cargo: its value differs (values are compared by hash, never shown)`);
     }
   }
   return differences;
