@@ -74,6 +74,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     description:
       'Paths or globs (relative to the crate) that the published .crate must contain, e.g. `templates/docker/Dockerfile`.',
     gates: ['package'],
+    crateRelativePath: true,
   },
   {
     name: 'maxCrateSize',

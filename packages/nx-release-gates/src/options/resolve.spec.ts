@@ -101,6 +101,45 @@ describe('inferredOptionsForGate', () => {
   });
 });
 
+describe('resolveGateOptions: envInputs and paths', () => {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
+  const path = require('node:path') as typeof import('node:path');
+
+  it('takes variable names and PREFIX_* patterns from Cargo.toml metadata', () => {
+    const layers = lowerLayers(crate({ 'env-inputs': ['GIT_HASH', 'MY_BUILD_*'] }, null), undefined);
+    expect(resolveAsExecutor('build', layers).envInputs).toEqual(['GIT_HASH', 'MY_BUILD_*']);
+  });
+
+  it.each([
+    [['a b'], /is not a variable name or a PREFIX_\* pattern/],
+    [['$(x)'], /is not a variable name/],
+    [['DEPLOY_TOKEN'], /names a secret/],
+  ])('refuses envInputs %j in one line', (value, message) => {
+    const layers = lowerLayers(crate({ 'env-inputs': value }, null), undefined);
+    expect(() => resolveAsExecutor('build', layers)).toThrow(message);
+  });
+
+  it('refuses envInputs set only in target options, where inference cannot hash it', () => {
+    const layers = lowerLayers(crate(null, null), undefined);
+    expect(() => resolveGateOptions('build', { envInputs: ['X'] }, layers)).toThrow(/inference cannot add it to the cache key/);
+  });
+
+  it('refuses crate-relative paths that leave the workspace, also through a symlink', () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'paths-'));
+    fs.mkdirSync(path.join(ws, 'app', 'docker'), { recursive: true });
+    fs.symlinkSync('/etc', path.join(ws, 'app', 'etc-link'));
+    const scope = { workspaceRoot: ws, crateDir: path.join(ws, 'app') };
+    const layers = lowerLayers(crate(null, null), undefined);
+    expect(resolveGateOptions('docker', { dockerfile: 'docker/Dockerfile' }, layers, scope).dockerfile).toBe('docker/Dockerfile');
+    expect(resolveGateOptions('package', { requiredFiles: ['../shared/x.txt'] }, layers, scope).requiredFiles).toEqual(['../shared/x.txt']);
+    expect(() => resolveGateOptions('docker', { dockerfile: '../../etc/passwd' }, layers, scope)).toThrow(/outside the workspace/);
+    expect(() => resolveGateOptions('docker', { dockerContext: 'etc-link' }, layers, scope)).toThrow(/resolves to \/etc, outside the workspace/);
+    expect(() => resolveGateOptions('package', { requiredFiles: ['etc-link/*.conf'] }, layers, scope)).toThrow(/outside the workspace/);
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+});
+
 describe('resolveGateOptions', () => {
   it('returns defaults, with sizes in bytes, when nothing is set', () => {
     const layers = lowerLayers(crate(null, null), undefined);

@@ -109,6 +109,13 @@ describe('testsJunit', () => {
     expect(testcases[0].children).toEqual([]);
   });
 
+  it('stays well-formed whatever a test prints: characters XML 1.0 forbids are dropped', () => {
+    const xml = testsJunit('odd', [{ suite: 'odd', name: 'prints \uFFFE\uFFFF\u0007 and \uD800 alone', outcome: 'failed', message: 'bad \uFFFF output \u001b[31m' } as any]);
+    const doc = parseXml(xml);
+    expect(xml).not.toMatch(/[\uFFFE\uFFFF\u0007\uD800]/);
+    expect(JSON.stringify(doc)).toContain('prints ');
+  });
+
   it('writes an empty testsuites element when there are no tests', () => {
     expect(parseXml(testsJunit('empty', []))).toEqual({ name: 'testsuites', attributes: {}, children: [], text: '\n\n' });
   });

@@ -19,7 +19,7 @@ export interface HeldLock {
 }
 
 /** One folder per machine user: lock names are hashes of absolute paths, so they never collide across workspaces. */
-function lockFile(key: string): string {
+export function lockFile(key: string): string {
   const dir = path.join(os.tmpdir(), `nx-release-gates-locks-${os.userInfo().uid}`);
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, `${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}.lock`);

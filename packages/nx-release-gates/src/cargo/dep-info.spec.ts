@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { collectBuildRecords, packageDirOf, parseBuildScriptOutput, parseDepInfo } from './dep-info';
+
+describe('parseDepInfo', () => {
+  it('reads every dependency of every rule, escaped spaces and env-dep lines', () => {
+    const text = [
+      '/t/release/deps/app-0123456789abcdef.d: src/main.rs src/../../../outside/data.txt my\\ dir/notes.md',
+      '',
+      '/t/release/deps/app-0123456789abcdef: src/main.rs \\',
+      '  src/extra.rs',
+      '',
+      'src/main.rs:',
+      '# env-dep:APP_COLOR',
+      '# env-dep:CARGO_PKG_NAME=app',
+      '# checksum:abc',
+    ].join('\n');
+    const parsed = parseDepInfo(text);
+    expect(parsed.files.sort()).toEqual(['my dir/notes.md', 'src/../../../outside/data.txt', 'src/extra.rs', 'src/main.rs']);
+    expect(parsed.envDeps).toEqual(['APP_COLOR', 'CARGO_PKG_NAME']);
+  });
+});
+
+describe('parseBuildScriptOutput', () => {
+  it('reads rerun-if lines in both syntaxes and nothing else', () => {
+    const parsed = parseBuildScriptOutput('cargo:rustc-cfg=x\ncargo:rerun-if-env-changed=FLAVOUR\ncargo::rerun-if-changed=build.rs\ncargo:rerun-if-changed=../data.txt\nnoise\n');
+    expect(parsed).toEqual({ rerunFiles: ['build.rs', '../data.txt'], rerunEnv: ['FLAVOUR'] });
+  });
+});
+
+describe('packageDirOf', () => {
+  it('reads a local package folder from its id, and nothing from a registry id', () => {
+    expect(packageDirOf('path+file:///work/my%20crates/app#0.1.0')).toBe('/work/my%20crates/app');
+    expect(packageDirOf('path+file:///work/app#app@0.1.0')).toBe('/work/app');
+    expect(packageDirOf('registry+https://github.com/rust-lang/crates.io-index#serde@1.0.0')).toBeNull();
+  });
+});
+
+describe('collectBuildRecords', () => {
+  it('finds the dep-info of local units only, resolves relative paths, and reads the build script output', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'depinfo-'));
+    const deps = path.join(root, 'target', 'release', 'deps');
+    const build = path.join(root, 'target', 'release', 'build', 'app-1111111111111111');
+    fs.mkdirSync(deps, { recursive: true });
+    fs.mkdirSync(path.join(build, 'out'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.writeFileSync(path.join(root, 'src', 'lib.rs'), '');
+    fs.writeFileSync(path.join(deps, 'app-0123456789abcdef.d'), `${deps}/app-0123456789abcdef.d: src/lib.rs\n\n# env-dep:APP_COLOR\n`);
+    fs.writeFileSync(path.join(build, 'output'), 'cargo:rerun-if-env-changed=FLAVOUR\ncargo:rerun-if-changed=data.txt\n');
+    const id = `path+file://${root}#0.1.0`;
+    const records = collectBuildRecords(
+      [
+        { reason: 'compiler-artifact', package_id: id, target: { kind: ['lib'], name: 'app' }, filenames: [`${deps}/libapp-0123456789abcdef.rmeta`] },
+        { reason: 'build-script-executed', package_id: id, out_dir: path.join(build, 'out') },
+        { reason: 'compiler-artifact', package_id: 'registry+https://x#serde@1.0.0', target: { kind: ['lib'], name: 'serde' }, filenames: [`${deps}/libserde-0123456789abcdef.rmeta`] },
+      ],
+      root,
+    );
+    expect(records.files).toEqual([
+      { file: path.join(root, 'src', 'lib.rs'), unit: 'app (lib)' },
+      { file: path.join(root, 'data.txt'), unit: expect.stringContaining('(build script)') },
+    ]);
+    expect(records.env.map((e) => [e.name, e.how])).toEqual([
+      ['APP_COLOR', 'env!'],
+      ['FLAVOUR', 'rerun-if-env-changed'],
+    ]);
+    expect(records.outDirs).toEqual([path.join(build, 'out')]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fingerprintArgs, fingerprintLines, parseFingerprintArgs, treeHash } from './fingerprint';
+
+describe('fingerprint arguments', () => {
+  it('stay readable when shell-safe and round-trip', () => {
+    const request = { crateRoot: 'crates/app', envPatterns: ['MY_*'], trees: ['../shared'] };
+    const args = fingerprintArgs(request);
+    expect(args).toEqual(['crates/app', '--env', 'MY_*', '--tree', '../shared']);
+    expect(parseFingerprintArgs(args)).toEqual(request);
+  });
+
+  it('become one base64url argument when a value holds anything a shell could read', () => {
+    const request = { crateRoot: 'my crates/$(rm -rf ~);x', envPatterns: [], trees: ["../it's"] };
+    const args = fingerprintArgs(request);
+    expect(args).toHaveLength(1);
+    expect(args[0]).toMatch(/^b64:[A-Za-z0-9_-]+$/);
+    expect(parseFingerprintArgs(args)).toEqual(request);
+  });
+});
+
+describe('fingerprintLines', () => {
+  let base: string;
+  beforeAll(() => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-'));
+  });
+  afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+
+  /** The same layout under two parent folders: what two clones on two machines look like. */
+  function layout(parent: string, config: string) {
+    const ws = path.join(base, parent, 'ws');
+    fs.mkdirSync(path.join(ws, 'crates', 'app', '.cargo'), { recursive: true });
+    fs.mkdirSync(path.join(base, parent, '.cargo'), { recursive: true });
+    fs.mkdirSync(path.join(base, parent, 'home'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'crates', 'app', '.cargo', 'config.toml'), config);
+    fs.writeFileSync(path.join(base, parent, '.cargo', 'config.toml'), '[net]\noffline = true\n');
+    fs.writeFileSync(path.join(base, parent, 'home', 'config.toml'), '[build]\njobs = 2\n');
+    fs.mkdirSync(path.join(base, parent, 'shared', 'src'), { recursive: true });
+    fs.writeFileSync(path.join(base, parent, 'shared', 'src', 'lib.rs'), 'pub fn x() {}\n');
+    return ws;
+  }
+  const linesFor = (ws: string, home: string, env: Record<string, string> = {}) =>
+    fingerprintLines({ workspaceRoot: ws, crateRoot: 'crates/app', envPatterns: ['MY_*'], trees: ['../shared'], env: { PATH: process.env.PATH, CARGO_HOME: home, ...env } });
+
+  it('prints the same lines for two copies in different folders, with no absolute path in them', async () => {
+    const a = layout('a', '[build]\nrustflags = ["-Dwarnings"]\n');
+    const b = layout('b-longer/path', '[build]\nrustflags = ["-Dwarnings"]\n');
+    const here = await linesFor(a, path.join(base, 'a', 'home'), { MY_MODE: 'x', RUSTFLAGS: '-Cdebuginfo=1' });
+    const there = await linesFor(b, path.join(base, 'b-longer/path', 'home'), { MY_MODE: 'x', RUSTFLAGS: '-Cdebuginfo=1' });
+    expect(there).toEqual(here);
+    expect(here.join('\n')).not.toContain(base);
+    expect(here.some((l) => l.startsWith('config: crates/app/.cargo/config.toml '))).toBe(true);
+    expect(here.some((l) => l.startsWith('config: above-workspace '))).toBe(true);
+    expect(here.some((l) => l.startsWith('config: cargo-home '))).toBe(true);
+    expect(here.filter((l) => l.startsWith('env: ')).map((l) => l.split(' ')[1])).toEqual(['MY_MODE', 'RUSTFLAGS']);
+    expect(here.join('\n')).not.toContain('-Cdebuginfo=1');
+    expect(here.some((l) => l.startsWith('tree: ../shared '))).toBe(true);
+  });
+
+  it('changes when a config file, a variable or an outside tree changes', async () => {
+    const ws = layout('c', '[build]\n');
+    const home = path.join(base, 'c', 'home');
+    const before = await linesFor(ws, home);
+    fs.writeFileSync(path.join(home, 'config.toml'), '[build]\nrustflags = ["-Dwarnings"]\n');
+    const config = await linesFor(ws, home);
+    expect(config).not.toEqual(before);
+    expect(await linesFor(ws, home, { CARGO_PROFILE_RELEASE_LTO: 'fat' })).not.toEqual(config);
+    const tree = treeHash(path.join(base, 'c', 'shared'));
+    fs.writeFileSync(path.join(base, 'c', 'shared', 'src', 'lib.rs'), 'pub fn y() {}\n');
+    expect(treeHash(path.join(base, 'c', 'shared'))).not.toBe(tree);
+  });
+});
