@@ -147,6 +147,27 @@ describe('fresh state', () => {
     expect(inWorkspace()).toEqual([]);
   });
 
+  it.each([
+    ['the run\'s process group (a terminal\'s Ctrl-C, a CI job cancelled)', true],
+    ['the nx process alone', false],
+  ])('says interrupted, exits as interrupted and leaves nothing running when SIGTERM reaches %s', async (_what, group) => {
+    const child = spawn(process.execPath, [ws.nxScript(), 'run', 'slow:gate-build', '--skipNxCache'], { cwd: ws.root, env: ws.nxEnv(), stdio: 'ignore', detached: true });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGTERM' ? 143 : null))));
+    const deadline = Date.now() + 60_000;
+    while (!processesUnder(ws.root).some((p) => /build-script-build/.test(p)) && Date.now() < deadline) await sleep(250);
+    process.kill(group ? -child.pid! : child.pid!, 'SIGTERM');
+    // Nx 23.2.1 itself exits 130 for any interrupted run (run-command.js: signalToCode('SIGINT') when not completed);
+    // the gate's own process exits 143 after writing its result.
+    expect([130, 143]).toContain(await exited);
+    // The gate's executor may finish writing a moment after nx itself has exited.
+    const settle = Date.now() + 15_000;
+    while ((processesUnder(ws.root).length || !ws.exists('dist/release-gates/slow/gate-build.json')) && Date.now() < settle) await sleep(250);
+    expect(processesUnder(ws.root)).toEqual([]);
+    const result = ws.result('slow', 'gate-build');
+    expect(result.status).toBe('interrupted');
+    expect(result.reason).toMatch(/^interrupted by SIGTERM/);
+  });
+
   it('two clones of one commit in different folders get identical task hashes', () => {
     ws.git(['add', '-A']);
     ws.git(['commit', '-q', '--allow-empty', '-m', 'state for the clone']);

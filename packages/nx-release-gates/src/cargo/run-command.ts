@@ -19,6 +19,8 @@ export interface CommandResult {
   notFound: boolean;
   /** Ended by `timeoutMs`. */
   timedOut: boolean;
+  /** The signal that ended the program, when one did (e.g. SIGTERM from a runner stopping the job). */
+  signal?: NodeJS.Signals;
 }
 
 export interface RunOptions {
@@ -113,6 +115,7 @@ export async function runCommand(file: string, args: readonly string[], options:
       durationMs: Date.now() - started,
       notFound,
       timedOut: result.timedOut === true,
+      ...(typeof result.signal === 'string' ? { signal: result.signal as NodeJS.Signals } : {}),
     };
   } finally {
     running.delete(child);

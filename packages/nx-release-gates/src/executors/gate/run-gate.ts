@@ -61,6 +61,15 @@ export function gateExecutor(gateName: string) {
 }
 
 /**
+ * Cargo reports a rustc or build script that a signal ended: `(signal: 15, SIGTERM: termination signal)`. Nx stopping a
+ * run signals the task's whole process tree, so cargo may exit on its own with that line: the gate was interrupted.
+ */
+export function childEndedBySignal(stderr: string): NodeJS.Signals | undefined {
+  const match = /\(signal: \d+, (SIGINT|SIGTERM|SIGHUP)\b/.exec(stderr);
+  return match ? (match[1] as NodeJS.Signals) : undefined;
+}
+
+/**
  * The previous run's result file and extra outputs go before the gate starts, so nothing can read them as this
  * run's (a gate that fails half way, or is interrupted, leaves no stale pass behind). A message when they cannot go.
  */
@@ -99,8 +108,11 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
   let toolchain: Toolchain | null = null;
   // Set once the options are resolved: a build for another target triple writes its own result folder.
   let targetTriple: string | undefined;
+  // A command ended by a signal we did not send (Nx stopping the run kills the task's process tree, a runner
+  // cancelling the job) interrupted the gate just as a signal to this process does.
+  let commandKilledBy: NodeJS.Signals | undefined;
   const finish = (outcome: GateOutcome): GateResult => {
-    const signal = interruption();
+    const signal = interruption() ?? commandKilledBy;
     // A gate cut off by a signal judged nothing: whatever its commands returned, it says so.
     const final: GateOutcome = signal
       ? { status: 'interrupted', reason: `interrupted by ${signal} before it finished; run it again`, details: { ...outcome.details, interruptedBy: signal } }
@@ -156,6 +168,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
       const live = runOptions?.live ?? 'all';
       const commandResult = await runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, live, timeoutMs: runOptions?.timeoutMs });
       commands.push(commandResult.commandLine);
+      if (!commandResult.timedOut) commandKilledBy ??= commandResult.signal ?? childEndedBySignal(commandResult.stderr);
       return commandResult;
     };
     const gateContext: GateContext = {
