@@ -43,8 +43,8 @@ export const workflowsGate: GateDefinition = {
     const drifted = files.filter((f) => f.state === 'differs' || f.state === 'missing' || f.state === 'not-executable');
     if (drifted.length) {
       for (const entry of drifted) {
-        if (entry.diff) console.log(entry.diff);
-        else if (entry.state === 'not-executable') console.log(`${entry.file}: not executable (chmod +x ${entry.file})`);
+        if (entry.diff) context.log.info(entry.diff);
+        else if (entry.state === 'not-executable') context.log.info(`${entry.file}: not executable (chmod +x ${entry.file})`);
       }
       const list = drifted.map((f) => `${f.file} (${f.state === 'differs' ? 'differs' : f.state})`).join(', ');
       return failed(`${list} out of date with the generator's output; ${UPDATE_HINT}, or mark a file you maintain yourself "# nx-release-gates: owned-by-hand"${ownedNote}`, {
