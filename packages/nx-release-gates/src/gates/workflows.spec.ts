@@ -10,7 +10,8 @@ import { workflowsGate } from './workflows';
 
 beforeAll(() => quietFormatterWarnings());
 
-const contextFor = (workspaceRoot: string) => ({ workspaceRoot }) as GateContext;
+const printed: string[] = [];
+const contextFor = (workspaceRoot: string) => ({ workspaceRoot, log: { info: (t: string) => printed.push(t), warn: (t: string) => printed.push(t) } }) as unknown as GateContext;
 const asResult = (details: Record<string, unknown>) => ({ details }) as unknown as GateResult;
 
 describe('gate-workflows', () => {
