@@ -23,6 +23,8 @@ export interface RunCommandOptions {
   env?: Record<string, string | undefined>;
   live?: 'all' | 'stderr' | 'none';
   timeoutMs?: number;
+  /** A question the plugin asks for itself (git check-ignore): not listed in the result's commands. */
+  probe?: boolean;
 }
 
 /** What a gate has to work with. `cargo()` is the gate's only way to run cargo: it records each command line. */

@@ -167,7 +167,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     const run: GateContext['run'] = async (file, args, runOptions) => {
       const live = runOptions?.live ?? 'all';
       const commandResult = await runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, live, timeoutMs: runOptions?.timeoutMs });
-      commands.push(commandResult.commandLine);
+      if (!runOptions?.probe) commands.push(commandResult.commandLine);
       if (!commandResult.timedOut) commandKilledBy ??= commandResult.signal ?? childEndedBySignal(commandResult.stderr);
       return commandResult;
     };

@@ -33,11 +33,19 @@ export async function undeclaredInputsOf(context: GateContext, messages: readonl
   }
   const home = cargoHome(context.env);
   const rustupHome = context.env.RUSTUP_HOME ? path.resolve(context.env.RUSTUP_HOME) : path.join(os.homedir(), '.rustup');
-  const workspaceFiles = [...new Set(records.files.map((f) => path.relative(context.workspaceRoot, f.file)).filter((r) => !r.startsWith('..') && !path.isAbsolute(r)))];
+  const generated = [...generatedFolders, ...records.outDirs];
+  const workspaceFiles = [
+    ...new Set(
+      records.files
+        .filter((f) => !generated.some((g) => f.file.startsWith(g + path.sep)))
+        .map((f) => path.relative(context.workspaceRoot, f.file))
+        .filter((r) => !r.startsWith('..') && !path.isAbsolute(r)),
+    ),
+  ];
   const ignored = new Set<string>();
   if (workspaceFiles.length) {
     // Nx hashes what git does not ignore; `git check-ignore` prints the given paths it ignores (exit 1: none).
-    const check = await context.run('git', ['-C', context.workspaceRoot, 'check-ignore', '--', ...workspaceFiles.map((f) => f.split(path.sep).join('/'))], { live: 'none' });
+    const check = await context.run('git', ['-C', context.workspaceRoot, 'check-ignore', '--', ...workspaceFiles.map((f) => f.split(path.sep).join('/'))], { live: 'none', probe: true });
     if (check.exitCode === 0) for (const line of check.stdout.split('\n')) if (line.trim()) ignored.add(line.trim());
   }
   return undeclaredInputs(records, {
