@@ -25,7 +25,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       executor: `${PLUGIN_NAME}:${target}`,
       options,
       cache: gate.cacheable,
-      inputs: gateInputs(crate, workspaceRoot, gate.envInputs ?? [], Array.isArray(options.envInputs) ? (options.envInputs as string[]) : []),
+      inputs: gateInputs(crate, workspaceRoot, gate.envInputs ?? [], Array.isArray(options.envInputs) ? (options.envInputs as string[]) : [], gate.stateInput),
       outputs: [`${RESULTS}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`)],
       ...(dependsOn.length ? { dependsOn: dependsOn.map(gateTarget) } : {}),
       metadata: { description: gate.description, technologies: ['rust'] },
