@@ -15,6 +15,7 @@ import { nestedRunIdFromArgv, writeNestedRun } from '../report/nested-run';
 export const postTasksExecution: PostTasksExecution = async (_options, context) => {
   const rows: TableRow[] = [];
   let directGates = false;
+  let missingReport = false;
   for (const result of Object.values(context.taskResults)) {
     const { project, target } = result.task.target;
     if (target.startsWith('gate-')) {
@@ -24,7 +25,10 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
       // Only a report this run wrote: one left by an earlier run (this one was skipped or could not write) never counts.
       const report = readReleaseReport(context.workspaceRoot, project);
       if (report && Date.parse(report.startedAt) >= context.startTime - 1000) rows.push(...report.rows);
-      else rows.push({ project, gate: RELEASE_DRY_RUN, status: 'failed', source: 'not run', durationMs: null, figure: '', reason: `${RELEASE_DRY_RUN} wrote no report in this run; see its output above`, emergency: false });
+      else {
+        missingReport = true;
+        rows.push({ project, gate: RELEASE_DRY_RUN, status: 'failed', source: 'not run', durationMs: null, figure: '', reason: `${RELEASE_DRY_RUN} wrote no report in this run; see its output above`, emergency: false });
+      }
     }
   }
   if (rows.length === 0) return;
@@ -46,6 +50,7 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   }
   appendStepSummary(process.env.GITHUB_STEP_SUMMARY, summary);
   if (process.env.GITHUB_ACTIONS === 'true') for (const line of githubAnnotations(summary)) console.log(line);
-  // release-dry-run prints its own tables (also the combined one), with the daemon on or off.
-  if (directGates) console.log(`\n${summaryText(summary)}\n`);
+  // release-dry-run prints its own tables (also the combined one), with the daemon on or off; here, gates run
+  // directly, and a release-dry-run that could not write its report (the daemon being off).
+  if (directGates || missingReport) console.log(`\n${summaryText(summary)}\n`);
 };
