@@ -14,6 +14,24 @@ export const RELEASE_REHEARSAL = 'release-rehearsal';
 export const TARGET_GROUP = 'Release gates';
 const RESULTS = '{workspaceRoot}/dist/release-gates/{projectName}';
 
+/** An example of each gate's options for `nx show project` (metadata.help); gates with no option of note run as they are. */
+const HELP_EXAMPLES: Record<string, Record<string, unknown>> = {
+  'gate-build': { features: ['huggingface'] },
+  'gate-cuda': { requireCuda: true },
+  'gate-package': { requiredFiles: ['templates/docker/Dockerfile'] },
+  'gate-size': { maxBinarySize: '20MiB' },
+  'gate-test': { runner: 'nextest' },
+  'gate-doc': { missingDocs: 'deny' },
+  'gate-version': { versionCommand: ['--version'] },
+  'gate-docker': { dockerfile: 'templates/docker/Dockerfile' },
+  [RELEASE_DRY_RUN]: { gates: ['gate-build', 'gate-test'] },
+  [RELEASE_REHEARSAL]: { releaseVersion: '1.7.2' },
+};
+
+function help(project: string, target: string): NonNullable<TargetConfiguration['metadata']>['help'] {
+  return { command: `nx run ${project}:${target} --help`, example: { options: HELP_EXAMPLES[target] ?? {} } };
+}
+
 export function crateProject(crate: CrateModel, pluginOptions: Record<string, unknown>, workspaceRoot: string): Omit<ProjectConfiguration, 'root'> {
   const layers = lowerLayers(crate, pluginOptions);
   const targets: Record<string, TargetConfiguration> = {};
@@ -28,7 +46,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       inputs: gateInputs(crate, workspaceRoot, gate.envInputs ?? [], Array.isArray(options.envInputs) ? (options.envInputs as string[]) : [], gate.stateInput),
       outputs: [`${RESULTS}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`)],
       ...(dependsOn.length ? { dependsOn: dependsOn.map(gateTarget) } : {}),
-      metadata: { description: gate.description, technologies: ['rust'] },
+      metadata: { description: gate.description, technologies: ['rust'], help: help(crate.name, target) },
     };
   }
   targets[RELEASE_DRY_RUN] = {
@@ -37,8 +55,9 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
     cache: false,
     metadata: {
       description:
-        'Runs every release gate of the crate through Nx (cached gates replay), then prints one table and writes dist/release-gates/<project>/release-dry-run.json, also when gates fail.',
+        'Runs every release gate of the crate through Nx (cached gates replay, live output), then prints one table and writes dist/release-gates/<project>/release-dry-run.json, also when gates fail.',
       technologies: ['rust'],
+      help: help(crate.name, RELEASE_DRY_RUN),
     },
   };
   targets[RELEASE_REHEARSAL] = {
@@ -49,6 +68,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       description:
         'Pushes test-release-v<version> (HEAD) so the "Release dry run" workflow runs, e.g. `--releaseVersion=1.7.2`; `--cleanup` deletes the branch here and on the remote. Refuses a dirty tree, an existing branch and a version that is not the crate\'s.',
       technologies: ['rust'],
+      help: help(crate.name, RELEASE_REHEARSAL),
     },
   };
   return {
