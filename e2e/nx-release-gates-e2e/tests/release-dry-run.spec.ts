@@ -90,6 +90,7 @@ describe('release-dry-run', () => {
       [...GATES.map((g) => `alpha ${g} PASSED`), ...GATES.map((g) => `beta ${g} PASSED`)].sort(),
     );
     expect(report(ws, 'alpha').status).toBe('passed');
+    ws.nx(['daemon', '--stop']); // the later tests look for processes left in the workspace
   });
 
   it('replays gate-lockfile and gate-version, and re-runs them when a tag appears or Cargo.lock changes', () => {
@@ -122,12 +123,15 @@ describe('release-dry-run', () => {
     expect(report(ws, 'beta').status).toBe('passed');
   });
 
-  it('SIGTERM while a gate builds: exit 143, the gates say interrupted, nothing of the workspace keeps running', async () => {
+  // The release-dry-run task exits 143; the Nx 23.2.1 CLI around it reports any interrupted run as 130.
+  it('SIGTERM while a gate builds: the run ends as interrupted, the gates say so, nothing of the workspace keeps running', async () => {
     ws.write('beta/build.rs', SLOW_BUILD('sigterm'));
     const run = startDryRun(ws, 'beta');
     await waitFor('beta build script', buildScriptRunning(ws.root));
     process.kill(run.child.pid!, 'SIGTERM');
-    expect(await run.exit).toBe(143);
+    expect(await run.exit).toBe(130);
+    expect(report(ws, 'beta').interruptedBy).toBe('SIGTERM');
+    expect(run.output().split('\n').filter((l) => l.includes('beta:release-dry-run interrupted by SIGTERM'))).toHaveLength(1);
     await sleep(1000);
     expect(processesIn(ws.root)).toEqual([]);
     const rows = Object.fromEntries(report(ws, 'beta').rows.map((r: any) => [r.gate, r.status]));

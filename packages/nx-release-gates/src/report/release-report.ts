@@ -29,6 +29,8 @@ export interface ReleaseReport {
   skipped: Array<{ gate: string; reason: string }>;
   rows: TableRow[];
   problems: string[];
+  /** The signal that cut the dry run off, or null. */
+  interruptedBy?: NodeJS.Signals | null;
 }
 
 export interface ReportInput {

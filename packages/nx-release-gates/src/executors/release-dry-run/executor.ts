@@ -160,6 +160,7 @@ async function dryRun(
     lockfile: crate?.lockfile ?? null,
     emergency,
   });
+  report.interruptedBy = signal;
   if (!signal && nested.exitCode !== 0 && report.status !== 'failed') {
     // Nx itself failed, not a gate: never report a pass.
     report.status = 'failed';
