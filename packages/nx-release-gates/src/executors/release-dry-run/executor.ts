@@ -101,6 +101,17 @@ function rowsWithoutRecord(root: string, project: string, gates: string[], runId
   return rows;
 }
 
+/**
+ * The signal that interrupted the dry run. Nx ends a task's whole process tree at once, so the nested Nx may exit
+ * (with 1 or 130, whatever the signal) a moment before our own signal arrives: when it ended without a record, wait
+ * for one briefly before calling it a failure.
+ */
+async function signalBehind(nestedExitCode: number, recorded: boolean): Promise<NodeJS.Signals | null> {
+  if (interruption() || nestedExitCode === 0 || recorded) return interruption();
+  for (let i = 0; i < 20 && !interruption(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return interruption();
+}
+
 export default async function releaseDryRun(options: ReleaseDryRunOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = context.projectName!;
   const gates = options.gates ?? [...GATE_TARGETS];
@@ -142,9 +153,9 @@ async function dryRun(
   const args = [nxCli(context.root), 'run-many', `--targets=${gates.join(',')}`, `--projects=${project}`, nestedRunMarker(runId), `--outputStyle=${outputStyle()}`];
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
   const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' });
-  const signal = interruption();
-
   const record = takeNestedRun(context.root, runId);
+  const signal = await signalBehind(nested.exitCode, record !== null);
+
   const root = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const crate = await readCrateAt(root, context.root).catch(() => null);
   const report = buildReleaseReport({
