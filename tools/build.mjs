@@ -51,4 +51,5 @@ for (const extra of ['schemas']) {
 }
 fs.copyFileSync(path.join(source, 'package.json'), path.join(out, 'package.json'));
 fs.copyFileSync(path.join(root, 'README.md'), path.join(out, 'README.md'));
+fs.copyFileSync(path.join(root, 'LICENSE'), path.join(out, 'LICENSE'));
 console.log(`built ${path.relative(root, out)}: ${Object.keys(executors).length} executors, ${Object.keys(generators).length} generators`);

@@ -32,7 +32,8 @@ const FIXTURE = path.join(BENCH, 'fixtures', 'textlab');
 const SCRIPT = path.join(BENCH, 'original-release.sh');
 const NX_VERSION = '23.2.1';
 // Cheap benchmarks first, so a run cut short still has them; warm reuses the state cold leaves.
-const ALL = ['inference', 'affected', 'cold', 'warm', 'parallel'];
+const ALL = ['inference', 'affected', 'cold', 'warm', 'floor', 'parallel'];
+const EXAMPLE = path.join(REPO, 'examples', 'release-gates-demo');
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -407,6 +408,64 @@ function benchWarm(ctx) {
   };
 }
 
+/**
+ * The goal of a warm dry run: at most 1.5x one Nx start on the same workspace. Side by side in one run, alternating:
+ * the floor (`nx show projects`), warm `release-dry-run` daemon off and on, on the example crate (every gate) and the
+ * benchmark crate (the script's gates); ratios pair by pair (a dry run over the floor measured next to it, same mode).
+ */
+function benchFloor(ctx) {
+  const example = Workspace.create(path.join(ctx.work, 'example'), {
+    install: ctx.install,
+    env: ctx.env,
+    logTo: ctx.logFor('example'),
+    files: (root) => copyTree(EXAMPLE, path.join(root, 'release-gates-demo')),
+  });
+  const crates = [
+    { label: 'example crate (release-gates-demo, every gate)', ws: example, project: 'release-gates-demo' },
+    { label: 'benchmark crate (textlab, the script\'s gates)', ws: ctx.single(), project: 'textlab' },
+  ];
+  const rows = [];
+  const goals = [];
+  const data = {};
+  for (const { label, ws, project } of crates) {
+    const dryRun = (env, tag) => ws.nx(['run', `${project}:release-dry-run`], { allowFailure: true, env, label: `warm ${project} ${tag}` });
+    const floor = (env, tag) => ws.nx(['show', 'projects'], { allowFailure: true, env, label: `floor ${project} ${tag}` });
+    log(`floor: ${project}: fill the cache, start the daemon (not timed)`);
+    dryRun({}, 'fill');
+    dryRun({}, 'fill');
+    dryRun({ NX_DAEMON: 'true' }, 'daemon warm-up');
+    floor({ NX_DAEMON: 'true' }, 'daemon warm-up');
+    const times = { floorOff: [], off: [], floorOn: [], on: [] };
+    const ratios = { off: [], on: [] };
+    for (let round = 1; round <= ctx.o.runs; round++) {
+      const fOff = floor({}, 'daemon off');
+      const dOff = dryRun({}, 'daemon off');
+      const fOn = floor({ NX_DAEMON: 'true' }, 'daemon on');
+      const dOn = dryRun({ NX_DAEMON: 'true' }, 'daemon on');
+      times.floorOff.push(fOff.ms);
+      times.off.push(dOff.ms);
+      times.floorOn.push(fOn.ms);
+      times.on.push(dOn.ms);
+      ratios.off.push(dOff.ms / fOff.ms);
+      ratios.on.push(dOn.ms / fOn.ms);
+      log(`floor round ${round}/${ctx.o.runs} ${project}: floor ${secs(fOff.ms)} / dry run ${secs(dOff.ms)} (daemon off), floor ${secs(fOn.ms)} / dry run ${secs(dOn.ms)} (on)`);
+    }
+    ws.stopDaemon();
+    rows.push(
+      [`${label}: \`nx show projects\`, daemon off (floor)`, timeCell(summary(times.floorOff)), '1×'],
+      [`${label}: warm release-dry-run, daemon off`, timeCell(summary(times.off)), ratioCell(ratios.off)],
+      [`${label}: \`nx show projects\`, daemon on (floor)`, timeCell(summary(times.floorOn)), '1×'],
+      [`${label}: warm release-dry-run, daemon on`, timeCell(summary(times.on)), ratioCell(ratios.on)],
+    );
+    goals.push(
+      goal(`warm: ${project} release-dry-run ≤ 1.5× one Nx start (daemon off)`, ratioCell(ratios.off), median(ratios.off) <= 1.5),
+      goal(`warm: ${project} release-dry-run ≤ 1.5× one Nx start (daemon on)`, ratioCell(ratios.on), median(ratios.on) <= 1.5),
+    );
+    data[project] = { times, ratios };
+  }
+  return { name: 'Warm release-dry-run against one Nx start (the floor)', header: ['variant', 'time: median (min–max)', 'variant ÷ floor (pairwise)'], rows, goals, data };
+}
+
 function benchAffected(ctx) {
   const count = 20;
   // A tree: crate i depends on crate floor(i/2) (c01 at the root); c02 also depends on c01 through a chain c01 <- c02 <- c04 ...
@@ -702,7 +761,7 @@ function main() {
     write(path.join(results, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
     return table;
   };
-  const order = { cold: benchCold, warm: benchWarm, affected: benchAffected, inference: benchInference, parallel: benchParallel };
+  const order = { cold: benchCold, warm: benchWarm, floor: benchFloor, affected: benchAffected, inference: benchInference, parallel: benchParallel };
   for (const name of ALL.filter((b) => o.only.includes(b))) {
     const started = Date.now();
     log(`=== ${name}`);

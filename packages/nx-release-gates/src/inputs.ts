@@ -16,6 +16,7 @@ import type { CrateModel } from './cargo/crate-model';
 import { joinRoot } from './cargo/crate-model';
 import { hostTriple, hyphenatedCompilerVariables } from './fingerprint/env-families';
 import { fingerprintArgs } from './fingerprint/fingerprint';
+import type { GateStateKind } from './gate-state/kinds';
 
 /** Named inputs each crate project carries (so `^` can refer to them in dependencies). */
 export const CRATE_FILES = 'rust-crate';
@@ -63,11 +64,22 @@ export function fingerprintRuntimeInput(workspaceRoot: string, crate: CrateModel
   return ['node', `"${script}"`, ...fingerprintArgs({ crateRoot: crate.root, envPatterns: [...envPatterns], trees: outsideTrees(crate) })].join(' ');
 }
 
+/**
+ * The per-gate runtime input of a cacheable gate that reads outside state (GateDefinition.stateInput): a script of
+ * this package printing that state (src/gate-state/). Workspace-wide kinds print the same command for every crate, so
+ * Nx runs it once per run.
+ */
+export function gateStateRuntimeInput(workspaceRoot: string, crate: CrateModel, kind: GateStateKind): string {
+  const script = path.relative(workspaceRoot, path.join(__dirname, 'gate-state-cli.js')).split(path.sep).join('/');
+  return ['node', `"${script}"`, kind, ...(kind === 'lockfile' ? [`"${crate.workspaceRoot}"`] : [])].join(' ');
+}
+
 export function gateInputs(
   crate: CrateModel,
   workspaceRoot: string,
   gateEnv: readonly string[] = [],
   envPatterns: readonly string[] = [],
+  stateKind?: GateStateKind,
 ): TargetConfiguration['inputs'] {
   return [
     CRATE_FILES,
@@ -75,6 +87,7 @@ export function gateInputs(
     ...workspaceFiles(crate),
     ...[...EMERGENCY_ENV_INPUTS, ...gateEnv, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))].map((env) => ({ env })),
     { runtime: fingerprintRuntimeInput(workspaceRoot, crate, envPatterns) },
+    ...(stateKind ? [{ runtime: gateStateRuntimeInput(workspaceRoot, crate, stateKind) }] : []),
     { externalDependencies: crate.externalDependencies },
   ];
 }

@@ -8,10 +8,9 @@
  * downloads) and writes nothing because of --locked. When the index cache lacks an entry it needs (fresh CI
  * machine), it runs again online; that still downloads no crate.
  *
- * Never cached (`cacheable: false`): the answer depends on git's index and .gitignore, which no Nx file input sees,
- * and a runtime input running git would cost about what the whole gate costs (git status plus a cargo call that
- * resolves offline in well under a second), so caching would buy nothing and could replay a pass for a lockfile
- * that has since changed without being committed.
+ * Cached: its answer depends on Cargo.lock's content, the manifests of its Cargo workspace and how git sees the
+ * lockfile (tracked, staged, modified, ignored). The crate's files are file inputs; the rest is the `lockfile` state
+ * input (src/gate-state/), so a lockfile edit, a `git add` or a sibling member's manifest edit re-runs the gate.
  */
 import * as path from 'node:path';
 import { summarizeCargoError, stripAnsi } from '../cargo/cargo-errors';
@@ -31,9 +30,10 @@ export function lockChanges(stderr: string): string[] {
 
 export const lockfileGate: GateDefinition = {
   name: 'lockfile',
-  cacheable: false,
+  cacheable: true,
+  stateInput: 'lockfile',
   description:
-    'Pre-flight: Cargo.lock exists, is tracked by git with no uncommitted change, and agrees with the manifests (`cargo update --workspace --locked --offline`). Never cached.',
+    'Pre-flight: Cargo.lock exists, is tracked by git with no uncommitted change, and agrees with the manifests (`cargo update --workspace --locked --offline`). Cached by the lockfile\'s content, its git state and the workspace manifests.',
   async run(context) {
     const lockfile = context.crate.lockfile;
     const expected = joinRoot(context.crate.workspaceRoot, 'Cargo.lock');

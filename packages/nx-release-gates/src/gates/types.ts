@@ -4,6 +4,7 @@ import type { CommandResult } from '../cargo/run-command';
 import type { Toolchain } from '../cargo/toolchain';
 import type { GateOptions } from '../options/resolve';
 import type { GateResult, GateStatus } from '../report/result';
+import type { GateStateKind } from '../gate-state/kinds';
 
 /** Where a gate's words go while it runs (the executor decides: terminal, CI log groups, nowhere in unit tests). */
 export interface GateLog {
@@ -74,6 +75,12 @@ export interface GateDefinition {
   cacheable: boolean;
   /** Environment variables (beyond the cargo families every gate hashes) that change this gate's answer. */
   envInputs?: readonly string[];
+  /**
+   * Outside state this gate's answer depends on that no file input sees (git's index, the tags, the generated
+   * workflow files' drift): the kind of state probe (src/gate-state/) whose output joins the gate's cache key as a
+   * runtime input. A cacheable gate that reads such state must name it here.
+   */
+  stateInput?: GateStateKind;
   /** Other gates of the same crate that must finish first (their outputs are read). */
   dependsOn?: string[];
   /** Gates that must finish first depending on the options (e.g. gate-version runs gate-build's binary). */

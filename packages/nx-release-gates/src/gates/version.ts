@@ -8,8 +8,8 @@
  * - With `versionCommand` (e.g. ["--version"]), the binary gate-build left in dist/release-gates/<project>/bin
  *   prints the crate version; the target then depends on gate-build.
  *
- * Never cached (`cacheable: false`): whether a tag exists is git state no Nx input sees, and the gate costs one or
- * two git calls.
+ * Cached: the release tag's variables are env inputs, and whether a tag exists (and where it points, and HEAD) is
+ * the `tags` state input (src/gate-state/), so a new or moved tag re-runs the gate.
  */
 import * as path from 'node:path';
 import { findRepository, headCommit, tagCommit } from './git';
@@ -59,8 +59,9 @@ async function checkBinary(context: GateContext, args: string[], details: Record
 
 export const versionGate: GateDefinition = {
   name: 'version',
-  cacheable: false,
+  cacheable: true,
   envInputs: RELEASE_TAG_ENV,
+  stateInput: 'tags',
   // The binary versionCommand runs is gate-build's.
   optionalDependsOn: (options) => (Array.isArray(options.versionCommand) && options.versionCommand.length > 0 ? ['build'] : []),
   description:

@@ -5,10 +5,10 @@
  * left behind by a plugin upgrade or a new crate) fails the dry run with a unified diff. A file marked
  * `# nx-release-gates: owned-by-hand` is the user's: the gate lists it as owned and does not compare it.
  *
- * The check is about workspace files, so every crate's gate-workflows reports the same thing. Not cached (see
- * plugin/targets.ts): its inputs are nx.json, every Cargo.toml, toolchain and lock files and the plugin's own
- * templates, and regenerating takes less time than hashing them; a replayed pass after a plugin upgrade would hide
- * exactly the drift this gate exists to find.
+ * The check is about workspace files, so every crate's gate-workflows reports the same thing. Cached by the
+ * `workflows` state input (src/gate-state/): the drift report itself and the plugin version, computed once per Nx run
+ * for the whole workspace, so whatever the generator reads (nx.json, every Cargo.toml, toolchain and lock files, its
+ * templates) is covered, and the crates' gate tasks replay instead of each starting a process.
  */
 import { failed, GateDefinition, passed, skipped } from './types';
 
@@ -19,7 +19,8 @@ type FileEntry = { file: string; state: string; diff?: string };
 
 export const workflowsGate: GateDefinition = {
   name: WORKFLOWS_GATE,
-  cacheable: false,
+  cacheable: true,
+  stateInput: 'workflows',
   description:
     'Generated release files: the workflows, scripts/dry-run-release.sh and RELEASE_PROCESS.md match what `nx g nx-release-gates:workflows` writes from its recorded options; files marked owned-by-hand are reported, not compared.',
   async run(context) {

@@ -1,21 +1,21 @@
 /**
  * After every Nx run that touched gate targets (nx run, run-many, affected): write the run summary files, append
- * the step summary, emit GitHub annotations, and print the table. With the Nx daemon on, this hook runs inside the
- * daemon, where printing reaches no terminal: the files are still written, and release-dry-run prints its own
- * table in the terminal's process (see executors/release-dry-run).
+ * the step summary, emit GitHub annotations, and print the table of gates run directly. With the Nx daemon on, this
+ * hook runs inside the daemon, where printing reaches no terminal: the files are still written, and release-dry-run
+ * prints its tables in the terminal's process (its own, and the combined one of a run over several crates).
+ * The nested run of a release-dry-run only records its rows for that release-dry-run (report/nested-run.ts).
  */
 import type { PostTasksExecution } from '@nx/devkit';
 import { RELEASE_DRY_RUN } from './targets';
 import { readReleaseReport } from '../report/release-report';
 import { appendStepSummary, buildSummary, githubAnnotations, rowForGate, sourceOfStatus, summaryText, writeSummaryFiles } from '../report/summary';
 import type { TableRow } from '../report/table';
-
-/** Set by release-dry-run for its nested Nx run: the outer run reports, the nested one only writes files. */
-export const NESTED_RUN_VARIABLE = 'NX_RELEASE_GATES_NESTED';
+import { nestedRunIdFromArgv, writeNestedRun } from '../report/nested-run';
 
 export const postTasksExecution: PostTasksExecution = async (_options, context) => {
   const rows: TableRow[] = [];
   let directGates = false;
+  let missingReport = false;
   for (const result of Object.values(context.taskResults)) {
     const { project, target } = result.task.target;
     if (target.startsWith('gate-')) {
@@ -29,21 +29,35 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
         }),
       );
     } else if (target === RELEASE_DRY_RUN) {
+      // Only a report this run wrote: one left by an earlier run (this one was skipped or could not write) never counts.
       const report = readReleaseReport(context.workspaceRoot, project);
-      if (report) rows.push(...report.rows);
+      if (report && Date.parse(report.startedAt) >= context.startTime - 1000) rows.push(...report.rows);
+      else {
+        missingReport = true;
+        rows.push({ project, gate: RELEASE_DRY_RUN, status: 'failed', source: 'not run', durationMs: null, figure: '', reason: `${RELEASE_DRY_RUN} wrote no report in this run; see its output above`, emergency: false });
+      }
     }
   }
   if (rows.length === 0) return;
+  const nestedRunId = nestedRunIdFromArgv(context.argv ?? []);
+  if (nestedRunId) {
+    try {
+      writeNestedRun(context.workspaceRoot, { runId: nestedRunId, rows });
+    } catch (error) {
+      // release-dry-run then fails every row for want of this record; say why where the daemon is off.
+      console.error(`nx-release-gates: could not record the nested run's results: ${(error as Error).message}`);
+    }
+    return;
+  }
   const summary = buildSummary(rows);
   try {
     writeSummaryFiles(context.workspaceRoot, summary);
   } catch (error) {
     console.error(`nx-release-gates: could not write dist/release-gates/summary.*: ${(error as Error).message}`);
   }
-  if (process.env[NESTED_RUN_VARIABLE] === '1') return;
   appendStepSummary(process.env.GITHUB_STEP_SUMMARY, summary);
   if (process.env.GITHUB_ACTIONS === 'true') for (const line of githubAnnotations(summary)) console.log(line);
-  // release-dry-run already printed its crate's table; print here when gates ran directly or several crates did.
-  const projects = new Set(rows.map((r) => r.project));
-  if (directGates || projects.size > 1) console.log(`\n${summaryText(summary)}\n`);
+  // release-dry-run prints its own tables (also the combined one), with the daemon on or off; here, gates run
+  // directly, and a release-dry-run that could not write its report (the daemon being off).
+  if (directGates || missingReport) console.log(`\n${summaryText(summary)}\n`);
 };

@@ -136,8 +136,11 @@ describe('crateProject', () => {
       expect(typeof target.metadata?.description).toBe('string');
       expect((target.metadata!.description as string).length).toBeGreaterThan(20);
       expect(target.metadata!.technologies).toEqual(['rust']);
-      expect(name).toBeTruthy();
+      // help: a command that shows the target's options, and an example of them.
+      expect(target.metadata!.help!.command).toMatch(new RegExp(`^nx run [\\w-]+:${name} --help$`));
+      expect(typeof target.metadata!.help!.example.options).toBe('object');
     }
+    expect(targets['gate-size'].metadata!.help!.example.options).toEqual({ maxBinarySize: '20MiB' });
     const build = GATES.find((g) => g.name === 'build')!;
     expect(targets['gate-build'].metadata!.description).toBe(build.description);
   });

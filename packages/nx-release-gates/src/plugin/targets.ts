@@ -15,6 +15,25 @@ export const RELEASE_PARITY = 'release-parity';
 export const TARGET_GROUP = 'Release gates';
 const RESULTS = '{workspaceRoot}/dist/release-gates/{projectName}';
 
+/** An example of each gate's options for `nx show project` (metadata.help); gates with no option of note run as they are. */
+const HELP_EXAMPLES: Record<string, Record<string, unknown>> = {
+  'gate-build': { features: ['huggingface'] },
+  'gate-cuda': { requireCuda: true },
+  'gate-package': { requiredFiles: ['templates/docker/Dockerfile'] },
+  'gate-size': { maxBinarySize: '20MiB' },
+  'gate-test': { runner: 'nextest' },
+  'gate-doc': { missingDocs: 'deny' },
+  'gate-version': { versionCommand: ['--version'] },
+  'gate-docker': { dockerfile: 'templates/docker/Dockerfile' },
+  [RELEASE_DRY_RUN]: { gates: ['gate-build', 'gate-test'] },
+  [RELEASE_REHEARSAL]: { releaseVersion: '1.7.2' },
+  [RELEASE_PARITY]: { against: 'dry-run-report/release-dry-run.json' },
+};
+
+function help(project: string, target: string): NonNullable<TargetConfiguration['metadata']>['help'] {
+  return { command: `nx run ${project}:${target} --help`, example: { options: HELP_EXAMPLES[target] ?? {} } };
+}
+
 export function crateProject(crate: CrateModel, pluginOptions: Record<string, unknown>, workspaceRoot: string): Omit<ProjectConfiguration, 'root'> {
   const layers = lowerLayers(crate, pluginOptions);
   const targets: Record<string, TargetConfiguration> = {};
@@ -26,7 +45,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       executor: `${PLUGIN_NAME}:${target}`,
       options,
       cache: gate.cacheable,
-      inputs: gateInputs(crate, workspaceRoot, gate.envInputs ?? [], Array.isArray(options.envInputs) ? (options.envInputs as string[]) : []),
+      inputs: gateInputs(crate, workspaceRoot, gate.envInputs ?? [], Array.isArray(options.envInputs) ? (options.envInputs as string[]) : [], gate.stateInput),
       outputs: [
         `${RESULTS}/${target}.json`,
         ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`),
@@ -34,7 +53,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
         ...(gate.name === 'build' || gate.name === 'size' || gate.name === 'test' ? [`${RESULTS}/{options.targetTriple}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/{options.targetTriple}/${o}`)] : []),
       ],
       ...(dependsOn.length ? { dependsOn: dependsOn.map(gateTarget) } : {}),
-      metadata: { description: gate.description, technologies: ['rust'] },
+      metadata: { description: gate.description, technologies: ['rust'], help: help(crate.name, target) },
     };
   }
   targets[RELEASE_DRY_RUN] = {
@@ -43,8 +62,9 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
     cache: false,
     metadata: {
       description:
-        'Runs every release gate of the crate through Nx (cached gates replay), then prints one table and writes dist/release-gates/<project>/release-dry-run.json, also when gates fail.',
+        'Runs every release gate of the crate through Nx (cached gates replay, live output), then prints one table and writes dist/release-gates/<project>/release-dry-run.json, also when gates fail.',
       technologies: ['rust'],
+      help: help(crate.name, RELEASE_DRY_RUN),
     },
   };
   targets[RELEASE_REHEARSAL] = {
@@ -55,6 +75,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       description:
         'Pushes test-release-v<version> (HEAD) so the "Release dry run" workflow runs, e.g. `--releaseVersion=1.7.2`; `--cleanup` deletes the branch here and on the remote. Refuses a dirty tree, an existing branch and a version that is not the crate\'s.',
       technologies: ['rust'],
+      help: help(crate.name, RELEASE_REHEARSAL),
     },
   };
   targets[RELEASE_PARITY] = {
@@ -65,6 +86,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       description:
         'Compares this crate\'s release-dry-run.json with another run\'s (`--against=<path or http(s) URL>`) and prints each difference (toolchain, host, target, features, CUDA mode, Cargo.lock, commit, hashed environment) that keeps gate results from being shared.',
       technologies: ['rust'],
+      help: help(crate.name, RELEASE_PARITY),
     },
   };
   return {

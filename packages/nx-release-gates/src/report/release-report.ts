@@ -10,7 +10,7 @@ import { readJsonIfExists } from '../util/files';
 import { buildFingerprint, RunFingerprint } from './fingerprint';
 import { sha256 } from '../util/hash';
 import { GateResult, isFailure, readGateResult, RESULT_SCHEMA_VERSION, resultFolder } from './result';
-import { orderRows, rowForGate } from './summary';
+import { orderRows } from './summary';
 import type { TableRow } from './table';
 
 export interface ReleaseReport {
@@ -32,6 +32,8 @@ export interface ReleaseReport {
   problems: string[];
   /** What decides whether another run may share these results (release-parity compares two). */
   fingerprint: RunFingerprint;
+  /** The signal that cut the dry run off, or null. */
+  interruptedBy?: NodeJS.Signals | null;
 }
 
 export interface ReportInput {
@@ -39,8 +41,12 @@ export interface ReportInput {
   project: string;
   gates: string[];
   startedAt: Date;
-  /** Where each gate's result came from, when the nested run's summary said; otherwise judged by timestamps. */
-  sources: Map<string, string>;
+  /**
+   * This run's row of each gate, judged by the nested run against the hashes of the tasks it ran (report/nested-run);
+   * a gate without one failed (or was interrupted) with `missing` as its reason.
+   */
+  rows: Map<string, TableRow>;
+  missing: { status: 'failed' | 'interrupted'; reason: string };
   git: ReleaseReport['git'];
   lockfile: string | null;
   emergency: ReleaseReport['emergency'];
@@ -50,12 +56,12 @@ export interface ReportInput {
 
 export function buildReleaseReport(input: ReportInput): ReleaseReport {
   const gates: ReleaseReport['gates'] = [];
-  const rows = input.gates.map((gate) => {
-    const result = readGateResult(input.workspaceRoot, input.project, gate);
-    const fresh = result && Date.parse(result.startedAt) >= input.startedAt.getTime() - 1000;
-    const source = input.sources.get(gate) ?? (result ? (fresh ? 'ran' : 'local cache') : 'not run');
-    if (result) gates.push({ ...result, source });
-    return rowForGate(input.workspaceRoot, input.project, gate, source);
+  const rows = input.gates.map((gate): TableRow => {
+    const row = input.rows.get(gate);
+    if (!row) return { project: input.project, gate, status: input.missing.status, source: 'not run', durationMs: null, figure: '', reason: input.missing.reason, emergency: false };
+    const result = row.source === 'not run' ? null : readGateResult(input.workspaceRoot, input.project, gate);
+    if (result && result.status === row.status) gates.push({ ...result, source: row.source });
+    return row;
   });
   const lockPath = input.lockfile ? path.join(input.workspaceRoot, input.lockfile) : null;
   const first = gates[0];

@@ -116,7 +116,7 @@ describe('summaryMarkdown', () => {
     expect(tableRows).toHaveLength(1 + 3);
     expect(tableRows[0]).toBe('| Crate | Gate | Status | Source | Time | Key figure |');
     expect(markdown).toContain('|---|---|---|---|---|---|');
-    expect(tableRows).toContain('| llm-cli | gate-build | PASSED | local cache | 250ms | 2 binaries |');
+    expect(tableRows).toContain('| llm-cli | gate-build | PASSED | local cache | replayed, saved 250ms | 2 binaries |');
     expect(tableRows).toContain('| llm-cli | gate-size | FAILED | ran | 1m5s | llm 21.0 MiB \\| llm-server 3.0 MiB |');
     expect(tableRows[1]).toBe('| llm-cli | gate-doc | SKIPPED (EMERGENCY) | ran | - | - |');
   });

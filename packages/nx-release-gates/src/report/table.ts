@@ -20,10 +20,17 @@ export interface TableRow {
 
 const HEADERS = ['Crate', 'Gate', 'Status', 'Source', 'Time', 'Key figure'];
 
+/** A replayed gate took no time now: its cell says so and what the replay saved (the original run's duration). */
+export function timeCell(row: Pick<TableRow, 'source' | 'durationMs'>): string {
+  if (row.durationMs === null) return '-';
+  const replayed = row.source === 'local cache' || row.source === 'remote cache';
+  return replayed ? `replayed, saved ${formatDuration(row.durationMs)}` : formatDuration(row.durationMs);
+}
+
 function cells(row: TableRow): string[] {
   const status = row.emergency ? 'SKIPPED (EMERGENCY)' : row.status.toUpperCase();
   // A cell is one line in both tables: a figure quoting a tool must not break the table or start a log line.
-  return [row.project, row.gate, status, row.source, row.durationMs === null ? '-' : formatDuration(row.durationMs), row.figure || '-'].map(oneLine);
+  return [row.project, row.gate, status, row.source, timeCell(row), row.figure || '-'].map(oneLine);
 }
 
 export function textTable(rows: TableRow[]): string {

@@ -1,32 +1,45 @@
 /**
  * release-dry-run: runs the crate's gates through a nested Nx run (so caching, dependsOn and parallelism are Nx's),
- * then reads every result file, prints one table and writes release-dry-run.json. The nested run is what makes the
- * table print when gates fail, with the Nx daemon on or off: with `dependsOn`, Nx would skip this target after the
- * first failed gate, which is the original script's defect (set -e ended it before its summary). The cost is one
- * more Nx start-up (measured in docs/benchmarks.md).
+ * then takes the rows that run judged against its own task hashes, prints one table and writes release-dry-run.json.
+ * The nested run is what makes the table print when gates fail, with the Nx daemon on or off: with `dependsOn`, Nx
+ * would skip this target after the first failed gate (the original script's defect), and with the daemon on the
+ * postTasksExecution hook runs inside the daemon, where nothing reaches the terminal. The cost is one more Nx start
+ * (measured in docs/benchmarks.md).
+ *
+ * Soundness: one release-dry-run of a crate at a time (a second refuses in one line and touches nothing); the
+ * previous report and results go before the gates start, so an interrupted or failed run never leaves an old pass;
+ * a row comes only from the nested run's record (report/nested-run.ts). SIGINT/SIGTERM end the nested run's whole
+ * process tree (cargo/run-command.ts), cut-off gates show `interrupted`, and the exit status is 130/143.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../cargo/read-crates';
-import { runCommand } from '../../cargo/run-command';
+import { interruption, runCommand, signalExitCode } from '../../cargo/run-command';
 import { EmergencySkipError, readEmergencySkip } from '../../gates/emergency';
 import { findGate, GATE_TARGETS } from '../../gates/registry';
-import { NESTED_RUN_VARIABLE } from '../../plugin/post-tasks-execution';
+import { RUN_ID_VARIABLE } from '../../plugin/run-identity';
+import { nestedRunMarker, takeNestedRun } from '../../report/nested-run';
 import { buildReleaseReport, releaseReportFile } from '../../report/release-report';
-import { resultFile } from '../../report/result';
+import { readGateResult, resultFile, resultFolder } from '../../report/result';
 import { buildSummary, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
-import { readJsonIfExists, writeFileAtomic } from '../../util/files';
+import type { TableRow } from '../../report/table';
+import { writeFileAtomic } from '../../util/files';
+import { tryLock } from '../../util/lock';
 import { forWorkflowLog } from '../../util/workflow-text';
+import { collectForCombinedTable } from './combined-table';
 
 export interface ReleaseDryRunOptions {
   gates?: string[];
   parallel?: number;
 }
 
+const TARGET = 'release-dry-run';
+
 /** Variables Nx sets for the task that runs this executor; the nested Nx must not inherit them. */
-function nestedEnvironment(): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { [NESTED_RUN_VARIABLE]: '1' };
+function nestedEnvironment(runId: string): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { [RUN_ID_VARIABLE]: runId };
   for (const key of Object.keys(process.env)) {
     if (/^NX_(TASK_|TERMINAL_|STREAM_OUTPUT|PREFIX_OUTPUT|FORKED_TASK|SET_CLI|CLI_SET|PSEUDO_TERMINAL)/.test(key)) env[key] = undefined;
   }
@@ -39,6 +52,15 @@ function nxCli(workspaceRoot: string): string {
   return path.join(path.dirname(manifest), JSON.parse(fs.readFileSync(manifest, 'utf8')).bin.nx);
 }
 
+/**
+ * Live progress: in a terminal, each gate's output streams as it comes (prefixed with the gate), so a long cargo
+ * build is never a silent screen; in CI (CI=true or no terminal) each gate's output stays together, one block per
+ * gate, printed when it ends.
+ */
+function outputStyle(): string {
+  return process.env.CI === 'true' || !process.stdout.isTTY ? 'static' : 'stream';
+}
+
 async function gitState(cwd: string): Promise<{ commit: string | null; clean: boolean | null }> {
   const head = await runCommand('git', ['rev-parse', 'HEAD'], { cwd, live: 'none' });
   if (head.exitCode !== 0) return { commit: null, clean: null };
@@ -46,20 +68,56 @@ async function gitState(cwd: string): Promise<{ commit: string | null; clean: bo
   return { commit: head.stdout.trim(), clean: status.exitCode === 0 ? status.stdout.trim() === '' : null };
 }
 
-/** Sources (ran / local cache / remote cache) from the summary the nested run's hook wrote, when it is this run's. */
-function nestedSources(workspaceRoot: string, project: string, since: Date): Map<string, string> {
-  const summary = readJsonIfExists<RunSummary>(path.join(workspaceRoot, 'dist', 'release-gates', 'summary.json'));
-  const sources = new Map<string, string>();
-  if (!summary || Date.parse(summary.generatedAt) < since.getTime()) return sources;
-  for (const row of summary.rows) if (row.project === project) sources.set(row.gate, row.source);
-  return sources;
+/** Removes the previous report and gate results, so nothing left by an earlier run can read as this run's. */
+function clearPrevious(root: string, project: string, gates: string[]): string | null {
+  const folder = path.join(root, resultFolder(project));
+  for (const file of [releaseReportFile(root, project), ...gates.map((g) => resultFile(root, project, g))]) {
+    try {
+      fs.rmSync(file, { force: true });
+    } catch (error) {
+      return `cannot remove the previous ${path.relative(root, file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); make ${path.relative(root, folder)} writable and run again; no gate was run`;
+    }
+  }
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.accessSync(folder, fs.constants.W_OK);
+  } catch (error) {
+    return `cannot write to ${path.relative(root, folder)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); make it writable and run again; no gate was run`;
+  }
+  return null;
+}
+
+/**
+ * Rows when the nested run left no record: it was interrupted (gates that wrote a result in this run show it, the
+ * others `interrupted`), or it ended without its hook writing one (every row fails).
+ */
+function rowsWithoutRecord(root: string, project: string, gates: string[], runId: string, signal: NodeJS.Signals | null): Map<string, TableRow> {
+  const rows = new Map<string, TableRow>();
+  if (!signal) return rows;
+  for (const gate of gates) {
+    const result = readGateResult(root, project, gate);
+    if (result?.run?.runId !== runId) continue;
+    rows.set(gate, { project, gate, status: result.status, source: 'ran', durationMs: result.durationMs, figure: findGate(gate)?.keyFigure(result) ?? '', reason: result.reason, emergency: false });
+  }
+  return rows;
+}
+
+/**
+ * The signal that interrupted the dry run. Nx ends a task's whole process tree at once, so the nested Nx may exit
+ * (with 1 or 130, whatever the signal) a moment before our own signal arrives: when it ended without a record, wait
+ * for one briefly before calling it a failure.
+ */
+async function signalBehind(nestedExitCode: number, recorded: boolean): Promise<NodeJS.Signals | null> {
+  if (interruption() || nestedExitCode === 0 || recorded) return interruption();
+  for (let i = 0; i < 20 && !interruption(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return interruption();
 }
 
 export default async function releaseDryRun(options: ReleaseDryRunOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = context.projectName!;
   const gates = options.gates ?? [...GATE_TARGETS];
   const refuse = (message: string) => {
-    console.error(forWorkflowLog(`${project}:release-dry-run: ${message}`));
+    console.error(forWorkflowLog(`✖ ${project}:${TARGET} failed: ${message}`));
     return { success: false };
   };
   const unknown = gates.filter((g) => !findGate(g));
@@ -71,12 +129,33 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
     if (error instanceof EmergencySkipError) return refuse(`${error.message}; no gate was run`);
     throw error;
   }
+  const lock = tryLock(`${context.root}\0${project}\0${TARGET}`, `${project}:${TARGET}`);
+  if (!('release' in lock)) {
+    return refuse(`another release-dry-run of ${project} is running (pid ${lock.heldBy.pid}, since ${lock.heldBy.since}); wait for it to finish, nothing was changed`);
+  }
+  try {
+    const problem = clearPrevious(context.root, project, gates);
+    if (problem) return refuse(problem);
+    return await dryRun(options, context, project, gates, emergency);
+  } finally {
+    lock.release();
+  }
+}
 
+async function dryRun(
+  options: ReleaseDryRunOptions,
+  context: ExecutorContext,
+  project: string,
+  gates: string[],
+  emergency: ReturnType<typeof readEmergencySkip>,
+): Promise<{ success: boolean }> {
   const started = new Date();
-  for (const gate of gates) fs.rmSync(resultFile(context.root, project, gate), { force: true });
-  const args = [nxCli(context.root), 'run-many', `--targets=${gates.join(',')}`, `--projects=${project}`, '--outputStyle=static'];
+  const runId = crypto.randomUUID();
+  const args = [nxCli(context.root), 'run-many', `--targets=${gates.join(',')}`, `--projects=${project}`, nestedRunMarker(runId), `--outputStyle=${outputStyle()}`];
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
-  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(), live: 'all' });
+  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' });
+  const record = takeNestedRun(context.root, runId);
+  const signal = await signalBehind(nested.exitCode, record !== null);
 
   const root = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const crate = await readCrateAt(root, context.root).catch(() => null);
@@ -85,19 +164,28 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
     project,
     gates,
     startedAt: started,
-    sources: nestedSources(context.root, project, started),
-    git: await gitState(context.root),
+    rows: record && !signal ? new Map(record.rows.filter((r) => r.project === project).map((r) => [r.gate, r])) : rowsWithoutRecord(context.root, project, gates, runId, signal),
+    missing: signal
+      ? { status: 'interrupted', reason: `not run: ${signal} interrupted the dry run before this gate started` }
+      : { status: 'failed', reason: `no record of this gate from the nested Nx run (it exited with ${nested.exitCode}); see the output above` },
+    git: signal ? { commit: null, clean: null } : await gitState(context.root),
     lockfile: crate?.lockfile ?? null,
     emergency,
     env: process.env,
   });
-  if (nested.exitCode !== 0 && report.status !== 'failed') {
+  report.interruptedBy = signal;
+  if (!signal && nested.exitCode !== 0 && report.status !== 'failed') {
     // Nx itself failed, not a gate: never report a pass.
     report.status = 'failed';
     report.problems.push(`the nested Nx run exited with ${nested.exitCode}: ${nested.stderr.trim().split('\n').pop() ?? ''}`);
   }
   const file = releaseReportFile(context.root, project);
-  writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
+  try {
+    writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
+  } catch (error) {
+    report.status = 'failed';
+    report.problems.push(`✖ ${project}:${TARGET}: cannot write ${path.relative(context.root, file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); make dist/release-gates writable and run again`);
+  }
 
   // The report's status also counts a failed nested Nx run, which no row shows.
   const summary: RunSummary = { ...buildSummary(report.rows), status: report.status };
@@ -106,5 +194,14 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
   // Problems quote Nx's own stderr: log-safe like the table (summaryText is already).
   for (const problem of report.problems) console.log(forWorkflowLog(problem));
   console.log(`\nReport: ${path.relative(context.root, file)}`);
+  if (signal) {
+    const cut = report.rows.filter((r) => r.status === 'interrupted');
+    console.error(
+      `✖ ${project}:${TARGET} interrupted by ${signal}: ${cut.filter((r) => r.source !== 'not run').map((r) => r.gate).join(', ') || 'no gate'} cut off, ${cut.filter((r) => r.source === 'not run').length} not started`,
+    );
+    process.exit(signalExitCode(signal));
+  }
+  const combined = collectForCombinedTable(context, TARGET, project, report.rows.length ? report.rows : []);
+  if (combined) console.log(`\n${combined}\n`);
   return { success: report.status !== 'failed' };
 }

@@ -1,0 +1,165 @@
+/**
+ * release-dry-run as a whole (issues 8 and 12): the combined table of a run over two crates with the Nx daemon on;
+ * gate-lockfile and gate-version cached and re-run when their outside state changes; a second dry run of the same
+ * crate refuses while the first runs; SIGTERM and SIGKILL leave nothing running; a result folder that cannot be
+ * written fails the report and the summary.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { crateFiles } from '../support/crates';
+import { TestWorkspace } from '../support/workspace';
+
+const GATES = ['gate-lockfile', 'gate-version', 'gate-build'];
+/** A build script that takes a while, so a test can act while cargo builds; edited to force a new build. */
+const SLOW_BUILD = (marker: string) => `fn main() {\n    // ${marker}\n    println!("cargo:rerun-if-changed=build.rs");\n    std::thread::sleep(std::time::Duration::from_secs(40));\n}\n`;
+
+function report(ws: TestWorkspace, crate: string): Record<string, any> {
+  return ws.result(crate, 'release-dry-run');
+}
+const sources = (r: Record<string, any>) => Object.fromEntries(r.rows.map((row: any) => [row.gate, /cache/.test(row.source) ? 'cache' : row.source]));
+
+/** Processes whose command line or working directory is inside the workspace (cargo, rustc, build scripts, nx). */
+function processesIn(root: string): string[] {
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      let cwd = '';
+      try {
+        cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        // gone or not ours
+      }
+      if (cmd.includes(root) || cwd.startsWith(root)) found.push(`${pid} ${cmd.trim()}`);
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 240_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+/** The built build script of the crate is running (cargo is building). */
+const buildScriptRunning = (root: string) => () => processesIn(root).some((p) => /build-script-build/.test(p));
+
+function startDryRun(ws: TestWorkspace, crate: string) {
+  const nxPackage = path.join(ws.root, 'node_modules', 'nx');
+  const bin = JSON.parse(fs.readFileSync(path.join(nxPackage, 'package.json'), 'utf8')).bin.nx as string;
+  const child = spawn(process.execPath, [path.join(nxPackage, bin), 'run', `${crate}:release-dry-run`], {
+    cwd: ws.root,
+    detached: true, // its own process group, as a CI runner's job
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, exit, output: () => output };
+}
+
+describe('release-dry-run', () => {
+  let ws: TestWorkspace;
+
+  beforeAll(() => {
+    ws = TestWorkspace.create('dry-run', {
+      files: { ...crateFiles({ name: 'alpha' }), ...crateFiles({ name: 'beta', files: { 'build.rs': SLOW_BUILD('0') } }) },
+      nxJson: { targetDefaults: { 'release-dry-run': { options: { gates: GATES } } } },
+    });
+    // beta's slow build script only for the interruption tests: first build it once, then it is cached by cargo.
+  });
+  afterAll(() => ws?.remove());
+
+  it('prints one combined table after run-many over two crates with the daemon on', () => {
+    const run = ws.nx(['run-many', '-t', 'release-dry-run', '--projects=alpha,beta', '--outputStyle=static'], { NX_DAEMON: 'true' });
+    expect(run.exitCode).toBe(0);
+    const combined = run.stdout.split('\n').findIndex((l) => l.startsWith('Release dry run of 2 crates'));
+    expect(combined).toBeGreaterThanOrEqual(0);
+    const rows = run.stdout.split('\n').slice(combined).filter((l) => /^(alpha|beta)\s+gate-/.test(l));
+    expect(rows.map((l) => l.split(/\s+/).slice(0, 3).join(' ')).sort()).toEqual(
+      [...GATES.map((g) => `alpha ${g} PASSED`), ...GATES.map((g) => `beta ${g} PASSED`)].sort(),
+    );
+    expect(report(ws, 'alpha').status).toBe('passed');
+    ws.nx(['daemon', '--stop']); // the later tests look for processes left in the workspace
+  });
+
+  it('replays gate-lockfile and gate-version, and re-runs them when a tag appears or Cargo.lock changes', () => {
+    expect(ws.nx(['run', 'alpha:release-dry-run']).exitCode).toBe(0);
+    expect(sources(report(ws, 'alpha'))).toEqual({ 'gate-lockfile': 'cache', 'gate-version': 'cache', 'gate-build': 'cache' });
+
+    ws.git(['tag', 'v0.1.0']);
+    const tagged = ws.nx(['run', 'alpha:release-dry-run'], { RELEASE_TAG: 'v0.1.0' });
+    expect(sources(report(ws, 'alpha'))['gate-version']).toBe('ran');
+    const version = report(ws, 'alpha').rows.find((r: any) => r.gate === 'gate-version');
+    expect([version.status, tagged.exitCode]).toEqual(['failed', 1]); // the tag exists already: the version is burnt
+
+    ws.write('alpha/Cargo.lock', `${ws.read('alpha/Cargo.lock')}\n`);
+    expect(ws.nx(['run', 'alpha:release-dry-run']).exitCode).toBe(1);
+    const lockfile = report(ws, 'alpha').rows.find((r: any) => r.gate === 'gate-lockfile');
+    expect([lockfile.source, lockfile.status]).toEqual(['ran', 'failed']);
+    expect(ws.result('alpha', 'gate-lockfile').details.gitState).toBe('modified');
+    ws.git(['checkout', '--', 'alpha/Cargo.lock']);
+    expect(ws.nx(['run', 'alpha:release-dry-run']).exitCode).toBe(0);
+  });
+
+  it('refuses a second dry run of the same crate while one runs, and touches nothing', async () => {
+    ws.write('beta/build.rs', SLOW_BUILD('concurrent'));
+    const first = startDryRun(ws, 'beta');
+    await waitFor('beta build script', buildScriptRunning(ws.root));
+    const second = ws.nx(['run', 'beta:release-dry-run']);
+    expect(second.exitCode).not.toBe(0);
+    expect(second.output.split('\n').filter((l) => l.includes('another release-dry-run of beta is running'))).toHaveLength(1);
+    expect(await first.exit).toBe(0);
+    expect(report(ws, 'beta').status).toBe('passed');
+  });
+
+  // The release-dry-run task exits 143; the Nx 23.2.1 CLI around it reports any interrupted run as 130.
+  it('SIGTERM while a gate builds: the run ends as interrupted, the gates say so, nothing of the workspace keeps running', async () => {
+    ws.write('beta/build.rs', SLOW_BUILD('sigterm'));
+    const run = startDryRun(ws, 'beta');
+    await waitFor('beta build script', buildScriptRunning(ws.root));
+    process.kill(run.child.pid!, 'SIGTERM');
+    expect(await run.exit).toBe(130);
+    expect(report(ws, 'beta').interruptedBy).toBe('SIGTERM');
+    expect(run.output().split('\n').filter((l) => l.includes('beta:release-dry-run interrupted by SIGTERM'))).toHaveLength(1);
+    await sleep(1000);
+    expect(processesIn(ws.root)).toEqual([]);
+    const rows = Object.fromEntries(report(ws, 'beta').rows.map((r: any) => [r.gate, r.status]));
+    expect(rows['gate-build']).toBe('interrupted');
+    expect(report(ws, 'beta').status).toBe('failed');
+  });
+
+  it('SIGKILL of the process group leaves no cargo, rustc, build script or nx running', async () => {
+    ws.write('beta/build.rs', SLOW_BUILD('sigkill'));
+    const run = startDryRun(ws, 'beta');
+    await waitFor('beta build script', buildScriptRunning(ws.root));
+    process.kill(-run.child.pid!, 'SIGKILL');
+    await run.exit;
+    await sleep(1500);
+    expect(processesIn(ws.root)).toEqual([]);
+  });
+
+  it('a result folder that cannot be written makes the run and summary.json FAILED, in one line', () => {
+    expect(ws.nx(['run', 'alpha:release-dry-run']).exitCode).toBe(0);
+    // A folder where the report must go: it can be neither removed nor replaced (root ignores permission bits).
+    fs.rmSync(ws.path('dist/release-gates/alpha/release-dry-run.json'));
+    ws.write('dist/release-gates/alpha/release-dry-run.json/blocker', 'x');
+    const run = ws.nx(['run', 'alpha:release-dry-run']);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.output.split('\n').filter((l) => /alpha:release-dry-run failed: cannot remove the previous/.test(l))).toHaveLength(1);
+    const summary = JSON.parse(ws.read('dist/release-gates/summary.json'));
+    expect(summary.status).toBe('failed');
+    expect(run.stdout).toContain('Release gates: FAILED');
+    expect(run.stdout).not.toContain('Release gates: PASSED');
+  });
+});

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { lockfileLines, tagLines } from './state-lines';
+
+describe('gate state lines (real git in a temporary repository)', () => {
+  let dir: string;
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-state-'));
+    fs.mkdirSync(path.join(dir, 'member'));
+    fs.writeFileSync(path.join(dir, 'Cargo.toml'), '[workspace]\nmembers = ["member"]\n');
+    fs.writeFileSync(path.join(dir, 'member', 'Cargo.toml'), '[package]\nname = "member"\nversion = "0.1.0"\n');
+    fs.writeFileSync(path.join(dir, 'Cargo.lock'), 'version = 4\n');
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'one');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('lockfile: changes with the lockfile content, its git state and any member manifest', () => {
+    const clean = lockfileLines(dir, '.');
+    expect(lockfileLines(dir, '.')).toEqual(clean);
+    fs.appendFileSync(path.join(dir, 'Cargo.lock'), '# edit\n');
+    const modified = lockfileLines(dir, '.');
+    expect(modified).not.toEqual(clean);
+    git('add', 'Cargo.lock');
+    const staged = lockfileLines(dir, '.');
+    expect(staged).not.toEqual(modified); // same content, other git state
+    git('commit', '-q', '-m', 'two');
+    fs.appendFileSync(path.join(dir, 'member', 'Cargo.toml'), '[dependencies]\n');
+    expect(lockfileLines(dir, '.').find((l) => l.startsWith('manifest member/'))).not.toEqual(staged.find((l) => l.startsWith('manifest member/')));
+  });
+
+  it('lockfile: outside a git repository it is a line, not an exception', () => {
+    fs.rmSync(path.join(dir, '.git'), { recursive: true });
+    expect(lockfileLines(dir, '.').find((l) => l.startsWith('git '))).toMatch(/^git git failed: .*not a git repository/i);
+  });
+
+  it('tags: a new tag or a new commit changes them', () => {
+    const before = tagLines(dir);
+    git('tag', 'v0.1.0');
+    const tagged = tagLines(dir);
+    expect(tagged[0]).not.toEqual(before[0]);
+    git('commit', '-q', '--allow-empty', '-m', 'three');
+    expect(tagLines(dir)[1]).not.toEqual(tagged[1]);
+  });
+});
