@@ -152,6 +152,22 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     gates: ['docker'],
   },
   {
+    name: 'excludeFeatures',
+    type: 'string[]',
+    default: [],
+    description:
+      'Features gate-test and gate-doc leave out of "all features", e.g. features whose tests need a tool the CI lacks. Features that switch them on are left out too; the result lists what was left out.',
+    gates: ['test', 'doc'],
+  },
+  {
+    name: 'registryIndex',
+    type: 'string',
+    default: 'https://index.crates.io/',
+    description:
+      "Registry index gate-publish and gate-version read to tell whether the crate's version is already published (crates.io's sparse index by default). An http(s) URL (`sparse+` prefix allowed) or a local folder with the same file layout (absolute path or file:// URL).",
+    gates: ['publish', 'version'],
+  },
+  {
     name: 'envInputs',
     type: 'string[]',
     default: [],

@@ -217,6 +217,7 @@ function emergencySkipFor(target: string): EmergencySkip | string | null {
 function checkFeatures(crate: CrateModel, options: GateOptions): void {
   const named = [
     ...(options.features ?? []),
+    ...(options.excludeFeatures ?? []),
     ...(options.cudaFeatures ? cudaFeaturesOf(crate, options) : []),
     ...(options.cpuFallbackFeatures ? cpuFallbackFeaturesOf(crate, options) : []),
   ];
