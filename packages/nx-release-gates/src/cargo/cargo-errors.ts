@@ -39,7 +39,7 @@ export function buildScriptMessage(stderr: string): string | null {
     // The section ends where cargo's own output resumes at the left margin.
     if (/^(warning|error)(\[\w+\])?:/.test(raw) || /^\s*--- stdout$/.test(raw)) break;
     if (!line || NOISE.test(line)) continue;
-    own.push(line.replace(/^thread '[^']*' panicked at (\S+):$/, 'panicked at $1'));
+    own.push(line.replace(/^thread '[^']*' panicked at (\S+):$/, 'panicked at $1:'));
     if (own.length >= 4) break;
   }
   if (!own.length) return null;
