@@ -19,11 +19,12 @@ import { stripAnsi, summarizeCargoError } from '../cargo/cargo-errors';
 import { lockedArgs } from './build';
 import { featureArgs } from './feature-sets';
 import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lookUpCrate } from '../cargo/registry-index';
 import { fileSha256, judgePublishedVersion, PublishedVersionVerdict } from './published-version';
 import { firstFew } from './reason';
-import { currentTargetDirectory } from './target-directory';
+import { currentTargetDirectory, writtenSince } from './target-directory';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from './types';
 
 /** curl error codes and cargo/HTTP messages that mean "the registry did not answer", not "the crate is wrong". */
@@ -125,6 +126,20 @@ export async function registryVerdict(context: GateContext, packagedCrate: strin
   return judgePublishedVersion({ crate: crate.name, version: crate.version, index: options.registryIndex, lookup, packagedChecksum: packagedCrate ? fileSha256(packagedCrate) : null });
 }
 
+/**
+ * The .crate this dry run packaged: cargo publish writes it to target/package/tmp-crate/ (cargo 1.8x and later),
+ * cargo package to target/package/. Only a file written during this gate counts, never an earlier run's.
+ */
+async function packagedCrateFile(context: GateContext): Promise<string | null> {
+  const packageDir = path.join(await currentTargetDirectory(context), 'package');
+  const name = `${context.crate.name}-${context.crate.version}.crate`;
+  for (const file of [path.join(packageDir, 'tmp-crate', name), path.join(packageDir, name)]) {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (stat && writtenSince(stat.mtimeMs, context.startedAt)) return file;
+  }
+  return null;
+}
+
 export const publishGate: GateDefinition = {
   name: 'publish',
   cacheable: false,
@@ -146,7 +161,7 @@ export const publishGate: GateDefinition = {
       ['publish', '--dry-run', '--allow-dirty', ...selection.packages, ...featureArgs(selection.features, noDefaultFeatures), ...lockedArgs(context)],
       { live: 'all' },
     );
-    const packaged = result.exitCode === 0 ? path.join(await currentTargetDirectory(context), 'package', `${context.crate.name}-${context.crate.version}.crate`) : null;
+    const packaged = result.exitCode === 0 ? await packagedCrateFile(context) : null;
     const registry = await registryVerdict(context, packaged);
     return judgePublish({ exitCode: result.exitCode, stderr: result.stderr, siblings, registry }, details);
   },

@@ -36,8 +36,8 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     type: 'string[]',
     default: [],
     description:
-      'Cargo features for the release build (gate-build, gate-package, gate-publish). Empty means the default features.',
-    gates: FEATURE_GATES,
+      'Cargo features for the release build (gate-build, gate-package, gate-publish; gate-cuda adds the CUDA features or their CPU twins to them). Empty means the default features.',
+    gates: [...FEATURE_GATES, 'cuda'],
   },
   {
     name: 'noDefaultFeatures',
