@@ -95,7 +95,9 @@ describe('one failing gate per crate', () => {
     const result = ws.result('pkg-missing', 'gate-package');
     expect(result.status).toBe('failed');
     expect(result.details.missing).toEqual(['templates/docker/Dockerfile']);
-    expect(result.details.heldNearby).toEqual([expect.stringContaining('templates/docker/Dockerfile')]);
+    // The rule that dropped it, from Cargo.toml's exclude list.
+    expect(result.details.causes).toEqual([{ pattern: 'templates/docker/Dockerfile', rule: 'exclude pattern "templates/docker/*" matches it' }]);
+    expect(result.reason).toContain('exclude pattern "templates/docker/*"');
     expect(result.commands.some((c: string) => c.startsWith('cargo package '))).toBe(true);
     // Excluded, not absent: the file is on disk.
     expect(ws.exists('pkg-missing/templates/docker/Dockerfile')).toBe(true);

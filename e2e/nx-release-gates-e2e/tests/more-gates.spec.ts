@@ -172,7 +172,9 @@ describe('the remaining gates: lockfile, fmt, version, publish, docker', () => {
     // The unpublished path dependency is packaged in the same dry run instead of being looked up on crates.io.
     expect(ws.result('nrg-pair-app', 'gate-publish')).toMatchObject({ status: 'passed', details: { withSiblings: ['nrg-pair-core'] } });
     expect(ws.result(GOOD, 'gate-publish')).toMatchObject({ status: 'passed' });
-    expect(ws.result(GOOD, 'gate-publish').commands).toEqual([expect.stringContaining('cargo publish --dry-run --allow-dirty --locked')]);
+    // The dry run, then cargo's answer on where it wrote the .crate (compared with the registry index's checksum).
+    expect(ws.result(GOOD, 'gate-publish').commands).toEqual([expect.stringContaining('cargo publish --dry-run --allow-dirty --locked'), expect.stringMatching(/^cargo metadata /)]);
+    expect(ws.result(GOOD, 'gate-publish').details.registry).toBe('new');
     expect(ws.result(BAD, 'gate-publish')).toMatchObject({ status: 'failed' });
     expect(ws.result(BAD, 'gate-publish').details.registryUnreachable).toBeUndefined();
 

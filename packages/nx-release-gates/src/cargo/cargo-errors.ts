@@ -14,10 +14,37 @@ export function summarizeCargoError(stderr: string): string {
     .map((l) => l.trim())
     .filter(Boolean);
   const headline = lines.find((l) => l.startsWith('error')) ?? lines[lines.length - 1] ?? 'cargo failed without a message';
+  const own = buildScriptMessage(stderr);
   const causedAt = lines.lastIndexOf('Caused by:');
-  const cause = causedAt >= 0 ? lines[causedAt + 1] : undefined;
+  const cause = own ?? (causedAt >= 0 ? lines[causedAt + 1] : undefined);
   const text = cause && !headline.includes(cause) ? `${headline} (${cause})` : headline;
   return text.replace(/^error(\[\w+\])?:\s*/, '');
+}
+
+/** Lines of a build script's stderr that say nothing: backtrace hints and blank padding. */
+const NOISE = /^(note: run with `RUST_BACKTRACE|stack backtrace:|warning: build failed, waiting for other jobs)/;
+
+/**
+ * What a failed build script said about itself: cargo prints its `--- stderr` section (a panic's message, a missing
+ * library, an environment variable to set) under "process didn't exit successfully", which alone names no cause.
+ * The panic header is folded into its message; the first few meaningful lines are kept, at most ~200 characters.
+ */
+export function buildScriptMessage(stderr: string): string | null {
+  const lines = stripAnsi(stderr).split('\n');
+  const start = lines.findIndex((l) => l.trim() === '--- stderr');
+  if (start < 0) return null;
+  const own: string[] = [];
+  for (const raw of lines.slice(start + 1)) {
+    const line = raw.trim();
+    // The section ends where cargo's own output resumes at the left margin.
+    if (/^(warning|error)(\[\w+\])?:/.test(raw) || /^\s*--- stdout$/.test(raw)) break;
+    if (!line || NOISE.test(line)) continue;
+    own.push(line.replace(/^thread '[^']*' panicked at (\S+):$/, 'panicked at $1:'));
+    if (own.length >= 4) break;
+  }
+  if (!own.length) return null;
+  const text = own.join(' ');
+  return text.length > 200 ? `${text.slice(0, 199).trimEnd()}…` : text;
 }
 
 export const CARGO_NOT_FOUND =

@@ -9,6 +9,7 @@ import { CrateModel, DependencyKind, PathDependency, toPosixRelative } from './c
 interface MetadataTarget {
   name: string;
   kind: string[];
+  'required-features'?: string[];
 }
 interface MetadataDependency {
   name: string;
@@ -69,6 +70,9 @@ export function cratesFromMetadata(
       lockfile,
       targetDirectory: metadata.target_directory,
       binaries: pkg.targets.filter((t) => t.kind.includes('bin')).map((t) => t.name),
+      binaryRequiredFeatures: Object.fromEntries(
+        pkg.targets.filter((t) => t.kind.includes('bin') && t['required-features']?.length).map((t) => [t.name, t['required-features']!]),
+      ),
       hasLibrary: pkg.targets.some((t) => t.kind.some((k) => k === 'lib' || k.endsWith('lib') || k === 'proc-macro')),
       features: pkg.features,
       publish: !(Array.isArray(pkg.publish) && pkg.publish.length === 0),

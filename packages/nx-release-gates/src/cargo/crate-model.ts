@@ -29,6 +29,8 @@ export interface CrateModel {
   targetDirectory: string;
   /** Names of the crate's `bin` targets. */
   binaries: string[];
+  /** `required-features` of each binary that declares some: cargo skips the binary unless they are all enabled. */
+  binaryRequiredFeatures?: Record<string, string[]>;
   hasLibrary: boolean;
   features: Record<string, string[]>;
   /** False when `publish = false` or an empty registry list. */

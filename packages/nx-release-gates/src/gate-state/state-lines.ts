@@ -69,11 +69,6 @@ export function lockfileLines(workspaceRoot: string, cargoRoot: string): string[
   ];
 }
 
-export function tagLines(workspaceRoot: string): string[] {
-  const tags = git(workspaceRoot, ['for-each-ref', '--format=%(refname) %(objectname) %(*objectname)', 'refs/tags']);
-  return [`tags ${sha256(tags)}`, `head ${git(workspaceRoot, ['rev-parse', 'HEAD']).trim()}`];
-}
-
 export async function workflowsLines(workspaceRoot: string): Promise<string[]> {
   const { checkWorkflowDrift } = await import('../generators/workflows/drift');
   try {
@@ -88,8 +83,6 @@ export async function stateLines(workspaceRoot: string, request: StateRequest): 
   switch (request.kind) {
     case 'lockfile':
       return lockfileLines(workspaceRoot, request.cargoRoot ?? '.');
-    case 'tags':
-      return tagLines(workspaceRoot);
     case 'workflows':
       return workflowsLines(workspaceRoot);
   }

@@ -6,10 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { summarizeCargoError } from '../cargo/cargo-errors';
 import { formatBytes } from '../options/sizes';
-import { builtExecutables, parseCargoMessages } from './cargo-messages';
-import { featureArgs } from './feature-sets';
+import { builtExecutables, packageArtifacts, parseCargoMessages } from './cargo-messages';
+import { enabledFeatures, featureArgs } from './feature-sets';
 import { checkUndeclaredInputs } from './lib/undeclared-check';
-import { failed, GateContext, GateDefinition, passed } from './types';
+import { firstFew } from './reason';
+import { failed, GateContext, GateDefinition, GateOutcome, passed } from './types';
 
 export function lockedArgs(context: GateContext): string[] {
   return context.crate.lockfile ? ['--locked'] : [];
@@ -40,7 +41,40 @@ export async function releaseBuild(context: GateContext, features: string[], noD
       binaries.push({ name: exe.name, bytes: fs.statSync(target).size, path: path.relative(context.workspaceRoot, target).split(path.sep).join('/') });
     }
   }
-  return { result, messages, binaries, error: result.exitCode === 0 ? null : summarizeCargoError(result.stderr) };
+  const manifest = path.join(context.workspaceRoot, context.crate.manifestPath);
+  const builtTargets = packageArtifacts(messages, manifest).length;
+  return { result, messages, binaries, builtTargets, error: result.exitCode === 0 ? null : summarizeCargoError(result.stderr) };
+}
+
+export interface BuildFacts {
+  /** cargo's failure, summarized; null when the build passed. */
+  error: string | null;
+  binaries: CopiedBinary[];
+  /** The crate's declared binaries and the required-features of those that have some. */
+  declared: readonly string[];
+  requiredFeatures: Readonly<Record<string, readonly string[]>>;
+  /** The features the release build switches on (options.features, default unless noDefaultFeatures, and what they enable). */
+  enabled: ReadonlySet<string>;
+  /** How many of the crate's own targets cargo built (lib, bins, build script). */
+  builtTargets: number;
+}
+
+/** Declared binaries the build did not produce because their required-features are off, with the missing features. */
+export function binariesSkippedByFeatures(facts: Pick<BuildFacts, 'declared' | 'requiredFeatures' | 'enabled'>): Array<{ name: string; missingFeatures: string[] }> {
+  return facts.declared
+    .map((name) => ({ name, missingFeatures: (facts.requiredFeatures[name] ?? []).filter((f) => !facts.enabled.has(f.split('/')[0])) }))
+    .filter((b) => b.missingFeatures.length > 0);
+}
+
+export function judgeBuild(facts: BuildFacts, details: Record<string, unknown>): GateOutcome {
+  const skippedBinaries = binariesSkippedByFeatures(facts);
+  const all = { ...details, binaries: facts.binaries, skippedBinaries, checked: facts.builtTargets };
+  if (facts.error) return failed(`release build failed: ${facts.error}`, all);
+  const why = skippedBinaries.length
+    ? `; ${firstFew(skippedBinaries.map((b) => `binary ${b.name} not built: it has required-features = [${b.missingFeatures.map((f) => `"${f}"`).join(', ')}], which the release features do not enable`), 2)} (add them to features)`
+    : '';
+  const shown = facts.binaries.map((b) => `${b.name} (${formatBytes(b.bytes)})`).join(', ');
+  return passed(facts.binaries.length ? `release build passed; binaries: ${shown}${why}` : `release build passed (library only)${why}`, all);
 }
 
 export const buildGate: GateDefinition = {
@@ -51,14 +85,24 @@ export const buildGate: GateDefinition = {
   async run(context) {
     const { features, noDefaultFeatures } = context.options;
     const binDir = path.join(context.resultDir, 'bin');
-    const { binaries, error, messages } = await releaseBuild(context, features, noDefaultFeatures, binDir);
-    const details = { features, noDefaultFeatures, binaries };
-    if (error) return failed(`release build failed: ${error}`, details);
-    const shown = binaries.map((b) => `${b.name} (${formatBytes(b.bytes)})`).join(', ');
-    return checkUndeclaredInputs(context, messages, passed(binaries.length ? `release build passed; binaries: ${shown}` : 'release build passed (library only)', details));
+    const { binaries, error, builtTargets, messages } = await releaseBuild(context, features, noDefaultFeatures, binDir);
+    const outcome = judgeBuild(
+      {
+        error,
+        binaries,
+        declared: context.crate.binaries,
+        requiredFeatures: context.crate.binaryRequiredFeatures ?? {},
+        enabled: enabledFeatures(context.crate, features, noDefaultFeatures),
+        builtTargets,
+      },
+      { features, noDefaultFeatures },
+    );
+    return error ? outcome : checkUndeclaredInputs(context, messages, outcome);
   },
   keyFigure: (r) => {
     const bins = (r.details.binaries as CopiedBinary[] | undefined) ?? [];
-    return bins.length ? `${bins.length} binar${bins.length === 1 ? 'y' : 'ies'}` : 'library';
+    const skipped = ((r.details.skippedBinaries as unknown[] | undefined) ?? []).length;
+    const note = skipped ? ` (${skipped} skipped: required-features)` : '';
+    return `${bins.length ? `${bins.length} binar${bins.length === 1 ? 'y' : 'ies'}` : 'library'}${note}`;
   },
 };

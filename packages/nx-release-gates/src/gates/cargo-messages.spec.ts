@@ -1,4 +1,4 @@
-import { builtExecutables, countDiagnostics, parseCargoMessages, renderedDiagnostics } from './cargo-messages';
+import { builtExecutables, countDiagnostics, packageArtifacts, parseCargoMessages, renderedDiagnostics } from './cargo-messages';
 
 const MANIFEST = '/ws/crates/llm-cli/Cargo.toml';
 
@@ -141,15 +141,26 @@ describe('countDiagnostics', () => {
 
   it('counts missing_docs by lint code, whatever its level, and keeps the first error', () => {
     expect(countDiagnostics(parseCargoMessages(DOC_STDOUT))).toEqual({
-      warnings: 2,
-      errors: 2,
+      warnings: 0,
+      errors: 1,
       missingDocs: 3,
       firstError: 'unresolved link to `Confg`',
     });
   });
 
+  it('counts the same diagnostic once, even when cargo reports it for two targets', () => {
+    const twice = [DOC_STDOUT.split('\n')[0], DOC_STDOUT.split('\n')[0], DOC_STDOUT.split('\n')[2]].join('\n');
+    expect(countDiagnostics(parseCargoMessages(twice))).toEqual({ warnings: 0, errors: 1, missingDocs: 1, firstError: 'unresolved link to `Confg`' });
+  });
+
   it('ignores messages that are not compiler diagnostics', () => {
     expect(countDiagnostics([{ reason: 'build-finished' }, { reason: 'compiler-artifact' }])).toEqual({ warnings: 0, errors: 0, missingDocs: 0, firstError: null });
+  });
+});
+
+describe('packageArtifacts', () => {
+  it("lists the package's own finished targets", () => {
+    expect(packageArtifacts(parseCargoMessages(BUILD_STDOUT), MANIFEST).map((a) => a.name)).toEqual(['llm_cli', 'llm', 'llm-server']);
   });
 });
 

@@ -36,28 +36,44 @@ export function builtExecutables(messages: CargoMessage[], manifestPath: string)
 }
 
 export interface DiagnosticCounts {
+  /** Warnings other than missing_docs. */
   warnings: number;
+  /** Errors other than missing_docs. */
   errors: number;
+  /** missing_docs diagnostics at any level (warned or denied), each counted here only. */
   missingDocs: number;
-  /** The first error's message, for the gate's reason. */
+  /** The first error's message (a denied missing_docs included), for the gate's reason. */
   firstError: string | null;
 }
 
+/**
+ * Each diagnostic once, in exactly one bucket: an undocumented item is not also a warning. The same diagnostic
+ * reported twice (cargo documents a lib and a bin that share a module) counts once.
+ */
 export function countDiagnostics(messages: CargoMessage[]): DiagnosticCounts {
   const counts: DiagnosticCounts = { warnings: 0, errors: 0, missingDocs: 0, firstError: null };
+  const seen = new Set<string>();
   for (const m of messages) {
     if (m.reason !== 'compiler-message' || !m.message) continue;
     const { level, code, message } = m.message;
     // rustc's closing lines ("2 warnings emitted", "aborting due to ...") carry no code and no span worth counting.
     if (/^(aborting due to|\d+ warnings? emitted)/.test(message)) continue;
+    const key = `${level}\0${message}\0${m.message.rendered ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (level === 'error') counts.firstError ??= message;
     if (code?.code === 'missing_docs') counts.missingDocs++;
-    if (level === 'warning') counts.warnings++;
-    if (level === 'error') {
-      counts.errors++;
-      counts.firstError ??= message;
-    }
+    else if (level === 'warning') counts.warnings++;
+    else if (level === 'error') counts.errors++;
   }
   return counts;
+}
+
+/** Targets of the package whose manifest is `manifestPath` that cargo finished (built or documented). */
+export function packageArtifacts(messages: CargoMessage[], manifestPath: string): Array<{ name: string; kind: string[] }> {
+  return messages
+    .filter((m) => m.reason === 'compiler-artifact' && m.manifest_path === manifestPath && m.target)
+    .map((m) => ({ name: m.target!.name, kind: m.target!.kind }));
 }
 
 /** Human rendering of the diagnostics, printed after a JSON-format cargo run so the user still sees them. */

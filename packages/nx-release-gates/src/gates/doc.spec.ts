@@ -1,12 +1,44 @@
-import { lintFlags, rustdocFlagPlan } from './doc';
+import { judgeDoc, lintFlags, rustdocFlagPlan } from './doc';
+
+describe('lintFlags', () => {
+  it('keeps the plugin warn level a warning under denyWarnings', () => {
+    expect(lintFlags('warn', false)).toEqual(['-W', 'missing_docs']);
+    expect(lintFlags('warn', true)).toEqual(['-D', 'warnings', '--force-warn', 'missing_docs']);
+    expect(lintFlags('deny', true)).toEqual(['-D', 'warnings', '-D', 'missing_docs']);
+    expect(lintFlags('allow', true)).toEqual(['-D', 'warnings', '-A', 'missing_docs']);
+  });
+
+  it('adds no missing_docs level to a crate without a public API (binary only)', () => {
+    expect(lintFlags('deny', false, false)).toEqual([]);
+    expect(lintFlags('deny', true, false)).toEqual(['-D', 'warnings']);
+  });
+});
+
+describe('judgeDoc', () => {
+  const counts = { warnings: 1, errors: 0, missingDocs: 2, firstError: null };
+  it('passes with each bucket counted once and the documented targets as checked', () => {
+    const outcome = judgeDoc({ exitCode: 0, counts, stderr: '', documented: 2, hasLibrary: true }, {});
+    expect(outcome).toMatchObject({ status: 'passed', details: { warnings: 1, undocumentedItems: 2, checked: 2 } });
+  });
+
+  it('says a binary-only crate has no public API', () => {
+    expect(judgeDoc({ exitCode: 0, counts: { ...counts, missingDocs: 0 }, stderr: '', documented: 1, hasLibrary: false }, {}).reason).toContain('binary only');
+  });
+
+  it('says "did not build" when rustdoc never reported on the crate', () => {
+    const outcome = judgeDoc({ exitCode: 101, counts: { warnings: 0, errors: 0, missingDocs: 0, firstError: null }, stderr: 'error: failed to run custom build command for `x`\n', documented: 0, hasLibrary: true }, {});
+    expect(outcome.reason).toBe('documentation did not build: failed to run custom build command for `x`');
+    expect(outcome.details).toMatchObject({ built: false });
+  });
+
+  it('fails with the first error, a denied missing_docs included', () => {
+    const outcome = judgeDoc({ exitCode: 101, counts: { warnings: 0, errors: 0, missingDocs: 1, firstError: 'missing documentation for a function' }, stderr: '', documented: 0, hasLibrary: true }, {});
+    expect(outcome.reason).toBe('documentation build failed (1 undocumented item(s)): missing documentation for a function');
+  });
+});
 
 describe('rustdocFlagPlan', () => {
-  const flags = lintFlags('deny', true);
-
-  it('orders the lint flags: missing_docs level, then -D warnings', () => {
-    expect(flags).toEqual(['-D', 'missing_docs', '-D', 'warnings']);
-    expect(lintFlags('allow', false)).toEqual(['-A', 'missing_docs']);
-  });
+  const flags = ['-D', 'missing_docs', '-D', 'warnings'];
 
   it('appends to CARGO_ENCODED_RUSTDOCFLAGS when set (cargo then ignores RUSTDOCFLAGS and config)', () => {
     expect(rustdocFlagPlan({ encoded: '--cfg\u001fdocsrs', plain: '--ignored', targetKeys: [] }, flags)).toEqual({
@@ -34,5 +66,3 @@ describe('rustdocFlagPlan', () => {
       '--config',
       "target.'cfg(unix)'.rustdocflags=[\"-W\",\"missing_docs\"]",
     ]);
-  });
-});

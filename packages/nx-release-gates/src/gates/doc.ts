@@ -4,17 +4,50 @@
  * Warnings and undocumented public items are counted either way, so the table shows them before they bite.
  */
 import { lockedArgs } from './build';
-import { countDiagnostics, parseCargoMessages, renderedDiagnostics } from './cargo-messages';
+import * as path from 'node:path';
+import { countDiagnostics, DiagnosticCounts, packageArtifacts, parseCargoMessages, renderedDiagnostics } from './cargo-messages';
 import { allFeaturesArgs } from './feature-sets';
 import { summarizeCargoError } from '../cargo/cargo-errors';
 import { cargoConfigFiles, readConfig } from '../cargo/config-files';
 import { checkUndeclaredInputs } from './lib/undeclared-check';
-import { failed, GateDefinition, passed } from './types';
+import { failed, GateDefinition, GateOutcome, passed } from './types';
 
-/** The lint flags gate-doc adds: the missing_docs level, and `-D warnings` with denyWarnings. */
-export function lintFlags(missingDocs: string, denyWarnings: boolean): string[] {
-  const level = { allow: '-A', warn: '-W', deny: '-D' }[missingDocs] ?? '-W';
-  return [level, 'missing_docs', ...(denyWarnings ? ['-D', 'warnings'] : [])];
+/**
+ * The lint flags gate-doc adds: the missing_docs level (only where there is a public API to document: a binary-only
+ * crate has none, so "missing documentation for the crate" on main.rs is no undocumented public item), and
+ * `-D warnings` with denyWarnings. rustc promotes every lint at warn level to an error under `-D warnings`, whatever
+ * the order of the flags, so the plugin's own `warn` level is kept a warning with `--force-warn` (verified with
+ * rustdoc 1.95: `-D warnings -W missing_docs` still errors). The cost: `--force-warn` also wins over a crate's own
+ * `#![deny(missing_docs)]`; set missingDocs to deny for that.
+ */
+export function lintFlags(missingDocs: string, denyWarnings: boolean, hasPublicApi = true): string[] {
+  const deny = denyWarnings ? ['-D', 'warnings'] : [];
+  if (!hasPublicApi) return deny;
+  if (missingDocs === 'warn') return denyWarnings ? [...deny, '--force-warn', 'missing_docs'] : ['-W', 'missing_docs'];
+  return [...deny, missingDocs === 'deny' ? '-D' : '-A', 'missing_docs'];
+}
+
+export interface DocFacts {
+  exitCode: number;
+  counts: DiagnosticCounts;
+  /** cargo's stderr, for the error when rustdoc never ran on the crate. */
+  stderr: string;
+  /** The crate's targets cargo documented (lib, bins). */
+  documented: number;
+  hasLibrary: boolean;
+}
+
+export function judgeDoc(facts: DocFacts, details: Record<string, unknown>): GateOutcome {
+  const { counts } = facts;
+  const all = { ...details, warnings: counts.warnings, errors: counts.errors, undocumentedItems: counts.missingDocs, checked: facts.documented };
+  const api = facts.hasLibrary ? '' : ' (binary only: no public API, missing_docs not applied)';
+  if (facts.exitCode !== 0) {
+    const diagnosed = counts.errors > 0 || counts.firstError !== null;
+    if (!diagnosed) return failed(`documentation did not build: ${summarizeCargoError(facts.stderr)}`, { ...all, built: false });
+    const parts = [counts.errors ? `${counts.errors} error(s)` : '', counts.missingDocs ? `${counts.missingDocs} undocumented item(s)` : ''].filter(Boolean).join(', ');
+    return failed(`documentation build failed (${parts || 'errors'}): ${counts.firstError}`, all);
+  }
+  return passed(`docs built for ${facts.documented} target(s); ${counts.warnings} warning(s), ${counts.missingDocs} undocumented public item(s)${api}`, all);
 }
 
 export interface RustdocFlagFacts {
@@ -74,7 +107,7 @@ export const docGate: GateDefinition = {
   async run(context) {
     const features = allFeaturesArgs(context.crate, context.options, context.toolchain.cuda !== null);
     const { missingDocs, denyWarnings } = context.options;
-    const flags = lintFlags(missingDocs, denyWarnings);
+    const flags = lintFlags(missingDocs, denyWarnings, context.crate.hasLibrary);
     const plan = rustdocFlagPlan(
       { encoded: context.env.CARGO_ENCODED_RUSTDOCFLAGS, plain: context.env.RUSTDOCFLAGS, targetKeys: targetRustdocKeys(context.crateDir, context.env, context.toolchain.host) },
       flags,
@@ -85,22 +118,19 @@ export const docGate: GateDefinition = {
     });
     const messages = parseCargoMessages(result.stdout);
     context.log.info(renderedDiagnostics(messages));
-    const counts = countDiagnostics(messages);
-    const details = {
-      rustdocFlags: flags.join(' '),
-      rustdocFlagsAddedTo: plan.source,
-      warnings: counts.warnings,
-      errors: counts.errors,
-      undocumentedItems: counts.missingDocs,
-      missingDocs,
-      denyWarnings,
-      excludedFeatures: features.excluded,
-    };
-    if (result.exitCode !== 0) {
-      const why = counts.firstError ?? summarizeCargoError(result.stderr);
-      return failed(`documentation build failed (${counts.errors} error(s), ${counts.missingDocs} undocumented item(s)): ${why}`, details);
-    }
-    return checkUndeclaredInputs(context, messages, passed(`docs built; ${counts.warnings} warning(s), ${counts.missingDocs} undocumented public item(s)`, details));
+    const manifest = path.join(context.workspaceRoot, context.crate.manifestPath);
+    const outcome = judgeDoc(
+      { exitCode: result.exitCode, counts: countDiagnostics(messages), stderr: result.stderr, documented: packageArtifacts(messages, manifest).length, hasLibrary: context.crate.hasLibrary },
+      {
+        rustdocFlags: flags.join(' '),
+        rustdocFlagsAddedTo: plan.source,
+        missingDocs,
+        denyWarnings,
+        excludedFeatures: features.excluded,
+        excludedByOption: features.excludedByOption,
+      },
+    );
+    return result.exitCode === 0 ? checkUndeclaredInputs(context, messages, outcome) : outcome;
   },
-  keyFigure: (r) => `${r.details.warnings ?? 0} warnings, ${r.details.undocumentedItems ?? 0} undocumented`,
+  keyFigure: (r) => (r.details.built === false ? 'did not build' : `${r.details.warnings ?? 0} warnings, ${r.details.undocumentedItems ?? 0} undocumented`),
 };

@@ -44,6 +44,7 @@ export const dockerGate: GateDefinition = {
     const check = checkDockerfile(file, contextDir);
     Object.assign(details, {
       checkedSources: check.checked,
+      checked: check.checked,
       missing: check.missing,
       unchecked: check.unchecked,
       dockerignore: check.dockerignore ? rel(context.workspaceRoot, check.dockerignore) : null,

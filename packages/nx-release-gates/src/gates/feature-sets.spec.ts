@@ -80,11 +80,11 @@ describe('featureArgs', () => {
 
 describe('allFeaturesArgs', () => {
   it('uses --all-features when the CUDA toolkit is present', () => {
-    expect(allFeaturesArgs(LLM, {}, true)).toEqual({ args: ['--all-features'], excluded: [] });
+    expect(allFeaturesArgs(LLM, {}, true)).toEqual({ args: ['--all-features'], excluded: [], excludedByOption: [] });
   });
 
   it('uses --all-features when the crate has no CUDA feature', () => {
-    expect(allFeaturesArgs(crate({ a: [], b: [] }), {}, false)).toEqual({ args: ['--all-features'], excluded: [] });
+    expect(allFeaturesArgs(crate({ a: [], b: [] }), {}, false)).toEqual({ args: ['--all-features'], excluded: [], excludedByOption: [] });
   });
 
   it('lists every other feature, leaving out the CUDA ones and those that switch them on, without nvcc', () => {
@@ -96,12 +96,35 @@ describe('allFeaturesArgs', () => {
   });
 
   it('passes no feature arguments when every feature needs CUDA', () => {
-    expect(allFeaturesArgs(crate({ cuda: [], gpu: ['cuda'] }), {}, false)).toEqual({ args: [], excluded: ['cuda', 'gpu'] });
+    expect(allFeaturesArgs(crate({ cuda: [], gpu: ['cuda'] }), {}, false)).toEqual({ args: [], excluded: ['cuda', 'gpu'], excludedByOption: [] });
   });
 
   it('honours the cudaFeatures option', () => {
     const { excluded } = allFeaturesArgs(LLM, { cudaFeatures: ['telemetry'] }, false);
     expect(excluded).toEqual(['telemetry']);
+  });
+});
+
+describe('allFeaturesArgs with excludeFeatures', () => {
+  const ZOXIDE_LIKE = crate({ default: [], 'nix-dev': [], all: ['nix-dev', 'fast'], fast: [] });
+
+  it('leaves out the named features and those that switch them on, and says so apart from CUDA', () => {
+    const result = allFeaturesArgs(ZOXIDE_LIKE, { excludeFeatures: ['nix-dev'] }, true);
+    expect(result.excludedByOption.sort()).toEqual(['all', 'nix-dev']);
+    expect(result.excluded).toEqual([]);
+    expect(result.args[0]).toBe('--features');
+    expect(result.args[1].split(',').sort()).toEqual(['default', 'fast']);
+  });
+
+  it('keeps CUDA and option exclusions apart when both apply', () => {
+    const result = allFeaturesArgs(crate({ cuda: [], gpu: ['cuda'], slow: [], fast: [] }), { excludeFeatures: ['slow', 'gpu'] }, false);
+    expect(result.excluded.sort()).toEqual(['cuda', 'gpu']);
+    expect(result.excludedByOption).toEqual(['slow']);
+    expect(result.args).toEqual(['--features', 'fast']);
+  });
+
+  it('an empty list changes nothing', () => {
+    expect(allFeaturesArgs(ZOXIDE_LIKE, { excludeFeatures: [] }, true).args).toEqual(['--all-features']);
   });
 });
 

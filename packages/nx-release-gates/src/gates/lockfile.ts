@@ -12,6 +12,7 @@
  * lockfile (tracked, staged, modified, ignored). The crate's files are file inputs; the rest is the `lockfile` state
  * input (src/gate-state/), so a lockfile edit, a `git add` or a sibling member's manifest edit re-runs the gate.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { summarizeCargoError, stripAnsi } from '../cargo/cargo-errors';
 import { joinRoot } from '../cargo/crate-model';
@@ -42,7 +43,10 @@ export const lockfileGate: GateDefinition = {
         lockfile: expected,
       });
     }
-    const details: Record<string, unknown> = { lockfile };
+    // What the check covers: every package the lockfile pins.
+    const lockPath = path.join(context.workspaceRoot, lockfile);
+    const lockText = fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : '';
+    const details: Record<string, unknown> = { lockfile, checked: (lockText.match(/^\[\[package\]\]$/gm) ?? []).length };
     const repo = await findRepository(context);
     if (typeof repo === 'string') return failed(repo, details);
     const state = await fileState(context, repo, path.join(context.workspaceRoot, lockfile));
@@ -78,7 +82,7 @@ export const lockfileGate: GateDefinition = {
       }
       return failed(`cargo could not check ${lockfile} against the manifests: ${summarizeCargoError(stderr)}`, details);
     }
-    return passed(`${lockfile} is committed, clean and agrees with the manifests`, details);
+    return passed(`${lockfile} (${details.checked} packages) is committed, clean and agrees with the manifests`, details);
   },
   keyFigure: (r) => {
     const changes = (r.details.wouldChange as string[] | undefined) ?? [];

@@ -9,24 +9,44 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
+import { parse as parseToml } from 'smol-toml';
 import { summarizeCargoError } from '../cargo/cargo-errors';
 import { formatBytes } from '../options/sizes';
 import { tarFileNames } from '../util/tar-entries';
 import { featureArgs } from './feature-sets';
 import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
+import { packageRuleDropping } from './package-rules';
+import { firstFew } from './reason';
 import { currentTargetDirectory, writtenSince } from './target-directory';
 import { failed, GateContext, GateDefinition, passed } from './types';
 
 /** Files on disk under the crate folder that match `pattern` (to tell "excluded" from "does not exist"). */
-function matchesOnDisk(crateDir: string, pattern: string): boolean {
-  if (!/[*?[{]/.test(pattern)) return fs.existsSync(path.join(crateDir, pattern));
-  const walk = (dir: string, rel: string): boolean =>
-    fs.readdirSync(dir, { withFileTypes: true }).some((entry) => {
-      if (entry.name === 'target' || entry.name === '.git') return false;
+function filesOnDisk(crateDir: string, pattern: string): string[] {
+  if (!/[*?[{]/.test(pattern)) return fs.existsSync(path.join(crateDir, pattern)) ? [pattern.replace(/^\.\//, '')] : [];
+  const found: string[] = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'target' || entry.name === '.git') continue;
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      return entry.isDirectory() ? walk(path.join(dir, entry.name), relPath) : minimatch(relPath, pattern, { dot: true });
-    });
-  return walk(crateDir, '');
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), relPath);
+      else if (minimatch(relPath, pattern, { dot: true })) found.push(relPath);
+    }
+  };
+  walk(crateDir, '');
+  return found;
+}
+
+const matchesOnDisk = (crateDir: string, pattern: string) => filesOnDisk(crateDir, pattern).length > 0;
+
+/** `[package] include` and `exclude` of the crate's manifest (null when unset or unreadable). */
+function manifestPackageRules(manifest: string): { include: string[] | null; exclude: string[] | null } {
+  try {
+    const pkg = (parseToml(fs.readFileSync(manifest, 'utf8')) as { package?: { include?: unknown; exclude?: unknown } }).package ?? {};
+    const list = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null);
+    return { include: list(pkg.include), exclude: list(pkg.exclude) };
+  } catch {
+    return { include: null, exclude: null };
+  }
 }
 
 async function crateFilePath(context: GateContext): Promise<string> {
@@ -66,16 +86,22 @@ export const packageGate: GateDefinition = {
     const prefix = `${context.crate.name}-${context.crate.version}/`;
     const files = tarFileNames(fs.readFileSync(cratePath)).map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));
     const missing = requiredFiles.filter((pattern) => !files.some((f) => minimatch(f, pattern, { dot: true })));
-    const details: Record<string, unknown> = { fileCount: files.length, requiredFiles, missing, crateBytes, maxCrateSize, withSiblings: siblings };
+    const details: Record<string, unknown> = { checked: files.length, fileCount: files.length, requiredFiles, missing, crateBytes, maxCrateSize, withSiblings: siblings };
 
     if (missing.length) {
-      const heldNearby = missing.map((m) => {
-        const folder = path.posix.dirname(m.replace(/[*?[{].*$/, 'x'));
-        const held = files.filter((f) => folder === '.' || f.startsWith(`${folder}/`));
-        return `${m} (package holds under ${folder}/: ${held.length ? held.join(', ') : 'nothing'})`;
+      const rules = manifestPackageRules(path.join(context.crateDir, 'Cargo.toml'));
+      const causes = missing.map((pattern) => {
+        const onDisk = filesOnDisk(context.crateDir, pattern);
+        const rule = onDisk.map((f) => packageRuleDropping(f, rules.include, rules.exclude)).find((r) => r !== null) ?? null;
+        return { pattern, rule };
       });
-      details.heldNearby = heldNearby;
-      return failed(`missing from the package: ${heldNearby.join('; ')}; check include/exclude in Cargo.toml`, details);
+      details.causes = causes;
+      details.heldNearby = missing.map((m) => {
+        const folder = path.posix.dirname(m.replace(/[*?[{].*$/, 'x'));
+        return { pattern: m, folder, files: files.filter((f) => folder === '.' || f.startsWith(`${folder}/`)) };
+      });
+      const shown = causes.map((c) => (c.rule ? `${c.pattern} (${c.rule} in ${context.crate.manifestPath})` : `${c.pattern} (no include/exclude rule of Cargo.toml drops it: check .gitignore)`));
+      return failed(`missing from the package: ${firstFew(shown, 2)}; fix include/exclude in Cargo.toml`, details);
     }
     if (crateBytes > maxCrateSize) {
       return failed(`.crate is ${formatBytes(crateBytes)}, over maxCrateSize ${formatBytes(maxCrateSize)}; exclude large files in Cargo.toml`, details);

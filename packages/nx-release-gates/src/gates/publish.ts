@@ -9,6 +9,8 @@
  *   checkout) never has a dirty tree anyway.
  * - A registry that cannot be reached gives `skipped` with cargo's network error: neither a pass (nothing was
  *   checked against the registry) nor a failure (nothing is wrong with the crate).
+ * - A version the registry index (option registryIndex) already holds fails: the real publish would refuse it.
+ *   When the packaged .crate's sha256 equals the index's checksum the release is being resumed: passed, and said.
  * - Never cached (`cacheable: false`): the answer depends on the registry (reachability, what it holds), which no
  *   Nx input sees; a cached "registry unreachable" would otherwise hide the check until the crate changed. Cargo's
  *   own target directory keeps the verify build incremental for dependencies.
@@ -17,7 +19,13 @@ import { stripAnsi, summarizeCargoError } from '../cargo/cargo-errors';
 import { lockedArgs } from './build';
 import { featureArgs } from './feature-sets';
 import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
-import { failed, GateDefinition, passed, skipped } from './types';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lookUpCrate } from '../cargo/registry-index';
+import { fileSha256, judgePublishedVersion, PublishedVersionVerdict } from './published-version';
+import { firstFew } from './reason';
+import { currentTargetDirectory, writtenSince } from './target-directory';
+import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from './types';
 
 /** curl error codes and cargo/HTTP messages that mean "the registry did not answer", not "the crate is wrong". */
 const UNREACHABLE = [
@@ -44,19 +52,92 @@ export function registryUnreachable(stderr: string): boolean {
   return UNREACHABLE.some((pattern) => pattern.test(chain));
 }
 
-/** `warning:` lines of cargo, minus the dry run's own notice. */
+/**
+ * `warning:` lines of cargo, minus the dry run's own notice and minus the verify build's compiler warnings (see
+ * splitPublishWarnings).
+ */
 export function publishWarnings(stderr: string): string[] {
-  return stripAnsi(stderr)
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('warning:') && !/aborting upload due to dry run/.test(l))
-    .map((l) => l.replace(/^warning:\s*/, ''));
+  return splitPublishWarnings(stderr).publish;
+}
+
+/**
+ * cargo publish's own warnings (manifest metadata, a version already in the index) apart from the compiler warnings
+ * of its verify build, which sit between `Verifying`/`Compiling` and `Finished`: a crate with two dozen lint warnings
+ * must not bury the one line about publishing. The "already exists" notice is judged from the index instead.
+ */
+export function splitPublishWarnings(stderr: string): { publish: string[]; compiler: string[] } {
+  const publish: string[] = [];
+  const compiler: string[] = [];
+  let inBuild = false;
+  for (const raw of stripAnsi(stderr).split('\n')) {
+    const line = raw.trim();
+    if (/^(Verifying|Compiling) /.test(line)) inBuild = true;
+    else if (/^(Finished|Uploading|Packaging) /.test(line)) inBuild = false;
+    if (!line.startsWith('warning:')) continue;
+    const text = line.replace(/^warning:\s*/, '');
+    if (/aborting upload due to dry run/.test(text)) continue;
+    if (inBuild) {
+      // cargo's per-target tally ("`x` (bin "x") generated 3 warnings") is no warning of its own.
+      if (!/generated \d+ warnings?/.test(text)) compiler.push(text);
+      continue;
+    }
+    if (/already exists on .* index/.test(text)) continue;
+    publish.push(text);
+  }
+  return { publish, compiler };
 }
 
 /** `Packaged 6 files, 1.2KiB (901B compressed)` -> 6. */
 export function packagedFileCount(stderr: string): number | null {
   const match = /Packaged (\d+) files?/.exec(stripAnsi(stderr));
   return match ? Number(match[1]) : null;
+}
+
+export interface PublishFacts {
+  exitCode: number;
+  stderr: string;
+  siblings: string[];
+  /** What the registry index says about this version, judged against the .crate the dry run packaged. */
+  registry: PublishedVersionVerdict;
+}
+
+export function judgePublish(facts: PublishFacts, details: Record<string, unknown>): GateOutcome {
+  const { publish, compiler } = splitPublishWarnings(facts.stderr);
+  const packagedFiles = packagedFileCount(facts.stderr);
+  const all = { ...details, warnings: publish, compilerWarnings: compiler.length, packagedFiles, checked: packagedFiles ?? 0, registry: facts.registry.kind, registryCheck: facts.registry.sentence };
+  if (facts.exitCode !== 0) {
+    const error = summarizeCargoError(facts.stderr);
+    if (registryUnreachable(facts.stderr)) return skipped(`registry unreachable, publish dry run not checked: ${error}`, { ...all, registryUnreachable: true });
+    return failed(`cargo publish --dry-run failed: ${error}`, all);
+  }
+  if (facts.registry.kind === 'taken') return failed(facts.registry.sentence, all);
+  if (facts.registry.kind === 'unknown') return skipped(`cargo publish --dry-run passed, but ${facts.registry.sentence}`, { ...all, registryUnreachable: true });
+  const together = facts.siblings.length ? ` (packaged together with unpublished path dependencies ${firstFew(facts.siblings)})` : '';
+  const warned = publish.length ? ` with ${publish.length} publish warning(s): ${firstFew(publish, 1)}` : '';
+  const built = compiler.length ? `; the verify build had ${compiler.length} compiler warning(s)` : '';
+  const resumed = facts.registry.kind === 'resumed' ? `; ${facts.registry.sentence}` : '';
+  return passed(`cargo publish --dry-run passed${together}${warned}${built}${resumed}`, all);
+}
+
+/** The index entry for the crate, judged against the .crate cargo just packaged (target/package/<name>-<version>.crate). */
+export async function registryVerdict(context: GateContext, packagedCrate: string | null): Promise<PublishedVersionVerdict> {
+  const { crate, options } = context;
+  const lookup = await lookUpCrate(options.registryIndex, crate.name);
+  return judgePublishedVersion({ crate: crate.name, version: crate.version, index: options.registryIndex, lookup, packagedChecksum: packagedCrate ? fileSha256(packagedCrate) : null });
+}
+
+/**
+ * The .crate this dry run packaged: cargo publish writes it to target/package/tmp-crate/ (cargo 1.8x and later),
+ * cargo package to target/package/. Only a file written during this gate counts, never an earlier run's.
+ */
+async function packagedCrateFile(context: GateContext): Promise<string | null> {
+  const packageDir = path.join(await currentTargetDirectory(context), 'package');
+  const name = `${context.crate.name}-${context.crate.version}.crate`;
+  for (const file of [path.join(packageDir, 'tmp-crate', name), path.join(packageDir, name)]) {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (stat && writtenSince(stat.mtimeMs, context.startedAt)) return file;
+  }
+  return null;
 }
 
 export const publishGate: GateDefinition = {
@@ -66,12 +147,12 @@ export const publishGate: GateDefinition = {
   // (gate-doc's check builds live there).
   targetDirectoryParts: ['package', 'debug'],
   description:
-    '`cargo publish --dry-run --allow-dirty` with the configured features; an unreachable registry is `skipped`, never a pass or a failure. Never cached.',
+    '`cargo publish --dry-run --allow-dirty` with the configured features, and the registry index must not hold the version yet (unless the packaged .crate is the published one: a resumed release); an unreachable registry is `skipped`, never a pass or a failure. Never cached.',
   async run(context) {
     const { features, noDefaultFeatures } = context.options;
     const details: Record<string, unknown> = { features, noDefaultFeatures };
     if (!context.crate.publish) {
-      return skipped(`crate ${context.crate.name} is not published (publish = false in ${context.crate.manifestPath})`, details);
+      return skipped(`crate ${context.crate.name} is not published (publish = false in ${context.crate.manifestPath})`, { ...details, checked: 0 });
     }
     const siblings = siblingsToInclude(context);
     details.withSiblings = siblings;
@@ -80,24 +161,16 @@ export const publishGate: GateDefinition = {
       ['publish', '--dry-run', '--allow-dirty', ...selection.packages, ...featureArgs(selection.features, noDefaultFeatures), ...lockedArgs(context)],
       { live: 'all' },
     );
-    details.warnings = publishWarnings(result.stderr);
-    details.packagedFiles = packagedFileCount(result.stderr);
-    if (result.exitCode === 0) {
-      const warned = (details.warnings as string[]).length;
-      const together = siblings.length ? ` (packaged together with unpublished path dependencies ${siblings.join(', ')})` : '';
-      return passed(`cargo publish --dry-run passed${together}${warned ? ` with ${warned} warning(s): ${(details.warnings as string[]).join('; ')}` : ''}`, details);
-    }
-    const error = summarizeCargoError(result.stderr);
-    if (registryUnreachable(result.stderr)) {
-      details.registryUnreachable = true;
-      return skipped(`registry unreachable, publish dry run not checked: ${error}`, details);
-    }
-    return failed(`cargo publish --dry-run failed: ${error}`, details);
+    const packaged = result.exitCode === 0 ? await packagedCrateFile(context) : null;
+    const registry = await registryVerdict(context, packaged);
+    return judgePublish({ exitCode: result.exitCode, stderr: result.stderr, siblings, registry }, details);
   },
   keyFigure: (r) => {
+    if (r.details.registry === 'taken') return 'version taken';
     if (r.details.registryUnreachable) return 'registry unreachable';
     const files = typeof r.details.packagedFiles === 'number' ? `${r.details.packagedFiles} files` : '';
     const warnings = ((r.details.warnings as string[] | undefined) ?? []).length;
-    return [files, warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+    const resumed = r.details.registry === 'resumed' ? 'resumed' : '';
+    return [files, warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '', resumed].filter(Boolean).join(', ');
   },
 };

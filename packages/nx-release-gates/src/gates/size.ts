@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatBytes } from '../options/sizes';
+import { firstFew } from './reason';
 import { failed, GateDefinition, GateOutcome, passed, skipped, UpstreamResult } from './types';
 
 export interface MeasuredBinary {
@@ -42,7 +43,13 @@ export function judgeSize(facts: SizeFacts): GateOutcome {
   const details = { binaries, limit, checked: binaries.length };
   const missing = binaries.filter((b) => b.bytes === null);
   if (missing.length) {
-    return failed(`binary ${missing.map((b) => b.name).join(', ')} missing from ${facts.binFolder}: gate-build did not produce it`, details);
+    // gate-build records binaries cargo skipped for their required-features: that is the cause to name.
+    const skippedByBuild = (build.details?.skippedBinaries as Array<{ name: string; missingFeatures: string[] }> | undefined) ?? [];
+    const why = missing.map((b) => {
+      const skippedOne = skippedByBuild.find((s) => s.name === b.name);
+      return skippedOne ? `${b.name} (required-features ${skippedOne.missingFeatures.join(', ')} not enabled by the release features)` : b.name;
+    });
+    return failed(`binary ${firstFew(why)} missing from ${facts.binFolder}: gate-build did not produce it`, details);
   }
   const over = binaries.filter((b) => b.bytes! > limit);
   if (over.length) {

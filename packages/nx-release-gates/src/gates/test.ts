@@ -16,7 +16,8 @@ import { currentTargetDirectory, writtenSince } from './target-directory';
 import { parseLibtest, parseNextestSummary, TestCase, TestCounts } from './test-output';
 import { parseCargoMessages } from './cargo-messages';
 import { checkUndeclaredInputs } from './lib/undeclared-check';
-import { failed, GateContext, GateDefinition, passed } from './types';
+import { clip, firstFew } from './reason';
+import { failed, GateContext, GateDefinition, GateOutcome, passed } from './types';
 
 /** nextest profile (added through --tool-config-file, below any user config) that turns on its JUnit report. */
 const NEXTEST_PROFILE = 'release-gates';
@@ -58,11 +59,71 @@ async function runTests(context: GateContext, featureArgs: string[]) {
   return { result, counts: parsed.counts as TestCounts | null, cases: parsed.cases };
 }
 
+export interface TestFacts {
+  runner: 'cargo' | 'nextest';
+  runnerMissing: boolean;
+  exitCode: number;
+  counts: TestCounts | null;
+  cases: TestCase[];
+  /** cargo's stderr, for the build error when the tests never ran. */
+  stderr: string;
+  /** Features left out because the CUDA toolkit is absent, and by excludeFeatures. */
+  excludedCuda: string[];
+  excludedByOption: string[];
+}
+
+/** A compile error or a failed build script: the test binaries were never built, so no test ran. */
+const DID_NOT_BUILD = /could not compile|failed to run custom build command|error\[E\d+\]|failed to select a version|no matching package/i;
+
+/** The first line of a failed test's output that says something (the panic message, not the header). */
+export function firstFailureLine(message: string | undefined): string | null {
+  if (!message) return null;
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const panic = lines.findIndex((l) => /panicked at/.test(l));
+  const line = panic >= 0 && /:$/.test(lines[panic]) && lines[panic + 1] ? lines[panic + 1] : panic >= 0 ? lines[panic] : lines[0];
+  return line ? clip(line.replace(/^thread '[^']*' panicked at /, ''), 140) : null;
+}
+
+export function judgeTests(facts: TestFacts): GateOutcome {
+  const { counts, cases } = facts;
+  const failedCases = cases.filter((c) => c.outcome === 'failed');
+  const checked = counts ? counts.passed + counts.failed + counts.ignored : 0;
+  const details = {
+    runner: facts.runner,
+    ...counts,
+    checked,
+    excludedFeatures: facts.excludedCuda,
+    excludedByOption: facts.excludedByOption,
+    failedTests: failedCases.map((c) => c.name),
+    firstFailure: failedCases[0] ? { name: failedCases[0].name, suite: failedCases[0].suite, message: failedCases[0].message ?? null } : null,
+  };
+  const notes = [
+    facts.excludedCuda.length ? `CUDA features left out (no toolkit): ${firstFew(facts.excludedCuda)}` : '',
+    facts.excludedByOption.length ? `left out by excludeFeatures: ${firstFew(facts.excludedByOption)}` : '',
+  ].filter(Boolean);
+  const note = notes.length ? `; ${notes.join('; ')}` : '';
+  if (facts.runnerMissing) return failed('cargo-nextest is not installed; run `cargo install cargo-nextest --locked` or set runner to cargo', details);
+  if (counts && counts.failed > 0) {
+    const first = failedCases[0];
+    const why = first ? firstFailureLine(first.message) : null;
+    const names = failedCases.length ? ` (${firstFew(failedCases.map((c) => c.name))})` : '';
+    const firstNote = first && why ? `; first: ${first.name}: ${why}` : '';
+    return failed(`${counts.failed} test(s) failed${names}, ${counts.passed} passed${firstNote}${note}`, details);
+  }
+  if (facts.exitCode !== 0) {
+    const error = summarizeCargoError(facts.stderr);
+    if (checked === 0 && DID_NOT_BUILD.test(facts.stderr)) return failed(`tests did not build: ${error}${note}`, { ...details, built: false });
+    return failed(`tests did not run: ${error}${note}`, details);
+  }
+  const total = counts ? counts.passed + counts.ignored : 0;
+  return passed(total === 0 ? `no tests${note}` : `${counts!.passed} passed, ${counts!.ignored} ignored${note}`, details);
+}
+
 export const testGate: GateDefinition = {
   name: 'test',
   cacheable: true,
   extraOutputs: ['junit.xml'],
-  description: 'Test suite with all features (CUDA features left out when nvcc is absent); counts passed, failed and ignored tests; writes junit.xml.',
+  description: 'Test suite with all features (CUDA features left out when nvcc is absent, excludeFeatures always); counts passed, failed and ignored tests; writes junit.xml.',
   async run(context) {
     const features = allFeaturesArgs(context.crate, context.options, context.toolchain.cuda !== null);
     const excludedNote = features.excluded.length ? `; CUDA features left out (no toolkit): ${features.excluded.join(', ')}` : '';
@@ -71,30 +132,22 @@ export const testGate: GateDefinition = {
       return failed(`tests did not build: ${summarizeCargoError(build.result.stderr)}${excludedNote}`, { runner: context.options.runner, excludedFeatures: features.excluded, built: false });
     }
     const { result, counts, cases } = await runTests(context, features.args);
-    const failedNames = cases.filter((c) => c.outcome === 'failed').map((c) => c.name);
-    const details = {
+    const outcome = judgeTests({
       runner: context.options.runner,
-      ...counts,
-      excludedFeatures: features.excluded,
-      failedTests: failedNames,
-      junit: path.relative(context.workspaceRoot, path.join(context.resultDir, 'junit.xml')).split(path.sep).join('/'),
-    };
-    if (result.notFound || /no such command: `?nextest/.test(result.stderr)) {
-      return failed('cargo-nextest is not installed; run `cargo install cargo-nextest --locked` or set runner to cargo', details);
-    }
-    if (counts && counts.failed > 0) {
-      return failed(`${counts.failed} test(s) failed${failedNames.length ? `: ${failedNames.join(', ')}` : ''}; ${counts.passed} passed${excludedNote}`, details);
-    }
-    if (result.exitCode !== 0) return failed(`tests did not run: ${summarizeCargoError(result.stderr)}${excludedNote}`, details);
-    const total = counts ? counts.passed + counts.ignored : 0;
-    return checkUndeclaredInputs(
-      context,
-      build.messages,
-      passed(total === 0 ? `no tests${excludedNote}` : `${counts!.passed} passed, ${counts!.ignored} ignored${excludedNote}`, details),
-    );
+      runnerMissing: result.notFound || /no such command: `?nextest/.test(result.stderr),
+      exitCode: result.exitCode,
+      counts,
+      cases,
+      stderr: result.stderr,
+      excludedCuda: features.excluded,
+      excludedByOption: features.excludedByOption,
+    });
+    const junit = path.relative(context.workspaceRoot, path.join(context.resultDir, 'junit.xml')).split(path.sep).join('/');
+    return checkUndeclaredInputs(context, build.messages, { ...outcome, details: { ...outcome.details, junit } });
   },
   keyFigure: (r) => {
-    const d = r.details as Partial<TestCounts> & { excludedFeatures?: string[] };
+    const d = r.details as Partial<TestCounts> & { excludedFeatures?: string[]; built?: boolean };
+    if (d.built === false) return 'did not build';
     if (d.passed === undefined) return '';
     return `${d.passed} passed, ${d.failed ?? 0} failed, ${d.ignored ?? 0} ignored${d.excludedFeatures?.length ? ' (no CUDA)' : ''}`;
   },

@@ -5,6 +5,7 @@ import type { Toolchain } from '../cargo/toolchain';
 import type { GateOptions } from '../options/resolve';
 import type { GateResult, GateStatus } from '../report/result';
 import type { GateStateKind } from '../gate-state/kinds';
+import { boundReason } from './reason';
 
 /** Where a gate's words go while it runs (the executor decides: terminal, CI log groups, nowhere in unit tests). */
 export interface GateLog {
@@ -97,6 +98,17 @@ export interface GateDefinition {
   keyFigure(result: GateResult): string;
 }
 
-export const passed = (reason: string, details?: Record<string, unknown>): GateOutcome => ({ status: 'passed', reason, details });
-export const failed = (reason: string, details?: Record<string, unknown>): GateOutcome => ({ status: 'failed', reason, details });
-export const skipped = (reason: string, details?: Record<string, unknown>): GateOutcome => ({ status: 'skipped', reason, details });
+/**
+ * The outcome helpers keep every reason under MAX_REASON_LENGTH characters (gates write short ones; this is the safety
+ * net): a longer text is cut and kept whole in `details.fullReason`.
+ */
+export function outcome(status: GateStatus, reason: string, details?: Record<string, unknown>): GateOutcome {
+  const bounded = boundReason(reason);
+  if (bounded.fullReason === undefined) return { status, reason: bounded.reason, details };
+  return { status, reason: bounded.reason, details: { ...details, fullReason: bounded.fullReason } };
+}
+
+export const passed = (reason: string, details?: Record<string, unknown>): GateOutcome => outcome('passed', reason, details);
+export const failed = (reason: string, details?: Record<string, unknown>): GateOutcome => outcome('failed', reason, details);
+export const skipped = (reason: string, details?: Record<string, unknown>): GateOutcome => outcome('skipped', reason, details);
+export const fallback = (reason: string, details?: Record<string, unknown>): GateOutcome => outcome('fallback', reason, details);

@@ -8,10 +8,21 @@
  * - With `versionCommand` (e.g. ["--version"]), the binary gate-build left in dist/release-gates/<project>/bin
  *   prints the crate version; the target then depends on gate-build.
  *
- * Cached: the release tag's variables are env inputs, and whether a tag exists (and where it points, and HEAD) is
- * the `tags` state input (src/gate-state/), so a new or moved tag re-runs the gate.
+ * - The version is not in the registry index yet (option registryIndex, crates.io by default): a local tag check
+ *   alone passes a version crates.io already holds. A published version whose .crate equals the one packaged now is
+ *   a resumed release and passes, said so.
+ *
+ * Never cached (`cacheable: false`): what the registry holds is remote state no input can fingerprint cheaply (a
+ * version published since would replay a pass), and whether a tag exists is git state; the gate costs one or two git
+ * calls and one index GET.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { lookUpCrate } from '../cargo/registry-index';
+import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
+import { featureArgs } from './feature-sets';
+import { fileSha256, judgePublishedVersion, PublishedVersionVerdict } from './published-version';
 import { findRepository, headCommit, tagCommit } from './git';
 import { firstVersionLike, isSemver, outputShowsVersion, parseReleaseTag, releaseTagFromEnv } from './release-tag';
 import { binaryFile } from './size';
@@ -57,15 +68,39 @@ async function checkBinary(context: GateContext, args: string[], details: Record
   return null;
 }
 
+/**
+ * The registry's word on this version. Only when the version is taken is the crate packaged (into a temporary target
+ * directory, so gate-package's and gate-publish's target/package is never touched) to tell a resumed release (same
+ * .crate as the published one) from a version that must be bumped.
+ */
+async function registryCheck(context: GateContext): Promise<PublishedVersionVerdict> {
+  const { crate, options } = context;
+  const lookup = await lookUpCrate(options.registryIndex, crate.name);
+  const facts = { crate: crate.name, version: crate.version, index: options.registryIndex, lookup, packagedChecksum: null as string | null };
+  const first = judgePublishedVersion(facts);
+  if (first.kind !== 'taken') return first;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-release-gates-version-'));
+  try {
+    const selection = packageSelection(crate.name, siblingsToInclude(context), options.features);
+    const pack = await context.cargo(
+      ['package', '--allow-dirty', '--no-verify', ...selection.packages, ...featureArgs(selection.features, options.noDefaultFeatures), '--target-dir', scratch],
+      { live: 'stderr' },
+    );
+    const file = path.join(scratch, 'package', `${crate.name}-${crate.version}.crate`);
+    return judgePublishedVersion({ ...facts, packagedChecksum: pack.exitCode === 0 ? fileSha256(file) : null });
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 export const versionGate: GateDefinition = {
   name: 'version',
-  cacheable: true,
+  cacheable: false,
   envInputs: RELEASE_TAG_ENV,
-  stateInput: 'tags',
   // The binary versionCommand runs is gate-build's.
   optionalDependsOn: (options) => (Array.isArray(options.versionCommand) && options.versionCommand.length > 0 ? ['build'] : []),
   description:
-    'Version: Cargo.toml version is semver; a release tag (RELEASE_TAG, or GITHUB_REF_NAME on a tag push; v1.7.2 or <crate>-v1.7.2) matches it and does not exist yet; optionally `<binary> <versionCommand>` prints it. Never cached.',
+    'Version: Cargo.toml version is semver and not yet in the registry index (a resumed release with the identical .crate passes); a release tag (RELEASE_TAG, or GITHUB_REF_NAME on a tag push; v1.7.2 or <crate>-v1.7.2) matches it and does not exist yet; optionally `<binary> <versionCommand>` prints it. Never cached.',
   async run(context) {
     const { crate, options } = context;
     const version = crate.version;
@@ -109,6 +144,15 @@ export const versionGate: GateDefinition = {
       if (problem) return problem;
       checks.push(`\`${details.binary} ${options.versionCommand.join(' ')}\` prints it`);
     }
+    if (crate.publish) {
+      const registry = await registryCheck(context);
+      details.registry = registry.kind;
+      details.registryCheck = registry.sentence;
+      if (registry.kind === 'taken') return failed(registry.sentence, { ...details, checked: checks.length + 2 });
+      if (registry.kind === 'unknown') return skipped(`version ${version} checked locally, but ${registry.sentence}`, { ...details, checked: checks.length + 1 });
+      checks.push(registry.kind === 'resumed' ? registry.sentence : `${crate.name}@${version} is not published yet`);
+    }
+    details.checked = checks.length + 1;
     const noTag = given ? '' : ' (no release tag given: set RELEASE_TAG to check one)';
     return passed(`version ${version} is semver${checks.length ? `; ${checks.join('; ')}` : ''}${noTag}`, details);
   },

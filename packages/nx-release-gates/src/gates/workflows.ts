@@ -35,10 +35,11 @@ export const workflowsGate: GateDefinition = {
     if (!report.generated) {
       return skipped('no generated workflows: nx.json records no nx-release-gates:workflows options (run `nx g nx-release-gates:workflows` to create them)', {
         files: [],
+        checked: 0,
       });
     }
     const files: FileEntry[] = report.files;
-    const details = { files: files.map(({ file, state }) => ({ file, state })) };
+    const details = { files: files.map(({ file, state }) => ({ file, state })), checked: files.filter((f) => f.state !== 'owned').length };
     const owned = files.filter((f) => f.state === 'owned').map((f) => f.file);
     const ownedNote = owned.length ? `; owned by hand, not compared: ${owned.join(', ')}` : '';
     const drifted = files.filter((f) => f.state === 'differs' || f.state === 'missing' || f.state === 'not-executable');

@@ -36,8 +36,8 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     type: 'string[]',
     default: [],
     description:
-      'Cargo features for the release build (gate-build, gate-package, gate-publish). Empty means the default features.',
-    gates: FEATURE_GATES,
+      'Cargo features for the release build (gate-build, gate-package, gate-publish; gate-cuda adds the CUDA features or their CPU twins to them). Empty means the default features.',
+    gates: [...FEATURE_GATES, 'cuda'],
   },
   {
     name: 'noDefaultFeatures',
@@ -158,6 +158,22 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     description:
       'Engines gate-docker may build with, in order of preference; the first that works builds (docker only with a reachable daemon). `[]` keeps the static COPY/ADD check and skips the build.',
     gates: ['docker'],
+  },
+  {
+    name: 'excludeFeatures',
+    type: 'string[]',
+    default: [],
+    description:
+      'Features gate-test and gate-doc leave out of "all features", e.g. features whose tests need a tool the CI lacks. Features that switch them on are left out too; the result lists what was left out.',
+    gates: ['test', 'doc'],
+  },
+  {
+    name: 'registryIndex',
+    type: 'string',
+    default: 'https://index.crates.io/',
+    description:
+      "Registry index gate-publish and gate-version read to tell whether the crate's version is already published (crates.io's sparse index by default). An http(s) URL (`sparse+` prefix allowed) or a local folder with the same file layout (absolute path or file:// URL).",
+    gates: ['publish', 'version'],
   },
   {
     name: 'envInputs',

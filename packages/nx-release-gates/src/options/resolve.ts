@@ -42,6 +42,8 @@ export interface GateOptions {
   dockerContext?: string;
   containerEngines: string[];
   envInputs: string[];
+  excludeFeatures: string[];
+  registryIndex: string;
   undeclaredInputs: 'warn' | 'deny';
   /** Rust target triple of the build (`--target`); unset: the host. */
   targetTriple?: string;
@@ -196,11 +198,20 @@ export function resolveGateOptions(gate: string, received: Record<string, unknow
       );
     }
     if (def.name === 'envInputs') checkEnvPatterns(resolved[def.name] as string[], where);
+    if (def.name === 'registryIndex') checkRegistryIndex(resolved[def.name] as string, where);
     if (def.crateRelativePath && scope) {
       for (const entry of [resolved[def.name]].flat() as string[]) checkInsideWorkspace(def.name, entry, where, scope);
     }
   }
   return resolved as unknown as GateOptions;
+}
+
+/** registryIndex is an http(s) URL of a sparse index, or a local folder (absolute path or file:// URL). */
+function checkRegistryIndex(index: string, where: string): void {
+  const ok = /^(sparse\+)?https?:\/\/[^\s/]+/.test(index) || /^file:\/\/\//.test(index) || path.isAbsolute(index);
+  if (!ok) {
+    throw new OptionError(`option registryIndex ${JSON.stringify(index)} (from ${where}) is not an index location; use an http(s) URL such as https://index.crates.io/, or an absolute folder or file:/// URL`);
+  }
 }
 
 /** envInputs entries are variable names or `PREFIX_*` patterns, and never secrets (their values are hashed). */

@@ -58,6 +58,7 @@ export function rowForGate(workspaceRoot: string, project: string, gate: string,
     source,
     durationMs: result.durationMs,
     figure: findGate(gate)?.keyFigure(result) ?? '',
+    checked: typeof result.details?.checked === 'number' ? result.details.checked : null,
     reason: result.reason,
     emergency: result.details?.emergency !== undefined,
   };
@@ -66,7 +67,7 @@ export function rowForGate(workspaceRoot: string, project: string, gate: string,
   // A file on disk is this run's only when it records the hash of the task Nx ran (or replayed) now; anything else was
   // left by an earlier run (this run could not write its own, say) and must never show as this run's verdict.
   if (task?.hash && result.run?.taskHash !== task.hash) {
-    return { ...row, status: 'failed', figure: '', emergency: false, reason: `its result file is not this run's (left by an earlier run: this run's ${gate} could not write one); see the gate's output above` };
+    return { ...row, status: 'failed', figure: '', checked: null, emergency: false, reason: `its result file is not this run's (left by an earlier run: this run's ${gate} could not write one); see the gate's output above` };
   }
   if (task && !task.succeeded && !isFailure(result.status)) {
     return { ...row, status: 'failed', reason: `Nx reports the task failed although its result file says ${result.status}; see the gate's output above` };

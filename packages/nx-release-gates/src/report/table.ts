@@ -11,6 +11,8 @@ export interface TableRow {
   source: string;
   durationMs: number | null;
   figure: string;
+  /** How many things the gate checked (`details.checked`: files, tests, targets, binaries, ...); null when unknown. */
+  checked?: number | null;
   reason: string;
   /** Skipped by the emergency path (RELEASE_GATES_SKIP): shown first and loudly. */
   emergency?: boolean;
@@ -18,7 +20,7 @@ export interface TableRow {
   undeclaredInputs?: string[];
 }
 
-const HEADERS = ['Crate', 'Gate', 'Status', 'Source', 'Time', 'Key figure'];
+const HEADERS = ['Crate', 'Gate', 'Status', 'Source', 'Time', 'Checked', 'Key figure'];
 
 /** A replayed gate took no time now: its cell says so and what the replay saved (the original run's duration). */
 export function timeCell(row: Pick<TableRow, 'source' | 'durationMs'>): string {
@@ -29,8 +31,9 @@ export function timeCell(row: Pick<TableRow, 'source' | 'durationMs'>): string {
 
 function cells(row: TableRow): string[] {
   const status = row.emergency ? 'SKIPPED (EMERGENCY)' : row.status.toUpperCase();
+  const checked = typeof row.checked === 'number' ? String(row.checked) : '-';
   // A cell is one line in both tables: a figure quoting a tool must not break the table or start a log line.
-  return [row.project, row.gate, status, row.source, timeCell(row), row.figure || '-'].map(oneLine);
+  return [row.project, row.gate, status, row.source, timeCell(row), checked, row.figure || '-'].map(oneLine);
 }
 
 export function textTable(rows: TableRow[]): string {

@@ -284,6 +284,7 @@ function checkTargetTriple(value: unknown): string | undefined {
 function checkFeatures(crate: CrateModel, options: GateOptions): void {
   const named = [
     ...(options.features ?? []),
+    ...(options.excludeFeatures ?? []),
     ...(options.cudaFeatures ? cudaFeaturesOf(crate, options) : []),
     ...(options.cpuFallbackFeatures ? cpuFallbackFeaturesOf(crate, options) : []),
   ];

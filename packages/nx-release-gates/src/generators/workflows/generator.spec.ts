@@ -24,6 +24,8 @@ function threeCrates(tree: Tree): void {
   addCrate(tree, { name: 'app-cli', dir: 'crates/app-cli', deps: ['app-core'], version: '1.2.0' }, (n) => `crates/${n}`);
   addCrate(tree, { name: 'app-gpu', dir: 'crates/app-gpu', deps: ['app-core'], version: '1.2.0' }, (n) => `crates/${n}`);
   addCrate(tree, { name: 'internal-tests', dir: 'crates/internal-tests', bin: false, publish: false });
+  // A cargo-fuzz crate: binaries, but publish = false.
+  addCrate(tree, { name: 'app-fuzz', dir: 'crates/app-fuzz', publish: false });
   tree.write('Cargo.toml', '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n');
 }
 
@@ -50,8 +52,10 @@ describe('workflows generator', () => {
     const files = treeFiles(tree);
     for (const file of GENERATED_FILES) expect(files[file]).toMatchSnapshot(file);
     const release = files[WORKFLOW_FILES.release];
-    // The default crates: those with a binary or publishable; internal-tests is neither.
+    // The default crates: the publishable ones; internal-tests and the fuzz crate (binaries, publish = false) are not released.
     expect(release).not.toContain('internal-tests');
+    expect(release).not.toContain('app-fuzz');
+    expect(files[WORKFLOW_FILES.script]).not.toContain('app-fuzz');
     for (const crate of ['app-cli', 'app-core', 'app-gpu']) expect(release).toContain(`- "${crate}-v*"`);
     // app-core publishes before the crates that depend on it.
     expect(release.indexOf('publish app-core')).toBeLessThan(release.indexOf('publish app-cli'));

@@ -138,12 +138,14 @@ export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema): 
     }
     selected = all.filter((c) => requested.includes(c.name));
   } else {
-    selected = all.filter((c) => c.binaries.length > 0 || c.publish);
+    // A publish = false crate is never released unless named in crates: cargo-fuzz crates, test harnesses and
+    // examples have binaries, but no release, and their gates would fail the generated dry run for nothing.
+    selected = all.filter((c) => c.publish);
   }
   if (selected.length === 0) {
     throw new WorkflowsOptionError(
       all.length
-        ? `no crate to release: every crate has publish = false and no binary; name some with --crates (${all.map((c) => c.name).join(', ')})`
+        ? `no crate to release: every crate has publish = false; name the ones you release with --crates (${all.map((c) => c.name).join(', ')})`
         : 'no Cargo.toml with a [package] in this workspace; add a crate first',
     );
   }

@@ -1,0 +1,48 @@
+import { buildScriptMessage, summarizeCargoError } from './cargo-errors';
+
+// The shape cargo 1.95 prints when a -sys crate's build script panics (shortened from a real llama-cpp-sys run).
+const BUILD_SCRIPT_FAILURE = `   Compiling llama-cpp-sys-2 v0.1.0
+error: failed to run custom build command for \`llama-cpp-sys-2 v0.1.0\`
+
+Caused by:
+  process didn't exit successfully: \`/t/release/build/llama-cpp-sys-2-1/build-script-build\` (exit status: 101)
+  --- stdout
+  cargo:rerun-if-env-changed=LIBCLANG_PATH
+
+  --- stderr
+
+  thread 'main' panicked at build.rs:12:5:
+  Unable to find libclang: "couldn't find any valid shared libraries matching: ['libclang.so']; set the LIBCLANG_PATH environment variable"
+  note: run with \`RUST_BACKTRACE=1\` environment variable to display a backtrace
+warning: build failed, waiting for other jobs to finish...
+`;
+
+describe('buildScriptMessage', () => {
+  it("keeps the build script's own panic and message", () => {
+    expect(buildScriptMessage(BUILD_SCRIPT_FAILURE)).toBe(
+      'panicked at build.rs:12:5: Unable to find libclang: "couldn\'t find any valid shared libraries matching: [\'libclang.so\']; set the LIBCLANG_PATH environment variable"',
+    );
+  });
+
+  it('is null when there is no stderr section or it is empty', () => {
+    expect(buildScriptMessage('error: could not compile `x`')).toBeNull();
+    expect(buildScriptMessage('Caused by:\n  --- stderr\n\nerror: next')).toBeNull();
+  });
+
+  it('bounds a long message', () => {
+    const long = `  --- stderr\n  ${'x'.repeat(500)}\n`;
+    expect(buildScriptMessage(long)!.length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('summarizeCargoError', () => {
+  it('shows the build script message instead of "process didn\'t exit successfully"', () => {
+    const summary = summarizeCargoError(BUILD_SCRIPT_FAILURE);
+    expect(summary).toMatch(/^failed to run custom build command for `llama-cpp-sys-2 v0.1.0` \(panicked at build.rs:12:5: Unable to find libclang/);
+    expect(summary).not.toMatch(/exit status: 101/);
+  });
+
+  it('keeps the innermost cause otherwise', () => {
+    expect(summarizeCargoError('error: failed to load manifest\n\nCaused by:\n  no such file\n')).toBe('failed to load manifest (no such file)');
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Reading a crate's entry in a cargo registry index (the sparse protocol crates.io serves at index.crates.io, or the
+ * same file layout in a local folder): which versions exist and the sha256 of each published `.crate`. One GET per
+ * crate; no cargo call, so it works the same against crates.io and against a fixture index in tests.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CRATES_IO_INDEX = 'https://index.crates.io/';
+
+export interface PublishedVersion {
+  version: string;
+  /** sha256 (hex) of the published .crate file. */
+  checksum: string;
+  yanked: boolean;
+}
+
+export type IndexLookup =
+  | { kind: 'found'; versions: PublishedVersion[]; where: string }
+  /** The index has no entry for the crate: it was never published there. */
+  | { kind: 'absent'; where: string }
+  | { kind: 'unreachable'; problem: string; where: string };
+
+/** Cargo's index file path for a crate name: `1/a`, `2/ab`, `3/a/abc`, `se/rd/serde` (lowercased). */
+export function indexFilePath(crateName: string): string {
+  const name = crateName.toLowerCase();
+  if (name.length === 1) return `1/${name}`;
+  if (name.length === 2) return `2/${name}`;
+  if (name.length === 3) return `3/${name[0]}/${name}`;
+  return `${name.slice(0, 2)}/${name.slice(2, 4)}/${name}`;
+}
+
+/** The index's lines (one JSON object per published version) as versions; lines that are not entries are skipped. */
+export function parseIndexEntry(text: string): PublishedVersion[] {
+  const versions: PublishedVersion[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const entry = JSON.parse(line) as { vers?: unknown; cksum?: unknown; yanked?: unknown };
+      if (typeof entry.vers === 'string' && typeof entry.cksum === 'string') {
+        versions.push({ version: entry.vers, checksum: entry.cksum.toLowerCase(), yanked: entry.yanked === true });
+      }
+    } catch {
+      // Not an index line.
+    }
+  }
+  return versions;
+}
+
+/** `sparse+https://…`, `https://…`, `http://…`, `file:///…` or an absolute folder: where the entry for `crateName` is. */
+export function indexLocation(index: string, crateName: string): { url: string } | { folder: string; file: string } {
+  const base = index.replace(/^sparse\+/, '');
+  if (/^https?:\/\//.test(base)) return { url: `${base.endsWith('/') ? base : `${base}/`}${indexFilePath(crateName)}` };
+  const folder = base.startsWith('file:') ? fileURLToPath(base) : base;
+  return { folder, file: path.join(folder, ...indexFilePath(crateName).split('/')) };
+}
+
+const TIMEOUT_MS = 20_000;
+
+export async function lookUpCrate(index: string, crateName: string): Promise<IndexLookup> {
+  const location = indexLocation(index, crateName);
+  if ('file' in location) {
+    const where = location.file;
+    if (!fs.statSync(location.folder, { throwIfNoEntry: false })?.isDirectory()) {
+      return { kind: 'unreachable', problem: `index folder ${location.folder} does not exist`, where };
+    }
+    if (!fs.existsSync(where)) return { kind: 'absent', where };
+    return { kind: 'found', versions: parseIndexEntry(fs.readFileSync(where, 'utf8')), where };
+  }
+  const where = location.url;
+  try {
+    const response = await fetch(where, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { 'user-agent': 'nx-release-gates' } });
+    // crates.io's sparse index answers 404 (or 403 from its CDN, or 410) for a name it never had.
+    if (response.status === 404 || response.status === 410 || response.status === 403) return { kind: 'absent', where };
+    if (!response.ok) return { kind: 'unreachable', problem: `HTTP ${response.status} from ${where}`, where };
+    return { kind: 'found', versions: parseIndexEntry(await response.text()), where };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return { kind: 'unreachable', problem: `${where}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, where };
+  }
+}
