@@ -103,14 +103,26 @@ function rowsWithoutRecord(root: string, project: string, gates: string[], runId
 }
 
 /**
- * The signal that interrupted the dry run. Nx ends a task's whole process tree at once, so the nested Nx may exit
- * (with 1 or 130, whatever the signal) a moment before our own signal arrives: when it ended without a record, wait
- * for one briefly before calling it a failure.
+ * The signal that interrupted the dry run. Nx ends a task's whole process tree deepest first, so the gates and the
+ * nested Nx may be gone a moment before our own signal arrives, or Nx stops the tree without signalling us at all:
+ * wait for ours briefly, then take the signal the cut-off gates of this run recorded, and a nested exit of 130/143
+ * (Nx's code for a run it stopped) as an interruption too.
  */
-async function signalBehind(nestedExitCode: number, recorded: boolean): Promise<NodeJS.Signals | null> {
-  if (interruption() || nestedExitCode === 0 || recorded) return interruption();
+async function signalBehind(nestedExitCode: number, cutOff: () => NodeJS.Signals | null): Promise<NodeJS.Signals | null> {
+  if (interruption() || nestedExitCode === 0) return interruption();
   for (let i = 0; i < 20 && !interruption(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  return interruption();
+  return interruption() ?? cutOff() ?? (nestedExitCode === 130 ? 'SIGINT' : nestedExitCode === 143 ? 'SIGTERM' : null);
+}
+
+/** The signal a gate of this run recorded when it was cut off (result.details.interruptedBy). */
+function cutOffSignal(root: string, project: string, gates: string[], runId: string): NodeJS.Signals | null {
+  for (const gate of gates) {
+    const result = readGateResult(root, project, gate);
+    if (result?.run?.runId === runId && result.status === 'interrupted' && typeof result.details.interruptedBy === 'string') {
+      return result.details.interruptedBy as NodeJS.Signals;
+    }
+  }
+  return null;
 }
 
 export default async function releaseDryRun(options: ReleaseDryRunOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -155,7 +167,7 @@ async function dryRun(
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
   const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' });
   const record = takeNestedRun(context.root, runId);
-  const signal = await signalBehind(nested.exitCode, record !== null);
+  const signal = await signalBehind(nested.exitCode, () => cutOffSignal(context.root, project, gates, runId));
 
   const root = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const crate = await readCrateAt(root, context.root).catch(() => null);
