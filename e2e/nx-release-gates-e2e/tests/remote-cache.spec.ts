@@ -17,8 +17,8 @@ import { TestWorkspace } from '../support/workspace';
 
 const CRATE = 'shared-tool';
 const TOKEN = 'e2e-write-token';
-/** Gates with `cache: true`; the others read state outside their inputs and always run. */
-const CACHEABLE = ['gate-fmt', 'gate-build', 'gate-cuda', 'gate-package', 'gate-size', 'gate-test', 'gate-doc'];
+/** Gates with `cache: true` (lockfile and workflows through their state inputs); the others read remote state and always run. */
+const CACHEABLE = ['gate-lockfile', 'gate-fmt', 'gate-workflows', 'gate-build', 'gate-cuda', 'gate-package', 'gate-size', 'gate-test', 'gate-doc'];
 
 /** A second checkout of `ws`'s commit in its own folder: git clone, then npm install from the committed lockfile. */
 function cloneOf(ws: TestWorkspace, name: string): TestWorkspace {

@@ -126,12 +126,9 @@ export const testGate: GateDefinition = {
   description: 'Test suite with all features (CUDA features left out when nvcc is absent, excludeFeatures always); counts passed, failed and ignored tests; writes junit.xml.',
   async run(context) {
     const features = allFeaturesArgs(context.crate, context.options, context.toolchain.cuda !== null);
-    const excludedNote = features.excluded.length ? `; CUDA features left out (no toolkit): ${features.excluded.join(', ')}` : '';
     const build = await buildTests(context, features.args);
-    if (build.result.exitCode !== 0) {
-      return failed(`tests did not build: ${summarizeCargoError(build.result.stderr)}${excludedNote}`, { runner: context.options.runner, excludedFeatures: features.excluded, built: false });
-    }
-    const { result, counts, cases } = await runTests(context, features.args);
+    // A build failure is judged like a run that never started a test: "did not build", with cargo's reason.
+    const { result, counts, cases } = build.result.exitCode === 0 ? await runTests(context, features.args) : { result: build.result, counts: null, cases: [] as TestCase[] };
     const outcome = judgeTests({
       runner: context.options.runner,
       runnerMissing: result.notFound || /no such command: `?nextest/.test(result.stderr),
