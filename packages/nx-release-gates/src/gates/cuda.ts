@@ -19,7 +19,7 @@ export const cudaGate: GateDefinition = {
   async run(context) {
     const cudaFeatures = cudaFeaturesOf(context.crate, context.options);
     if (cudaFeatures.length === 0) {
-      return skipped('crate has no CUDA features (set cudaFeatures to name them)', { mode: 'none' });
+      return skipped('crate has no CUDA features (set cudaFeatures to name them)', { mode: 'none', checked: 0 });
     }
     const toolkit = context.toolchain.cuda;
     const noDefault = context.options.noDefaultFeatures;
@@ -44,5 +44,5 @@ export const cudaGate: GateDefinition = {
     if (error) return failed(`CPU fallback build (${shown}) failed: ${error}`, details);
     return { status: 'fallback', reason: `CUDA toolkit absent (${where}); CPU fallback build (${shown}) passed`, details };
   },
-  keyFigure: (r) => String(r.details.mode ?? ''),
+  keyFigure: (r) => (r.details.mode === 'none' ? 'no CUDA features' : String(r.details.mode ?? '')),
 };

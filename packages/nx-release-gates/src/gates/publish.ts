@@ -17,7 +17,67 @@ import { stripAnsi, summarizeCargoError } from '../cargo/cargo-errors';
 import { lockedArgs } from './build';
 import { featureArgs } from './feature-sets';
 import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
-import { failed, GateDefinition, passed, skipped } from './types';
+import { publishedVersions } from '../cargo/registry-index';
+import type { CrateModel } from '../cargo/crate-model';
+import { failed, GateDefinition, GateOutcome, passed, skipped } from './types';
+
+export interface Readiness {
+  /** What crates.io refuses at upload time, each with the line to add. */
+  errors: string[];
+  /** What crates.io shows on the crate's page and is missing. */
+  warnings: string[];
+}
+
+/**
+ * cargo-release's metadata check, before the dry run: crates.io refuses a crate without `description`, without
+ * `license`/`license-file`, or with a path dependency that has no `version` (dev-dependencies are stripped, so they
+ * may). `documentation`, `homepage` and `repository` are only warnings. Each message carries the line to add.
+ */
+export function publishReadiness(crate: Pick<CrateModel, 'name' | 'manifestPath' | 'pathDependencies' | 'publishMetadata'>): Readiness {
+  const meta = crate.publishMetadata;
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const where = `under [package] in ${crate.manifestPath}`;
+  if (meta) {
+    if (!meta.description?.trim()) errors.push(`no description: add \`description = "What ${crate.name} does, in one line"\` ${where}`);
+    if (!meta.license?.trim() && !meta.licenseFile?.trim()) errors.push(`no license: add \`license = "MIT OR Apache-2.0"\` (an SPDX expression) or \`license-file = "LICENSE"\` ${where}`);
+    for (const [field, example] of [['documentation', 'https://docs.rs/' + crate.name], ['homepage', 'https://example.com/' + crate.name], ['repository', 'https://github.com/owner/' + crate.name]] as const) {
+      if (!meta[field]?.trim()) warnings.push(`no ${field}: add \`${field} = "${example}"\` ${where}`);
+    }
+  }
+  for (const dep of crate.pathDependencies) {
+    if (dep.kind === 'dev' || dep.versionRequirement !== null || dep.versionRequirement === undefined) continue;
+    const version = dep.targetVersion ?? '<its version>';
+    const section = dep.kind === 'build' ? '[build-dependencies]' : '[dependencies]';
+    errors.push(`path dependency ${dep.name} has no version (crates.io needs one): write \`${dep.name} = { path = "${dep.root}", version = "${version}" }\` in ${section} of ${crate.manifestPath} (path relative to the crate)`);
+  }
+  return { errors, warnings };
+}
+
+/** A name on crates.io that the failed dry run met: the crate itself, or a path dependency resolved from there. */
+export interface TakenName {
+  name: string;
+  versions: string[];
+  isCrate: boolean;
+}
+
+/** The reason of a failed dry run, naming a crates.io name conflict when that is the likely cause. */
+export function publishFailureReason(cargoError: string, taken: readonly TakenName[], version: string): string {
+  const own = taken.find((t) => t.isCrate);
+  if (own && /already exists|already uploaded/i.test(cargoError)) {
+    return `crate ${own.name} ${version} is already on crates.io (published versions: ${own.versions.join(', ')}); if that crate is not yours the name is taken by someone else: rename the package; otherwise bump the version (cargo: ${cargoError})`;
+  }
+  const dependency = taken.find((t) => !t.isCrate);
+  if (dependency) {
+    return `the verify build resolved path dependency ${dependency.name} from crates.io, where that name is taken (versions ${dependency.versions.join(', ')}): it compiled that crate's code, not yours; rename ${dependency.name} or publish yours first (cargo: ${cargoError})`;
+  }
+  return `cargo publish --dry-run failed: ${cargoError}`;
+}
+
+export function readinessOutcome(readiness: Readiness, details: Record<string, unknown>): GateOutcome | null {
+  if (!readiness.errors.length) return null;
+  return failed(`crates.io would refuse the crate: ${readiness.errors.join('; ')}`, { ...details, readiness, checked: 0 });
+}
 
 /** curl error codes and cargo/HTTP messages that mean "the registry did not answer", not "the crate is wrong". */
 const UNREACHABLE = [
@@ -73,6 +133,11 @@ export const publishGate: GateDefinition = {
     if (!context.crate.publish) {
       return skipped(`crate ${context.crate.name} is not published (publish = false in ${context.crate.manifestPath})`, details);
     }
+    const readiness = publishReadiness(context.crate);
+    details.readiness = readiness;
+    for (const warning of readiness.warnings) context.log.warn(warning);
+    const notReady = readinessOutcome(readiness, details);
+    if (notReady) return notReady;
     const siblings = siblingsToInclude(context);
     details.withSiblings = siblings;
     const selection = packageSelection(context.crate.name, siblings, features);
@@ -80,8 +145,10 @@ export const publishGate: GateDefinition = {
       ['publish', '--dry-run', '--allow-dirty', ...selection.packages, ...featureArgs(selection.features, noDefaultFeatures), ...lockedArgs(context)],
       { live: 'all' },
     );
-    details.warnings = publishWarnings(result.stderr);
+    details.warnings = [...readiness.warnings, ...publishWarnings(result.stderr)];
     details.packagedFiles = packagedFileCount(result.stderr);
+    // What the dry run checked: the packaged files (or 1, the crate, when cargo did not say).
+    details.checked = (details.packagedFiles as number | null) ?? (result.exitCode === 0 ? 1 : 0);
     if (result.exitCode === 0) {
       const warned = (details.warnings as string[]).length;
       const together = siblings.length ? ` (packaged together with unpublished path dependencies ${siblings.join(', ')})` : '';
@@ -92,7 +159,18 @@ export const publishGate: GateDefinition = {
       details.registryUnreachable = true;
       return skipped(`registry unreachable, publish dry run not checked: ${error}`, details);
     }
-    return failed(`cargo publish --dry-run failed: ${error}`, details);
+    // The names the dry run may have met on crates.io: the crate's own, and path dependencies not packaged with it.
+    const candidates = [
+      { name: context.crate.name, isCrate: true },
+      ...context.crate.pathDependencies.filter((d) => d.kind !== 'dev' && !siblings.includes(d.name)).map((d) => ({ name: d.name, isCrate: false })),
+    ];
+    const taken: TakenName[] = [];
+    for (const candidate of candidates) {
+      const answer = await publishedVersions(candidate.name);
+      if ('versions' in answer && answer.versions.length) taken.push({ ...candidate, versions: answer.versions.map((v) => v.version) });
+    }
+    details.takenNames = taken;
+    return failed(publishFailureReason(error, taken, context.crate.version), details);
   },
   keyFigure: (r) => {
     if (r.details.registryUnreachable) return 'registry unreachable';

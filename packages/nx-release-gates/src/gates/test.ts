@@ -14,7 +14,7 @@ import { lockedArgs } from './build';
 import { allFeaturesArgs } from './feature-sets';
 import { currentTargetDirectory, writtenSince } from './target-directory';
 import { parseLibtest, parseNextestSummary, TestCase, TestCounts } from './test-output';
-import { failed, GateContext, GateDefinition, passed } from './types';
+import { failed, GateContext, GateDefinition, GateOutcome, passed } from './types';
 
 /** nextest profile (added through --tool-config-file, below any user config) that turns on its JUnit report. */
 const NEXTEST_PROFILE = 'release-gates';
@@ -47,6 +47,21 @@ async function runTests(context: GateContext, featureArgs: string[]) {
   return { result, counts: parsed.counts as TestCounts | null, cases: parsed.cases };
 }
 
+/**
+ * A suite that passed: how many tests ran decides. Zero tests checked nothing, so it fails unless allowNoTests says
+ * the crate has none on purpose. `details.checked` counts the tests that ran.
+ */
+export function judgeTestCount(counts: TestCounts | null, allowNoTests: boolean, excludedNote: string, details: Record<string, unknown>): GateOutcome {
+  const ran = counts ? counts.passed : 0;
+  const withChecked = { ...details, checked: ran };
+  if (ran === 0) {
+    const ignored = counts?.ignored ? ` (${counts.ignored} ignored)` : '';
+    if (allowNoTests) return passed(`no test ran${ignored}; allowed by allowNoTests${excludedNote}`, withChecked);
+    return failed(`no test ran${ignored}: the test gate checked nothing; add a test, or set allow-no-tests = true in [package.metadata.release-gates] if the crate has none on purpose${excludedNote}`, withChecked);
+  }
+  return passed(`${counts!.passed} passed, ${counts!.ignored} ignored${excludedNote}`, withChecked);
+}
+
 export const testGate: GateDefinition = {
   name: 'test',
   cacheable: true,
@@ -68,11 +83,10 @@ export const testGate: GateDefinition = {
       return failed('cargo-nextest is not installed; run `cargo install cargo-nextest --locked` or set runner to cargo', details);
     }
     if (counts && counts.failed > 0) {
-      return failed(`${counts.failed} test(s) failed${failedNames.length ? `: ${failedNames.join(', ')}` : ''}; ${counts.passed} passed${excludedNote}`, details);
+      return failed(`${counts.failed} test(s) failed${failedNames.length ? `: ${failedNames.join(', ')}` : ''}; ${counts.passed} passed${excludedNote}`, { ...details, checked: counts.passed + counts.failed });
     }
     if (result.exitCode !== 0) return failed(`tests did not run: ${summarizeCargoError(result.stderr)}${excludedNote}`, details);
-    const total = counts ? counts.passed + counts.ignored : 0;
-    return passed(total === 0 ? `no tests${excludedNote}` : `${counts!.passed} passed, ${counts!.ignored} ignored${excludedNote}`, details);
+    return judgeTestCount(counts, context.options.allowNoTests, excludedNote, details);
   },
   keyFigure: (r) => {
     const d = r.details as Partial<TestCounts> & { excludedFeatures?: string[] };

@@ -43,6 +43,10 @@ export interface GateOptions {
   containerEngines: string[];
   envInputs: string[];
   undeclaredInputs: 'warn' | 'deny';
+  install: boolean;
+  semver: boolean;
+  semverFeatures?: string[];
+  allowNoTests: boolean;
 }
 
 /** Where the crate is, for options that name paths: they must stay inside the workspace. */

@@ -105,7 +105,7 @@ describe('githubAnnotations', () => {
 
 describe('summaryMarkdown', () => {
   const summary = buildSummary([
-    row('llm-cli', 'gate-build', 'passed', 'ok', { figure: '2 binaries', source: 'local cache', durationMs: 250 }),
+    row('llm-cli', 'gate-build', 'passed', 'ok', { figure: '2 binaries', source: 'local cache', durationMs: 250, checked: 2 }),
     row('llm-cli', 'gate-size', 'failed', 'llm is 21.0 MiB > 20.0 MiB', { figure: 'llm 21.0 MiB | llm-server 3.0 MiB', durationMs: 65_000 }),
     row('llm-cli', 'gate-doc', 'skipped', 'CVE-2026-1234 hotfix', { emergency: true, durationMs: null }),
   ]);
@@ -114,16 +114,17 @@ describe('summaryMarkdown', () => {
 
   it('has a header row and one table row per gate', () => {
     expect(tableRows).toHaveLength(1 + 3);
-    expect(tableRows[0]).toBe('| Crate | Gate | Status | Source | Time | Key figure |');
-    expect(markdown).toContain('|---|---|---|---|---|---|');
-    expect(tableRows).toContain('| llm-cli | gate-build | PASSED | local cache | 250ms | 2 binaries |');
-    expect(tableRows).toContain('| llm-cli | gate-size | FAILED | ran | 1m5s | llm 21.0 MiB \\| llm-server 3.0 MiB |');
-    expect(tableRows[1]).toBe('| llm-cli | gate-doc | SKIPPED (EMERGENCY) | ran | - | - |');
+    expect(tableRows[0]).toBe('| Crate | Gate | Status | Source | Time | Checked | Key figure |');
+    expect(markdown).toContain('|---|---|---|---|---|---|---|');
+    expect(tableRows).toContain('| llm-cli | gate-build | PASSED | local cache | 250ms | 2 | 2 binaries |');
+    expect(tableRows).toContain('| llm-cli | gate-size | FAILED | ran | 1m5s | - | llm 21.0 MiB \\| llm-server 3.0 MiB |');
+    expect(tableRows[1]).toBe('| llm-cli | gate-doc | SKIPPED (EMERGENCY) | ran | - | - | - |');
   });
 
   it('states the overall result, flags the emergency and lists the problems', () => {
     expect(markdown).toContain('### Release gates: ❌ failed');
-    expect(markdown).toContain('> [!CAUTION]\n> **EMERGENCY RELEASE: 1 gate(s) skipped by RELEASE_GATES_SKIP**');
+    // No RELEASE_GATES_SKIP_UNTIL in the test's environment: the banner says the skip never expires.
+    expect(markdown).toContain('> [!CAUTION]\n> **EMERGENCY RELEASE: 1 gate(s) skipped by RELEASE_GATES_SKIP, no expiry (set RELEASE_GATES_SKIP_UNTIL=YYYY-MM-DD to make it expire)**');
     expect(markdown).toContain('> - llm-cli:gate-doc CVE-2026-1234 hotfix');
     expect(markdown).toContain('- ✖ llm-cli:gate-size: llm is 21.0 MiB > 20.0 MiB');
   });

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { skipExpiryNote } from '../gates/emergency';
 import { findGate, GATES, gateTarget } from '../gates/registry';
 import { writeFileAtomic } from '../util/files';
 import { gatesJunit } from './junit';
@@ -49,6 +50,7 @@ export function rowForGate(workspaceRoot: string, project: string, gate: string,
     source,
     durationMs: result.durationMs,
     figure: findGate(gate)?.keyFigure(result) ?? '',
+    checked: typeof result.details?.checked === 'number' ? result.details.checked : null,
     reason: result.reason,
     emergency: result.details?.emergency !== undefined,
   };
@@ -93,10 +95,10 @@ export function buildSummary(rows: TableRow[]): RunSummary {
   };
 }
 
-export function emergencyBanner(summary: RunSummary): string[] {
+export function emergencyBanner(summary: RunSummary, env: NodeJS.ProcessEnv = process.env): string[] {
   if (!summary.emergency.length) return [];
   return [
-    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP`,
+    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP, ${skipExpiryNote(env)}`,
     ...summary.emergency.map((e) => `  ${e.project}:${e.gate} ${e.reason}`),
   ];
 }

@@ -10,16 +10,19 @@ export interface TableRow {
   source: string;
   durationMs: number | null;
   figure: string;
+  /** How many things the gate checked (its result's `details.checked`): 0 or absent is worth a look. */
+  checked?: number | null;
   reason: string;
   /** Skipped by the emergency path (RELEASE_GATES_SKIP): shown first and loudly. */
   emergency?: boolean;
 }
 
-const HEADERS = ['Crate', 'Gate', 'Status', 'Source', 'Time', 'Key figure'];
+const HEADERS = ['Crate', 'Gate', 'Status', 'Source', 'Time', 'Checked', 'Key figure'];
 
 function cells(row: TableRow): string[] {
   const status = row.emergency ? 'SKIPPED (EMERGENCY)' : row.status.toUpperCase();
-  return [row.project, row.gate, status, row.source, row.durationMs === null ? '-' : formatDuration(row.durationMs), row.figure || '-'];
+  const checked = typeof row.checked === 'number' ? String(row.checked) : '-';
+  return [row.project, row.gate, status, row.source, row.durationMs === null ? '-' : formatDuration(row.durationMs), checked, row.figure || '-'];
 }
 
 export function textTable(rows: TableRow[]): string {
