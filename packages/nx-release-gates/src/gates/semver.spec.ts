@@ -85,7 +85,7 @@ describe('judgeSemver', () => {
   });
 
   it('compares exactly the release features', () => {
-    expect(semverFeatureArgs([], false)).toEqual(['--only-explicit-features', '--default-features']);
-    expect(semverFeatureArgs(['a', 'b'], true)).toEqual(['--only-explicit-features', '--features', 'a,b']);
+    expect(semverFeatureArgs([], false)).toEqual(['--default-features']);
+    expect(semverFeatureArgs(['a', 'b'], true)).toEqual(['--only-explicit-features', '--features', 'a', '--features', 'b']);
   });
 });

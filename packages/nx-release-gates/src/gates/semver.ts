@@ -145,9 +145,12 @@ export function judgeSemver(facts: SemverFacts): GateOutcome {
   return failed(`cargo semver-checks against ${against} failed: ${summarizeCargoError(facts.check.output)}`, details);
 }
 
-/** The feature arguments of cargo-semver-checks for the release features: exactly these, nothing it guesses. */
+/**
+ * The feature arguments of cargo-semver-checks for the release features: exactly these, never its heuristic (all
+ * features but unstable-looking ones). `--default-features` and `--only-explicit-features` exclude each other.
+ */
 export function semverFeatureArgs(features: string[], noDefaultFeatures: boolean): string[] {
-  return ['--only-explicit-features', ...(noDefaultFeatures ? [] : ['--default-features']), ...(features.length ? ['--features', features.join(',')] : [])];
+  return [noDefaultFeatures ? '--only-explicit-features' : '--default-features', ...features.flatMap((f) => ['--features', f])];
 }
 
 export const semverGate: GateDefinition = {
