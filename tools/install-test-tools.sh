@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the end-to-end tests use beyond Node and Rust, installed when missing (npm test runs this first):
-# nvcc from PyPI (always possible without root) and buildah from Debian (only as root with apt-get).
+# nvcc from PyPI (always possible without root), buildah from Debian (only as root with apt-get), and
+# cargo-semver-checks from crates.io (gate-semver's tool; compiled once, skipped when that version is installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-cuda-nvcc.sh
@@ -10,4 +11,10 @@ if ! command -v buildah >/dev/null 2>&1; then
   else
     echo "buildah is not installed and this is not root with apt-get: the gate-docker build test will fail; install buildah"
   fi
+fi
+
+SEMVER_CHECKS_VERSION=0.51.0
+if [ "$(cargo semver-checks --version 2>/dev/null)" != "cargo-semver-checks ${SEMVER_CHECKS_VERSION}" ]; then
+  echo "installing cargo-semver-checks ${SEMVER_CHECKS_VERSION} (compiles for a few minutes)"
+  cargo install --locked "cargo-semver-checks@${SEMVER_CHECKS_VERSION}"
 fi

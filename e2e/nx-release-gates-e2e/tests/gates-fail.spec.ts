@@ -36,7 +36,8 @@ const CRATES: Record<string, { gate: string; files: Record<string, string> }> = 
     files: crateFiles({
       name: 'doc-missing',
       lib: '//! A library.\n\n/// Documented.\npub fn documented() {}\n\npub fn undocumented() {}\n',
-      releaseGates: 'missing-docs = "deny"',
+      // A library without tests: allowed, so only gate-doc fails.
+      releaseGates: 'missing-docs = "deny"\nallow-no-tests = true',
     }),
   },
   'doc-link': {
@@ -44,7 +45,7 @@ const CRATES: Record<string, { gate: string; files: Record<string, string> }> = 
     files: crateFiles({
       name: 'doc-link',
       lib: '//! A library.\n\n/// Works like [`NoSuchThing`].\npub fn linked() {}\n',
-      releaseGates: 'deny-warnings = true',
+      releaseGates: 'deny-warnings = true\nallow-no-tests = true',
     }),
   },
 };

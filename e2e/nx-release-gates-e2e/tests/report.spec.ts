@@ -122,7 +122,7 @@ describe('the run summary and reports', () => {
       const run = ws.nx(['run', 'steady:release-dry-run'], { ...skip, RELEASE_GATES_SKIP_REASON: 'CVE-2026-1234 hotfix' });
       expect(run.exitCode).toBe(0);
       const report = ws.result('steady', 'release-dry-run');
-      expect(report.emergency).toEqual({ gates: ['gate-doc', 'gate-test'], reason: 'CVE-2026-1234 hotfix' });
+      expect(report.emergency).toEqual({ gates: ['gate-doc', 'gate-test'], reason: 'CVE-2026-1234 hotfix', until: null });
       expect(report.rows.slice(0, 2).map((r: Row) => [r.gate, r.status, r.emergency])).toEqual([
         ['gate-test', 'skipped', true],
         ['gate-doc', 'skipped', true],

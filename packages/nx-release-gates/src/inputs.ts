@@ -43,7 +43,7 @@ export function crateNamedInputs(): Record<string, string[]> {
 }
 
 /** The emergency skip: part of every gate's hash, so a skipped result never replays into a normal run. */
-export const EMERGENCY_ENV_INPUTS = ['RELEASE_GATES_SKIP', 'RELEASE_GATES_SKIP_REASON'] as const;
+export const EMERGENCY_ENV_INPUTS = ['RELEASE_GATES_SKIP', 'RELEASE_GATES_SKIP_REASON', 'RELEASE_GATES_SKIP_UNTIL'] as const;
 
 /** Files outside the crate folder that Nx hashes by path: the workspace manifest, and Cargo.lock's appearance. */
 function workspaceFiles(crate: CrateModel): string[] {

@@ -165,12 +165,18 @@ describe('cratesFromMetadata', () => {
 
   it('lists path dependencies of every kind with roots relative to the Nx root', () => {
     expect(byName['llm-cli'].pathDependencies).toEqual([
-      { name: 'llm-core', root: 'rust/crates/llm-core', kind: 'normal' },
-      { name: 'llm-macros', root: 'rust/crates/llm-macros', kind: 'normal' },
-      { name: 'test-utils', root: 'shared/test-utils', kind: 'dev' },
-      { name: 'buildhelp', root: 'tools/buildhelp', kind: 'build' },
+      expect.objectContaining({ name: 'llm-core', root: 'rust/crates/llm-core', kind: 'normal' }),
+      expect.objectContaining({ name: 'llm-macros', root: 'rust/crates/llm-macros', kind: 'normal' }),
+      expect.objectContaining({ name: 'test-utils', root: 'shared/test-utils', kind: 'dev' }),
+      expect.objectContaining({ name: 'buildhelp', root: 'tools/buildhelp', kind: 'build' }),
     ]);
     expect(byName['llm-core'].pathDependencies).toEqual([]);
+  });
+
+  it('keeps a path dependency\'s version requirement (null without one) and the workspace version it points at', () => {
+    const [core, macros] = byName['llm-cli'].pathDependencies;
+    expect(core).toMatchObject({ versionRequirement: null, targetVersion: '0.4.2' });
+    expect(macros).toMatchObject({ versionRequirement: '^0.1' });
   });
 
   it('lists registry dependencies once each, sorted, and leaves git dependencies out', () => {

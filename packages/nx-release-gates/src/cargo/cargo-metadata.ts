@@ -27,6 +27,12 @@ interface MetadataPackage {
   dependencies: MetadataDependency[];
   publish: string[] | null;
   metadata: Record<string, unknown> | null;
+  description?: string | null;
+  license?: string | null;
+  license_file?: string | null;
+  documentation?: string | null;
+  homepage?: string | null;
+  repository?: string | null;
 }
 export interface CargoMetadata {
   packages: MetadataPackage[];
@@ -55,7 +61,10 @@ export function cratesFromMetadata(
     const registryDependencies: string[] = [];
     for (const dep of pkg.dependencies) {
       if (dep.path) {
-        pathDependencies.push({ name: dep.name, root: toPosixRelative(workspaceRoot, dep.path), kind: dep.kind ?? 'normal' });
+        // cargo metadata reports a path dependency without `version` as the requirement "*".
+        const versionRequirement = dep.req && dep.req !== '*' ? dep.req : null;
+        const targetVersion = metadata.packages.find((p) => p.name === dep.name && path.dirname(p.manifest_path) === dep.path)?.version ?? null;
+        pathDependencies.push({ name: dep.name, root: toPosixRelative(workspaceRoot, dep.path), kind: dep.kind ?? 'normal', versionRequirement, targetVersion });
       } else if (dep.source?.startsWith('registry+') || dep.source?.startsWith('sparse+')) {
         registryDependencies.push(dep.name);
       }
@@ -81,6 +90,14 @@ export function cratesFromMetadata(
       registryDependencies: [...new Set(registryDependencies)].sort(),
       externalDependencies: [],
       releaseGatesMetadata: { package: releaseGatesTable(pkg.metadata), workspace: workspaceTable },
+      publishMetadata: {
+        description: pkg.description ?? null,
+        license: pkg.license ?? null,
+        licenseFile: pkg.license_file ?? null,
+        documentation: pkg.documentation ?? null,
+        homepage: pkg.homepage ?? null,
+        repository: pkg.repository ?? null,
+      },
     };
   });
 }

@@ -12,6 +12,20 @@ export interface PathDependency {
   /** Its crate root, relative to the Nx workspace root (posix separators). */
   root: string;
   kind: DependencyKind;
+  /** The `version` requirement next to `path`, or null when the dependency has none (crates.io then refuses it). */
+  versionRequirement?: string | null;
+  /** The dependency's own version, when it is a package of the same cargo workspace (for the line to add). */
+  targetVersion?: string | null;
+}
+
+/** The `[package]` fields crates.io requires or shows, as cargo metadata reports them (null: not set). */
+export interface PublishMetadata {
+  description: string | null;
+  license: string | null;
+  licenseFile: string | null;
+  documentation: string | null;
+  homepage: string | null;
+  repository: string | null;
 }
 
 export interface CrateModel {
@@ -46,6 +60,8 @@ export interface CrateModel {
     package: Record<string, unknown> | null;
     workspace: Record<string, unknown> | null;
   };
+  /** crates.io's metadata fields (absent in models built before this field existed, e.g. an old inference cache). */
+  publishMetadata?: PublishMetadata;
   /** Set when cargo could not read the crate: the one line every gate of the crate reports. */
   error?: string;
 }

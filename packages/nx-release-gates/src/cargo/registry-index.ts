@@ -80,3 +80,13 @@ export async function lookUpCrate(index: string, crateName: string): Promise<Ind
     return { kind: 'unreachable', problem: `${where}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, where };
   }
 }
+
+/** The lookup in the shape of the gates that only ask which versions exist (gate-semver's baseline, gate-publish's name check). */
+export type IndexAnswer = { versions: PublishedVersion[] } | { notFound: true } | { unreachable: string };
+
+export async function publishedVersions(crateName: string, index: string = CRATES_IO_INDEX): Promise<IndexAnswer> {
+  const lookup = await lookUpCrate(index, crateName);
+  if (lookup.kind === 'found') return { versions: lookup.versions };
+  if (lookup.kind === 'absent') return { notFound: true };
+  return { unreachable: lookup.problem };
+}

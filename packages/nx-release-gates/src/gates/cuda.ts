@@ -87,5 +87,5 @@ export const cudaGate: GateDefinition = {
     const outcome = toolkit && plan.mode === 'cuda' ? { ...judged, details: { ...judged.details, nvcc: toolkit.nvcc } } : judged;
     return error ? outcome : checkUndeclaredInputs(context, messages, outcome);
   },
-  keyFigure: (r) => (r.details.sameAsBuild ? 'cpu-fallback (= gate-build)' : String(r.details.mode ?? '')),
+  keyFigure: (r) => (r.details.mode === 'none' ? 'no CUDA features' : r.details.sameAsBuild ? 'cpu-fallback (= gate-build)' : String(r.details.mode ?? '')),
 };

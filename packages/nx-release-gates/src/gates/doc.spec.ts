@@ -66,3 +66,5 @@ describe('rustdocFlagPlan', () => {
       '--config',
       "target.'cfg(unix)'.rustdocflags=[\"-W\",\"missing_docs\"]",
     ]);
+  });
+});

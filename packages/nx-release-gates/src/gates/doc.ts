@@ -105,6 +105,10 @@ export const docGate: GateDefinition = {
   targetDirectoryParts: ['debug'],
   description: 'Documentation build (`cargo doc --no-deps`); counts rustdoc warnings and undocumented public items; missingDocs/denyWarnings decide what fails.',
   async run(context) {
+    // rustdoc documents the library, or the binaries of a crate without one: a crate with neither checked nothing.
+    if (!context.crate.hasLibrary && context.crate.binaries.length === 0) {
+      return failed(`crate ${context.crate.name} has no library or binary target to document; add src/lib.rs or src/main.rs (or a [lib]/[[bin]] section) to ${context.crate.manifestPath}`, { checked: 0 });
+    }
     const features = allFeaturesArgs(context.crate, context.options, context.toolchain.cuda !== null);
     const { missingDocs, denyWarnings } = context.options;
     const flags = lintFlags(missingDocs, denyWarnings, context.crate.hasLibrary);

@@ -1,4 +1,4 @@
-import { EmergencySkipError, readEmergencySkip, SKIP_REASON_VARIABLE, SKIP_VARIABLE } from './emergency';
+import { EmergencySkipError, readEmergencySkip, skipExpiryNote, SKIP_REASON_VARIABLE, SKIP_VARIABLE } from './emergency';
 
 const KNOWN = ['gate-build', 'gate-cuda', 'gate-package', 'gate-size', 'gate-test', 'gate-doc'];
 
@@ -28,6 +28,7 @@ describe('readEmergencySkip', () => {
     expect(readEmergencySkip({ RELEASE_GATES_SKIP: 'gate-doc,gate-cuda', RELEASE_GATES_SKIP_REASON: '  CVE-2026-1234 hotfix ' }, KNOWN)).toEqual({
       gates: ['gate-doc', 'gate-cuda'],
       reason: 'CVE-2026-1234 hotfix',
+      until: null,
     });
   });
 
@@ -35,6 +36,7 @@ describe('readEmergencySkip', () => {
     expect(readEmergencySkip({ RELEASE_GATES_SKIP: ' doc , gate-cuda,,cuda, doc ', RELEASE_GATES_SKIP_REASON: 'hotfix' }, KNOWN)).toEqual({
       gates: ['gate-doc', 'gate-cuda'],
       reason: 'hotfix',
+      until: null,
     });
   });
 
@@ -66,5 +68,37 @@ describe('readEmergencySkip', () => {
     expect(message.split('\n')).toHaveLength(1);
     expect(message.startsWith(`${variable} holds a line break or control character (character ${position})`)).toBe(true);
     expect(message).not.toMatch(/forged|add-mask|emergency=false/);
+  });
+
+  describe('RELEASE_GATES_SKIP_UNTIL', () => {
+    const skip = { RELEASE_GATES_SKIP: 'gate-doc', RELEASE_GATES_SKIP_REASON: 'hotfix' };
+    const on = (day: string) => new Date(`${day}T12:00:00Z`);
+
+    it('keeps a skip up to and including its last day', () => {
+      expect(readEmergencySkip({ ...skip, RELEASE_GATES_SKIP_UNTIL: '2026-12-31' }, KNOWN, on('2026-12-31'))?.until).toBe('2026-12-31');
+      expect(readEmergencySkip({ ...skip, RELEASE_GATES_SKIP_UNTIL: ' 2026-12-31 ' }, KNOWN, on('2026-01-01'))?.until).toBe('2026-12-31');
+    });
+
+    it('refuses an expired skip, naming the day', () => {
+      let message = '';
+      try {
+        readEmergencySkip({ ...skip, RELEASE_GATES_SKIP_UNTIL: '2026-12-31' }, KNOWN, on('2027-01-01'));
+      } catch (error) {
+        expect(error).toBeInstanceOf(EmergencySkipError);
+        message = (error as Error).message;
+      }
+      expect(message).toContain('expired on 2026-12-31');
+    });
+
+    it('refuses a date that is not YYYY-MM-DD or does not exist', () => {
+      for (const until of ['31.12.2026', '2026-02-30', 'tomorrow']) {
+        expect(() => readEmergencySkip({ ...skip, RELEASE_GATES_SKIP_UNTIL: until }, KNOWN, on('2026-01-01'))).toThrow(/is not a date; write .*YYYY-MM-DD/);
+      }
+    });
+
+    it('says in the summary whether the skip expires', () => {
+      expect(skipExpiryNote({ RELEASE_GATES_SKIP_UNTIL: '2026-12-31' })).toBe('valid until 2026-12-31');
+      expect(skipExpiryNote({})).toContain('no expiry');
+    });
   });
 });

@@ -86,12 +86,12 @@ describe('splitPublishWarnings and judgePublish', () => {
   });
 
   it('fails a version the index holds even though cargo passed', () => {
-    const outcome = judgePublish({ exitCode: 0, stderr: TAKEN_WITH_LINT, siblings: [], registry: { kind: 'taken', sentence: 'version 0.17.0 of hexyl is already published; bump the version in Cargo.toml' } }, {});
+    const outcome = judgePublish({ exitCode: 0, stderr: TAKEN_WITH_LINT, siblings: [], readinessWarnings: [], taken: [], version: '0.17.0', registry: { kind: 'taken', sentence: 'version 0.17.0 of hexyl is already published; bump the version in Cargo.toml' } }, {});
     expect(outcome).toMatchObject({ status: 'failed', details: { registry: 'taken', checked: 4, compilerWarnings: 1 } });
   });
 
   it('passes a resumed release and says so, with warnings counted apart', () => {
-    const outcome = judgePublish({ exitCode: 0, stderr: TAKEN_WITH_LINT, siblings: [], registry: { kind: 'resumed', sentence: 'hexyl@0.17.0 is already published with the same .crate: the release is being resumed' } }, {});
+    const outcome = judgePublish({ exitCode: 0, stderr: TAKEN_WITH_LINT, siblings: [], readinessWarnings: [], taken: [], version: '0.17.0', registry: { kind: 'resumed', sentence: 'hexyl@0.17.0 is already published with the same .crate: the release is being resumed' } }, {});
     expect(outcome.status).toBe('passed');
     expect(outcome.reason).toBe(
       'cargo publish --dry-run passed with 1 publish warning(s): manifest has no documentation, homepage or repository; the verify build had 1 compiler warning(s); hexyl@0.17.0 is already published with the same .crate: the release is being resumed',
@@ -99,6 +99,6 @@ describe('splitPublishWarnings and judgePublish', () => {
   });
 
   it('does not pass when the index could not be read', () => {
-    expect(judgePublish({ exitCode: 0, stderr: '', siblings: [], registry: { kind: 'unknown', sentence: 'registry index unreachable' } }, {}).status).toBe('skipped');
+    expect(judgePublish({ exitCode: 0, stderr: '', siblings: [], readinessWarnings: [], taken: [], version: '0.17.0', registry: { kind: 'unknown', sentence: 'registry index unreachable' } }, {}).status).toBe('skipped');
   });
 });

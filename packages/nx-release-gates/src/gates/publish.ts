@@ -21,11 +21,70 @@ import { featureArgs } from './feature-sets';
 import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lookUpCrate } from '../cargo/registry-index';
+import { lookUpCrate, publishedVersions } from '../cargo/registry-index';
 import { fileSha256, judgePublishedVersion, PublishedVersionVerdict } from './published-version';
 import { firstFew } from './reason';
 import { currentTargetDirectory, writtenSince } from './target-directory';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from './types';
+import type { CrateModel } from '../cargo/crate-model';
+
+export interface Readiness {
+  /** What crates.io refuses at upload time, each with the line to add. */
+  errors: string[];
+  /** What crates.io shows on the crate's page and is missing. */
+  warnings: string[];
+}
+
+/**
+ * cargo-release's metadata check, before the dry run: crates.io refuses a crate without `description`, without
+ * `license`/`license-file`, or with a path dependency that has no `version` (dev-dependencies are stripped, so they
+ * may). `documentation`, `homepage` and `repository` are only warnings. Each message carries the line to add.
+ */
+export function publishReadiness(crate: Pick<CrateModel, 'name' | 'manifestPath' | 'pathDependencies' | 'publishMetadata'>): Readiness {
+  const meta = crate.publishMetadata;
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const where = `under [package] in ${crate.manifestPath}`;
+  if (meta) {
+    if (!meta.description?.trim()) errors.push(`no description: add \`description = "What ${crate.name} does, in one line"\` ${where}`);
+    if (!meta.license?.trim() && !meta.licenseFile?.trim()) errors.push(`no license: add \`license = "MIT OR Apache-2.0"\` (an SPDX expression) or \`license-file = "LICENSE"\` ${where}`);
+    for (const [field, example] of [['documentation', 'https://docs.rs/' + crate.name], ['homepage', 'https://example.com/' + crate.name], ['repository', 'https://github.com/owner/' + crate.name]] as const) {
+      if (!meta[field]?.trim()) warnings.push(`no ${field}: add \`${field} = "${example}"\` ${where}`);
+    }
+  }
+  for (const dep of crate.pathDependencies) {
+    if (dep.kind === 'dev' || dep.versionRequirement !== null || dep.versionRequirement === undefined) continue;
+    const version = dep.targetVersion ?? '<its version>';
+    const section = dep.kind === 'build' ? '[build-dependencies]' : '[dependencies]';
+    errors.push(`path dependency ${dep.name} has no version (crates.io needs one): write \`${dep.name} = { path = "${dep.root}", version = "${version}" }\` in ${section} of ${crate.manifestPath} (path relative to the crate)`);
+  }
+  return { errors, warnings };
+}
+
+/** A name on crates.io that the failed dry run met: the crate itself, or a path dependency resolved from there. */
+export interface TakenName {
+  name: string;
+  versions: string[];
+  isCrate: boolean;
+}
+
+/** The reason of a failed dry run, naming a crates.io name conflict when that is the likely cause. */
+export function publishFailureReason(cargoError: string, taken: readonly TakenName[], version: string): string {
+  const own = taken.find((t) => t.isCrate);
+  if (own && /already exists|already uploaded/i.test(cargoError)) {
+    return `crate ${own.name} ${version} is already on crates.io (published versions: ${own.versions.join(', ')}); if that crate is not yours the name is taken by someone else: rename the package; otherwise bump the version (cargo: ${cargoError})`;
+  }
+  const dependency = taken.find((t) => !t.isCrate);
+  if (dependency) {
+    return `the verify build resolved path dependency ${dependency.name} from crates.io, where that name is taken (versions ${dependency.versions.join(', ')}): it compiled that crate's code, not yours; rename ${dependency.name} or publish yours first (cargo: ${cargoError})`;
+  }
+  return `cargo publish --dry-run failed: ${cargoError}`;
+}
+
+export function readinessOutcome(readiness: Readiness, details: Record<string, unknown>): GateOutcome | null {
+  if (!readiness.errors.length) return null;
+  return failed(`crates.io would refuse the crate: ${readiness.errors.join('; ')}`, { ...details, readiness, checked: 0 });
+}
 
 /** curl error codes and cargo/HTTP messages that mean "the registry did not answer", not "the crate is wrong". */
 const UNREACHABLE = [
@@ -99,16 +158,21 @@ export interface PublishFacts {
   siblings: string[];
   /** What the registry index says about this version, judged against the .crate the dry run packaged. */
   registry: PublishedVersionVerdict;
+  /** crates.io's page warnings (documentation, homepage, repository missing), from publishReadiness. */
+  readinessWarnings: string[];
+  /** Names on crates.io a failed dry run met (the crate's own, or a path dependency resolved from there). */
+  taken: TakenName[];
+  version: string;
 }
 
 export function judgePublish(facts: PublishFacts, details: Record<string, unknown>): GateOutcome {
   const { publish, compiler } = splitPublishWarnings(facts.stderr);
   const packagedFiles = packagedFileCount(facts.stderr);
-  const all = { ...details, warnings: publish, compilerWarnings: compiler.length, packagedFiles, checked: packagedFiles ?? 0, registry: facts.registry.kind, registryCheck: facts.registry.sentence };
+  const all = { ...details, warnings: [...facts.readinessWarnings, ...publish], takenNames: facts.taken, compilerWarnings: compiler.length, packagedFiles, checked: packagedFiles ?? 0, registry: facts.registry.kind, registryCheck: facts.registry.sentence };
   if (facts.exitCode !== 0) {
     const error = summarizeCargoError(facts.stderr);
     if (registryUnreachable(facts.stderr)) return skipped(`registry unreachable, publish dry run not checked: ${error}`, { ...all, registryUnreachable: true });
-    return failed(`cargo publish --dry-run failed: ${error}`, all);
+    return failed(publishFailureReason(error, facts.taken, facts.version), all);
   }
   if (facts.registry.kind === 'taken') return failed(facts.registry.sentence, all);
   if (facts.registry.kind === 'unknown') return skipped(`cargo publish --dry-run passed, but ${facts.registry.sentence}`, { ...all, registryUnreachable: true });
@@ -154,6 +218,11 @@ export const publishGate: GateDefinition = {
     if (!context.crate.publish) {
       return skipped(`crate ${context.crate.name} is not published (publish = false in ${context.crate.manifestPath})`, { ...details, checked: 0 });
     }
+    const readiness = publishReadiness(context.crate);
+    details.readiness = readiness;
+    for (const warning of readiness.warnings) context.log.warn(warning);
+    const notReady = readinessOutcome(readiness, details);
+    if (notReady) return notReady;
     const siblings = siblingsToInclude(context);
     details.withSiblings = siblings;
     const selection = packageSelection(context.crate.name, siblings, features);
@@ -163,7 +232,19 @@ export const publishGate: GateDefinition = {
     );
     const packaged = result.exitCode === 0 ? await packagedCrateFile(context) : null;
     const registry = await registryVerdict(context, packaged);
-    return judgePublish({ exitCode: result.exitCode, stderr: result.stderr, siblings, registry }, details);
+    // A failed dry run may have met a name on crates.io: the crate's own, or a path dependency not packaged with it.
+    const taken: TakenName[] = [];
+    if (result.exitCode !== 0 && !registryUnreachable(result.stderr)) {
+      const candidates = [
+        { name: context.crate.name, isCrate: true },
+        ...context.crate.pathDependencies.filter((d) => d.kind !== 'dev' && !siblings.includes(d.name)).map((d) => ({ name: d.name, isCrate: false })),
+      ];
+      for (const candidate of candidates) {
+        const answer = await publishedVersions(candidate.name, context.options.registryIndex);
+        if ('versions' in answer && answer.versions.length) taken.push({ ...candidate, versions: answer.versions.map((v) => v.version) });
+      }
+    }
+    return judgePublish({ exitCode: result.exitCode, stderr: result.stderr, siblings, registry, readinessWarnings: readiness.warnings, taken, version: context.crate.version }, details);
   },
   keyFigure: (r) => {
     if (r.details.registry === 'taken') return 'version taken';

@@ -4,9 +4,11 @@ import { cudaGate } from './cuda';
 import { docGate } from './doc';
 import { dockerGate } from './docker';
 import { fmtGate } from './fmt';
+import { installGate } from './install';
 import { lockfileGate } from './lockfile';
 import { packageGate } from './package';
 import { publishGate } from './publish';
+import { semverGate } from './semver';
 import { sizeGate } from './size';
 import { testGate } from './test';
 import type { GateDefinition } from './types';
@@ -14,7 +16,8 @@ import { versionGate } from './version';
 import { workflowsGate } from './workflows';
 
 export const GATES: readonly GateDefinition[] = [
-  // Pre-flight (the original script checked these before gate 1), then the version, then the original six gates.
+  // Pre-flight (the original script checked these before gate 1), then the version, then the original six gates,
+  // with what users install (gate-install) after the package and the API check (gate-semver) before publishing.
   lockfileGate,
   fmtGate,
   workflowsGate,
@@ -22,9 +25,11 @@ export const GATES: readonly GateDefinition[] = [
   buildGate,
   cudaGate,
   packageGate,
+  installGate,
   sizeGate,
   testGate,
   docGate,
+  semverGate,
   publishGate,
   dockerGate,
 ];

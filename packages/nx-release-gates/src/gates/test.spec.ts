@@ -1,7 +1,7 @@
 import { firstFailureLine, judgeTests, TestFacts } from './test';
 import type { TestCase } from './test-output';
 
-const base: TestFacts = { runner: 'cargo', runnerMissing: false, exitCode: 0, counts: { passed: 2, failed: 0, ignored: 1 }, cases: [], stderr: '', excludedCuda: [], excludedByOption: [] };
+const base: TestFacts = { runner: 'cargo', runnerMissing: false, exitCode: 0, counts: { passed: 2, failed: 0, ignored: 1 }, cases: [], stderr: '', excludedCuda: [], excludedByOption: [], allowNoTests: false };
 
 const failing = (i: number): TestCase => ({
   suite: 'unittests src/main.rs',

@@ -70,6 +70,8 @@ export interface TestFacts {
   /** Features left out because the CUDA toolkit is absent, and by excludeFeatures. */
   excludedCuda: string[];
   excludedByOption: string[];
+  /** The crate has no test on purpose (option allowNoTests): a run of zero tests passes. */
+  allowNoTests: boolean;
 }
 
 /** A compile error or a failed build script: the test binaries were never built, so no test ran. */
@@ -115,8 +117,14 @@ export function judgeTests(facts: TestFacts): GateOutcome {
     if (checked === 0 && DID_NOT_BUILD.test(facts.stderr)) return failed(`tests did not build: ${error}${note}`, { ...details, built: false });
     return failed(`tests did not run: ${error}${note}`, details);
   }
-  const total = counts ? counts.passed + counts.ignored : 0;
-  return passed(total === 0 ? `no tests${note}` : `${counts!.passed} passed, ${counts!.ignored} ignored${note}`, details);
+  // A suite that ran no test checked nothing: it fails unless allowNoTests says the crate has none on purpose.
+  const ran = counts ? counts.passed : 0;
+  if (ran === 0) {
+    const ignored = counts?.ignored ? ` (${counts.ignored} ignored)` : '';
+    if (facts.allowNoTests) return passed(`no test ran${ignored}; allowed by allowNoTests${note}`, details);
+    return failed(`no test ran${ignored}: the test gate checked nothing; add a test, or set allow-no-tests = true in [package.metadata.release-gates] if the crate has none on purpose${note}`, details);
+  }
+  return passed(`${counts!.passed} passed, ${counts!.ignored} ignored${note}`, details);
 }
 
 export const testGate: GateDefinition = {
@@ -138,6 +146,7 @@ export const testGate: GateDefinition = {
       stderr: result.stderr,
       excludedCuda: features.excluded,
       excludedByOption: features.excludedByOption,
+      allowNoTests: context.options.allowNoTests,
     });
     const junit = path.relative(context.workspaceRoot, path.join(context.resultDir, 'junit.xml')).split(path.sep).join('/');
     return checkUndeclaredInputs(context, build.messages, { ...outcome, details: { ...outcome.details, junit } });

@@ -26,9 +26,9 @@ export interface OptionDefinition {
 
 /** Every gate that runs cargo on the crate's sources and so can read an input the key does not cover. */
 const SOURCE_GATES = ['build', 'cuda', 'test', 'doc'] as const;
-const ALL_GATES = ['lockfile', 'fmt', 'workflows', 'version', 'build', 'cuda', 'package', 'size', 'test', 'doc', 'publish', 'docker'] as const;
+const ALL_GATES = ['lockfile', 'fmt', 'workflows', 'version', 'build', 'cuda', 'package', 'install', 'size', 'test', 'doc', 'semver', 'publish', 'docker'] as const;
 
-const FEATURE_GATES = ['build', 'package', 'size', 'publish', 'version'] as const;
+const FEATURE_GATES = ['build', 'package', 'install', 'size', 'publish', 'version', 'semver'] as const;
 
 export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
   {
@@ -105,7 +105,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: 'shared',
     description:
       "Cargo target directory of the gates' cargo calls. `shared`: the crate's own (cargo builds one at a time there, so gates wait for each other; least disk). `per-gate`: <target>/release-gates/<gate> for each gate (gates compile in parallel; each keeps its own copy of the dependencies' artifacts).",
-    gates: ['build', 'cuda', 'package', 'test', 'doc', 'publish'],
+    gates: ['build', 'cuda', 'package', 'install', 'test', 'doc', 'publish', 'semver'],
   },
   {
     name: 'targetTriple',
@@ -174,6 +174,35 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     description:
       "Registry index gate-publish and gate-version read to tell whether the crate's version is already published (crates.io's sparse index by default). An http(s) URL (`sparse+` prefix allowed) or a local folder with the same file layout (absolute path or file:// URL).",
     gates: ['publish', 'version'],
+  },
+  {
+    name: 'install',
+    type: 'boolean',
+    default: true,
+    description:
+      'Run gate-install: unpack the .crate, resolve its dependencies afresh as `cargo install` without --locked does, and build it. false turns the gate off (reported as skipped).',
+    gates: ['install'],
+  },
+  {
+    name: 'semver',
+    type: 'boolean',
+    default: true,
+    description:
+      'Run gate-semver (cargo-semver-checks against the last published version or the previous release tag). false turns it off; otherwise a missing cargo-semver-checks fails the gate with the install command.',
+    gates: ['semver'],
+  },
+  {
+    name: 'semverFeatures',
+    type: 'string[]',
+    description: 'Features whose public API gate-semver compares. Default: the release features (`features`, with noDefaultFeatures).',
+    gates: ['semver'],
+  },
+  {
+    name: 'allowNoTests',
+    type: 'boolean',
+    default: false,
+    description: 'Let gate-test pass when the crate has no test at all (it fails by default: a test gate that ran nothing checked nothing).',
+    gates: ['test'],
   },
   {
     name: 'envInputs',

@@ -47,6 +47,10 @@ export interface GateOptions {
   undeclaredInputs: 'warn' | 'deny';
   /** Rust target triple of the build (`--target`); unset: the host. */
   targetTriple?: string;
+  install: boolean;
+  semver: boolean;
+  semverFeatures?: string[];
+  allowNoTests: boolean;
 }
 
 /** Where the crate is, for options that name paths: they must stay inside the workspace. */

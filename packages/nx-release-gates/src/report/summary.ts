@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { skipExpiryNote } from '../gates/emergency';
 import { findGate, GATES, gateTarget } from '../gates/registry';
 import { writeFileAtomic } from '../util/files';
 import { annotationMessage, forWorkflowLog, oneLine } from '../util/workflow-text';
@@ -105,10 +106,10 @@ export function buildSummary(rows: TableRow[]): RunSummary {
   };
 }
 
-export function emergencyBanner(summary: RunSummary): string[] {
+export function emergencyBanner(summary: RunSummary, env: NodeJS.ProcessEnv = process.env): string[] {
   if (!summary.emergency.length) return [];
   return [
-    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP`,
+    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP, ${skipExpiryNote(env)}`,
     ...summary.emergency.map((e) => `  ${e.project}:${e.gate} ${oneLine(e.reason)}`),
   ];
 }

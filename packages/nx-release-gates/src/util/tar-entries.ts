@@ -45,3 +45,36 @@ export function tarFileNames(gzipped: Buffer): string[] {
   }
   return names;
 }
+
+export interface TarFile {
+  name: string;
+  data: Buffer;
+  /** Unix permission bits (the executable bit matters for build scripts that run files). */
+  mode: number;
+}
+
+/** Regular files with their contents, for unpacking a .crate (same header handling as tarFileNames). */
+export function tarFiles(gzipped: Buffer): TarFile[] {
+  const tar = gunzipSync(gzipped);
+  const files: TarFile[] = [];
+  let nextName: string | undefined;
+  for (let offset = 0; offset + BLOCK <= tar.length; ) {
+    const header = tar.subarray(offset, offset + BLOCK);
+    if (header.every((b) => b === 0)) break;
+    const size = parseInt(text(header, 124, 12).trim() || '0', 8);
+    const type = String.fromCharCode(header[156] || 48);
+    const dataStart = offset + BLOCK;
+    const data = tar.subarray(dataStart, dataStart + size);
+    if (type === 'L') nextName = text(data, 0, data.length);
+    else if (type === 'x') nextName = paxPath(data) ?? nextName;
+    else {
+      const prefix = text(header, 345, 155);
+      const name = nextName ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
+      const mode = parseInt(text(header, 100, 8).trim() || '644', 8);
+      if (type === '0' || type === '\0') files.push({ name, data: Buffer.from(data), mode });
+      nextName = undefined;
+    }
+    offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
+  }
+  return files;
+}

@@ -1,0 +1,3 @@
+import { gateExecutor } from '../gate/run-gate';
+
+export default gateExecutor('install');
