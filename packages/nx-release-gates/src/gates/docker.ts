@@ -13,11 +13,92 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildArgs, buildError, CONTAINER_ENGINES, ContainerEngine, dryRunTag, findEngine } from './container-engine';
-import { checkDockerfile, MissingSource } from './dockerfile';
-import { failed, GateDefinition, passed, skipped } from './types';
+import { buildArgs, buildError, CONTAINER_ENGINES, ContainerEngine, dryRunTag, EngineProbe, findEngine } from './container-engine';
+import { checkDockerfile, MissingSource, StaticCheck } from './dockerfile';
+import { failed, GateDefinition, GateOutcome, passed, skipped } from './types';
 
 const rel = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/') || '.';
+
+export interface DockerStaticFacts {
+  /** The options as given (relative to the crate folder); no dockerfile: the gate is skipped. */
+  dockerfile: string | undefined;
+  dockerContext: string | undefined;
+  containerEngines: readonly string[];
+  crateRoot: string;
+  /** The Dockerfile and the build context relative to the workspace root, for reasons. */
+  shownDockerfile: string;
+  shownContext: string;
+  dockerfileIsFile: boolean;
+  contextIsFolder: boolean;
+  /** The COPY/ADD check (its dockerignore relative to the workspace root); null when it was not run. */
+  check: StaticCheck | null;
+}
+
+/**
+ * The static half's verdict. `passed` means only that the build may be attempted: its reason and details are what
+ * judgeDockerBuild builds on.
+ */
+export function judgeDockerStatic(facts: DockerStaticFacts): GateOutcome {
+  const { dockerfile, dockerContext, check } = facts;
+  if (!dockerfile) return skipped('no dockerfile configured (set dockerfile, e.g. "templates/docker/Dockerfile")', {});
+  const unknown = facts.containerEngines.filter((e) => !(CONTAINER_ENGINES as readonly string[]).includes(e));
+  if (unknown.length) {
+    return failed(`containerEngines ${JSON.stringify(unknown)} unknown; use any of ${CONTAINER_ENGINES.join(', ')} (or [] to skip the build)`, {});
+  }
+  const details: Record<string, unknown> = { dockerfile: facts.shownDockerfile, context: facts.shownContext };
+  if (!facts.dockerfileIsFile) {
+    return failed(`dockerfile "${dockerfile}" does not exist (looked for ${details.dockerfile}; the path is relative to the crate folder ${facts.crateRoot})`, details);
+  }
+  if (!facts.contextIsFolder) {
+    return failed(`dockerContext "${dockerContext}" is not a folder (looked for ${details.context}; the path is relative to the crate folder ${facts.crateRoot})`, details);
+  }
+  if (!check) return failed(`${details.dockerfile}: the COPY/ADD sources were not checked`, details);
+  Object.assign(details, {
+    checkedSources: check.checked,
+    checked: check.checked,
+    missing: check.missing,
+    unchecked: check.unchecked,
+    dockerignore: check.dockerignore,
+  });
+  if (check.problems.length) return failed(`${details.dockerfile}: ${check.problems.join('; ')}`, details);
+  if (check.missing.length) {
+    const list = check.missing.map((m: MissingSource) => `line ${m.line} ${m.instruction} ${m.source} (${m.why})`).join('; ');
+    details.build = { status: 'skipped', reason: 'not attempted: the static check failed' };
+    return failed(`${details.dockerfile}: ${check.missing.length} source${check.missing.length === 1 ? '' : 's'} missing from the build context (${details.context}/): ${list}`, details);
+  }
+  return passed(`${check.checked} COPY/ADD source${check.checked === 1 ? '' : 's'} present in the build context (${details.context}/)`, details);
+}
+
+export interface DockerBuildFacts {
+  /** The first usable engine, and every probe made to find it. */
+  engine: ContainerEngine | null;
+  probes: EngineProbe[];
+  /** The image tag the build gets. */
+  tag: string;
+  /** The build's exit code and output (stdout then stderr); null when no engine was found. */
+  build: { exitCode: number; output: string; durationMs: number } | null;
+}
+
+/** The gate's verdict after a passed static check (`statics`, from judgeDockerStatic). */
+export function judgeDockerBuild(statics: GateOutcome, facts: DockerBuildFacts): GateOutcome {
+  const staticNote = statics.reason;
+  const details: Record<string, unknown> = { ...statics.details, engines: facts.probes };
+  const { engine, build, tag } = facts;
+  if (!engine || !build) {
+    const why = facts.probes.length ? facts.probes.map((p) => `${p.engine}: ${p.note}`).join(', ') : 'containerEngines is empty';
+    details.build = { status: 'skipped', reason: `no container engine: ${why}` };
+    return { status: 'fallback', reason: `static check passed (${staticNote}); build skipped, no container engine (${why})`, details };
+  }
+  details.engine = engine;
+  details.image = tag;
+  if (build.exitCode !== 0) {
+    const error = buildError(build.output);
+    details.build = { status: 'failed', engine, reason: error };
+    return failed(`${engine} build of ${details.dockerfile} failed: ${error}`, details);
+  }
+  details.build = { status: 'passed', engine, durationMs: build.durationMs };
+  return passed(`${staticNote}; ${engine} built ${tag}`, details);
+}
 
 export const dockerGate: GateDefinition = {
   name: 'docker',
@@ -26,55 +107,34 @@ export const dockerGate: GateDefinition = {
     'Dockerfile: every COPY/ADD source exists in the build context (static), then a real build with docker, podman or buildah; no engine reports `fallback`. Skipped without a `dockerfile` option. Never cached.',
   async run(context) {
     const { dockerfile, dockerContext, containerEngines } = context.options;
-    if (!dockerfile) return skipped('no dockerfile configured (set dockerfile, e.g. "templates/docker/Dockerfile")', {});
-    const unknown = containerEngines.filter((e) => !(CONTAINER_ENGINES as readonly string[]).includes(e));
-    if (unknown.length) {
-      return failed(`containerEngines ${JSON.stringify(unknown)} unknown; use any of ${CONTAINER_ENGINES.join(', ')} (or [] to skip the build)`, {});
-    }
-    const file = path.resolve(context.crateDir, dockerfile);
+    const file = path.resolve(context.crateDir, dockerfile ?? '.');
     const contextDir = path.resolve(context.crateDir, dockerContext ?? '.');
-    const details: Record<string, unknown> = { dockerfile: rel(context.workspaceRoot, file), context: rel(context.workspaceRoot, contextDir) };
-    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      return failed(`dockerfile "${dockerfile}" does not exist (looked for ${details.dockerfile}; the path is relative to the crate folder ${context.crate.root})`, details);
-    }
-    if (!fs.statSync(contextDir, { throwIfNoEntry: false })?.isDirectory()) {
-      return failed(`dockerContext "${dockerContext}" is not a folder (looked for ${details.context}; the path is relative to the crate folder ${context.crate.root})`, details);
-    }
-
-    const check = checkDockerfile(file, contextDir);
-    Object.assign(details, {
-      checkedSources: check.checked,
-      checked: check.checked,
-      missing: check.missing,
-      unchecked: check.unchecked,
-      dockerignore: check.dockerignore ? rel(context.workspaceRoot, check.dockerignore) : null,
+    const dockerfileIsFile = !!dockerfile && !!fs.statSync(file, { throwIfNoEntry: false })?.isFile();
+    const contextIsFolder = !!fs.statSync(contextDir, { throwIfNoEntry: false })?.isDirectory();
+    const known = containerEngines.every((e) => (CONTAINER_ENGINES as readonly string[]).includes(e));
+    const check = known && dockerfileIsFile && contextIsFolder ? checkDockerfile(file, contextDir) : null;
+    const statics = judgeDockerStatic({
+      dockerfile,
+      dockerContext,
+      containerEngines,
+      crateRoot: context.crate.root,
+      shownDockerfile: rel(context.workspaceRoot, file),
+      shownContext: rel(context.workspaceRoot, contextDir),
+      dockerfileIsFile,
+      contextIsFolder,
+      check: check && { ...check, dockerignore: check.dockerignore ? rel(context.workspaceRoot, check.dockerignore) : null },
     });
-    if (check.problems.length) return failed(`${details.dockerfile}: ${check.problems.join('; ')}`, details);
-    if (check.missing.length) {
-      const list = check.missing.map((m: MissingSource) => `line ${m.line} ${m.instruction} ${m.source} (${m.why})`).join('; ');
-      details.build = { status: 'skipped', reason: 'not attempted: the static check failed' };
-      return failed(`${details.dockerfile}: ${check.missing.length} source${check.missing.length === 1 ? '' : 's'} missing from the build context (${details.context}/): ${list}`, details);
-    }
-    const staticNote = `${check.checked} COPY/ADD source${check.checked === 1 ? '' : 's'} present in the build context (${details.context}/)`;
+    if (statics.status !== 'passed') return statics;
 
     const { engine, probes } = await findEngine(context, containerEngines as ContainerEngine[]);
-    details.engines = probes;
-    if (!engine) {
-      const why = probes.length ? probes.map((p) => `${p.engine}: ${p.note}`).join(', ') : 'containerEngines is empty';
-      details.build = { status: 'skipped', reason: `no container engine: ${why}` };
-      return { status: 'fallback', reason: `static check passed (${staticNote}); build skipped, no container engine (${why})`, details };
-    }
     const tag = dryRunTag(context.crate.name, context.crate.version);
-    const result = await context.run(engine, buildArgs(engine, file, contextDir, tag), { live: 'all' });
-    details.engine = engine;
-    details.image = tag;
-    if (result.exitCode !== 0) {
-      const error = buildError(`${result.stdout}\n${result.stderr}`);
-      details.build = { status: 'failed', engine, reason: error };
-      return failed(`${engine} build of ${details.dockerfile} failed: ${error}`, details);
-    }
-    details.build = { status: 'passed', engine, durationMs: result.durationMs };
-    return passed(`${staticNote}; ${engine} built ${tag}`, details);
+    const result = engine ? await context.run(engine, buildArgs(engine, file, contextDir, tag), { live: 'all' }) : null;
+    return judgeDockerBuild(statics, {
+      engine,
+      probes,
+      tag,
+      build: result && { exitCode: result.exitCode, output: `${result.stdout}\n${result.stderr}`, durationMs: result.durationMs },
+    });
   },
   keyFigure: (r) => {
     const missing = (r.details.missing as MissingSource[] | undefined) ?? [];

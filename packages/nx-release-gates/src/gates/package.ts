@@ -18,7 +18,7 @@ import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
 import { packageRuleDropping } from './package-rules';
 import { firstFew } from './reason';
 import { currentTargetDirectory, writtenSince } from './target-directory';
-import { failed, GateContext, GateDefinition, passed } from './types';
+import { failed, GateContext, GateDefinition, GateOutcome, passed } from './types';
 
 /** Files on disk under the crate folder that match `pattern` (to tell "excluded" from "does not exist"). */
 function filesOnDisk(crateDir: string, pattern: string): string[] {
@@ -53,6 +53,100 @@ async function crateFilePath(context: GateContext): Promise<string> {
   return path.join(await currentTargetDirectory(context), 'package', `${context.crate.name}-${context.crate.version}.crate`);
 }
 
+/** The `requiredFiles` patterns no file inside the .crate matches. */
+export function missingFromPackage(requiredFiles: readonly string[], files: readonly string[]): string[] {
+  return requiredFiles.filter((pattern) => !files.some((f) => minimatch(f, pattern, { dot: true })));
+}
+
+/** What one `cargo package` run left: its error, or the .crate this run wrote and what is inside it. */
+export interface PackFacts {
+  /** cargo's failure, summarized; null when it succeeded. */
+  error: string | null;
+  /** The .crate's path relative to the workspace, for reasons. */
+  crateFile: string;
+  /** Whether that file was written by this run, is older (an earlier run's), or is not there. */
+  written: 'this-run' | 'earlier-run' | 'none';
+  /** The files inside the .crate, relative to the crate folder. */
+  files: readonly string[];
+  crateBytes: number;
+  /** For each required pattern missing from the .crate: the include/exclude rule of Cargo.toml that drops a file on disk matching it, or null. */
+  causes: ReadonlyMap<string, string | null>;
+}
+
+export interface PackageFacts {
+  /** The crate folder and manifest relative to the workspace, for reasons. */
+  crateRoot: string;
+  manifestPath: string;
+  requiredFiles: readonly string[];
+  /** requiredFiles entries that match no file on disk (cargo package is then not run). */
+  notOnDisk: readonly string[];
+  maxCrateSize: number;
+  /** Unpublished path siblings packaged in the same call. */
+  siblings: readonly string[];
+  /** null when cargo package was not run. */
+  pack: PackFacts | null;
+}
+
+export function judgePackage(facts: PackageFacts): GateOutcome {
+  const { requiredFiles, notOnDisk, maxCrateSize, siblings, pack } = facts;
+  if (notOnDisk.length) {
+    return failed(
+      `requiredFiles entr${notOnDisk.length === 1 ? 'y' : 'ies'} ${notOnDisk.map((p) => `"${p}"`).join(', ')} match${notOnDisk.length === 1 ? 'es' : ''} no file in ${facts.crateRoot}; fix the path (relative to the crate folder)`,
+      { requiredFiles, notOnDisk },
+    );
+  }
+  if (!pack) return failed('cargo package was not run; no .crate to check', { requiredFiles, withSiblings: siblings });
+  if (pack.error !== null) return failed(`cargo package failed: ${pack.error}`, { requiredFiles, withSiblings: siblings });
+  if (pack.written !== 'this-run') {
+    return failed(`cargo package did not write ${pack.crateFile} in this run${pack.written === 'earlier-run' ? ' (the file there is from an earlier run)' : ''}; check target-dir in your cargo config`, { requiredFiles, withSiblings: siblings });
+  }
+  const { files, crateBytes } = pack;
+  const missing = missingFromPackage(requiredFiles, files);
+  const details: Record<string, unknown> = { checked: files.length, fileCount: files.length, requiredFiles, missing, crateBytes, maxCrateSize, withSiblings: siblings };
+
+  if (missing.length) {
+    const causes = missing.map((pattern) => ({ pattern, rule: pack.causes.get(pattern) ?? null }));
+    details.causes = causes;
+    details.heldNearby = missing.map((m) => {
+      const folder = path.posix.dirname(m.replace(/[*?[{].*$/, 'x'));
+      return { pattern: m, folder, files: files.filter((f) => folder === '.' || f.startsWith(`${folder}/`)) };
+    });
+    const shown = causes.map((c) => (c.rule ? `${c.pattern} (${c.rule} in ${facts.manifestPath})` : `${c.pattern} (no include/exclude rule of Cargo.toml drops it: check .gitignore)`));
+    return failed(`missing from the package: ${firstFew(shown, 2)}; fix include/exclude in Cargo.toml`, details);
+  }
+  if (crateBytes > maxCrateSize) {
+    return failed(`.crate is ${formatBytes(crateBytes)}, over maxCrateSize ${formatBytes(maxCrateSize)}; exclude large files in Cargo.toml`, details);
+  }
+  return passed(`${files.length} files packaged, .crate ${formatBytes(crateBytes)} of ${formatBytes(maxCrateSize)}; ${requiredFiles.length} required file(s) present`, details);
+}
+
+/** Runs `cargo package` and reads back the .crate this run wrote (nothing is read from an older one). */
+async function pack(context: GateContext, requiredFiles: readonly string[], siblings: string[]): Promise<PackFacts> {
+  const selection = packageSelection(context.crate.name, siblings, context.options.features);
+  const result = await context.cargo(
+    ['package', '--allow-dirty', '--no-verify', ...selection.packages, ...featureArgs(selection.features, context.options.noDefaultFeatures)],
+    { live: 'stderr' },
+  );
+  const none = { files: [], crateBytes: 0, causes: new Map<string, string | null>() };
+  if (result.exitCode !== 0) return { error: summarizeCargoError(result.stderr), crateFile: '', written: 'none', ...none };
+  const cratePath = await crateFilePath(context);
+  const crateFile = path.relative(context.workspaceRoot, cratePath);
+  const stat = fs.statSync(cratePath, { throwIfNoEntry: false });
+  if (!stat || !writtenSince(stat.mtimeMs, context.startedAt)) return { error: null, crateFile, written: stat ? 'earlier-run' : 'none', ...none };
+  const prefix = `${context.crate.name}-${context.crate.version}/`;
+  const files = tarFileNames(fs.readFileSync(cratePath)).map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));
+  const causes = new Map<string, string | null>();
+  const missing = missingFromPackage(requiredFiles, files);
+  if (missing.length) {
+    const rules = manifestPackageRules(path.join(context.crateDir, 'Cargo.toml'));
+    for (const pattern of missing) {
+      const onDisk = filesOnDisk(context.crateDir, pattern);
+      causes.set(pattern, onDisk.map((f) => packageRuleDropping(f, rules.include, rules.exclude)).find((r) => r !== null) ?? null);
+    }
+  }
+  return { error: null, crateFile, written: 'this-run', files, crateBytes: stat.size, causes };
+}
+
 export const packageGate: GateDefinition = {
   name: 'package',
   cacheable: true,
@@ -60,53 +154,18 @@ export const packageGate: GateDefinition = {
   targetDirectoryParts: ['package'],
   description: 'Package contents: the .crate `cargo package` writes holds every requiredFiles entry and fits maxCrateSize.',
   async run(context) {
-    const features = featureArgs(context.options.features, context.options.noDefaultFeatures);
     const { requiredFiles, maxCrateSize } = context.options;
     const notOnDisk = requiredFiles.filter((p) => !matchesOnDisk(context.crateDir, p));
-    if (notOnDisk.length) {
-      return failed(
-        `requiredFiles entr${notOnDisk.length === 1 ? 'y' : 'ies'} ${notOnDisk.map((p) => `"${p}"`).join(', ')} match${notOnDisk.length === 1 ? 'es' : ''} no file in ${context.crate.root}; fix the path (relative to the crate folder)`,
-        { requiredFiles, notOnDisk },
-      );
-    }
-    const siblings = siblingsToInclude(context);
-    const selection = packageSelection(context.crate.name, siblings, context.options.features);
-    const pack = await context.cargo(
-      ['package', '--allow-dirty', '--no-verify', ...selection.packages, ...featureArgs(selection.features, context.options.noDefaultFeatures)],
-      { live: 'stderr' },
-    );
-    if (pack.exitCode !== 0) return failed(`cargo package failed: ${summarizeCargoError(pack.stderr)}`, { requiredFiles, withSiblings: siblings });
-    const cratePath = await crateFilePath(context);
-    const written = fs.statSync(cratePath, { throwIfNoEntry: false });
-    if (!written || !writtenSince(written.mtimeMs, context.startedAt)) {
-      const shown = path.relative(context.workspaceRoot, cratePath);
-      return failed(`cargo package did not write ${shown} in this run${written ? ' (the file there is from an earlier run)' : ''}; check target-dir in your cargo config`, { requiredFiles, withSiblings: siblings });
-    }
-    const crateBytes = fs.statSync(cratePath).size;
-    const prefix = `${context.crate.name}-${context.crate.version}/`;
-    const files = tarFileNames(fs.readFileSync(cratePath)).map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));
-    const missing = requiredFiles.filter((pattern) => !files.some((f) => minimatch(f, pattern, { dot: true })));
-    const details: Record<string, unknown> = { checked: files.length, fileCount: files.length, requiredFiles, missing, crateBytes, maxCrateSize, withSiblings: siblings };
-
-    if (missing.length) {
-      const rules = manifestPackageRules(path.join(context.crateDir, 'Cargo.toml'));
-      const causes = missing.map((pattern) => {
-        const onDisk = filesOnDisk(context.crateDir, pattern);
-        const rule = onDisk.map((f) => packageRuleDropping(f, rules.include, rules.exclude)).find((r) => r !== null) ?? null;
-        return { pattern, rule };
-      });
-      details.causes = causes;
-      details.heldNearby = missing.map((m) => {
-        const folder = path.posix.dirname(m.replace(/[*?[{].*$/, 'x'));
-        return { pattern: m, folder, files: files.filter((f) => folder === '.' || f.startsWith(`${folder}/`)) };
-      });
-      const shown = causes.map((c) => (c.rule ? `${c.pattern} (${c.rule} in ${context.crate.manifestPath})` : `${c.pattern} (no include/exclude rule of Cargo.toml drops it: check .gitignore)`));
-      return failed(`missing from the package: ${firstFew(shown, 2)}; fix include/exclude in Cargo.toml`, details);
-    }
-    if (crateBytes > maxCrateSize) {
-      return failed(`.crate is ${formatBytes(crateBytes)}, over maxCrateSize ${formatBytes(maxCrateSize)}; exclude large files in Cargo.toml`, details);
-    }
-    return passed(`${files.length} files packaged, .crate ${formatBytes(crateBytes)} of ${formatBytes(maxCrateSize)}; ${requiredFiles.length} required file(s) present`, details);
+    const siblings = notOnDisk.length ? [] : siblingsToInclude(context);
+    return judgePackage({
+      crateRoot: context.crate.root,
+      manifestPath: context.crate.manifestPath,
+      requiredFiles,
+      notOnDisk,
+      maxCrateSize,
+      siblings,
+      pack: notOnDisk.length ? null : await pack(context, requiredFiles, siblings),
+    });
   },
   keyFigure: (r) => {
     const missing = (r.details.missing as string[] | undefined) ?? [];

@@ -24,9 +24,9 @@ import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
 import { featureArgs } from './feature-sets';
 import { fileSha256, judgePublishedVersion, PublishedVersionVerdict } from './published-version';
 import { findRepository, headCommit, tagCommit } from './git';
-import { firstVersionLike, isSemver, outputShowsVersion, parseReleaseTag, releaseTagFromEnv } from './release-tag';
+import { firstVersionLike, isSemver, outputShowsVersion, parseReleaseTag, releaseTagFromEnv, ReleaseTagSource } from './release-tag';
 import { binaryFile } from './size';
-import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from './types';
+import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped, UpstreamResult } from './types';
 
 /** Environment variables that choose the release tag: cache inputs of gate-version. */
 export const RELEASE_TAG_ENV = ['RELEASE_TAG', 'GITHUB_REF_NAME', 'GITHUB_REF_TYPE'] as const;
@@ -39,33 +39,128 @@ export function versionBinary(crateName: string, binaries: readonly string[]): s
   return binaries.length === 1 ? binaries[0] : null;
 }
 
-async function checkBinary(context: GateContext, args: string[], details: Record<string, unknown>): Promise<GateOutcome | null> {
-  const { crate } = context;
-  const name = versionBinary(crate.name, crate.binaries);
-  if (!name) {
-    const why = crate.binaries.length ? `has several binaries (${crate.binaries.join(', ')}) and none is named ${crate.name}` : 'has no binary target';
-    return failed(`versionCommand is set, but crate ${crate.name} ${why}; remove versionCommand for this crate`, details);
+export interface VersionFacts {
+  crate: { name: string; version: string; manifestPath: string; binaries: readonly string[]; publish: boolean };
+  /** The release tag this run releases (from the environment), or null. */
+  releaseTag: ReleaseTagSource | null;
+  /** `versionCommand` (empty: the binary is not asked). */
+  versionCommand: readonly string[];
+  /** Where the release tag points and the checked-out commit, or why git cannot say. */
+  tag?: { problem: string } | { commit: string | null; head: string | null };
+  /** gate-build's result in this run and whether the binary is in its bin folder (relative to the workspace). */
+  built?: { build: UpstreamResult; binFolder: string; found: boolean };
+  /** What `<binary> <versionCommand>` did: its output is stdout then stderr. */
+  versionOutput?: { timedOut: boolean; exitCode: number; output: string };
+  /** judgePublishedVersion's verdict on the registry index. */
+  registry?: PublishedVersionVerdict;
+}
+
+/** The facts judgeVersion asks for one at a time: each costs a command or a request, and only a verdict still open needs it. */
+export type VersionFactName = 'tag' | 'built' | 'versionOutput' | 'registry';
+
+/** The verdict, or the fact it needs next (the executor collects it and asks again). */
+export type VersionVerdict = { outcome: GateOutcome } | { next: VersionFactName };
+
+export function judgeVersion(facts: VersionFacts): VersionVerdict {
+  const { crate, releaseTag: given, versionCommand } = facts;
+  const version = crate.version;
+  const done = (outcome: GateOutcome): VersionVerdict => ({ outcome });
+  const details: Record<string, unknown> = { version, tag: null };
+  if (!isSemver(version)) return done(failed(`crate version "${version}" is not semver (MAJOR.MINOR.PATCH); fix version in ${crate.manifestPath}`, details));
+
+  const checks: string[] = [];
+  if (given) {
+    details.tag = given.tag;
+    details.tagSource = given.source;
+    const parsed = parseReleaseTag(given.tag, crate.name);
+    if (parsed.kind === 'invalid') return done(failed(`${parsed.problem} (from ${given.source})`, details));
+    if (parsed.kind === 'other-crate') {
+      details.tagCrate = parsed.crate;
+      return done(skipped(`release tag ${given.tag} (from ${given.source}) releases crate ${parsed.crate}, not ${crate.name}`, details));
+    }
+    details.tagVersion = parsed.version;
+    if (parsed.version !== version) {
+      return done(failed(`release tag ${given.tag} (from ${given.source}) is version ${parsed.version}, but ${crate.manifestPath} has ${version}; bump the crate version or fix the tag`, details));
+    }
+    if (!facts.tag) return { next: 'tag' };
+    if ('problem' in facts.tag) return done(failed(`cannot check whether tag ${given.tag} exists: ${facts.tag.problem}`, details));
+    const { commit: tagged, head } = facts.tag;
+    details.tagExists = tagged !== null;
+    if (tagged) {
+      if (!given.tagPush) {
+        return done(failed(`tag ${given.tag} already exists locally (commit ${tagged.slice(0, 12)}); version ${version} is taken: bump the version`, details));
+      }
+      if (tagged !== head) {
+        return done(failed(`tag ${given.tag} points at ${tagged.slice(0, 12)}, but the checkout is ${head?.slice(0, 12) ?? 'not a commit'}; build the tagged commit`, details));
+      }
+      checks.push(`tag ${given.tag} is the checked-out commit`);
+    } else {
+      checks.push(given.tagPush ? `tag ${given.tag} matches` : `tag ${given.tag} matches and is not taken yet`);
+    }
   }
-  const build = context.upstream('build');
-  if ('problem' in build) return failed(`versionCommand needs the binary gate-build builds: ${build.problem}`, details);
-  if (build.result.status !== 'passed') return failed(`versionCommand needs the binary gate-build builds, but gate-build did not pass in this run (${build.result.status})`, details);
-  const binDir = path.join(context.resultDir, 'bin');
-  const file = binaryFile(binDir, name);
-  if (!file) {
-    return failed(`binary ${name} missing from ${path.relative(context.workspaceRoot, binDir)}: gate-build did not produce it (gate-version depends on gate-build when versionCommand is set)`, details);
+  if (versionCommand.length) {
+    const name = versionBinary(crate.name, crate.binaries);
+    if (!name) {
+      const why = crate.binaries.length ? `has several binaries (${crate.binaries.join(', ')}) and none is named ${crate.name}` : 'has no binary target';
+      return done(failed(`versionCommand is set, but crate ${crate.name} ${why}; remove versionCommand for this crate`, details));
+    }
+    if (!facts.built) return { next: 'built' };
+    const { build } = facts.built;
+    if ('problem' in build) return done(failed(`versionCommand needs the binary gate-build builds: ${build.problem}`, details));
+    if (build.result.status !== 'passed') return done(failed(`versionCommand needs the binary gate-build builds, but gate-build did not pass in this run (${build.result.status})`, details));
+    if (!facts.built.found) {
+      return done(failed(`binary ${name} missing from ${facts.built.binFolder}: gate-build did not produce it (gate-version depends on gate-build when versionCommand is set)`, details));
+    }
+    if (!facts.versionOutput) return { next: 'versionOutput' };
+    const { output, timedOut, exitCode } = facts.versionOutput;
+    const command = `\`${name} ${versionCommand.join(' ')}\``;
+    details.binary = name;
+    details.binaryOutput = output.split('\n').slice(0, 3).join('\n');
+    if (timedOut) return done(failed(`${command} did not finish within ${VERSION_COMMAND_TIMEOUT_MS / 1000} s; check versionCommand`, details));
+    if (exitCode !== 0) return done(failed(`${command} exited with code ${exitCode}: ${output.split('\n')[0] || 'no output'}`, details));
+    if (!outputShowsVersion(output, version)) {
+      const seen = firstVersionLike(output);
+      return done(failed(`${command} prints ${seen ? `version ${seen}` : `"${output.split('\n')[0]}"`}, not ${version}; rebuild, or fix the version the binary reports`, details));
+    }
+    checks.push(`${command} prints it`);
   }
-  // A binary that waits for input or a server must not hang the release: 60 s is far more than printing a version takes.
-  const result = await context.run(file, args, { live: 'none', timeoutMs: VERSION_COMMAND_TIMEOUT_MS });
-  const output = `${result.stdout}\n${result.stderr}`.trim();
-  details.binary = name;
-  details.binaryOutput = output.split('\n').slice(0, 3).join('\n');
-  if (result.timedOut) return failed(`\`${name} ${args.join(' ')}\` did not finish within ${VERSION_COMMAND_TIMEOUT_MS / 1000} s; check versionCommand`, details);
-  if (result.exitCode !== 0) return failed(`\`${name} ${args.join(' ')}\` exited with code ${result.exitCode}: ${output.split('\n')[0] || 'no output'}`, details);
-  if (!outputShowsVersion(output, crate.version)) {
-    const seen = firstVersionLike(output);
-    return failed(`\`${name} ${args.join(' ')}\` prints ${seen ? `version ${seen}` : `"${output.split('\n')[0]}"`}, not ${crate.version}; rebuild, or fix the version the binary reports`, details);
+  if (crate.publish) {
+    if (!facts.registry) return { next: 'registry' };
+    const registry = facts.registry;
+    details.registry = registry.kind;
+    details.registryCheck = registry.sentence;
+    if (registry.kind === 'taken') return done(failed(registry.sentence, { ...details, checked: checks.length + 2 }));
+    if (registry.kind === 'unknown') return done(skipped(`version ${version} checked locally, but ${registry.sentence}`, { ...details, checked: checks.length + 1 }));
+    checks.push(registry.kind === 'resumed' ? registry.sentence : `${crate.name}@${version} is not published yet`);
   }
-  return null;
+  details.checked = checks.length + 1;
+  const noTag = given ? '' : ' (no release tag given: set RELEASE_TAG to check one)';
+  return done(passed(`version ${version} is semver${checks.length ? `; ${checks.join('; ')}` : ''}${noTag}`, details));
+}
+
+/** Collects the fact judgeVersion asks for. */
+async function collect(context: GateContext, facts: VersionFacts, next: VersionFactName): Promise<Partial<VersionFacts>> {
+  switch (next) {
+    case 'tag': {
+      const repo = await findRepository(context);
+      if (typeof repo === 'string') return { tag: { problem: repo } };
+      const commit = await tagCommit(context, repo, facts.releaseTag!.tag);
+      return { tag: { commit, head: commit ? await headCommit(context, repo) : null } };
+    }
+    case 'built': {
+      const binDir = path.join(context.resultDir, 'bin');
+      const name = versionBinary(facts.crate.name, facts.crate.binaries)!;
+      return { built: { build: context.upstream('build'), binFolder: path.relative(context.workspaceRoot, binDir), found: binaryFile(binDir, name) !== null } };
+    }
+    case 'versionOutput': {
+      const file = binaryFile(path.join(context.resultDir, 'bin'), versionBinary(facts.crate.name, facts.crate.binaries)!)!;
+      // A binary that waits for input or a server must not hang the release: 60 s is far more than printing a version takes.
+      const result = await context.run(file, [...facts.versionCommand], { live: 'none', timeoutMs: VERSION_COMMAND_TIMEOUT_MS });
+      return { versionOutput: { timedOut: result.timedOut, exitCode: result.exitCode, output: `${result.stdout}\n${result.stderr}`.trim() } };
+    }
+    case 'registry':
+      return { registry: await registryCheck(context) };
+  }
 }
 
 /**
@@ -103,58 +198,16 @@ export const versionGate: GateDefinition = {
     'Version: Cargo.toml version is semver and not yet in the registry index (a resumed release with the identical .crate passes); a release tag (RELEASE_TAG, or GITHUB_REF_NAME on a tag push; v1.7.2 or <crate>-v1.7.2) matches it and does not exist yet; optionally `<binary> <versionCommand>` prints it. Never cached.',
   async run(context) {
     const { crate, options } = context;
-    const version = crate.version;
-    const details: Record<string, unknown> = { version, tag: null };
-    if (!isSemver(version)) return failed(`crate version "${version}" is not semver (MAJOR.MINOR.PATCH); fix version in ${crate.manifestPath}`, details);
-
-    const given = releaseTagFromEnv(context.env);
-    const checks: string[] = [];
-    if (given) {
-      details.tag = given.tag;
-      details.tagSource = given.source;
-      const parsed = parseReleaseTag(given.tag, crate.name);
-      if (parsed.kind === 'invalid') return failed(`${parsed.problem} (from ${given.source})`, details);
-      if (parsed.kind === 'other-crate') {
-        details.tagCrate = parsed.crate;
-        return skipped(`release tag ${given.tag} (from ${given.source}) releases crate ${parsed.crate}, not ${crate.name}`, details);
-      }
-      details.tagVersion = parsed.version;
-      if (parsed.version !== version) {
-        return failed(`release tag ${given.tag} (from ${given.source}) is version ${parsed.version}, but ${crate.manifestPath} has ${version}; bump the crate version or fix the tag`, details);
-      }
-      const repo = await findRepository(context);
-      if (typeof repo === 'string') return failed(`cannot check whether tag ${given.tag} exists: ${repo}`, details);
-      const tagged = await tagCommit(context, repo, given.tag);
-      details.tagExists = tagged !== null;
-      if (tagged) {
-        const head = await headCommit(context, repo);
-        if (!given.tagPush) {
-          return failed(`tag ${given.tag} already exists locally (commit ${tagged.slice(0, 12)}); version ${version} is taken: bump the version`, details);
-        }
-        if (tagged !== head) {
-          return failed(`tag ${given.tag} points at ${tagged.slice(0, 12)}, but the checkout is ${head?.slice(0, 12) ?? 'not a commit'}; build the tagged commit`, details);
-        }
-        checks.push(`tag ${given.tag} is the checked-out commit`);
-      } else {
-        checks.push(given.tagPush ? `tag ${given.tag} matches` : `tag ${given.tag} matches and is not taken yet`);
-      }
+    let facts: VersionFacts = {
+      crate: { name: crate.name, version: crate.version, manifestPath: crate.manifestPath, binaries: crate.binaries, publish: crate.publish },
+      releaseTag: releaseTagFromEnv(context.env),
+      versionCommand: options.versionCommand ?? [],
+    };
+    for (;;) {
+      const verdict = judgeVersion(facts);
+      if ('outcome' in verdict) return verdict.outcome;
+      facts = { ...facts, ...(await collect(context, facts, verdict.next)) };
     }
-    if (options.versionCommand?.length) {
-      const problem = await checkBinary(context, options.versionCommand, details);
-      if (problem) return problem;
-      checks.push(`\`${details.binary} ${options.versionCommand.join(' ')}\` prints it`);
-    }
-    if (crate.publish) {
-      const registry = await registryCheck(context);
-      details.registry = registry.kind;
-      details.registryCheck = registry.sentence;
-      if (registry.kind === 'taken') return failed(registry.sentence, { ...details, checked: checks.length + 2 });
-      if (registry.kind === 'unknown') return skipped(`version ${version} checked locally, but ${registry.sentence}`, { ...details, checked: checks.length + 1 });
-      checks.push(registry.kind === 'resumed' ? registry.sentence : `${crate.name}@${version} is not published yet`);
-    }
-    details.checked = checks.length + 1;
-    const noTag = given ? '' : ' (no release tag given: set RELEASE_TAG to check one)';
-    return passed(`version ${version} is semver${checks.length ? `; ${checks.join('; ')}` : ''}${noTag}`, details);
   },
   keyFigure: (r) => {
     const tag = typeof r.details.tag === 'string' ? ` (tag ${r.details.tag})` : '';

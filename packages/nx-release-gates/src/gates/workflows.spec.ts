@@ -6,7 +6,8 @@ import { WORKFLOW_FILES } from '../generators/workflows/render';
 import { addCrate, materialize, quietFormatterWarnings } from '../generators/workflows/testing/fixtures';
 import type { GateResult } from '../report/result';
 import type { GateContext } from './types';
-import { workflowsGate } from './workflows';
+import type { DriftReport } from '../generators/workflows/drift';
+import { judgeWorkflows, workflowsGate } from './workflows';
 
 beforeAll(() => quietFormatterWarnings());
 
@@ -62,5 +63,34 @@ describe('gate-workflows', () => {
     const outcome = await workflowsGate.run(contextFor(dir));
     expect(outcome.status).toBe('failed');
     expect(outcome.reason).toMatch(/no crate named gone/);
+  });
+});
+
+describe('judgeWorkflows', () => {
+  const report = (files: DriftReport['files'], generated = true): DriftReport => ({ generated, files });
+
+  it('passes files in sync, and counts owned-by-hand files as not compared', () => {
+    const outcome = judgeWorkflows(report([{ file: 'a.yml', state: 'in-sync' }, { file: 'b.yml', state: 'owned' }]));
+    expect(outcome).toMatchObject({ status: 'passed', reason: "1 generated file(s) match the generator's output; owned by hand, not compared: b.yml" });
+    expect(outcome.details).toEqual({ files: [{ file: 'a.yml', state: 'in-sync' }, { file: 'b.yml', state: 'owned' }], checked: 1 });
+  });
+
+  it('fails on each kind of drift, with the diffs it has in details', () => {
+    const outcome = judgeWorkflows(
+      report([
+        { file: 'a.yml', state: 'differs', diff: '-x\n+y' },
+        { file: 'b.yml', state: 'missing', diff: '+y' },
+        { file: 'run.sh', state: 'not-executable' },
+        { file: 'c.yml', state: 'in-sync' },
+      ]),
+    );
+    expect(outcome.status).toBe('failed');
+    expect(outcome.reason).toMatch(/^a\.yml \(differs\), b\.yml \(missing\), run\.sh \(not-executable\) out of date with the generator's output; run `nx g nx-release-gates:workflows` to update/);
+    expect(outcome.details).toMatchObject({ checked: 4, diffs: { 'a.yml': '-x\n+y', 'b.yml': '+y' } });
+    expect(Object.keys(outcome.details!.diffs as object)).toEqual(['a.yml', 'b.yml']);
+  });
+
+  it('is skipped when the generator never ran', () => {
+    expect(judgeWorkflows(report([], false))).toMatchObject({ status: 'skipped', details: { files: [], checked: 0 } });
   });
 });
