@@ -21,31 +21,6 @@ function paxPath(data: Buffer): string | undefined {
   return undefined;
 }
 
-/** Regular files in the archive, in archive order, with their full paths. */
-export function tarFileNames(gzipped: Buffer): string[] {
-  const tar = gunzipSync(gzipped);
-  const names: string[] = [];
-  let nextName: string | undefined;
-  for (let offset = 0; offset + BLOCK <= tar.length; ) {
-    const header = tar.subarray(offset, offset + BLOCK);
-    if (header.every((b) => b === 0)) break;
-    const size = parseInt(text(header, 124, 12).trim() || '0', 8);
-    const type = String.fromCharCode(header[156] || 48);
-    const dataStart = offset + BLOCK;
-    const data = tar.subarray(dataStart, dataStart + size);
-    if (type === 'L') nextName = text(data, 0, data.length);
-    else if (type === 'x') nextName = paxPath(data) ?? nextName;
-    else {
-      const prefix = text(header, 345, 155);
-      const name = nextName ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
-      if (type === '0' || type === '\0') names.push(name);
-      nextName = undefined;
-    }
-    offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
-  }
-  return names;
-}
-
 export interface TarFile {
   name: string;
   data: Buffer;
@@ -53,7 +28,7 @@ export interface TarFile {
   mode: number;
 }
 
-/** Regular files with their contents, for unpacking a .crate (same header handling as tarFileNames). */
+/** Regular files with their contents, in archive order, with their full paths (GNU long names and pax paths read). */
 export function tarFiles(gzipped: Buffer): TarFile[] {
   const tar = gunzipSync(gzipped);
   const files: TarFile[] = [];
@@ -77,4 +52,9 @@ export function tarFiles(gzipped: Buffer): TarFile[] {
     offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
   }
   return files;
+}
+
+/** The names of the regular files in the archive, in archive order. */
+export function tarFileNames(gzipped: Buffer): string[] {
+  return tarFiles(gzipped).map((f) => f.name);
 }
