@@ -120,7 +120,7 @@ describe('shared remote cache', () => {
       RELEASE_GATES_SKIP: 'gate-doc',
       RELEASE_GATES_SKIP_REASON: 'e2e emergency',
     });
-    expect(run.report.emergency).toEqual({ gates: ['gate-doc'], reason: 'e2e emergency' });
+    expect(run.report.emergency).toEqual({ gates: ['gate-doc'], reason: 'e2e emergency', until: null });
     expect(Object.entries(run.sources).filter(([, s]) => /cache/.test(s))).toEqual([]);
     expect(parityFields(b, a)).toEqual(['emergency skip', 'env RELEASE_GATES_SKIP', 'env RELEASE_GATES_SKIP_REASON']);
   });

@@ -168,7 +168,7 @@ export interface PublishFacts {
 export function judgePublish(facts: PublishFacts, details: Record<string, unknown>): GateOutcome {
   const { publish, compiler } = splitPublishWarnings(facts.stderr);
   const packagedFiles = packagedFileCount(facts.stderr);
-  const all = { ...details, warnings: [...facts.readinessWarnings, ...publish], takenNames: facts.taken, compilerWarnings: compiler.length, packagedFiles, checked: packagedFiles ?? 0, registry: facts.registry.kind, registryCheck: facts.registry.sentence };
+  const all = { ...details, warnings: publish, readinessWarnings: facts.readinessWarnings, takenNames: facts.taken, compilerWarnings: compiler.length, packagedFiles, checked: packagedFiles ?? 0, registry: facts.registry.kind, registryCheck: facts.registry.sentence };
   if (facts.exitCode !== 0) {
     const error = summarizeCargoError(facts.stderr);
     if (registryUnreachable(facts.stderr)) return skipped(`registry unreachable, publish dry run not checked: ${error}`, { ...all, registryUnreachable: true });
