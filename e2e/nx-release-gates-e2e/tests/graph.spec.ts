@@ -43,7 +43,12 @@ describe('Cargo workspaces in the Nx graph', () => {
   const startedAt = (project: string, target = 'gate-build') => ws.result(project, target).startedAt as string;
 
   beforeAll(() => {
-    ws = TestWorkspace.create('graph', { files: FILES });
+    // The fixture names (app, mid, core-lib) are real crates on crates.io: an empty local index keeps the registry
+    // checks about this workspace, not about strangers' crates.
+    ws = TestWorkspace.create('graph', { files: { ...FILES, 'empty-index/.keep': '' }, pluginOptions: { registryIndex: 'empty-index-placeholder' } });
+    const nxJson = JSON.parse(ws.read('nx.json'));
+    nxJson.plugins[0].options.registryIndex = ws.path('empty-index');
+    ws.write('nx.json', JSON.stringify(nxJson, null, 2));
     // Lockfiles resolved by cargo (real crates.io), pinned to versions the tests move between.
     expect(ws.run('cargo', ['generate-lockfile', '-q']).exitCode).toBe(0);
     expect(ws.run('cargo', ['update', '-q', '-p', 'ryu', '--precise', '1.0.20']).exitCode).toBe(0);
