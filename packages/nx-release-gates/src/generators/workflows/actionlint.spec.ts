@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ACTIONS } from './actions';
 import { workflowsGenerator } from './generator';
+import { REMOTE_CACHE_MODES } from './options';
 import type { WorkflowsGeneratorSchema } from './schema';
 import { addCrate, quietFormatterWarnings } from './testing/fixtures';
 
@@ -62,7 +63,10 @@ const CUSTOM_TARGETS: WorkflowsGeneratorSchema['targets'] = [
   { target: 'x86_64-pc-windows-gnu', runsOn: ['windows-2022'] },
 ];
 
-/** Every combination of the options that change the workflows' shape (2^6 = 64 sets), over three crate layouts. */
+/**
+ * Every combination of the options that change the workflows' shape (2^6 = 64 sets), over three crate layouts; the
+ * remote cache modes take turns across them (independently of the layout), so each mode meets every other option.
+ */
 function everyCombination(): OptionSet[] {
   const layouts = [oneCrate, threeCrates, (tree: Tree) => addCrate(tree, { name: 'only-lib', bin: false })];
   const sets: OptionSet[] = [];
@@ -78,6 +82,7 @@ function everyCombination(): OptionSet[] {
         provenance: on(3),
         ...(on(4) ? { pinActions: ALL_PINNED } : {}),
         ...(on(5) ? { targets: CUSTOM_TARGETS, environment: 'production' } : {}),
+        remoteCache: REMOTE_CACHE_MODES[Math.floor(bits / layouts.length) % REMOTE_CACHE_MODES.length],
       },
     });
   }
@@ -105,6 +110,15 @@ const OPTION_SETS: OptionSet[] = [
     crates: threeCrates,
     options: { gpuRunsOn: ['self-hosted', 'gpu'], nxCache: true, trustedPublishing: true, environment: 'crates-io', pinActions: ALL_PINNED, timeoutMinutes: 90 },
   },
+  // The remote cache modes: its env, the probe, the release's parity and replay steps, over other shapes.
+  { name: 'remote-self-hosted', crates: oneCrate, options: { remoteCache: 'self-hosted' } },
+  { name: 'remote-nx-cloud', crates: threeCrates, options: { remoteCache: 'nx-cloud', nxCache: true, pinActions: ALL_PINNED } },
+  {
+    name: 'remote-self-hosted-pnpm-custom-targets',
+    crates: (tree) => addCrate(tree, { name: 'only-lib', bin: false }),
+    options: { remoteCache: 'self-hosted', packageManager: 'pnpm', targets: CUSTOM_TARGETS, trustedPublishing: true, cargoCache: false },
+  },
+  { name: 'gpu-remote-self-hosted', crates: threeCrates, options: { remoteCache: 'self-hosted', gpuRunsOn: ['self-hosted', 'gpu'], packageManager: 'yarn' } },
   ...everyCombination(),
 ];
 
@@ -132,8 +146,8 @@ describe('generated workflows pass actionlint', () => {
   it('lints every workflow of the option sets without a self-hosted runner: no findings at all', async () => {
     const sets = OPTION_SETS.filter((set) => !set.options.gpuRunsOn);
     const result = await lint(`${dir}/{${sets.map((set) => set.name).join(',')}}/.github/workflows/*.yml`);
-    // 5 hand-picked sets and the 64 combinations, three workflows each: 207 files.
-    expect(sets).toHaveLength(69);
+    // 8 hand-picked sets (3 of them with a remote cache) and the 64 combinations, three workflows each: 216 files.
+    expect(sets).toHaveLength(72);
     expect(result.checked).toBe(sets.length * 3);
     // On failure the message is actionlint's own report.
     expect(result.code === 0 ? 'no findings' : result.output).toBe('no findings');

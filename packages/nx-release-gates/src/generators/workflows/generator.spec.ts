@@ -64,6 +64,14 @@ describe('workflows generator', () => {
     expect(readNxJson(tree)?.generators?.[GENERATOR_KEY]).toEqual({ gpuRunsOn: ['self-hosted', 'gpu'], nxCache: true, mainBranch: 'trunk' });
   });
 
+  it.each(['self-hosted', 'nx-cloud'] as const)('wires the %s remote cache into the workflows and explains it in RELEASE_PROCESS.md (snapshot)', async (remoteCache) => {
+    addCrate(tree, { name: 'my-tool' });
+    await workflowsGenerator(tree, { remoteCache });
+    const files = treeFiles(tree);
+    for (const file of [WORKFLOW_FILES.release, WORKFLOW_FILES.process]) expect(files[file]).toMatchSnapshot(file);
+    expect(readNxJson(tree)?.generators?.[GENERATOR_KEY]).toEqual({ remoteCache });
+  });
+
   it('takes every gate from the GATES registry', async () => {
     addCrate(tree, { name: 'my-tool' });
     await workflowsGenerator(tree, {});

@@ -22,6 +22,8 @@ export const DEFAULT_ENVIRONMENT = 'release';
 export const DEFAULT_TIMEOUT_MINUTES = 60;
 
 export type PackageManagerName = NonNullable<WorkflowsGeneratorSchema['packageManager']>;
+export type RemoteCacheMode = NonNullable<WorkflowsGeneratorSchema['remoteCache']>;
+export const REMOTE_CACHE_MODES: readonly RemoteCacheMode[] = ['none', 'self-hosted', 'nx-cloud'];
 
 export interface NormalizedWorkflowsOptions {
   crates: TreeCrate[];
@@ -49,6 +51,8 @@ export interface NormalizedWorkflowsOptions {
   /** Action -> commit SHA it is pinned to. */
   pinActions: Record<string, string>;
   timeoutMinutes: number;
+  /** Nx's remote cache in the workflows: none, a self-hosted server (Nx's HTTP cache API) or Nx Cloud. */
+  remoteCache: RemoteCacheMode;
 }
 
 export class WorkflowsOptionError extends Error {}
@@ -71,6 +75,7 @@ const OPTION_KEYS: readonly (keyof WorkflowsGeneratorSchema)[] = [
   'provenance',
   'pinActions',
   'timeoutMinutes',
+  'remoteCache',
 ];
 
 /** The options as given (Nx already merged the recorded ones in), without unknown keys or undefined values. */
@@ -115,6 +120,14 @@ function checkTargets(value: unknown): PlatformTarget[] {
   const targets = platformTargets(value, checkSafe);
   if (typeof targets === 'string') throw new WorkflowsOptionError(targets);
   return targets;
+}
+
+function checkRemoteCache(value: unknown): RemoteCacheMode {
+  if (value === undefined) return 'none';
+  if (!REMOTE_CACHE_MODES.includes(value as RemoteCacheMode)) {
+    throw new WorkflowsOptionError(`remoteCache must be ${REMOTE_CACHE_MODES.join(', ')}, not ${JSON.stringify(value)}`);
+  }
+  return value as RemoteCacheMode;
 }
 
 function checkTimeout(value: unknown): number {
@@ -180,6 +193,7 @@ export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema): 
     provenance: checkBoolean('provenance', schema.provenance, true),
     pinActions: checkPins(schema.pinActions, (message) => new WorkflowsOptionError(message)),
     timeoutMinutes: checkTimeout(schema.timeoutMinutes),
+    remoteCache: checkRemoteCache(schema.remoteCache),
   };
 }
 

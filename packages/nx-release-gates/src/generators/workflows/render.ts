@@ -13,6 +13,7 @@ import { GATES, gateTarget } from '../../gates/registry';
 import { ACTIONS, ActionName, usesValue } from './actions';
 import { NormalizedWorkflowsOptions, normalizeOptions, RELEASE_DRY_RUN_TARGET } from './options';
 import type { PlatformTarget } from './platform-targets';
+import { CacheAccess, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, probeStepLines, releaseGatesPermissions, releaseParityStepLines, remoteCacheEnv } from './remote-cache';
 import type { WorkflowsGeneratorSchema } from './schema';
 
 export const WORKFLOW_FILES = {
@@ -104,7 +105,13 @@ export function templateVariables(o: NormalizedWorkflowsOptions) {
     timeout: o.timeoutMinutes,
     nxCacheEnv: nxCacheEnv(o),
     // A same-repository guard: a fork's pull request never runs on a self-hosted runner.
-    notFromFork: "github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository",
+    notFromFork: NOT_FROM_FORK,
+    remoteCache: o.remoteCache,
+    dryRunReportsArtifact: DRY_RUN_REPORTS_ARTIFACT,
+    /** A job's `env:` for Nx's remote cache ('' without one); templates put it right after timeout-minutes. */
+    cacheEnv: (access: CacheAccess) => remoteCacheEnv(o, 4, access),
+    releaseGatesPermissions: releaseGatesPermissions(o, 4),
+    releaseParitySteps: (indent: number) => indentLines(releaseParityStepLines(o, pm.nx, uses, path.posix.basename(WORKFLOW_FILES.dryRun)), indent),
   };
 }
 
@@ -127,6 +134,8 @@ function matrixLines(targets: PlatformTarget[], indent: number): string {
 export interface PackageManagerCommands {
   /** How a workflow runs the workspace's own nx. */
   nx: string;
+  /** How a workflow runs another command of the installed packages (the remote cache probe). */
+  exec: string;
   install: string;
   /** actions/setup-node `cache` value, or null when setup-node cannot cache it. */
   nodeCache: string | null;
@@ -135,13 +144,13 @@ export interface PackageManagerCommands {
 export function packageManagerCommands(name: NormalizedWorkflowsOptions['packageManager']): PackageManagerCommands {
   switch (name) {
     case 'pnpm':
-      return { nx: 'pnpm exec nx', install: 'pnpm install --frozen-lockfile', nodeCache: 'pnpm' };
+      return { nx: 'pnpm exec nx', exec: 'pnpm exec', install: 'pnpm install --frozen-lockfile', nodeCache: 'pnpm' };
     case 'yarn':
-      return { nx: 'yarn nx', install: 'yarn install --frozen-lockfile', nodeCache: 'yarn' };
+      return { nx: 'yarn nx', exec: 'yarn', install: 'yarn install --frozen-lockfile', nodeCache: 'yarn' };
     case 'bun':
-      return { nx: 'bunx nx', install: 'bun install --frozen-lockfile', nodeCache: null };
+      return { nx: 'bunx nx', exec: 'bunx', install: 'bun install --frozen-lockfile', nodeCache: null };
     default:
-      return { nx: 'npx nx', install: 'npm ci', nodeCache: 'npm' };
+      return { nx: 'npx nx', exec: 'npx', install: 'npm ci', nodeCache: 'npm' };
   }
 }
 
@@ -160,7 +169,8 @@ function header(comment: string): string {
 
 /**
  * The steps every job that runs Nx starts with: checkout (credentials not kept: the job runs build scripts and
- * tests), Node and packages, Rust, the cargo cache, optionally Nx's cache.
+ * tests), Node and packages, Rust, the cargo cache, optionally Nx's cache, and with a self-hosted remote cache the
+ * probe that keeps a failing server from failing the job.
  */
 function setupSteps(
   o: NormalizedWorkflowsOptions,
@@ -241,7 +251,13 @@ function setupSteps(
       '    done',
     );
   }
+  // Last, so it runs after the packages are installed and before this job's first Nx call.
+  lines.push(...probeStepLines(o, pm.exec));
   return lines.map((l) => `${pad}${l}`).join('\n');
+}
+
+function indentLines(lines: string[], indent: number): string {
+  return lines.map((l) => `${' '.repeat(indent)}${l}`).join('\n');
 }
 
 /** Workflow-level `env:` lines: where Nx keeps its cache, when the workflows cache it. */

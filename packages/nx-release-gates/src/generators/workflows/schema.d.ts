@@ -19,4 +19,5 @@ export interface WorkflowsGeneratorSchema {
   provenance?: boolean;
   pinActions?: Record<string, string>;
   timeoutMinutes?: number;
+  remoteCache?: 'none' | 'self-hosted' | 'nx-cloud';
 }

@@ -2,7 +2,8 @@
  * What a security reviewer checks in the generated workflows, run for real where it can be: the release plan step
  * (extracted from release.yml and run by bash) with a dispatch input holding a line break, the GPU job's condition
  * for a fork's pull request, checkout credentials, timeouts, the publish job's environment, SHA pins; and the
- * platform matrix for the default and a custom table.
+ * platform matrix for the default and a custom table; with a remote cache, which token each event gets (the
+ * expressions evaluated), the probe's place before Nx, and the release's replay count and parity steps run by bash.
  */
 import { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
@@ -16,7 +17,8 @@ import { workflowsGenerator } from './generator';
 import { DEFAULT_PLATFORM_TARGETS } from './platform-targets';
 import { WORKFLOW_FILES } from './render';
 import type { WorkflowsGeneratorSchema } from './schema';
-import { evaluateCondition } from './testing/expression';
+import { REMOTE_CACHE_VARIABLES } from './remote-cache';
+import { evaluateCondition, evaluateExpression } from './testing/expression';
 import { addCrate, quietFormatterWarnings } from './testing/fixtures';
 
 beforeAll(() => quietFormatterWarnings());
@@ -217,3 +219,150 @@ describe('the platform matrix', () => {
     await expect(generate(options as WorkflowsGeneratorSchema)).rejects.toThrow(message);
   });
 });
+
+describe('the remote cache', () => {
+  const repository = 'owner/repo';
+  const pullRequest = (headRepo: string) => ({ event_name: 'pull_request', repository, event: { pull_request: { head: { repo: { full_name: headRepo } } } } });
+  const events = {
+    'fork pull request': pullRequest('someone/fork'),
+    'same-repository pull request': pullRequest('owner/repo'),
+    push: { event_name: 'push', repository, event: {} },
+    dispatch: { event_name: 'workflow_dispatch', repository, event: {} },
+  };
+  type EventName = keyof typeof events;
+  const runsNx = (step: any) => /(^|\s)(npx|pnpm exec|yarn|bunx) nx /m.test(String(step.run ?? ''));
+
+  /** Every string anywhere in a workflow. */
+  function strings(value: unknown, found: string[] = []): string[] {
+    if (typeof value === 'string') found.push(value);
+    else if (value && typeof value === 'object') for (const v of Object.values(value)) strings(v, found);
+    return found;
+  }
+
+  describe.each(['self-hosted', 'nx-cloud'] as const)('%s', (mode) => {
+    const v = REMOTE_CACHE_VARIABLES[mode];
+    const context = (event: EventName) => ({
+      github: events[event],
+      secrets: { [v.writeSecret]: 'read-write-token', [v.readOnlySecret]: 'read-only-token', NX_SELF_HOSTED_REMOTE_CACHE_SERVER: 'https://secret.example' },
+      vars: { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: 'https://cache.example' },
+    });
+
+    it('gives the write token to trusted runs only: never to a fork pull request, never to the tag release', async () => {
+      const { release, dryRun, ci } = await generate({ remoteCache: mode, gpuRunsOn: ['self-hosted', 'gpu'] });
+      const tokenOf = (job: any, event: EventName) => evaluateExpression(job.env[v.token], context(event));
+      const expected: Record<string, Record<string, EventName[]>> = {
+        ci: { 'read-write-token': ['same-repository pull request', 'push'], 'read-only-token': ['fork pull request'] },
+        dryRun: { 'read-write-token': ['push', 'dispatch'], 'read-only-token': ['fork pull request'] },
+        release: { 'read-only-token': ['push', 'dispatch', 'same-repository pull request', 'fork pull request'] },
+      };
+      for (const [name, workflow] of Object.entries({ release, dryRun, ci })) {
+        const nxJobs = Object.entries(workflow.jobs).filter(([, job]) => job.steps.some(runsNx));
+        expect(nxJobs.length).toBeGreaterThan(1);
+        for (const [jobName, job] of nxJobs) {
+          for (const [token, on] of Object.entries(expected[name])) {
+            for (const event of on) expect([name, jobName, event, tokenOf(job, event)]).toEqual([name, jobName, event, token]);
+          }
+          if (v.server) expect(evaluateExpression(job.env[v.server], context('push'))).toBe('https://cache.example');
+        }
+        // Wherever the write secret is named, a fork's pull request does not get it.
+        for (const text of strings(workflow).filter((t) => t.includes(`secrets.${v.writeSecret}`))) {
+          expect([name, evaluateExpression(text, context('fork pull request'))]).toEqual([name, 'read-only-token']);
+        }
+      }
+      expect(JSON.stringify(release)).not.toContain(`secrets.${v.writeSecret}`);
+    });
+
+    it('lets the release gates job read the dry run\'s artifacts, and no other job more than before', async () => {
+      const { release } = await generate({ remoteCache: mode });
+      expect(release.jobs.gates.permissions).toEqual({ contents: 'read', actions: 'read' });
+      expect(release.jobs.build.permissions).toBeUndefined();
+    });
+  });
+
+  it.each(['npm', 'pnpm'] as const)('runs the probe (a bin of this package) before the first Nx call of every job with the self-hosted cache (%s)', async (packageManager) => {
+    const workflows = await generate({ remoteCache: 'self-hosted', gpuRunsOn: ['self-hosted', 'gpu'], packageManager });
+    const bins = Object.keys(JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')).bin);
+    let jobs = 0;
+    for (const name of ['release', 'dryRun', 'ci'] as const) {
+      for (const [jobName, job] of Object.entries(workflows[name].jobs)) {
+        const firstNx = job.steps.findIndex(runsNx);
+        if (firstNx < 0) continue;
+        expect([name, jobName, job.env?.NX_SELF_HOSTED_REMOTE_CACHE_SERVER !== undefined]).toEqual([name, jobName, true]);
+        const probes = job.steps.map((s: any, i: number) => [i, String(s.run ?? '')] as const).filter(([, run]: readonly [number, string]) => bins.some((b) => run === `${packageManager === 'pnpm' ? 'pnpm exec' : 'npx'} ${b}`));
+        expect([name, jobName, probes.length]).toEqual([name, jobName, 1]);
+        expect([name, jobName, probes[0][0] < firstNx]).toEqual([name, jobName, true]);
+        jobs++;
+      }
+    }
+    // gates, platforms/build and cuda in the dry run and the release; affected and cuda in CI.
+    expect(jobs).toBe(8);
+  });
+
+  it('adds nothing without the option: no cache variables, no probe, no extra permissions', async () => {
+    const { tree, release } = await generate();
+    for (const file of [WORKFLOW_FILES.release, WORKFLOW_FILES.dryRun, WORKFLOW_FILES.ci]) {
+      expect(tree.read(file, 'utf-8')).not.toMatch(/NX_SELF_HOSTED|NX_CLOUD|remote-cache-probe|release-parity/);
+    }
+    expect(release.jobs.gates.permissions).toBeUndefined();
+    await expect(generate({ remoteCache: 'redis' as never })).rejects.toThrow(/^remoteCache must be none, self-hosted, nx-cloud, not "redis"$/);
+  });
+
+  it("downloads the artifact the dry run uploads its reports under, from another run", async () => {
+    const { release, dryRun } = await generate({ remoteCache: 'self-hosted' });
+    const uploaded = dryRun.jobs.gates.steps.find((s: any) => s.name === 'Upload gate reports').with;
+    expect(uploaded.path).toContain('dist/release-gates/');
+    const download = release.jobs.gates.steps.find((s: any) => String(s.uses).startsWith('actions/download-artifact@'));
+    expect(download.with).toEqual({ name: uploaded.name, path: 'dry-run-report', 'run-id': '${{ steps.dry-run.outputs.run-id }}', 'github-token': '${{ github.token }}' });
+  });
+
+  /** Runs one step of the release gates job with bash in a folder holding `files`. */
+  function runGatesStep(release: Workflow, name: string, files: Record<string, string>, env: Record<string, string> = {}) {
+    const step = release.jobs.gates.steps.find((s: any) => s.name === name);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nrg-step-'));
+    for (const [file, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), content);
+    }
+    const summaryFile = path.join(dir, 'step-summary.md');
+    fs.writeFileSync(summaryFile, '');
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, GITHUB_STEP_SUMMARY: summaryFile, ...env },
+    });
+    const summary = fs.readFileSync(summaryFile, 'utf8');
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, summary };
+  }
+
+  it('counts the gates replayed from the remote cache and the time they saved, printing numbers only', async () => {
+    const { release } = await generate({ remoteCache: 'self-hosted' });
+    const row = (gate: string, source: string, durationMs: number | null) => ({ project: 'my-tool', gate, status: 'passed', source, durationMs, figure: '', reason: '::error::from a tool' });
+    const rows = [row('gate-build', 'remote cache', 61_000), row('gate-test', 'remote cache', 2_400), row('gate-doc', 'remote cache', null), row('gate-fmt', 'ran', 900), row('gate-size', 'local cache', 5_000)];
+    const counted = runGatesStep(release, 'Gates replayed from the remote cache', { 'dist/release-gates/summary.json': JSON.stringify({ rows }) });
+    expect(counted.status).toBe(0);
+    const line = '3 of 5 gate tasks were replayed from the remote cache, saving about 1m03s (the time they took in the run that computed them).';
+    expect(counted.stdout.trim()).toBe(line);
+    expect(counted.summary).toBe(`\n### Remote cache\n\n${line}\n`);
+    expect(counted.stdout + counted.summary).not.toContain('::');
+
+    const none = runGatesStep(release, 'Gates replayed from the remote cache', {});
+    expect(none.status).toBe(0);
+    expect(none.summary).toContain('No gate summary (dist/release-gates/summary.json) was written');
+  });
+
+  it("says in the step summary when the dry run's report is missing, and does not fail", async () => {
+    const { release } = await generate({ remoteCache: 'self-hosted' }, threeCrateLayout);
+    const parity = runGatesStep(release, 'Parity with the private dry run', {}, { PROJECTS: 'core,cli' });
+    expect(parity.status).toBe(0);
+    expect(parity.summary.match(/^### Release parity: (\S+)$/gm)).toEqual(['### Release parity: core', '### Release parity: cli']);
+    expect(parity.summary).toContain('parity not checked');
+  });
+});
+
+function threeCrateLayout(tree: Tree) {
+  const dirOf = (n: string) => `crates/${n}`;
+  addCrate(tree, { name: 'core', bin: false }, dirOf);
+  addCrate(tree, { name: 'cli', deps: ['core'] }, dirOf);
+  tree.write('Cargo.toml', '[workspace]\nmembers = ["crates/*"]\n');
+}

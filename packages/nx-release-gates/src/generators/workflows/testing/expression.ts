@@ -2,11 +2,18 @@
  * A small evaluator for the GitHub Actions expressions the generated `if:` conditions use: context paths
  * (`github.event.pull_request.head.repo.full_name`), string literals, `==`, `!=`, `!`, `&&`, `||` and parentheses.
  * String comparison is case-insensitive, as on GitHub; a missing property is null. Anything else throws, so a
- * condition the tests cannot read fails them instead of passing.
+ * condition the tests cannot read fails them instead of passing. A value with text around the `${{ }}` is refused too.
  */
 type Value = string | number | boolean | null | Record<string, unknown>;
 
+/** An `if:` condition: the expression's value, truthy or not. */
 export function evaluateCondition(expression: string, context: Record<string, unknown>): boolean {
+  const value = evaluateExpression(expression, context);
+  return value !== null && value !== false && value !== 0 && value !== '';
+}
+
+/** The value of `${{ ... }}` as GitHub computes it: `a && b || c` yields b or c itself, e.g. one of two secrets. */
+export function evaluateExpression(expression: string, context: Record<string, unknown>): Value {
   const source = expression.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
   const tokens = source.match(/'(?:[^']|'')*'|==|!=|&&|\|\||[()!]|[A-Za-z_][\w.-]*|\S/g) ?? [];
   let i = 0;
@@ -63,5 +70,5 @@ export function evaluateCondition(expression: string, context: Record<string, un
   }
   const value = or();
   if (i !== tokens.length) throw new Error(`cannot read ${tokens.slice(i).join(' ')} in ${expression}`);
-  return truthy(value);
+  return value;
 }
