@@ -3,6 +3,8 @@
 // cargo commands, on a real-looking crate (tools/bench/fixtures/textlab) and on generated Cargo workspaces.
 // Whole processes are timed (hrtime around spawnSync); variants compared with each other run in alternation
 // (A B A B ...) so that ratios hold on a shared, noisy machine. See tools/bench/README.md.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +21,7 @@ import {
   run,
   secs,
   setLog,
+  sleep,
   summary,
   timeCell,
   timed,
@@ -32,7 +35,7 @@ const FIXTURE = path.join(BENCH, 'fixtures', 'textlab');
 const SCRIPT = path.join(BENCH, 'original-release.sh');
 const NX_VERSION = '23.2.1';
 // Cheap benchmarks first, so a run cut short still has them; warm reuses the state cold leaves.
-const ALL = ['inference', 'affected', 'cold', 'warm', 'floor', 'parallel'];
+const ALL = ['inference', 'affected', 'cold', 'warm', 'floor', 'remote', 'parallel'];
 const EXAMPLE = path.join(REPO, 'examples', 'release-gates-demo');
 
 // ---------------------------------------------------------------- options
@@ -466,6 +469,66 @@ function benchFloor(ctx) {
   return { name: 'Warm release-dry-run against one Nx start (the floor)', header: ['variant', 'time: median (min–max)', 'variant ÷ floor (pairwise)'], rows, goals, data };
 }
 
+/**
+ * The tag release replaying the private dry run: the e2e suite's self-hosted cache server (Nx's published API) runs in
+ * a child process (this script times with spawnSync, which would block a server in its own process); clone A, cold,
+ * fills it; clone B, another folder with the same files, an empty local cache and an empty target directory, runs the
+ * same release-dry-run. Goal: B at most 10% of A's time.
+ */
+function startCacheServer(ctx) {
+  const ts = createRequire(import.meta.url)('typescript');
+  const source = fs.readFileSync(path.join(REPO, 'e2e', 'nx-release-gates-e2e', 'support', 'remote-cache-server.ts'), 'utf8');
+  const dir = path.join(ctx.work, 'cache-server');
+  fs.mkdirSync(dir, { recursive: true });
+  write(path.join(dir, 'server.cjs'), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText);
+  const urlFile = path.join(dir, 'url');
+  rm(urlFile);
+  write(
+    path.join(dir, 'run.cjs'),
+    `const fs = require('node:fs');\nrequire('./server.cjs').RemoteCacheServer.start({ token: 'bench' }).then((s) => fs.writeFileSync(${JSON.stringify(urlFile)}, s.url));\n`,
+  );
+  const child = spawn(process.execPath, [path.join(dir, 'run.cjs')], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !fs.existsSync(urlFile); i++) sleep(100);
+  if (!fs.existsSync(urlFile)) throw new Error('the cache server did not start');
+  return { url: fs.readFileSync(urlFile, 'utf8'), stop: () => child.kill() };
+}
+
+function benchRemote(ctx) {
+  const server = startCacheServer(ctx);
+  try {
+    const clones = ['remote-a', 'remote-b'].map((name) => singleCrate(ctx, name, 'shared'));
+    const env = (ws) => ({
+      NX_SELF_HOSTED_REMOTE_CACHE_SERVER: server.url,
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'bench',
+      NX_CACHE_DIRECTORY: path.join(ws.root, '.nx-local-cache'),
+    });
+    const times = [];
+    const replayed = [];
+    for (const ws of clones) {
+      rm(path.join(ws.root, 'textlab', 'target'), path.join(ws.root, 'dist'), path.join(ws.root, '.nx'), path.join(ws.root, '.nx-local-cache'));
+      const r = ws.nx(['run', 'textlab:release-dry-run'], { allowFailure: true, env: env(ws), label: `cold release-dry-run ${path.basename(ws.root)}` });
+      times.push(r.ms);
+      const rows = JSON.parse(fs.readFileSync(path.join(ws.root, 'dist', 'release-gates', 'textlab', 'release-dry-run.json'), 'utf8')).rows ?? [];
+      replayed.push(`${rows.filter((row) => row.source === 'remote cache').length} of ${rows.length}`);
+      log(`  ${path.basename(ws.root)}: ${secs(r.ms)}, gates from the remote cache: ${replayed.at(-1)}`);
+    }
+    const ratio = times[1] / times[0];
+    return {
+      name: 'Tag release replaying the private dry run (remote cache, cold clones)',
+      header: ['variant', 'time', 'gates replayed from the remote cache'],
+      rows: [
+        ['clone A: cold release-dry-run, fills the remote cache', secs(times[0]), replayed[0]],
+        ['clone B: same commit, other folder, empty local cache and target directory', secs(times[1]), replayed[1]],
+        ['clone B ÷ clone A', `${ratio.toFixed(2)}×`, ''],
+      ],
+      goals: [goal('remote: clone B at most 10% of clone A (cold, benchmark crate)', `${(ratio * 100).toFixed(1)}%`, ratio <= 0.1)],
+      data: { times, replayed },
+    };
+  } finally {
+    server.stop();
+  }
+}
+
 function benchAffected(ctx) {
   const count = 20;
   // A tree: crate i depends on crate floor(i/2) (c01 at the root); c02 also depends on c01 through a chain c01 <- c02 <- c04 ...
@@ -761,7 +824,7 @@ function main() {
     write(path.join(results, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
     return table;
   };
-  const order = { cold: benchCold, warm: benchWarm, floor: benchFloor, affected: benchAffected, inference: benchInference, parallel: benchParallel };
+  const order = { cold: benchCold, warm: benchWarm, floor: benchFloor, remote: benchRemote, affected: benchAffected, inference: benchInference, parallel: benchParallel };
   for (const name of ALL.filter((b) => o.only.includes(b))) {
     const started = Date.now();
     log(`=== ${name}`);

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { testCudaPath } from '../support/checks';
 import { crateFiles } from '../support/crates';
 import { FaultMode, RemoteCacheServer } from '../support/remote-cache-server';
 import { TestWorkspace } from '../support/workspace';
@@ -111,6 +112,32 @@ describe('shared remote cache', () => {
     expect(only(run.sources, ['gate-build', 'gate-cuda', 'gate-test', 'gate-doc'])).toEqual(every(['gate-build', 'gate-cuda', 'gate-test', 'gate-doc'], 'ran'));
     expect(parityFields(b, a)).toEqual(['env RUSTFLAGS']);
     expect(b.read(`dist/release-gates/${CRATE}/release-parity.json`)).not.toContain('debuginfo');
+  });
+
+  it('a clone where nvcc appears on PATH replays no gate (the CUDA toolkit is in every gate\'s key)', async () => {
+    const run = await dryRun(b, { ...emptyLocalCache(b), ...server.env(), PATH: `${path.join(testCudaPath(), 'bin')}${path.delimiter}${process.env.PATH}` });
+    expect(failedGates(run.report)).toEqual([]);
+    expect(CACHEABLE.filter((g) => run.sources[g] === 'remote cache')).toEqual([]);
+    expect(parityFields(b, a)).toContain('CUDA toolkit');
+  });
+
+  it('a clone with another rust-toolchain.toml (the same rustc) replays no gate, and parity names the file', async () => {
+    b.write('rust-toolchain.toml', '[toolchain]\nchannel = "1.95.0"\n');
+    try {
+      const run = await dryRun(b, { ...emptyLocalCache(b), ...server.env() });
+      expect(failedGates(run.report)).toEqual([]);
+      expect(CACHEABLE.filter((g) => run.sources[g] === 'remote cache')).toEqual([]);
+      expect(parityFields(b, a)).toEqual(['toolchain-file: rust-toolchain.toml']);
+    } finally {
+      fs.rmSync(b.path('rust-toolchain.toml'));
+    }
+  });
+
+  it('a clone with a release tag still replays every cacheable gate: the tag is gate-version\'s input only, which always runs', async () => {
+    const run = await dryRun(b, { ...emptyLocalCache(b), ...server.env(), RELEASE_TAG: 'v0.1.0' });
+    expect(only(run.sources, CACHEABLE)).toEqual(every(CACHEABLE, 'remote cache'));
+    expect(run.sources['gate-version']).toBe('ran');
+    expect(run.report.rows.find((r: any) => r.gate === 'gate-version').status).toBe('passed');
   });
 
   it('an emergency skip replays no gate (the skip list is an input of every gate)', async () => {

@@ -25,6 +25,11 @@ export interface RunFingerprint {
   /** Every fingerprinted variable: name -> sha256 of its value, null when unset. */
   env: Record<string, string | null>;
   emergency: { gates: string[]; reason: string } | null;
+  /**
+   * The runtime fingerprint's file lines, as every gate's cache key holds them (fingerprint/fingerprint.ts): cargo
+   * config files (`config: <place> <sha256>`), the rustup toolchain file, outside path dependencies. Hashes only.
+   */
+  files?: string[];
 }
 
 /**
@@ -44,6 +49,8 @@ export interface FingerprintFacts {
   lockfileSha256: string | null;
   commit: string | null;
   emergency: RunFingerprint['emergency'];
+  /** The cache key's runtime fingerprint lines for the crate (the file lines are kept). */
+  cacheKeyLines?: string[];
 }
 
 export function buildFingerprint(facts: FingerprintFacts): RunFingerprint {
@@ -62,5 +69,6 @@ export function buildFingerprint(facts: FingerprintFacts): RunFingerprint {
     commit: facts.commit,
     env: hashedEnvironment(facts.env),
     emergency: facts.emergency,
+    ...(facts.cacheKeyLines ? { files: facts.cacheKeyLines.filter((l) => /^(config|toolchain-file|tree): /.test(l)) } : {}),
   };
 }

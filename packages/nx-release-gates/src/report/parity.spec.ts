@@ -55,6 +55,18 @@ describe('compareFingerprints', () => {
     expect(compareFingerprints(fingerprint(), fingerprint())).toEqual([]);
   });
 
+  it('names a cargo config or toolchain file that differs or exists on one side only', () => {
+    const files = (...lines: string[]) => fingerprint({}) && { ...fingerprint(), files: lines };
+    const differences = compareFingerprints(
+      files('config: .cargo/config.toml aaaa1111', 'toolchain-file: rust-toolchain.toml bbbb2222'),
+      files('config: .cargo/config.toml cccc3333'),
+    );
+    expect(differences.map((d) => [d.field, d.here, d.there])).toEqual([
+      ['config: .cargo/config.toml', 'sha256 aaaa1111', 'sha256 cccc3333'],
+      ['toolchain-file: rust-toolchain.toml', 'sha256 bbbb2222', 'absent'],
+    ]);
+  });
+
   it('sees a variable set on one side only', () => {
     const differences = compareFingerprints(fingerprint(), fingerprint({ env: { CARGO_PROFILE_RELEASE_LTO: 'fat' } }));
     expect(differences.map((d) => d.field)).toEqual(['env CARGO_PROFILE_RELEASE_LTO']);

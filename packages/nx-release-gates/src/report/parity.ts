@@ -58,6 +58,16 @@ export function compareFingerprints(here: Partial<RunFingerprint>, there: Partia
   check('CUDA toolkit', here.cuda ? show(here.cuda.toolkit) : undefined, there.cuda ? show(there.cuda.toolkit) : undefined, 'another CUDA toolkit (or none): part of every gate\'s cache key, so a CPU-fallback pass never replays where nvcc exists');
   check('Cargo.lock', known(here, 'lockfileSha256', show), known(there, 'lockfileSha256', show), 'another Cargo.lock: the gates of crates whose dependencies changed re-run');
   check('emergency skip', known(here, 'emergency', emergencyText), known(there, 'emergency', emergencyText), 'the emergency skip list is an input of every gate: a skipped result never replays into a normal run');
+  if (here.files && there.files) {
+    // `config: <place> <sha256>`: the place names the file, the hash its content; one missing on a side is absent there.
+    const byPlace = (lines: string[]) => new Map(lines.map((l) => [l.slice(0, l.lastIndexOf(' ')), l.slice(l.lastIndexOf(' ') + 1)] as const));
+    const a = byPlace(here.files);
+    const b = byPlace(there.files);
+    for (const place of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+      const shown = (hash: string | undefined) => (hash ? `sha256 ${hash.slice(0, 12)}` : 'absent');
+      check(place, shown(a.get(place)), shown(b.get(place)), 'a file cargo reads (cargo config, the rustup toolchain pin, a path dependency outside the workspace) differs: it is in every gate\'s cache key');
+    }
+  }
   if (here.env && there.env) {
     for (const name of [...new Set([...Object.keys(here.env), ...Object.keys(there.env)])].sort()) {
       // A report lists the variables that were set: one missing on a side was unset there.

@@ -50,6 +50,8 @@ export interface ReportInput {
   git: ReleaseReport['git'];
   lockfile: string | null;
   emergency: ReleaseReport['emergency'];
+  /** The cache key's runtime fingerprint lines for the crate (fingerprint/fingerprint.ts), for parity. */
+  cacheKeyLines?: string[];
   /** The environment the gates ran in, for the fingerprint (variables are stored as hashes). */
   env?: NodeJS.ProcessEnv;
 }
@@ -86,7 +88,7 @@ export function buildReleaseReport(input: ReportInput): ReleaseReport {
     skipped: rows.filter((r) => r.status === 'skipped').map((r) => ({ gate: r.gate, reason: r.reason })),
     rows: orderRows(rows),
     problems: [],
-    fingerprint: buildFingerprint({ gates, env: input.env ?? {}, lockfileSha256, commit: input.git.commit, emergency: input.emergency }),
+    fingerprint: buildFingerprint({ gates, env: input.env ?? {}, lockfileSha256, commit: input.git.commit, emergency: input.emergency, cacheKeyLines: input.cacheKeyLines }),
   };
 }
 

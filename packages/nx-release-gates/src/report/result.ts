@@ -34,7 +34,7 @@ export interface GateResult {
   /** The gate's figures (sizes, counts, missing files, CUDA mode, ...). */
   details: Record<string, unknown>;
   /** Which Nx task wrote the file (see schemas/gate-result.schema.json): how a reader tells this run's file from a leftover. */
-  run?: { taskHash: string | null; runId: string | null; host: string | null };
+  run?: { taskHash: string | null; runId: string | null; host: string | null; commit?: string | null };
   /** The Rust target triple the gate built for (the targetTriple option); absent for the host. */
   targetTriple?: string;
   environment: {

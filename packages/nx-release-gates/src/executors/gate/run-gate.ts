@@ -130,12 +130,15 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
       commands,
       details: final.details ?? {},
       ...(targetTriple ? { targetTriple } : {}),
-      run: { taskHash: process.env.NX_TASK_HASH ?? null, runId: process.env[RUN_ID_VARIABLE] ?? null, host: os.hostname() },
+      run: { taskHash: process.env.NX_TASK_HASH ?? null, runId: process.env[RUN_ID_VARIABLE] ?? null, host: os.hostname(), commit },
       environment: environmentOf(toolchain),
     };
   };
   const fail = (reason: string) => finish({ status: 'failed', reason });
 
+  // Which commit computed the result: a replay (local or remote cache) then names the run it came from.
+  const head = await runCommand('git', ['rev-parse', 'HEAD'], { cwd: context.root, live: 'none' }).catch(() => null);
+  const commit = head && head.exitCode === 0 ? head.stdout.trim() : null;
   try {
     crate = await readCrateAt(root, context.root);
     if (!crate) return fail(`no cargo package at ${root}/Cargo.toml; the project is not a crate`);

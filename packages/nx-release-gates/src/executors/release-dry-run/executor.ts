@@ -16,6 +16,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../cargo/read-crates';
+import { fingerprintLines } from '../../fingerprint/fingerprint';
+import { outsideTrees } from '../../inputs';
 import { interruption, runCommand, signalExitCode } from '../../cargo/run-command';
 import { EmergencySkipError, readEmergencySkip } from '../../gates/emergency';
 import { findGate, GATE_TARGETS } from '../../gates/registry';
@@ -184,6 +186,7 @@ async function dryRun(
     lockfile: crate?.lockfile ?? null,
     emergency,
     env: process.env,
+    cacheKeyLines: crate ? await fingerprintLines({ workspaceRoot: context.root, crateRoot: crate.root, envPatterns: [], trees: outsideTrees(crate), env: process.env }).catch(() => undefined) : undefined,
   });
   report.interruptedBy = signal;
   if (!signal && nested.exitCode !== 0 && report.status !== 'failed') {
