@@ -127,7 +127,7 @@ describe('true verdicts and reasons a maintainer can act on', () => {
       const many = ws.result('nrg-many-fail', 'gate-test');
       expect(many.status).toBe('failed');
       expect(many.reason.length).toBeLessThan(300);
-      expect(many.reason).toMatch(/^40 test\(s\) failed \(.* and 37 more\), 1 passed; first: tests::needs_tool_\d+: .*Failed to spawn no-such-tool-here/);
+      expect(many.reason).toMatch(/^40 test\(s\) failed, 1 passed; first: tests::needs_tool_\d+: .*Failed to spawn no-such-tool-here/);
       expect(many.details.failedTests).toHaveLength(40);
       const excluded = ws.result('nrg-excluded', 'gate-test');
       expect(excluded).toMatchObject({ status: 'passed', details: { passed: 1, checked: 1 } });

@@ -28,9 +28,10 @@ import { outsideTrees } from '../inputs';
 import { writeFileAtomic, readJsonIfExists } from '../util/files';
 import { sha256 } from '../util/hash';
 import { tarFiles } from '../util/tar-entries';
-import { featureArgs } from './feature-sets';
 import { registryUnreachable } from './publish';
 import { cargoTargetDirectory, writtenSince } from './target-directory';
+import { binariesSkippedByFeatures } from './build';
+import { enabledFeatures, featureArgs } from './feature-sets';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from './types';
 
 export interface VersionDifference {
@@ -170,7 +171,14 @@ export const installGate: GateDefinition = {
     'What `cargo install` without --locked gets: the .crate unpacked, dependencies resolved afresh, the binaries built (release) or the library checked; lists every dependency that differs from Cargo.lock. Not cached by Nx: its own memo replays when the fresh resolution and the inputs are unchanged.',
   async run(context) {
     const { crate, options } = context;
-    const mode = crate.binaries.length ? 'build' : 'check';
+    // Build the binaries the release features can build; a binary behind required-features they leave off is built by
+    // nobody (`cargo build --bins` would be a no-op and pass on nothing): then the library is checked instead.
+    const skippedByFeatures = binariesSkippedByFeatures({
+      declared: crate.binaries,
+      requiredFeatures: crate.binaryRequiredFeatures ?? {},
+      enabled: enabledFeatures(crate, options.features, options.noDefaultFeatures),
+    }).map((b) => b.name);
+    const mode = crate.binaries.some((b) => !skippedByFeatures.includes(b)) ? 'build' : 'check';
     const base: InstallFacts = {
       enabled: options.install,
       publish: crate.publish,

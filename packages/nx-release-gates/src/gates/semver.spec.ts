@@ -63,6 +63,13 @@ describe('judgeSemver', () => {
     expect(outcome.details?.checked).toBe(152);
   });
 
+  it('does not pass when cargo-semver-checks ran no check (a major bump skips them all)', () => {
+    const output = '     Checking hexyl v0.16.0 -> v0.17.0 (major change)\n     Checked [   0.020s] 0 checks: 0 pass, 260 skip\n     Summary no semver update required\n';
+    const outcome = judgeSemver(facts({ check: { exitCode: 0, output } }));
+    expect(outcome.status).toBe('skipped');
+    expect(outcome.reason).toMatch(/ran no check: .* is a major change/);
+  });
+
   it('fails a breaking change, naming the item and the baseline', () => {
     const outcome = judgeSemver(facts({ check: { exitCode: 1, output: REPORT } }));
     expect(outcome.status).toBe('failed');

@@ -137,7 +137,15 @@ export function judgeSemver(facts: SemverFacts): GateOutcome {
   details.checked = checkedMatch ? Number(checkedMatch[1]) : 0;
   details.failures = failures;
   const against = describeBaseline(facts.baseline);
-  if (facts.check.exitCode === 0) return passed(`public API of ${facts.version} is compatible with ${against} (${details.checked} checks)`, details);
+  if (facts.check.exitCode === 0) {
+    // A major bump (0.x: a minor one) allows breaking changes, so cargo-semver-checks skips every check: that is no
+    // compatibility verdict, and a pass would claim one.
+    if (details.checked === 0) {
+      const major = /\(major change\)/.test(stripAnsi(facts.check.output)) ? `: ${facts.version} is a major change against ${against}, which may break the API` : '';
+      return skipped(`cargo-semver-checks ran no check${major}; nothing was compared`, details);
+    }
+    return passed(`public API of ${facts.version} is compatible with ${against} (${details.checked} checks)`, details);
+  }
   if (failures.length) {
     const items = failures.map((f) => `${f.lint} (${f.items.join(', ') || f.summary})`).join('; ');
     return failed(`breaking change(s) against ${against} without the version bump they need (version ${facts.version}): ${items}; bump the major version (0.x: the minor) or restore the items`, details);

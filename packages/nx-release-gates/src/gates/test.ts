@@ -108,9 +108,11 @@ export function judgeTests(facts: TestFacts): GateOutcome {
   if (counts && counts.failed > 0) {
     const first = failedCases[0];
     const why = first ? firstFailureLine(first.message) : null;
-    const names = failedCases.length ? ` (${firstFew(failedCases.map((c) => c.name))})` : '';
-    const firstNote = first && why ? `; first: ${first.name}: ${why}` : '';
-    return failed(`${counts.failed} test(s) failed${names}, ${counts.passed} passed${firstNote}${note}`, details);
+    // The first failure's message is the cause a maintainer acts on: it comes before the other names, which are long
+    // (parameterised test names run to a hundred characters) and would push it past the reason's bound.
+    const firstNote = first ? `; first: ${clip(first.name, 90)}${why ? `: ${why}` : ''}` : '';
+    const others = failedCases.length > 1 ? `; also ${firstFew(failedCases.slice(1).map((c) => clip(c.name, 60)), 2)}` : '';
+    return failed(`${counts.failed} test(s) failed, ${counts.passed} passed${firstNote}${others}${note}`, details);
   }
   if (facts.exitCode !== 0) {
     const error = summarizeCargoError(facts.stderr);
