@@ -56,39 +56,28 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       metadata: { description: gate.description, technologies: ['rust'], help: help(crate.name, target) },
     };
   }
-  targets[RELEASE_DRY_RUN] = {
-    executor: `${PLUGIN_NAME}:${RELEASE_DRY_RUN}`,
-    options: { gates: [...GATE_TARGETS] },
+  // The crate-level targets: never cached (each reads or writes state of the whole release), one executor each.
+  const crateTarget = (name: string, options: Record<string, unknown>, description: string): TargetConfiguration => ({
+    executor: `${PLUGIN_NAME}:${name}`,
+    options,
     cache: false,
-    metadata: {
-      description:
-        'Runs every release gate of the crate through Nx (cached gates replay, live output), then prints one table and writes dist/release-gates/<project>/release-dry-run.json, also when gates fail.',
-      technologies: ['rust'],
-      help: help(crate.name, RELEASE_DRY_RUN),
-    },
-  };
-  targets[RELEASE_REHEARSAL] = {
-    executor: `${PLUGIN_NAME}:${RELEASE_REHEARSAL}`,
-    options: {},
-    cache: false,
-    metadata: {
-      description:
-        'Pushes test-release-v<version> (HEAD) so the "Release dry run" workflow runs, e.g. `--releaseVersion=1.7.2`; `--cleanup` deletes the branch here and on the remote. Refuses a dirty tree, an existing branch and a version that is not the crate\'s.',
-      technologies: ['rust'],
-      help: help(crate.name, RELEASE_REHEARSAL),
-    },
-  };
-  targets[RELEASE_PARITY] = {
-    executor: `${PLUGIN_NAME}:${RELEASE_PARITY}`,
-    options: {},
-    cache: false,
-    metadata: {
-      description:
-        'Compares this crate\'s release-dry-run.json with another run\'s (`--against=<path or http(s) URL>`) and prints each difference (toolchain, host, target, features, CUDA mode, Cargo.lock, commit, hashed environment) that keeps gate results from being shared.',
-      technologies: ['rust'],
-      help: help(crate.name, RELEASE_PARITY),
-    },
-  };
+    metadata: { description, technologies: ['rust'], help: help(crate.name, name) },
+  });
+  targets[RELEASE_DRY_RUN] = crateTarget(
+    RELEASE_DRY_RUN,
+    { gates: [...GATE_TARGETS] },
+    'Runs every release gate of the crate through Nx (cached gates replay, live output), then prints one table and writes dist/release-gates/<project>/release-dry-run.json, also when gates fail.',
+  );
+  targets[RELEASE_REHEARSAL] = crateTarget(
+    RELEASE_REHEARSAL,
+    {},
+    'Pushes test-release-v<version> (HEAD) so the "Release dry run" workflow runs, e.g. `--releaseVersion=1.7.2`; `--cleanup` deletes the branch here and on the remote. Refuses a dirty tree, an existing branch and a version that is not the crate\'s.',
+  );
+  targets[RELEASE_PARITY] = crateTarget(
+    RELEASE_PARITY,
+    {},
+    'Compares this crate\'s release-dry-run.json with another run\'s (`--against=<path or http(s) URL>`) and prints each difference (toolchain, host, target, features, CUDA mode, Cargo.lock, commit, hashed environment) that keeps gate results from being shared.',
+  );
   return {
     name: crate.name,
     projectType: crate.binaries.length ? 'application' : 'library',
