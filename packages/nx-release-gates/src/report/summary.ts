@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { skipExpiryNote } from '../gates/emergency';
+import { expiryNote, skipExpiryNote } from '../gates/emergency';
 import { findGate, GATES, gateTarget } from '../gates/registry';
 import { writeFileAtomic } from '../util/files';
 import { annotationMessage, forWorkflowLog, oneLine } from '../util/workflow-text';
@@ -62,6 +62,7 @@ export function rowForGate(workspaceRoot: string, project: string, gate: string,
     checked: typeof result.details?.checked === 'number' ? result.details.checked : null,
     reason: result.reason,
     emergency: result.details?.emergency !== undefined,
+    ...(result.details?.emergencyUntil !== undefined ? { emergencyUntil: result.details.emergencyUntil as string | null } : {}),
   };
   const undeclared = (result.details?.undeclaredInputs as UndeclaredInput[] | undefined) ?? [];
   if (undeclared.length) row.undeclaredInputs = undeclared.map((u) => `${u.name} (${u.why}); ${u.fix}`);
@@ -91,7 +92,7 @@ export interface RunSummary {
   schemaVersion: number;
   status: 'passed' | 'failed';
   generatedAt: string;
-  emergency: Array<{ project: string; gate: string; reason: string }>;
+  emergency: Array<{ project: string; gate: string; reason: string; until?: string | null }>;
   rows: TableRow[];
 }
 
@@ -101,15 +102,21 @@ export function buildSummary(rows: TableRow[]): RunSummary {
     schemaVersion: RESULT_SCHEMA_VERSION,
     status: ordered.some((r) => isFailure(r.status)) ? 'failed' : 'passed',
     generatedAt: new Date().toISOString(),
-    emergency: ordered.filter((r) => r.emergency).map((r) => ({ project: r.project, gate: r.gate, reason: r.reason })),
+    emergency: ordered.filter((r) => r.emergency).map((r) => ({ project: r.project, gate: r.gate, reason: r.reason, ...(r.emergencyUntil !== undefined ? { until: r.emergencyUntil } : {}) })),
     rows: ordered,
   };
 }
 
+/**
+ * The skip's expiry comes from the skipped results (details.emergencyUntil), which the gates wrote with the variables
+ * they ran with; the environment is read only for results written before the field existed (the summary hook runs in
+ * the Nx daemon, whose environment may not be the run's).
+ */
 export function emergencyBanner(summary: RunSummary, env: NodeJS.ProcessEnv = process.env): string[] {
   if (!summary.emergency.length) return [];
+  const recorded = summary.emergency.find((e) => e.until !== undefined);
   return [
-    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP, ${skipExpiryNote(env)}`,
+    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP, ${recorded ? expiryNote(recorded.until) : skipExpiryNote(env)}`,
     ...summary.emergency.map((e) => `  ${e.project}:${e.gate} ${oneLine(e.reason)}`),
   ];
 }

@@ -16,6 +16,8 @@ export interface TableRow {
   reason: string;
   /** Skipped by the emergency path (RELEASE_GATES_SKIP): shown first and loudly. */
   emergency?: boolean;
+  /** An emergency skip's last day (null: no expiry), as the skipped gate recorded it. */
+  emergencyUntil?: string | null;
   /** Inputs the build read that the cache key does not cover (details.undeclaredInputs), one line each. */
   undeclaredInputs?: string[];
 }

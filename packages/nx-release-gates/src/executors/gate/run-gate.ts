@@ -145,7 +145,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     if (crate.error) return fail(crate.error);
     const emergency = emergencySkipFor(gateTarget(gate));
     if (typeof emergency === 'string') return fail(emergency);
-    if (emergency) return finish({ status: 'skipped', reason: `emergency: ${emergency.reason}`, details: { emergency: emergency.reason } });
+    if (emergency) return finish({ status: 'skipped', reason: `emergency: ${emergency.reason}`, details: { emergency: emergency.reason, emergencyUntil: emergency.until } });
     let resolved: GateOptions;
     try {
       resolved = resolveGateOptions(gate.name, options, lowerLayers(crate, pluginOptionsFrom(context.nxJsonConfiguration)), {
