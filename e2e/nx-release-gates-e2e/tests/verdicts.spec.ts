@@ -35,7 +35,8 @@ const FILES: Record<string, string> = {
   ...crateFiles({ name: 'nrg-bin-docs', main: 'fn main() {\n    println!("hi");\n}\n', releaseGates: 'missing-docs = "deny"' }),
   ...crateFiles({ name: 'nrg-lib-docs', lib: '//! A library.\n\npub fn undocumented() {}\n', releaseGates: 'deny-warnings = true' }),
   // Reasons: many failing tests behind one feature, the same crate with that feature left out, a failing build script.
-  ...crateFiles({ name: 'nrg-many-fail', main: MANY_FAILING_MAIN, features: { 'needs-tool': [] } }),
+  // `quiet` switches on no test: the failures must be put on `needs-tool` alone.
+  ...crateFiles({ name: 'nrg-many-fail', main: MANY_FAILING_MAIN, features: { 'needs-tool': [], quiet: [] } }),
   ...crateFiles({ name: 'nrg-excluded', main: MANY_FAILING_MAIN, features: { 'needs-tool': [], full: ['needs-tool'] }, releaseGates: 'exclude-features = ["needs-tool"]' }),
   ...crateFiles({
     name: 'nrg-sys-fail',
@@ -127,8 +128,10 @@ describe('true verdicts and reasons a maintainer can act on', () => {
       const many = ws.result('nrg-many-fail', 'gate-test');
       expect(many.status).toBe('failed');
       expect(many.reason.length).toBeLessThan(300);
-      expect(many.reason).toMatch(/^40 test\(s\) failed, 1 passed; first: tests::needs_tool_\d+: .*Failed to spawn no-such-tool-here/);
+      expect(many.reason).toMatch(/^40 test\(s\) failed, 1 passed; every failure needs feature needs-tool \(excludeFeatures = \["needs-tool"\] leaves it out\); first: tests::needs_tool_\d+: .*Failed to spawn no-such-tool-here/);
       expect(many.details.failedTests).toHaveLength(40);
+      // Found by listing the tests without each optional feature: `quiet` removes none of them.
+      expect(many.details.failuresByFeature).toEqual([{ feature: 'needs-tool', failures: 40 }]);
       const excluded = ws.result('nrg-excluded', 'gate-test');
       expect(excluded).toMatchObject({ status: 'passed', details: { passed: 1, checked: 1 } });
       expect(excluded.details.excludedByOption.sort()).toEqual(['full', 'needs-tool']);

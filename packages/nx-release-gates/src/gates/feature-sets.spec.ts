@@ -80,11 +80,11 @@ describe('featureArgs', () => {
 
 describe('allFeaturesArgs', () => {
   it('uses --all-features when the CUDA toolkit is present', () => {
-    expect(allFeaturesArgs(LLM, {}, true)).toEqual({ args: ['--all-features'], excluded: [], excludedByOption: [] });
+    expect(allFeaturesArgs(LLM, {}, true)).toEqual({ args: ['--all-features'], features: Object.keys(LLM.features), excluded: [], excludedByOption: [] });
   });
 
   it('uses --all-features when the crate has no CUDA feature', () => {
-    expect(allFeaturesArgs(crate({ a: [], b: [] }), {}, false)).toEqual({ args: ['--all-features'], excluded: [], excludedByOption: [] });
+    expect(allFeaturesArgs(crate({ a: [], b: [] }), {}, false)).toEqual({ args: ['--all-features'], features: ['a', 'b'], excluded: [], excludedByOption: [] });
   });
 
   it('lists every other feature, leaving out the CUDA ones and those that switch them on, without nvcc', () => {
@@ -96,7 +96,7 @@ describe('allFeaturesArgs', () => {
   });
 
   it('passes no feature arguments when every feature needs CUDA', () => {
-    expect(allFeaturesArgs(crate({ cuda: [], gpu: ['cuda'] }), {}, false)).toEqual({ args: [], excluded: ['cuda', 'gpu'], excludedByOption: [] });
+    expect(allFeaturesArgs(crate({ cuda: [], gpu: ['cuda'] }), {}, false)).toEqual({ args: [], features: [], excluded: ['cuda', 'gpu'], excludedByOption: [] });
   });
 
   it('honours the cudaFeatures option', () => {

@@ -67,6 +67,8 @@ export function featureArgs(features: string[], noDefaultFeatures: boolean): str
 
 export interface AllFeatures {
   args: string[];
+  /** The features the arguments switch on (every feature of the crate for --all-features). */
+  features: string[];
   /** Features left out because they need CUDA and the toolkit is absent. */
   excluded: string[];
   /** Features left out because excludeFeatures names them or they switch such a feature on. */
@@ -85,9 +87,9 @@ export function allFeaturesArgs(
   const cuda = cudaAvailable ? [] : cudaFeaturesOf(crate, options);
   const excluded = cuda.length ? featuresNeedingCuda(crate, cuda) : [];
   const byOption = options.excludeFeatures?.length ? featuresEnabling(crate, options.excludeFeatures).filter((f) => !excluded.includes(f)) : [];
-  if (excluded.length === 0 && byOption.length === 0) return { args: ['--all-features'], excluded, excludedByOption: byOption };
+  if (excluded.length === 0 && byOption.length === 0) return { args: ['--all-features'], features: Object.keys(crate.features), excluded, excludedByOption: byOption };
   const kept = Object.keys(crate.features).filter((f) => !excluded.includes(f) && !byOption.includes(f));
-  return { args: kept.length ? ['--features', kept.join(',')] : [], excluded, excludedByOption: byOption };
+  return { args: kept.length ? ['--features', kept.join(',')] : [], features: kept, excluded, excludedByOption: byOption };
 }
 
 /** Features named in options that the crate does not define (`dep/feature` forms are left to cargo). */

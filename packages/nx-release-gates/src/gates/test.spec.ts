@@ -26,6 +26,15 @@ describe('judgeTests', () => {
     expect((outcome.details!.failedTests as string[]).length).toBe(387);
   });
 
+  it('names the one feature every failure needs, before the first failure', () => {
+    const cases = Array.from({ length: 387 }, (_, i) => failing(i));
+    const featureBlame = [{ feature: 'nix-dev', failures: 387 }];
+    const outcome = judgeTests({ ...base, exitCode: 101, counts: { passed: 10, failed: 387, ignored: 0 }, cases, featureBlame });
+    expect(outcome.reason.length).toBeLessThan(300);
+    expect(outcome.reason).toMatch(/^387 test\(s\) failed, 10 passed; every failure needs feature nix-dev \(excludeFeatures = \["nix-dev"\] leaves it out\); first: shell::tests::bash_0: Failed to spawn/);
+    expect(outcome.details).toMatchObject({ failuresByFeature: featureBlame });
+  });
+
   it('says "did not build" when the tests never compiled, with the build script message', () => {
     const stderr = 'error: failed to run custom build command for `sys v0.1.0`\n\nCaused by:\n  process didn\'t exit successfully: `b` (exit status: 101)\n  --- stderr\n  set the LIBCLANG_PATH environment variable\n';
     const outcome = judgeTests({ ...base, exitCode: 101, counts: { passed: 0, failed: 0, ignored: 0 }, stderr });

@@ -17,6 +17,7 @@ import { parseLibtest, parseNextestSummary, TestCase, TestCounts } from './test-
 import { parseCargoMessages } from './cargo-messages';
 import { checkUndeclaredInputs } from './lib/undeclared-check';
 import { clip, firstFew } from './reason';
+import { blameFeatures, FeatureBlame, featureBlameNote, featuresWithout, MAX_FEATURE_PROBES, optionalFeaturesOf, parseTestList } from './test-feature-blame';
 import { failed, GateContext, GateDefinition, GateOutcome, passed } from './types';
 
 /** nextest profile (added through --tool-config-file, below any user config) that turns on its JUnit report. */
@@ -72,6 +73,8 @@ export interface TestFacts {
   excludedByOption: string[];
   /** The crate has no test on purpose (option allowNoTests): a run of zero tests passes. */
   allowNoTests: boolean;
+  /** Optional features the failing tests need (see test-feature-blame.ts); absent when not probed. */
+  featureBlame?: FeatureBlame[];
 }
 
 /** A compile error or a failed build script: the test binaries were never built, so no test ran. */
@@ -98,6 +101,7 @@ export function judgeTests(facts: TestFacts): GateOutcome {
     excludedByOption: facts.excludedByOption,
     failedTests: failedCases.map((c) => c.name),
     firstFailure: failedCases[0] ? { name: failedCases[0].name, suite: failedCases[0].suite, message: failedCases[0].message ?? null } : null,
+    ...(facts.featureBlame ? { failuresByFeature: facts.featureBlame } : {}),
   };
   const notes = [
     facts.excludedCuda.length ? `CUDA features left out (no toolkit): ${firstFew(facts.excludedCuda)}` : '',
@@ -112,7 +116,8 @@ export function judgeTests(facts: TestFacts): GateOutcome {
     // (parameterised test names run to a hundred characters) and would push it past the reason's bound.
     const firstNote = first ? `; first: ${clip(first.name, 90)}${why ? `: ${why}` : ''}` : '';
     const others = failedCases.length > 1 ? `; also ${firstFew(failedCases.slice(1).map((c) => clip(c.name, 60)), 2)}` : '';
-    return failed(`${counts.failed} test(s) failed, ${counts.passed} passed${firstNote}${others}${note}`, details);
+    const blame = featureBlameNote(facts.featureBlame ?? [], counts.failed);
+    return failed(`${counts.failed} test(s) failed, ${counts.passed} passed${blame ? `; ${blame}` : ''}${firstNote}${others}${note}`, details);
   }
   if (facts.exitCode !== 0) {
     const error = summarizeCargoError(facts.stderr);
@@ -129,6 +134,23 @@ export function judgeTests(facts: TestFacts): GateOutcome {
   return passed(`${counts!.passed} passed, ${counts!.ignored} ignored${note}`, details);
 }
 
+/**
+ * After tests failed: which optional feature they need, by listing the tests with one such feature left out at a time
+ * (see test-feature-blame.ts). Nothing is probed when the run used default features only or no failed name is known.
+ */
+async function probeFeatureBlame(context: GateContext, runFeatures: string[], failedNames: string[]): Promise<FeatureBlame[] | undefined> {
+  const candidates = optionalFeaturesOf(context.crate, runFeatures);
+  if (failedNames.length === 0 || candidates.length === 0 || candidates.length > MAX_FEATURE_PROBES) return undefined;
+  const listings: Array<{ feature: string; listed: Set<string> }> = [];
+  for (const feature of candidates) {
+    const kept = featuresWithout(context.crate, runFeatures, feature);
+    const list = await context.cargo(['test', ...(kept.length ? ['--features', kept.join(',')] : []), ...lockedArgs(context), '--', '--list'], { live: 'none' });
+    // A feature set that does not build tells nothing about where the failures are.
+    if (list.exitCode === 0) listings.push({ feature, listed: parseTestList(list.stdout) });
+  }
+  return blameFeatures(failedNames, listings);
+}
+
 export const testGate: GateDefinition = {
   name: 'test',
   cacheable: true,
@@ -139,6 +161,8 @@ export const testGate: GateDefinition = {
     const build = await buildTests(context, features.args);
     // A build failure is judged like a run that never started a test: "did not build", with cargo's reason.
     const { result, counts, cases } = build.result.exitCode === 0 ? await runTests(context, features.args) : { result: build.result, counts: null, cases: [] as TestCase[] };
+    const failedNames = cases.filter((c) => c.outcome === 'failed').map((c) => c.name);
+    const featureBlame = counts && counts.failed > 0 ? await probeFeatureBlame(context, features.features, failedNames) : undefined;
     const outcome = judgeTests({
       runner: context.options.runner,
       runnerMissing: result.notFound || /no such command: `?nextest/.test(result.stderr),
@@ -149,6 +173,7 @@ export const testGate: GateDefinition = {
       excludedCuda: features.excluded,
       excludedByOption: features.excludedByOption,
       allowNoTests: context.options.allowNoTests,
+      featureBlame,
     });
     const junit = path.relative(context.workspaceRoot, path.join(context.resultDir, 'junit.xml')).split(path.sep).join('/');
     return checkUndeclaredInputs(context, build.messages, { ...outcome, details: { ...outcome.details, junit } });
