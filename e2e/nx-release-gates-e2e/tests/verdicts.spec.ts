@@ -54,6 +54,8 @@ const FILES: Record<string, string> = {
   }),
   // gate-cuda without a toolkit: no CPU twin, so the fallback would repeat gate-build's command.
   ...crateFiles({ name: 'nrg-cuda-only', features: { cuda: [] } }),
+  // Like shimmy 1.7.4: the CPU twin `llama` of `llama-cuda` is a default feature already, so the fallback adds nothing.
+  ...crateFiles({ name: 'nrg-cuda-twin', features: { default: ['llama'], llama: [], 'llama-cuda': ['llama'] } }),
   // gate-fmt: stable rustfmt ignores nightly-only options.
   ...crateFiles({ name: 'nrg-fmt-nightly', files: { 'rustfmt.toml': 'imports_granularity = "Crate"\nmax_width = 100\n' } }),
   // A cargo-fuzz crate: binaries, publish = false; the generated workflows must leave it out.
@@ -169,6 +171,10 @@ describe('true verdicts and reasons a maintainer can act on', () => {
     const result = ws.result('nrg-cuda-only', 'gate-cuda');
     expect(result).toMatchObject({ status: 'fallback', details: { mode: 'cpu-fallback', sameAsBuild: true, checked: 0 } });
     expect(result.commands.filter((c: string) => c.startsWith('cargo build'))).toEqual([]);
+    ws.nx(['run', 'nrg-cuda-twin:gate-cuda', '--outputStyle=static'], { PATH: pathWithout(['nvcc']) });
+    const twin = ws.result('nrg-cuda-twin', 'gate-cuda');
+    expect(twin).toMatchObject({ status: 'fallback', details: { mode: 'cpu-fallback', features: ['llama'], sameAsBuild: true, checked: 0 } });
+    expect(twin.commands.filter((c: string) => c.startsWith('cargo build'))).toEqual([]);
   });
 
   it('gate-fmt records the rustfmt.toml options stable rustfmt ignored', () => {

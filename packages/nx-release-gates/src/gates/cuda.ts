@@ -9,7 +9,7 @@
  * the same thing twice.
  */
 import { releaseBuild } from './build';
-import { cpuFallbackFeaturesOf, cudaFeaturesOf, featureArgs } from './feature-sets';
+import { cpuFallbackFeaturesOf, cudaFeaturesOf, enabledFeatures, featureArgs } from './feature-sets';
 import { checkUndeclaredInputs } from './lib/undeclared-check';
 import { failed, fallback, GateDefinition, GateOutcome, passed, skipped } from './types';
 import type { GateOptions } from '../options/resolve';
@@ -21,9 +21,10 @@ export type CudaPlan =
   | { mode: 'cuda'; features: string[]; cudaFeatures: string[] }
   | { mode: 'missing-toolkit'; cudaFeatures: string[] }
   /** `sameAsBuild`: the fallback is gate-build's very command (no CPU twin adds anything). */
-  | { mode: 'cpu-fallback'; features: string[]; cudaFeatures: string[]; sameAsBuild: boolean };
+  | { mode: 'cpu-fallback'; features: string[]; cudaFeatures: string[]; cpuTwins: string[]; sameAsBuild: boolean };
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+const sameFeatureSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((f) => b.has(f));
 
 export function planCuda(
   crate: CrateModel,
@@ -34,9 +35,12 @@ export function planCuda(
   if (cudaFeatures.length === 0) return { mode: 'none' };
   if (toolkitPresent) return { mode: 'cuda', features: union(options.features, cudaFeatures), cudaFeatures };
   if (options.requireCuda) return { mode: 'missing-toolkit', cudaFeatures };
-  const features = union(options.features, cpuFallbackFeaturesOf(crate, options));
-  const sameAsBuild = features.length === new Set(options.features).size;
-  return { mode: 'cpu-fallback', features, cudaFeatures, sameAsBuild };
+  const cpuTwins = cpuFallbackFeaturesOf(crate, options);
+  const features = union(options.features, cpuTwins);
+  // Compared by the features cargo ends up enabling, not by the lists: shimmy's twin `llama` is already a default
+  // feature, so `--features llama` is gate-build's build again even though the list grew.
+  const sameAsBuild = sameFeatureSet(enabledFeatures(crate, features, options.noDefaultFeatures), enabledFeatures(crate, options.features, options.noDefaultFeatures));
+  return { mode: 'cpu-fallback', features, cudaFeatures, cpuTwins, sameAsBuild };
 }
 
 const WHERE = 'nvcc not found on PATH, in $CUDA_PATH/bin or in $CUDA_HOME/bin';
@@ -59,7 +63,10 @@ export function judgeCuda(plan: CudaPlan, noDefaultFeatures: boolean, toolkitVer
   }
   const details = { mode: 'cpu-fallback', features: plan.features, cudaFeatures: plan.cudaFeatures, cudaToolkit: null, sameAsBuild: plan.sameAsBuild, checked: plan.sameAsBuild ? 0 : 1 };
   if (plan.sameAsBuild) {
-    return fallback(`CUDA toolkit absent (${WHERE}); the CPU fallback (${shown}) is gate-build's release build, not built again: no CPU twin of ${plan.cudaFeatures.join(', ')} (set cpuFallbackFeatures)`, details);
+    const why = plan.cpuTwins.length
+      ? `its CPU twin ${plan.cpuTwins.join(', ')} is on in the release build already`
+      : `no CPU twin of ${plan.cudaFeatures.join(', ')} (set cpuFallbackFeatures)`;
+    return fallback(`CUDA toolkit absent (${WHERE}); the CPU fallback (${shown}) is gate-build's release build, not built again: ${why}`, details);
   }
   if (error) return failed(`CPU fallback build (${shown}) failed: ${error}`, details);
   return fallback(`CUDA toolkit absent (${WHERE}); CPU fallback build (${shown}) passed`, details);
