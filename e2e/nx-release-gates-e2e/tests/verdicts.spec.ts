@@ -58,8 +58,14 @@ const FILES: Record<string, string> = {
   ...crateFiles({ name: 'nrg-cuda-twin', features: { default: ['llama'], llama: [], 'llama-cuda': ['llama'] } }),
   // gate-fmt: stable rustfmt ignores nightly-only options.
   ...crateFiles({ name: 'nrg-fmt-nightly', files: { 'rustfmt.toml': 'imports_granularity = "Crate"\nmax_width = 100\n' } }),
-  // A cargo-fuzz crate: binaries, publish = false; the generated workflows must leave it out.
-  ...crateFiles({ name: 'nrg-fuzz', packageExtra: 'publish = false' }),
+  // A cargo-fuzz crate: publish = false, fuzz targets as binaries with test = false and doc = false; the generated
+  // workflows must leave it out, and its test and doc gates checked nothing, so they must not pass.
+  ...crateFiles({
+    name: 'nrg-fuzz',
+    packageExtra: 'publish = false\nautobins = false',
+    main: 'fn main() {}\n',
+    extra: '[[bin]]\nname = "fuzz_one"\npath = "src/main.rs"\ntest = false\ndoc = false\nbench = false\n',
+  }),
 };
 
 describe('true verdicts and reasons a maintainer can act on', () => {
@@ -183,6 +189,13 @@ describe('true verdicts and reasons a maintainer can act on', () => {
     expect(result.status).toBe('passed');
     expect(result.details.ignoredOptions).toEqual(['imports_granularity = Crate']);
     expect(result.details.checked).toBe(1);
+  });
+
+  it("a cargo-fuzz crate's test and doc gates say there is nothing to run, not that it passed", () => {
+    ws.nx(['run-many', '--targets=gate-test,gate-doc', '--projects=nrg-fuzz', '--outputStyle=static']);
+    expect(ws.result('nrg-fuzz', 'gate-test')).toMatchObject({ status: 'skipped', details: { checked: 0 } });
+    expect(ws.result('nrg-fuzz', 'gate-test').reason).toMatch(/every target sets test = false in nrg-fuzz\/Cargo.toml/);
+    expect(ws.result('nrg-fuzz', 'gate-doc')).toMatchObject({ status: 'skipped', details: { checked: 0 } });
   });
 
   it('the generated workflows leave a publish = false crate out unless named', () => {

@@ -152,6 +152,14 @@ describe('cratesFromMetadata', () => {
     expect(byName['llm-macros'].hasLibrary).toBe(true);
   });
 
+  it('counts the targets cargo doc and cargo test take, after doc = false and test = false', () => {
+    // llm-cli: lib + two bins documented (the build script is no target rustdoc takes); lib, bins and tests/cli.rs tested.
+    expect(byName['llm-cli'].targetSwitches).toEqual({ documented: 3, tested: 4 });
+    const fuzz = JSON.parse(METADATA_JSON) as CargoMetadata;
+    fuzz.packages[0].targets = [{ kind: ['bin'], name: 'fuzz_glob', doc: false, doctest: false, test: false }];
+    expect(cratesFromMetadata(fuzz, '/ws', () => true)[0].targetSwitches).toEqual({ documented: 0, tested: 0 });
+  });
+
   it('keeps features as cargo resolved them', () => {
     expect(byName['llm-cli'].features).toEqual({ default: ['llama'], llama: [], 'llama-cuda': ['llama', 'llm-core/cuda'], json: ['dep:serde'] });
     expect(byName['llm-macros'].features).toEqual({});

@@ -10,6 +10,10 @@ interface MetadataTarget {
   name: string;
   kind: string[];
   'required-features'?: string[];
+  /** `doc = false`, `test = false`, `doctest = false` in the manifest show here as false. */
+  doc?: boolean;
+  test?: boolean;
+  doctest?: boolean;
 }
 interface MetadataDependency {
   name: string;
@@ -34,6 +38,16 @@ interface MetadataPackage {
   homepage?: string | null;
   repository?: string | null;
 }
+const isLibOrBin = (t: MetadataTarget) => t.kind.some((k) => k === 'bin' || k === 'lib' || k.endsWith('lib') || k === 'proc-macro');
+
+/** How many targets `cargo doc` and `cargo test` take, after the manifest's `doc = false` / `test = false`. */
+function targetSwitches(targets: MetadataTarget[]): { documented: number; tested: number } {
+  return {
+    documented: targets.filter((t) => isLibOrBin(t) && t.doc !== false).length,
+    tested: targets.filter((t) => t.test === true || t.doctest === true).length,
+  };
+}
+
 export interface CargoMetadata {
   packages: MetadataPackage[];
   workspace_root: string;
@@ -83,6 +97,7 @@ export function cratesFromMetadata(
         pkg.targets.filter((t) => t.kind.includes('bin') && t['required-features']?.length).map((t) => [t.name, t['required-features']!]),
       ),
       hasLibrary: pkg.targets.some((t) => t.kind.some((k) => k === 'lib' || k.endsWith('lib') || k === 'proc-macro')),
+      targetSwitches: targetSwitches(pkg.targets),
       features: pkg.features,
       publish: !(Array.isArray(pkg.publish) && pkg.publish.length === 0),
       pathDependencies,

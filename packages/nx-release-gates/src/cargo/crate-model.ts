@@ -46,6 +46,11 @@ export interface CrateModel {
   /** `required-features` of each binary that declares some: cargo skips the binary unless they are all enabled. */
   binaryRequiredFeatures?: Record<string, string[]>;
   hasLibrary: boolean;
+  /**
+   * Library and binary targets rustdoc documents (not `doc = false`) and targets `cargo test` runs (`test = true` or
+   * doc tests). A cargo-fuzz crate's targets set both off. Absent in models read before this field existed.
+   */
+  targetSwitches?: { documented: number; tested: number };
   features: Record<string, string[]>;
   /** False when `publish = false` or an empty registry list. */
   publish: boolean;

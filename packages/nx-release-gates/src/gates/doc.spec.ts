@@ -21,6 +21,10 @@ describe('judgeDoc', () => {
     expect(outcome).toMatchObject({ status: 'passed', details: { warnings: 1, undocumentedItems: 2, checked: 2 } });
   });
 
+  it('never passes a build that documented no target', () => {
+    expect(judgeDoc({ exitCode: 0, counts: { ...counts, missingDocs: 0 }, stderr: '', documented: 0, hasLibrary: false }, {})).toMatchObject({ status: 'failed', details: { checked: 0 } });
+  });
+
   it('says a binary-only crate has no public API', () => {
     expect(judgeDoc({ exitCode: 0, counts: { ...counts, missingDocs: 0 }, stderr: '', documented: 1, hasLibrary: false }, {}).reason).toContain('binary only');
   });

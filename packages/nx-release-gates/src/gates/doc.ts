@@ -10,7 +10,7 @@ import { allFeaturesArgs } from './feature-sets';
 import { summarizeCargoError } from '../cargo/cargo-errors';
 import { cargoConfigFiles, readConfig } from '../cargo/config-files';
 import { checkUndeclaredInputs } from './lib/undeclared-check';
-import { failed, GateDefinition, GateOutcome, passed } from './types';
+import { failed, GateDefinition, GateOutcome, passed, skipped } from './types';
 
 /**
  * The lint flags gate-doc adds: the missing_docs level (only where there is a public API to document: a binary-only
@@ -47,6 +47,8 @@ export function judgeDoc(facts: DocFacts, details: Record<string, unknown>): Gat
     const parts = [counts.errors ? `${counts.errors} error(s)` : '', counts.missingDocs ? `${counts.missingDocs} undocumented item(s)` : ''].filter(Boolean).join(', ');
     return failed(`documentation build failed (${parts || 'errors'}): ${counts.firstError}`, all);
   }
+  // A build that documented no target checked nothing: never a pass.
+  if (facts.documented === 0) return failed(`cargo doc documented no target of the crate; check the [lib]/[[bin]] sections and their doc settings`, all);
   return passed(`docs built for ${facts.documented} target(s); ${counts.warnings} warning(s), ${counts.missingDocs} undocumented public item(s)${api}`, all);
 }
 
@@ -108,6 +110,10 @@ export const docGate: GateDefinition = {
     // rustdoc documents the library, or the binaries of a crate without one: a crate with neither checked nothing.
     if (!context.crate.hasLibrary && context.crate.binaries.length === 0) {
       return failed(`crate ${context.crate.name} has no library or binary target to document; add src/lib.rs or src/main.rs (or a [lib]/[[bin]] section) to ${context.crate.manifestPath}`, { checked: 0 });
+    }
+    // `doc = false` on every target (cargo-fuzz crates) is the maintainer's word that there is nothing to document.
+    if (context.crate.targetSwitches?.documented === 0) {
+      return skipped(`every library and binary target sets doc = false in ${context.crate.manifestPath}: nothing to document`, { checked: 0 });
     }
     const features = allFeaturesArgs(context.crate, context.options, context.toolchain.cuda !== null);
     const { missingDocs, denyWarnings } = context.options;

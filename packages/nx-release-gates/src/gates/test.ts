@@ -18,7 +18,7 @@ import { parseCargoMessages } from './cargo-messages';
 import { checkUndeclaredInputs } from './lib/undeclared-check';
 import { clip, firstFew } from './reason';
 import { blameFeatures, FeatureBlame, featureBlameNote, featuresWithout, MAX_FEATURE_PROBES, optionalFeaturesOf, parseTestList } from './test-feature-blame';
-import { failed, GateContext, GateDefinition, GateOutcome, passed } from './types';
+import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from './types';
 
 /** nextest profile (added through --tool-config-file, below any user config) that turns on its JUnit report. */
 const NEXTEST_PROFILE = 'release-gates';
@@ -157,6 +157,10 @@ export const testGate: GateDefinition = {
   extraOutputs: ['junit.xml'],
   description: 'Test suite with all features (CUDA features left out when nvcc is absent, excludeFeatures always); counts passed, failed and ignored tests; writes junit.xml.',
   async run(context) {
+    // `test = false` on every target and no tests/ target (cargo-fuzz crates): the maintainer said there is nothing to run.
+    if (context.crate.targetSwitches?.tested === 0) {
+      return skipped(`every target sets test = false in ${context.crate.manifestPath} and there is no tests/ target: nothing to test`, { runner: context.options.runner, checked: 0 });
+    }
     const features = allFeaturesArgs(context.crate, context.options, context.toolchain.cuda !== null);
     const build = await buildTests(context, features.args);
     // A build failure is judged like a run that never started a test: "did not build", with cargo's reason.
