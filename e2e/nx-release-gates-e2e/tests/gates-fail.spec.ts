@@ -4,7 +4,7 @@
  * failing one runs again), and must exit non-zero with a report that still holds every gate's result.
  */
 import { crateFiles, DOCUMENTED_MAIN } from '../support/crates';
-import { GATE_TARGETS, gateResults } from '../support/checks';
+import { GATE_TARGETS, gateResults, pathWithout } from '../support/checks';
 import { RunResult, TestWorkspace } from '../support/workspace';
 
 const CRATES: Record<string, { gate: string; files: Record<string, string> }> = {
@@ -50,6 +50,9 @@ const CRATES: Record<string, { gate: string; files: Record<string, string> }> = 
   },
 };
 
+/** A compile error: gate-build fails, so Nx does not run gate-size (it needs the binary); gate-cuda still runs. */
+const BUILD_FAIL = crateFiles({ name: 'build-fail', main: 'fn main() {\n    let x: u32 = "not a number";\n}\n', features: { cuda: [] } });
+
 describe('one failing gate per crate', () => {
   let ws: TestWorkspace;
   let gates: RunResult;
@@ -57,7 +60,7 @@ describe('one failing gate per crate', () => {
 
   beforeAll(() => {
     ws = TestWorkspace.create('gates-fail', {
-      files: Object.assign({}, ...Object.values(CRATES).map((c) => c.files)),
+      files: Object.assign({}, BUILD_FAIL, ...Object.values(CRATES).map((c) => c.files)),
       // The six gates of the release process (gates added later have their own tests).
       nxJson: { targetDefaults: { 'release-dry-run': { options: { gates: [...GATE_TARGETS] } } } },
     });
@@ -90,6 +93,19 @@ describe('one failing gate per crate', () => {
     const onDisk = ws.result(crate, CRATES[crate].gate);
     expect(onDisk).toMatchObject({ status: 'failed', startedAt: failing.startedAt, reason: failing.reason });
     for (const { gate } of report.gates) expect(ws.exists(`dist/release-gates/${crate}/${gate}.json`)).toBe(true);
+  });
+
+  it('a failed gate-build: gate-size is not run and says why, gate-cuda still runs, and nothing is called an interruption', () => {
+    // Nx 23.2.1 exits 130 when it skipped a task after a failed dependency, as it does for an interrupted run.
+    const run = ws.nx(['run', 'build-fail:release-dry-run'], { PATH: pathWithout(['nvcc']) });
+    expect(run.exitCode).not.toBe(0);
+    const report = ws.result('build-fail', 'release-dry-run');
+    expect(report.interruptedBy).toBeNull();
+    const rows = Object.fromEntries(report.rows.map((r: any) => [r.gate, r]));
+    expect(rows['gate-build']).toMatchObject({ status: 'failed', source: 'ran' });
+    expect(rows['gate-size']).toMatchObject({ status: 'failed', source: 'not run', reason: 'not run: gate-build failed, and gate-size needs its result' });
+    expect(rows['gate-cuda']).toMatchObject({ status: 'fallback', source: 'ran' });
+    expect(report.gates.find((g: any) => g.gate === 'gate-build').reason).toMatch(/mismatched types|expected `u32`/);
   });
 
   it('gate-package names the excluded required file and what the package holds there', () => {

@@ -80,6 +80,9 @@ export function judgeBuild(facts: BuildFacts, details: Record<string, unknown>):
 export const buildGate: GateDefinition = {
   name: 'build',
   cacheable: true,
+  // gate-cuda's release build writes the same target/release/<bin>: in a shared target directory the two take turns
+  // for their whole run (cargo and the copy to bin/), so neither copies the other's binary.
+  targetDirectoryParts: ['release'],
   extraOutputs: ['bin'],
   description: 'Release build (`cargo build --release`) with the configured features; copies the binaries to dist/release-gates/<project>/bin.',
   async run(context) {

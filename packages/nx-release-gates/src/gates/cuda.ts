@@ -75,10 +75,11 @@ export function judgeCuda(plan: CudaPlan, noDefaultFeatures: boolean, toolkitVer
 export const cudaGate: GateDefinition = {
   name: 'cuda',
   cacheable: true,
-  // In a shared target directory gate-cuda waits for gate-build: both release builds write target/release/<bin>, and
-  // gate-cuda's could replace the file between gate-build's cargo exiting and its copy (cargo's lock serializes them
-  // there anyway, so the wait costs nothing; per-gate directories keep them apart).
-  optionalDependsOn: (options) => (options.targetDirectory !== 'per-gate' ? ['build'] : []),
+  // Both release builds write target/release/<bin>: in a shared target directory gate-cuda and gate-build take turns
+  // (a lock over the whole gate, see gate-build), so gate-cuda's build never replaces the file between gate-build's
+  // cargo and its copy. A lock and not dependsOn: with dependsOn Nx does not run gate-cuda once gate-build fails, and
+  // the CUDA variant's verdict would be lost with it.
+  targetDirectoryParts: ['release'],
   description:
     'CUDA build (release features + CUDA features) when nvcc is present (a compile error fails); without the toolkit, the CPU fallback build (release features + CPU twins), reported as `fallback`.',
   async run(context) {

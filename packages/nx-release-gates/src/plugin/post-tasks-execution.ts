@@ -42,7 +42,8 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   const nestedRunId = nestedRunIdFromArgv(context.argv ?? []);
   if (nestedRunId) {
     try {
-      writeNestedRun(context.workspaceRoot, { runId: nestedRunId, rows });
+      const stoppedTasks = Object.values(context.taskResults).filter((r) => r.status === 'stopped').length;
+      writeNestedRun(context.workspaceRoot, { runId: nestedRunId, rows, stoppedTasks });
     } catch (error) {
       // release-dry-run then fails every row for want of this record; say why where the daemon is off.
       console.error(`nx-release-gates: could not record the nested run's results: ${(error as Error).message}`);

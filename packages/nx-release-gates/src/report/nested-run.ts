@@ -32,6 +32,11 @@ export function nestedRunIdFromArgv(argv: readonly string[]): string | null {
 export interface NestedRunRecord {
   runId: string;
   rows: TableRow[];
+  /**
+   * Tasks Nx reported `stopped` (cut off by a signal). Nx 23.2.1 exits 130 both when a run was interrupted and when
+   * it skipped tasks after a failed dependency; only this count tells the two apart. Absent in older records.
+   */
+  stoppedTasks?: number;
 }
 
 export function nestedRunFile(workspaceRoot: string, runId: string): string {

@@ -10,7 +10,7 @@ import { readJsonIfExists } from '../util/files';
 import { buildFingerprint, RunFingerprint } from './fingerprint';
 import { sha256 } from '../util/hash';
 import { GateResult, isFailure, readGateResult, RESULT_SCHEMA_VERSION, resultFolder } from './result';
-import { orderRows } from './summary';
+import { explainNotRun, orderRows } from './summary';
 import type { TableRow } from './table';
 
 export interface ReleaseReport {
@@ -58,13 +58,13 @@ export interface ReportInput {
 
 export function buildReleaseReport(input: ReportInput): ReleaseReport {
   const gates: ReleaseReport['gates'] = [];
-  const rows = input.gates.map((gate): TableRow => {
+  const rows = explainNotRun(input.gates.map((gate): TableRow => {
     const row = input.rows.get(gate);
     if (!row) return { project: input.project, gate, status: input.missing.status, source: 'not run', durationMs: null, figure: '', reason: input.missing.reason, emergency: false };
     const result = row.source === 'not run' ? null : readGateResult(input.workspaceRoot, input.project, gate);
     if (result && result.status === row.status) gates.push({ ...result, source: row.source });
     return row;
-  });
+  }));
   const lockPath = input.lockfile ? path.join(input.workspaceRoot, input.lockfile) : null;
   const first = gates[0];
   const lockfileSha256 = lockPath && fs.existsSync(lockPath) ? sha256(fs.readFileSync(lockPath, 'utf8')) : null;

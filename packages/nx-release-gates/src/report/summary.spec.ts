@@ -1,5 +1,5 @@
 import { GATES, gateTarget } from '../gates/registry';
-import { buildSummary, githubAnnotations, orderRows, sourceOfStatus, summaryMarkdown, summaryText } from './summary';
+import { buildSummary, explainNotRun, githubAnnotations, orderRows, sourceOfStatus, summaryMarkdown, summaryText } from './summary';
 import type { TableRow } from './table';
 
 const row = (project: string, gate: string, status: TableRow['status'], reason = `${gate} ${status}`, extra: Partial<TableRow> = {}): TableRow => ({
@@ -60,6 +60,22 @@ describe('sourceOfStatus', () => {
     ['success', 'ran'],
     ['failure', 'ran'],
   ])('%s -> %s', (status, source) => expect(sourceOfStatus(status)).toBe(source));
+});
+
+describe('explainNotRun', () => {
+  it('names the failed gate a gate Nx did not run depends on, in that crate only', () => {
+    const notRun = { source: 'not run', durationMs: null, reason: 'not run (it needs gate-build)' };
+    const rows = [
+      row('shimmy', 'gate-build', 'failed'),
+      row('shimmy', 'gate-size', 'failed', '', notRun),
+      row('other', 'gate-build', 'passed'),
+      row('other', 'gate-size', 'failed', '', notRun),
+    ];
+    const explained = explainNotRun(rows);
+    expect(explained[1].reason).toBe('not run: gate-build failed, and gate-size needs its result');
+    expect(explained[3].reason).toBe('not run (it needs gate-build)');
+    expect(explained[0]).toBe(rows[0]);
+  });
 });
 
 describe('buildSummary', () => {

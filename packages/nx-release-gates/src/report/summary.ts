@@ -40,6 +40,19 @@ export interface NxTaskOutcome {
   targetTriple?: string;
 }
 
+/**
+ * Nx does not run a task whose dependency failed (gate-size after a failed gate-build) and reports no result for it:
+ * such a failed "not run" row says which gate failed, so the table points at the cause.
+ */
+export function explainNotRun(rows: readonly TableRow[]): TableRow[] {
+  const failedGates = new Set(rows.filter((r) => r.status === 'failed' && r.source !== 'not run').map((r) => `${r.project}\0${r.gate}`));
+  return rows.map((row) => {
+    if (row.source !== 'not run' || row.status !== 'failed') return row;
+    const failedDeps = (findGate(row.gate)?.dependsOn ?? []).map((d) => `gate-${d}`).filter((d) => failedGates.has(`${row.project}\0${d}`));
+    return failedDeps.length ? { ...row, reason: `not run: ${failedDeps.join(', ')} failed, and ${row.gate} needs its result` } : row;
+  });
+}
+
 export function rowForGate(workspaceRoot: string, project: string, gate: string, source: string, task?: NxTaskOutcome): TableRow {
   const result = source === 'not run' ? null : readGateResult(workspaceRoot, project, gate, task?.targetTriple);
   if (!result && (source === 'local cache' || source === 'remote cache')) {

@@ -22,7 +22,7 @@ import { interruption, runCommand, signalExitCode } from '../../cargo/run-comman
 import { EmergencySkipError, readEmergencySkip } from '../../gates/emergency';
 import { findGate, GATE_TARGETS } from '../../gates/registry';
 import { RUN_ID_VARIABLE } from '../../plugin/run-identity';
-import { nestedRunMarker, takeNestedRun } from '../../report/nested-run';
+import { NestedRunRecord, nestedRunMarker, takeNestedRun } from '../../report/nested-run';
 import { buildReleaseReport, releaseReportFile } from '../../report/release-report';
 import { readGateResult, resultFile, resultFolder } from '../../report/result';
 import { buildSummary, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
@@ -110,8 +110,11 @@ function rowsWithoutRecord(root: string, project: string, gates: string[], runId
  * wait for ours briefly, then take the signal the cut-off gates of this run recorded, and a nested exit of 130/143
  * (Nx's code for a run it stopped) as an interruption too.
  */
-async function signalBehind(nestedExitCode: number, cutOff: () => NodeJS.Signals | null): Promise<NodeJS.Signals | null> {
+async function signalBehind(nestedExitCode: number, record: NestedRunRecord | null, cutOff: () => NodeJS.Signals | null): Promise<NodeJS.Signals | null> {
   if (interruption() || nestedExitCode === 0) return interruption();
+  // Nx 23.2.1 exits 130 also when it skipped tasks after a failed dependency (seen on shimmy: gate-size after a failed
+  // gate-build). A run whose hook recorded every task and none as stopped finished: it was not interrupted.
+  if (record?.stoppedTasks === 0) return cutOff();
   for (let i = 0; i < 20 && !interruption(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   return interruption() ?? cutOff() ?? (nestedExitCode === 130 ? 'SIGINT' : nestedExitCode === 143 ? 'SIGTERM' : null);
 }
@@ -169,7 +172,7 @@ async function dryRun(
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
   const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' });
   const record = takeNestedRun(context.root, runId);
-  const signal = await signalBehind(nested.exitCode, () => cutOffSignal(context.root, project, gates, runId));
+  const signal = await signalBehind(nested.exitCode, record, () => cutOffSignal(context.root, project, gates, runId));
 
   const root = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const crate = await readCrateAt(root, context.root).catch(() => null);
