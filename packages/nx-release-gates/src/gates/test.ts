@@ -154,6 +154,10 @@ async function probeFeatureBlame(context: GateContext, runFeatures: string[], fa
 export const testGate: GateDefinition = {
   name: 'test',
   cacheable: true,
+  // Integration tests run target/debug/<bin> (CARGO_BIN_EXE_*), and gate-publish's verify build writes that file with
+  // the default features: seen on ripgrep, whose tests then ran an rg without pcre2 and 32 failed. The two take turns
+  // over target/debug for their whole run, from gate-test's build of the tests to its last test.
+  targetDirectoryParts: ['debug'],
   extraOutputs: ['junit.xml'],
   description: 'Test suite with all features (CUDA features left out when nvcc is absent, excludeFeatures always); counts passed, failed and ignored tests; writes junit.xml.',
   async run(context) {
