@@ -42,6 +42,21 @@ describe('summarizeCargoError', () => {
     expect(summary).not.toMatch(/exit status: 101/);
   });
 
+  it("names the crate that does not compile and the diagnostic's place", () => {
+    // jaq 3.0.0 against a fresh resolution (gate-install).
+    const stderr = [
+      '   Compiling jaq v3.0.0 (/tmp/unpacked/jaq-3.0.0)',
+      'error[E0061]: this function takes 2 arguments but 1 argument was supplied',
+      '  --> src/funs.rs:39:5',
+      '   |',
+      'error[E0061]: this function takes 2 arguments but 1 argument was supplied',
+      '   --> src/main.rs:133:9',
+      'error: could not compile `jaq` (bin "jaq") due to 3 previous errors',
+    ].join('\n');
+    expect(summarizeCargoError(stderr)).toBe('could not compile `jaq` (bin "jaq"): this function takes 2 arguments but 1 argument was supplied at src/funs.rs:39:5');
+    expect(summarizeCargoError('error: could not compile `x` due to 1 previous error\n')).toBe('could not compile `x` due to 1 previous error');
+  });
+
   it('keeps the innermost cause otherwise', () => {
     expect(summarizeCargoError('error: failed to load manifest\n\nCaused by:\n  no such file\n')).toBe('failed to load manifest (no such file)');
   });

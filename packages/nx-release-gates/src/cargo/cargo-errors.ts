@@ -14,11 +14,26 @@ export function summarizeCargoError(stderr: string): string {
     .map((l) => l.trim())
     .filter(Boolean);
   const headline = lines.find((l) => l.startsWith('error')) ?? lines[lines.length - 1] ?? 'cargo failed without a message';
+  const compileError = compileErrorSummary(lines, headline);
+  if (compileError) return compileError;
   const own = buildScriptMessage(stderr);
   const causedAt = lines.lastIndexOf('Caused by:');
   const cause = own ?? (causedAt >= 0 ? lines[causedAt + 1] : undefined);
   const text = cause && !headline.includes(cause) ? `${headline} (${cause})` : headline;
   return text.replace(/^error(\[\w+\])?:\s*/, '');
+}
+
+/**
+ * A rustc diagnostic as cargo prints it names neither the crate nor the place: with cargo's closing "could not
+ * compile `jaq` (bin "jaq")" and the diagnostic's ` --> src/funs.rs:39:5`, the reason says which crate failed where
+ * (a fresh resolution breaking the crate's own code reads differently from a dependency that no longer builds).
+ */
+function compileErrorSummary(lines: string[], headline: string): string | null {
+  const crate = lines.map((l) => /^error: could not compile (`[^`]+`(?: \([^)]*\))?)/.exec(l)).find(Boolean)?.[1];
+  if (!crate || headline.startsWith('error: could not compile')) return null;
+  const at = lines.indexOf(headline);
+  const location = lines[at + 1]?.startsWith('--> ') ? ` at ${lines[at + 1].slice(4)}` : '';
+  return `could not compile ${crate}: ${headline.replace(/^error(\[\w+\])?:\s*/, '')}${location}`;
 }
 
 /** Lines of a build script's stderr that say nothing: backtrace hints and blank padding. */
