@@ -192,7 +192,9 @@ describe('true verdicts and reasons a maintainer can act on', () => {
   });
 
   it("a cargo-fuzz crate's test and doc gates say there is nothing to run, not that it passed", () => {
-    ws.nx(['run-many', '--targets=gate-test,gate-doc', '--projects=nrg-fuzz', '--outputStyle=static']);
+    ws.nx(['run-many', '--targets=gate-test,gate-doc,gate-package', '--projects=nrg-fuzz', '--outputStyle=static']);
+    // Never published: no .crate to judge.
+    expect(ws.result('nrg-fuzz', 'gate-package')).toMatchObject({ status: 'skipped', details: { checked: 0 } });
     expect(ws.result('nrg-fuzz', 'gate-test')).toMatchObject({ status: 'skipped', details: { checked: 0 } });
     expect(ws.result('nrg-fuzz', 'gate-test').reason).toMatch(/every target sets test = false in nrg-fuzz\/Cargo.toml/);
     expect(ws.result('nrg-fuzz', 'gate-doc')).toMatchObject({ status: 'skipped', details: { checked: 0 } });

@@ -18,7 +18,7 @@ import { packageSelection, siblingsToInclude } from '../cargo/path-siblings';
 import { packageRuleDropping } from './package-rules';
 import { firstFew } from './reason';
 import { currentTargetDirectory, writtenSince } from './target-directory';
-import { failed, GateContext, GateDefinition, GateOutcome, passed } from './types';
+import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from './types';
 
 /** Files on disk under the crate folder that match `pattern` (to tell "excluded" from "does not exist"). */
 function filesOnDisk(crateDir: string, pattern: string): string[] {
@@ -156,6 +156,14 @@ export const packageGate: GateDefinition = {
   async run(context) {
     const { requiredFiles, maxCrateSize } = context.options;
     const notOnDisk = requiredFiles.filter((p) => !matchesOnDisk(context.crateDir, p));
+    // A crate that is never published has no .crate to judge (jaq's fuzz crate: `cargo package` fails on its path
+    // dependency without a version, which nobody will ever package); its required files must still be on disk.
+    if (!context.crate.publish && notOnDisk.length === 0) {
+      return skipped(`crate is not published (publish = false in ${context.crate.manifestPath}): no .crate to check; ${requiredFiles.length} required file(s) on disk`, {
+        checked: requiredFiles.length,
+        requiredFiles,
+      });
+    }
     const siblings = notOnDisk.length ? [] : siblingsToInclude(context);
     return judgePackage({
       crateRoot: context.crate.root,

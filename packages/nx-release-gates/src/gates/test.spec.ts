@@ -10,6 +10,13 @@ const failing = (i: number): TestCase => ({
   message: `thread 'shell::tests::bash_${i}' panicked at src/shell.rs:90:9:\nFailed to spawn Command { cmd: "shellcheck" }: No such file or directory (os error 2)\nnote: run with \`RUST_BACKTRACE=1\``,
 });
 
+describe('firstFailureLine', () => {
+  it("skips a rule of punctuation after the panic header (ripgrep's test helper)", () => {
+    const message = "thread 'regression::r25' (16461) panicked at tests/util.rs:401:13:\n\n\n==========\ncommand failed but expected success!\n";
+    expect(firstFailureLine(message)).toBe('command failed but expected success!');
+  });
+});
+
 describe('judgeTests', () => {
   it('passes with the counts and how many tests it checked', () => {
     const outcome = judgeTests(base);

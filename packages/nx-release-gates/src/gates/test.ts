@@ -83,7 +83,8 @@ const DID_NOT_BUILD = /could not compile|failed to run custom build command|erro
 /** The first line of a failed test's output that says something (the panic message, not the header). */
 export function firstFailureLine(message: string | undefined): string | null {
   if (!message) return null;
-  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  // Rules drawn with punctuation (ripgrep's tests frame their message in `==========`) say nothing.
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^[-=*#_~+.]+$/.test(l));
   const panic = lines.findIndex((l) => /panicked at/.test(l));
   const line = panic >= 0 && /:$/.test(lines[panic]) && lines[panic + 1] ? lines[panic + 1] : panic >= 0 ? lines[panic] : lines[0];
   return line ? clip(line.replace(/^thread '[^']*' panicked at /, ''), 140) : null;
