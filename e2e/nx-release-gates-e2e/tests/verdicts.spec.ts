@@ -37,6 +37,10 @@ const FILES: Record<string, string> = {
   // Reasons: many failing tests behind one feature, the same crate with that feature left out, a failing build script.
   // `quiet` switches on no test: the failures must be put on `needs-tool` alone.
   ...crateFiles({ name: 'nrg-many-fail', main: MANY_FAILING_MAIN, features: { 'needs-tool': [], quiet: [] } }),
+  // The same under cargo-nextest: the failed names and messages come from its JUnit report.
+  ...crateFiles({ name: 'nrg-nextest-fail', main: MANY_FAILING_MAIN, features: { 'needs-tool': [], quiet: [] }, releaseGates: 'runner = "nextest"' }),
+  // A passing suite under nextest: Nx's FORCE_COLOR once hid nextest's summary, and a pass read as "no test ran".
+  ...crateFiles({ name: 'nrg-nextest-pass', releaseGates: 'runner = "nextest"' }),
   ...crateFiles({ name: 'nrg-excluded', main: MANY_FAILING_MAIN, features: { 'needs-tool': [], full: ['needs-tool'] }, releaseGates: 'exclude-features = ["needs-tool"]' }),
   ...crateFiles({
     name: 'nrg-sys-fail',
@@ -119,7 +123,7 @@ describe('true verdicts and reasons a maintainer can act on', () => {
   });
 
   describe('build, test and doc verdicts', () => {
-    const projects = ['nrg-bin-docs', 'nrg-lib-docs', 'nrg-many-fail', 'nrg-excluded', 'nrg-sys-fail', 'nrg-req-bin'];
+    const projects = ['nrg-bin-docs', 'nrg-lib-docs', 'nrg-many-fail', 'nrg-nextest-fail', 'nrg-nextest-pass', 'nrg-excluded', 'nrg-sys-fail', 'nrg-req-bin'];
     beforeAll(() => {
       ws.nx(['run-many', '--targets=gate-build,gate-test,gate-doc', `--projects=${projects.join(',')}`, '--outputStyle=static', '--parallel=1']);
     });
@@ -143,6 +147,15 @@ describe('true verdicts and reasons a maintainer can act on', () => {
       const excluded = ws.result('nrg-excluded', 'gate-test');
       expect(excluded).toMatchObject({ status: 'passed', details: { passed: 1, checked: 1 } });
       expect(excluded.details.excludedByOption.sort()).toEqual(['full', 'needs-tool']);
+    });
+
+    it('gate-test under cargo-nextest names the failures, the first message and the feature from its JUnit report', () => {
+      const nextest = ws.result('nrg-nextest-fail', 'gate-test');
+      expect(nextest).toMatchObject({ status: 'failed', details: { runner: 'nextest', failed: 40, passed: 1 } });
+      expect(nextest.reason).toMatch(/^40 test\(s\) failed, 1 passed; every failure needs feature needs-tool .*; first: tests::needs_tool_\d+: .*Failed to spawn no-such-tool-here/);
+      expect(nextest.details.failedTests).toHaveLength(40);
+      expect(nextest.details.failuresByFeature).toEqual([{ feature: 'needs-tool', failures: 40 }]);
+      expect(ws.result('nrg-nextest-pass', 'gate-test')).toMatchObject({ status: 'passed', reason: '1 passed, 0 ignored', details: { runner: 'nextest', checked: 1 } });
     });
 
     it("keeps a build script's own message and says the tests and docs did not build", () => {

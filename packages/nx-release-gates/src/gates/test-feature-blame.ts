@@ -4,7 +4,8 @@
  * that one feature, and the maintainer's fix is to leave it out (excludeFeatures) or install the tool. This finds
  * it the way a maintainer would by hand: list the tests (`cargo test -- --list`) with one non-default feature left
  * out at a time; a failing test that disappears needs that feature. Only run after tests failed, at most
- * MAX_FEATURE_PROBES listings, and only for libtest (nextest's output gives no failed names here).
+ * MAX_FEATURE_PROBES listings. The listing is libtest's, also under nextest: nextest runs the same test binaries and
+ * names a test the same way (`module::test`).
  */
 import type { CrateModel } from '../cargo/crate-model';
 import { enabledFeatures, featuresEnabling } from './feature-sets';

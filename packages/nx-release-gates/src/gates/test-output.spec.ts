@@ -1,4 +1,4 @@
-import { parseLibtest, parseNextestSummary } from './test-output';
+import { parseLibtest, parseNextestJunit, parseNextestSummary } from './test-output';
 
 /** `cargo test --no-fail-fast --all-features` of a crate with a lib, a bin, an integration test and doc-tests. */
 const STDERR = `   Compiling llm-cli v0.4.2 (/ws/crates/llm-cli)
@@ -183,5 +183,48 @@ error: test run failed
 
   it('returns null without a summary line', () => {
     expect(parseNextestSummary('error: no such command: `nextest`')).toBeNull();
+  });
+});
+
+describe('parseNextestSummary with colour', () => {
+  it('reads the summary nextest colours under Nx (FORCE_COLOR)', () => {
+    // Recorded from cargo-nextest 0.9.143 run by `nx run`.
+    const line = '\u001b[31;1m     Summary\u001b[0m [   2.128s] \u001b[1m41\u001b[0m tests run: \u001b[1m1\u001b[0m \u001b[32;1mpassed\u001b[0m, \u001b[1m40\u001b[0m \u001b[31;1mfailed\u001b[0m, \u001b[1m0\u001b[0m \u001b[33;1mskipped\u001b[0m\n';
+    expect(parseNextestSummary(line)).toEqual({ passed: 1, failed: 40, ignored: 0 });
+  });
+});
+
+describe('parseNextestJunit', () => {
+  // Recorded from cargo-nextest 0.9.143 (trimmed backtrace).
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="nextest-run" tests="3" skipped="0" failures="1" errors="0">
+    <testsuite name="nxt" tests="2" skipped="0" errors="0" failures="1">
+        <testcase name="tests::ok" classname="nxt" time="0.007"/>
+        <testcase name="tests::bad" classname="nxt" time="0.117">
+            <failure message="thread &apos;tests::bad&apos; (16739) panicked at src/lib.rs:6:16" type="test failure with exit code 101">thread &apos;tests::bad&apos; (16739) panicked at src/lib.rs:6:16:
+Failed to spawn &lt;shellcheck&gt; &amp; &quot;x&quot;
+stack backtrace:</failure>
+            <system-out>
+running 1 test
+</system-out>
+        </testcase>
+    </testsuite>
+    <testsuite name="nxt::cli" tests="1">
+        <testcase name="later" classname="nxt::cli"><skipped/></testcase>
+    </testsuite>
+</testsuites>`;
+
+  it('reads every case with its suite, outcome and the failure text', () => {
+    const cases = parseNextestJunit(xml);
+    expect(cases.map((c) => [c.suite, c.name, c.outcome])).toEqual([
+      ['nxt', 'tests::ok', 'passed'],
+      ['nxt', 'tests::bad', 'failed'],
+      ['nxt::cli', 'later', 'ignored'],
+    ]);
+    expect(cases[1].message).toMatch(/^thread 'tests::bad' \(16739\) panicked at src\/lib.rs:6:16:\nFailed to spawn <shellcheck> & "x"/);
+  });
+
+  it('reads nothing from a file that is not a report', () => {
+    expect(parseNextestJunit('')).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@
  * Reading test runners' plain output: libtest's per-test lines (`test a::b ... ok`) and its `test result:` totals,
  * and cargo-nextest's closing summary. Pure, unit tested on recorded output.
  */
+import { stripAnsi } from '../cargo/cargo-errors';
+
 export type TestOutcome = 'passed' | 'failed' | 'ignored';
 
 export interface TestCase {
@@ -77,10 +79,47 @@ export function parseLibtest(stdout: string, stderr = ''): { counts: TestCounts;
   return { counts, cases };
 }
 
-/** cargo-nextest: "Summary [   0.012s] 3 tests run: 2 passed, 1 failed, 1 skipped". */
+/**
+ * cargo-nextest: "Summary [   0.012s] 3 tests run: 2 passed, 1 failed, 1 skipped". Nx runs tasks with FORCE_COLOR set,
+ * which nextest honours even into a pipe, so the line arrives with colour codes between the words.
+ */
 export function parseNextestSummary(output: string): TestCounts | null {
-  const line = /Summary \[[^\]]*\]\s+(\d+) tests? run: (.*)$/m.exec(output);
+  const line = /Summary \[[^\]]*\]\s+(\d+) tests? run: (.*)$/m.exec(stripAnsi(output));
   if (!line) return null;
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(line[2])?.[1] ?? 0);
   return { passed: count('passed'), failed: count('failed') + count('timed out'), ignored: count('skipped') };
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function unescapeXml(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, entity: string) => {
+    if (entity[0] === '#') {
+      const code = entity[1].toLowerCase() === 'x' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+      return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
+    }
+    return XML_ENTITIES[entity] ?? whole;
+  });
+}
+
+/**
+ * The test cases of cargo-nextest's JUnit report: its terminal output names failures only in a closing list that
+ * truncates, while the JUnit file holds every case with the failure's text (the panic message). Ignored tests are
+ * not in nextest's report; a `<skipped/>` case counts as ignored.
+ */
+export function parseNextestJunit(xml: string): TestCase[] {
+  const cases: TestCase[] = [];
+  for (const suite of xml.matchAll(/<testsuite\b([^>]*)>([\s\S]*?)<\/testsuite>/g)) {
+    const suiteName = unescapeXml(/\bname="([^"]*)"/.exec(suite[1])?.[1] ?? '');
+    for (const tc of suite[2].matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
+      const name = unescapeXml(/\bname="([^"]*)"/.exec(tc[1])?.[1] ?? '');
+      const body = tc[2] ?? '';
+      const failure = /<(failure|error)\b[^>]*?(?:\/>|>([\s\S]*?)<\/\1>)/.exec(body);
+      const outcome: TestOutcome = failure ? 'failed' : /<skipped\b/.test(body) ? 'ignored' : 'passed';
+      const testCase: TestCase = { suite: suiteName, name, outcome };
+      if (failure) testCase.message = unescapeXml(failure[2] ?? '').trim();
+      cases.push(testCase);
+    }
+  }
+  return cases;
 }

@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../util/files';
 import { lockedArgs } from './build';
 import { allFeaturesArgs } from './feature-sets';
 import { currentTargetDirectory, writtenSince } from './target-directory';
-import { parseLibtest, parseNextestSummary, TestCase, TestCounts } from './test-output';
+import { parseLibtest, parseNextestJunit, parseNextestSummary, TestCase, TestCounts } from './test-output';
 import { parseCargoMessages } from './cargo-messages';
 import { checkUndeclaredInputs } from './lib/undeclared-check';
 import { clip, firstFew } from './reason';
@@ -51,8 +51,14 @@ async function runTests(context: GateContext, featureArgs: string[]) {
     // Only the report this run wrote: an old one from a moved or shared target directory is never copied.
     const nextestJunit = path.join(await currentTargetDirectory(context), 'nextest', NEXTEST_PROFILE, 'junit.xml');
     const written = fs.statSync(nextestJunit, { throwIfNoEntry: false });
-    if (written && writtenSince(written.mtimeMs, context.startedAt)) writeFileAtomic(junitFile, fs.readFileSync(nextestJunit, 'utf8'));
-    return { result, counts: parseNextestSummary(result.stderr + result.stdout), cases: [] as TestCase[] };
+    // The failed names and messages come from the report this run wrote (nextest's terminal list is cut short).
+    let cases: TestCase[] = [];
+    if (written && writtenSince(written.mtimeMs, context.startedAt)) {
+      const report = fs.readFileSync(nextestJunit, 'utf8');
+      writeFileAtomic(junitFile, report);
+      cases = parseNextestJunit(report);
+    }
+    return { result, counts: parseNextestSummary(result.stderr + result.stdout), cases };
   }
   const result = await context.cargo(['test', ...featureArgs, ...lockedArgs(context), '--no-fail-fast'], { live: 'all' });
   const parsed = parseLibtest(result.stdout, result.stderr);
