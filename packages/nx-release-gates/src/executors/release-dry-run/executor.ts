@@ -108,12 +108,13 @@ function rowsWithoutRecord(root: string, project: string, gates: string[], runId
  * The signal that interrupted the dry run. Nx ends a task's whole process tree deepest first, so the gates and the
  * nested Nx may be gone a moment before our own signal arrives, or Nx stops the tree without signalling us at all:
  * wait for ours briefly, then take the signal the cut-off gates of this run recorded, and a nested exit of 130/143
- * (Nx's code for a run it stopped) as an interruption too.
+ * (Nx's code for a run it stopped) as an interruption too, unless the nested record says no task was stopped.
  */
 async function signalBehind(nestedExitCode: number, record: NestedRunRecord | null, cutOff: () => NodeJS.Signals | null): Promise<NodeJS.Signals | null> {
   if (interruption() || nestedExitCode === 0) return interruption();
   // Nx 23.2.1 exits 130 also when it skipped tasks after a failed dependency (seen on shimmy: gate-size after a failed
-  // gate-build). A run whose hook recorded every task and none as stopped finished: it was not interrupted.
+  // gate-build; a skipped task gets no result, which Nx counts as an unfinished run). A run whose hook wrote its
+  // record and counted no stopped task was not interrupted.
   if (record?.stoppedTasks === 0) return cutOff();
   for (let i = 0; i < 20 && !interruption(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   return interruption() ?? cutOff() ?? (nestedExitCode === 130 ? 'SIGINT' : nestedExitCode === 143 ? 'SIGTERM' : null);
