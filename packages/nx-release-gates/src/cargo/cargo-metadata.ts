@@ -38,7 +38,9 @@ interface MetadataPackage {
   homepage?: string | null;
   repository?: string | null;
 }
-const isLibOrBin = (t: MetadataTarget) => t.kind.some((k) => k === 'bin' || k === 'lib' || k.endsWith('lib') || k === 'proc-macro');
+/** lib, rlib, dylib, cdylib, staticlib and proc-macro targets: what `hasLibrary` means and rustdoc documents first. */
+const isLibrary = (t: MetadataTarget) => t.kind.some((k) => k === 'lib' || k.endsWith('lib') || k === 'proc-macro');
+const isLibOrBin = (t: MetadataTarget) => isLibrary(t) || t.kind.includes('bin');
 
 /** How many targets `cargo doc` and `cargo test` take, after the manifest's `doc = false` / `test = false`. */
 function targetSwitches(targets: MetadataTarget[]): { documented: number; tested: number } {
@@ -96,7 +98,7 @@ export function cratesFromMetadata(
       binaryRequiredFeatures: Object.fromEntries(
         pkg.targets.filter((t) => t.kind.includes('bin') && t['required-features']?.length).map((t) => [t.name, t['required-features']!]),
       ),
-      hasLibrary: pkg.targets.some((t) => t.kind.some((k) => k === 'lib' || k.endsWith('lib') || k === 'proc-macro')),
+      hasLibrary: pkg.targets.some(isLibrary),
       targetSwitches: targetSwitches(pkg.targets),
       features: pkg.features,
       publish: !(Array.isArray(pkg.publish) && pkg.publish.length === 0),

@@ -3,6 +3,7 @@
  * and cargo-nextest's closing summary. Pure, unit tested on recorded output.
  */
 import { stripAnsi } from '../cargo/cargo-errors';
+import { unescapeXml } from '../util/xml-text';
 
 export type TestOutcome = 'passed' | 'failed' | 'ignored';
 
@@ -88,18 +89,6 @@ export function parseNextestSummary(output: string): TestCounts | null {
   if (!line) return null;
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(line[2])?.[1] ?? 0);
   return { passed: count('passed'), failed: count('failed') + count('timed out'), ignored: count('skipped') };
-}
-
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function unescapeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, entity: string) => {
-    if (entity[0] === '#') {
-      const code = entity[1].toLowerCase() === 'x' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
-      return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
-    }
-    return XML_ENTITIES[entity] ?? whole;
-  });
 }
 
 /**

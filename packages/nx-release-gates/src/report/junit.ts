@@ -2,21 +2,8 @@
 import type { TestCase } from '../gates/test-output';
 import type { TableRow } from './table';
 import { isFailure } from './result';
+import { escapeXml } from '../util/xml-text';
 
-/**
- * XML 1.0 allows only tab, newline, carriage return, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF. Anything
- * else a test prints (control characters, U+FFFE/U+FFFF, a lone surrogate) would make the whole file unreadable.
- */
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-function escapeXml(text: string): string {
-  return text
-    .replace(NOT_XML_CHAR, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
 
 interface JunitCase {
   classname: string;
