@@ -22,7 +22,8 @@ export function unescapeXml(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, entity: string) => {
     if (entity[0] === '#') {
       const code = entity[1].toLowerCase() === 'x' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
-      return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
+      // A reference past U+10FFFF is no character (String.fromCodePoint would throw): kept as written.
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
     return XML_ENTITIES[entity] ?? whole;
   });
