@@ -20,7 +20,7 @@ execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'b
 });
 
 const require = createRequire(import.meta.url);
-const { executorManifest, generatorManifest } = require(path.join(out, 'src', 'manifest.js'));
+const { executorManifest, generatorManifest } = require(path.join(out, 'src', 'plugin', 'manifest.js'));
 
 const writeJson = (file, value) => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -29,9 +29,10 @@ const writeJson = (file, value) => {
 
 const executors = {};
 for (const [name, entry] of Object.entries(executorManifest())) {
-  const dir = `./src/executors/${name}`;
-  writeJson(path.join(out, dir, 'schema.json'), entry.schema);
-  executors[name] = { implementation: `${dir}/executor`, schema: `${dir}/schema.json`, description: entry.description };
+  // Every executor keeps its own schema file; the gates share one implementation module (a named export each).
+  const schema = `./src/executors/${name}/schema.json`;
+  writeJson(path.join(out, schema), entry.schema);
+  executors[name] = { implementation: entry.implementation, schema, description: entry.description };
 }
 writeJson(path.join(out, 'executors.json'), { executors });
 

@@ -1,5 +1,5 @@
-import { judgeTests, TestFacts } from './test';
-import { cudaGate } from './cuda';
+import { judgeTests, TestFacts } from './test/test';
+import { cudaGate } from './cuda/cuda';
 import type { GateResult } from '../report/result';
 
 describe('judgeTests: no vacuous pass', () => {

@@ -1,4 +1,4 @@
-import { findGate } from './registry';
+import { findGate } from './index';
 
 /**
  * Gates that write and read the same files of a shared target directory take turns (run-gate.ts locks each part a

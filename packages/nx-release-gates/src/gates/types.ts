@@ -1,11 +1,12 @@
-import type { CrateModel } from '../cargo/crate-model';
-import type { DeclaredInputs } from '../coverage/declared-inputs';
-import type { CommandResult } from '../cargo/run-command';
-import type { Toolchain } from '../cargo/toolchain';
-import type { GateOptions } from '../options/resolve';
+import type { CrateModel } from '../model/crate-model';
+import type { DeclaredInputs } from '../cache-key/declared-inputs';
+import type { CommandResult, RunCommandOptions } from '../ops/process';
+export type { RunCommandOptions } from '../ops/process';
+import type { Toolchain } from '../ops/toolchain';
+import type { GateOptions } from '../model/resolve-options';
 import type { GateResult, GateStatus } from '../report/result';
-import type { GateStateKind } from '../gate-state/kinds';
-import { boundReason } from './reason';
+import type { GateSpec } from '../model/catalog';
+import { boundReason } from '../model/reason';
 
 /** Where a gate's words go while it runs (the executor decides: terminal, CI log groups, nowhere in unit tests). */
 export interface GateLog {
@@ -21,13 +22,6 @@ export interface GateLog {
  */
 export type UpstreamResult = { result: GateResult } | { problem: string };
 
-export interface RunCommandOptions {
-  env?: Record<string, string | undefined>;
-  live?: 'all' | 'stderr' | 'none';
-  timeoutMs?: number;
-  /** A question the plugin asks for itself (git check-ignore): not listed in the result's commands. */
-  probe?: boolean;
-}
 
 /** What a gate has to work with. `cargo()` is the gate's only way to run cargo: it records each command line. */
 export interface GateContext {
@@ -64,35 +58,8 @@ export interface GateOutcome {
   details?: Record<string, unknown>;
 }
 
-export interface GateDefinition {
-  /** Short name: the target is `gate-<name>`, the executor `nx-release-gates:gate-<name>`. */
-  name: string;
-  /** What the gate protects against, for `nx show project` and README. */
-  description: string;
-  /**
-   * Whether Nx may replay the gate's result. False for gates whose answer depends on state that no cache input
-   * sees (git's index, the registry, container engines); the gate's file header says why.
-   */
-  cacheable: boolean;
-  /** Environment variables (beyond the cargo families every gate hashes) that change this gate's answer. */
-  envInputs?: readonly string[];
-  /**
-   * Outside state this gate's answer depends on that no file input sees (git's index, the tags, the generated
-   * workflow files' drift): the kind of state probe (src/gate-state/) whose output joins the gate's cache key as a
-   * runtime input. A cacheable gate that reads such state must name it here.
-   */
-  stateInput?: GateStateKind;
-  /** Other gates of the same crate that must finish first (their outputs are read). */
-  dependsOn?: string[];
-  /** Gates that must finish first depending on the options (e.g. gate-version runs gate-build's binary). */
-  optionalDependsOn?(options: Record<string, unknown>): string[];
-  /**
-   * Parts of a shared cargo target directory the gate writes and reads back (e.g. `package` for target/package):
-   * gates naming the same part never run at the same time there. Ignored with per-gate target directories.
-   */
-  targetDirectoryParts?: readonly string[];
-  /** Files or folders the gate writes beside its result file (under dist/release-gates/<project>/), cached with it. */
-  extraOutputs?: string[];
+/** A gate: its catalog entry (model/catalog.ts) and the code that runs it. */
+export interface GateDefinition extends GateSpec {
   run(context: GateContext): Promise<GateOutcome>;
   /** The figure the summary table shows for this gate. */
   keyFigure(result: GateResult): string;

@@ -1,5 +1,5 @@
 import { DependencyType } from '@nx/devkit';
-import type { CrateModel, PathDependency } from '../cargo/crate-model';
+import type { CrateModel, PathDependency } from '../model/crate-model';
 import { crateModel } from '../testing/crate-model';
 import { crateDependencies } from './create-dependencies';
 

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
-import type { CrateModel } from '../cargo/crate-model';
+import type { CrateModel } from '../model/crate-model';
 import { pluginDataDirectory } from '../util/data-directory';
 import { readJsonIfExists } from '../util/files';
 

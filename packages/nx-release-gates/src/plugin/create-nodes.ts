@@ -3,7 +3,7 @@
  * (one cargo metadata per Cargo workspace, cached); builds nothing.
  */
 import type { CreateNodes } from '@nx/devkit';
-import { readCrates } from '../cargo/read-crates';
+import { readCrates } from '../ops/read-crates';
 import { crateProject } from './targets';
 
 export type ReleaseGatesPluginOptions = Record<string, unknown>;

@@ -1,7 +1,7 @@
-import type { CrateModel } from '../cargo/crate-model';
+import type { CrateModel } from '../model/crate-model';
 import { crateModel } from '../testing/crate-model';
-import { GATES, gateTarget } from '../gates/registry';
-import { EMERGENCY_ENV_INPUTS, fingerprintRuntimeInput } from '../inputs';
+import { GATE_SPECS as GATES, gateTarget } from '../model/catalog';
+import { EMERGENCY_ENV_INPUTS, fingerprintRuntimeInput } from '../cache-key/inputs';
 import { RELEASE_DRY_RUN, TARGET_GROUP, crateProject } from './targets';
 
 const WORKSPACE_ROOT = '/ws';

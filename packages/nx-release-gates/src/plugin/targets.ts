@@ -3,11 +3,11 @@
  * only; nothing runs here.
  */
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import type { CrateModel } from '../cargo/crate-model';
-import { GATE_TARGETS, GATES, gateTarget } from '../gates/registry';
-import { crateNamedInputs, gateInputs } from '../inputs';
-import { inferredOptionsForGate, lowerLayers } from '../options/resolve';
-import { PLUGIN_NAME } from '../options/plugin-options';
+import type { CrateModel } from '../model/crate-model';
+import { GATE_SPECS, GATE_TARGETS, gateTarget } from '../model/catalog';
+import { crateNamedInputs, gateInputs } from '../cache-key/inputs';
+import { inferredOptionsForGate, lowerLayers } from '../model/resolve-options';
+import { PLUGIN_NAME } from '../model/plugin-options';
 
 export const RELEASE_DRY_RUN = 'release-dry-run';
 export const RELEASE_REHEARSAL = 'release-rehearsal';
@@ -37,7 +37,7 @@ function help(project: string, target: string): NonNullable<TargetConfiguration[
 export function crateProject(crate: CrateModel, pluginOptions: Record<string, unknown>, workspaceRoot: string): Omit<ProjectConfiguration, 'root'> {
   const layers = lowerLayers(crate, pluginOptions);
   const targets: Record<string, TargetConfiguration> = {};
-  for (const gate of GATES) {
+  for (const gate of GATE_SPECS) {
     const target = gateTarget(gate);
     const options = inferredOptionsForGate(gate.name, layers);
     const dependsOn = [...(gate.dependsOn ?? []), ...(gate.optionalDependsOn?.(options) ?? [])];

@@ -5,8 +5,8 @@
  * Environment variables appear by name with a SHA-256 of their value, never the value (RUSTFLAGS can hold paths or
  * tokens, and the report is uploaded as an artifact).
  */
-import { fingerprintedVariables } from '../fingerprint/env-families';
-import { EMERGENCY_ENV_INPUTS } from '../inputs';
+import { fingerprintedVariables } from '../model/env-families';
+import { EMERGENCY_ENV_INPUTS } from '../cache-key/inputs';
 import { sha256 } from '../util/hash';
 import type { GateResult } from './result';
 

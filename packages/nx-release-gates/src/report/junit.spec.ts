@@ -1,4 +1,4 @@
-import type { TestCase } from '../gates/test-output';
+import type { TestCase } from '../parsers/test-output';
 import { gatesJunit, testsJunit } from './junit';
 import type { TableRow } from './table';
 

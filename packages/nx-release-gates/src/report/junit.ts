@@ -1,5 +1,5 @@
 /** JUnit XML, the format CI dashboards read: per crate the Rust tests (gate-test), per workspace the gates. */
-import type { TestCase } from '../gates/test-output';
+import type { TestCase } from '../parsers/test-output';
 import type { TableRow } from './table';
 import { isFailure } from './result';
 import { escapeXml } from '../util/xml-text';

@@ -4,7 +4,7 @@
  * The JSON Schema shipped as `schemas/gate-result.schema.json` describes the same shape; keep both in step.
  */
 import * as path from 'node:path';
-import type { Toolchain } from '../cargo/toolchain';
+import type { Toolchain } from '../ops/toolchain';
 import { readJsonIfExists, writeFileAtomic } from '../util/files';
 
 export const RESULT_SCHEMA_VERSION = 1;
@@ -31,6 +31,8 @@ export interface GateResult {
   durationMs: number;
   /** Every command the gate ran, as a person would type it. */
   commands: string[];
+  /** The figure the summary table shows for this gate (e.g. `1 binary`), worked out by the gate when it finished. */
+  keyFigure?: string;
   /** The gate's figures (sizes, counts, missing files, CUDA mode, ...). */
   details: Record<string, unknown>;
   /** Which Nx task wrote the file (see schemas/gate-result.schema.json): how a reader tells this run's file from a leftover. */

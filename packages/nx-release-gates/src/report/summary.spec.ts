@@ -1,4 +1,4 @@
-import { GATES, gateTarget } from '../gates/registry';
+import { GATE_SPECS as GATES, gateTarget } from '../model/catalog';
 import { buildSummary, explainNotRun, githubAnnotations, orderRows, sourceOfStatus, summaryMarkdown, summaryText } from './summary';
 import type { TableRow } from './table';
 

@@ -5,14 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { expiryNote, skipExpiryNote } from '../gates/emergency';
-import { findGate, GATES, gateTarget } from '../gates/registry';
+import { expiryNote, skipExpiryNote } from '../model/emergency';
+import { findGateSpec, GATE_SPECS, gateTarget } from '../model/catalog';
 import { writeFileAtomic } from '../util/files';
 import { annotationMessage, forWorkflowLog, oneLine } from '../util/workflow-text';
 import { gatesJunit } from './junit';
 import { isFailure, readGateResult, RESULT_SCHEMA_VERSION } from './result';
 import { markdownTable, problemLines, TableRow, textTable } from './table';
-import type { UndeclaredInput } from '../coverage/undeclared-inputs';
+import type { UndeclaredInput } from '../cache-key/undeclared-inputs';
 
 export const SUMMARY_FOLDER = path.posix.join('dist', 'release-gates');
 
@@ -48,7 +48,7 @@ export function explainNotRun(rows: readonly TableRow[]): TableRow[] {
   const failedGates = new Set(rows.filter((r) => r.status === 'failed' && r.source !== 'not run').map((r) => `${r.project}\0${r.gate}`));
   return rows.map((row) => {
     if (row.source !== 'not run' || row.status !== 'failed') return row;
-    const failedDeps = (findGate(row.gate)?.dependsOn ?? []).map((d) => `gate-${d}`).filter((d) => failedGates.has(`${row.project}\0${d}`));
+    const failedDeps = (findGateSpec(row.gate)?.dependsOn ?? []).map((d) => `gate-${d}`).filter((d) => failedGates.has(`${row.project}\0${d}`));
     return failedDeps.length ? { ...row, reason: `not run: ${failedDeps.join(', ')} failed, and ${row.gate} needs its result` } : row;
   });
 }
@@ -61,7 +61,7 @@ export function rowForGate(workspaceRoot: string, project: string, gate: string,
     return { project, gate, status: 'failed', source, durationMs: null, figure: '', reason, emergency: false };
   }
   if (!result) {
-    const deps = (findGate(gate)?.dependsOn ?? []).map((d) => `gate-${d}`);
+    const deps = (findGateSpec(gate)?.dependsOn ?? []).map((d) => `gate-${d}`);
     const reason = `not run${deps.length ? ` (it needs ${deps.join(', ')})` : ''}`;
     return { project, gate, status: 'failed', source: 'not run', durationMs: null, figure: '', reason, emergency: false };
   }
@@ -71,7 +71,7 @@ export function rowForGate(workspaceRoot: string, project: string, gate: string,
     status: result.status,
     source,
     durationMs: result.durationMs,
-    figure: findGate(gate)?.keyFigure(result) ?? '',
+    figure: result.keyFigure ?? '',
     checked: typeof result.details?.checked === 'number' ? result.details.checked : null,
     reason: result.reason,
     emergency: result.details?.emergency !== undefined,
@@ -93,8 +93,8 @@ export function rowForGate(workspaceRoot: string, project: string, gate: string,
 /** Emergency skips first (they must be seen), then by crate in gate order. */
 export function orderRows(rows: TableRow[]): TableRow[] {
   const gateIndex = (gate: string) => {
-    const i = GATES.findIndex((g) => gateTarget(g) === gate);
-    return i < 0 ? GATES.length : i;
+    const i = GATE_SPECS.findIndex((g) => gateTarget(g) === gate);
+    return i < 0 ? GATE_SPECS.length : i;
   };
   return [...rows].sort(
     (a, b) => Number(!!b.emergency) - Number(!!a.emergency) || a.project.localeCompare(b.project) || gateIndex(a.gate) - gateIndex(b.gate),

@@ -1,5 +1,5 @@
 /** A crate model for unit tests: a small binary crate at crates/tool in a Cargo workspace at the root. */
-import type { CrateModel } from '../cargo/crate-model';
+import type { CrateModel } from '../model/crate-model';
 
 export function crateModel(overrides: Partial<CrateModel> = {}): CrateModel {
   const root = overrides.root ?? 'crates/tool';

@@ -7,23 +7,24 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { readCrateAt } from '../../cargo/read-crates';
-import { CARGO_NOT_FOUND } from '../../cargo/cargo-errors';
-import { CrateModel } from '../../cargo/crate-model';
-import { interruption, runCommand, signalExitCode } from '../../cargo/run-command';
-import { detectToolchain, Toolchain } from '../../cargo/toolchain';
-import { cpuFallbackFeaturesOf, cudaFeaturesOf, unknownFeatures } from '../../gates/feature-sets';
-import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../gates/emergency';
-import { cargoTargetDirectory } from '../../gates/target-directory';
-import { findGate, GATE_TARGETS, gateTarget } from '../../gates/registry';
+import { readCrateAt } from '../../ops/read-crates';
+import { CARGO_NOT_FOUND } from '../../parsers/cargo-errors';
+import { CrateModel } from '../../model/crate-model';
+import { interruption, runCommand, signalExitCode } from '../../ops/process';
+import { detectToolchain, Toolchain } from '../../ops/toolchain';
+import { cpuFallbackFeaturesOf, cudaFeaturesOf, unknownFeatures } from '../../model/feature-sets';
+import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../model/emergency';
+import { cargoTargetDirectory } from '../../gates/shared/target-directory';
+import { findGate } from '../../gates';
+import { GATE_TARGETS, gateTarget } from '../../model/catalog';
 import type { GateContext, GateDefinition, GateLog, GateOutcome, UpstreamResult } from '../../gates/types';
-import { pluginOptionsFrom } from '../../options/plugin-options';
-import { GateOptions, lowerLayers, OptionError, resolveGateOptions } from '../../options/resolve';
+import { pluginOptionsFrom } from '../../model/plugin-options';
+import { GateOptions, lowerLayers, OptionError, resolveGateOptions } from '../../model/resolve-options';
 import { environmentOf, GateResult, isFailure, readGateResult, RESULT_SCHEMA_VERSION, resultFile, resultFolder, writeGateResult } from '../../report/result';
 import { printGateLine } from '../../report/console';
-import { HeldLock, waitForLock } from '../../util/lock';
+import { HeldLock, waitForLock } from '../../ops/lock';
 import { RUN_ID_VARIABLE } from '../../plugin/run-identity';
-import { DeclaredInputs, declaredInputs } from '../../coverage/declared-inputs';
+import { DeclaredInputs, declaredInputs } from '../../cache-key/declared-inputs';
 
 export function gateExecutor(gateName: string) {
   return async function executor(options: Record<string, unknown>, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -117,7 +118,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     const final: GateOutcome = signal
       ? { status: 'interrupted', reason: `interrupted by ${signal} before it finished; run it again`, details: { ...outcome.details, interruptedBy: signal } }
       : outcome;
-    return {
+    const result: GateResult = {
       schemaVersion: RESULT_SCHEMA_VERSION,
       gate: gateTarget(gate),
       project,
@@ -133,6 +134,8 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
       run: { taskHash: process.env.NX_TASK_HASH ?? null, runId: process.env[RUN_ID_VARIABLE] ?? null, host: os.hostname(), commit },
       environment: environmentOf(toolchain),
     };
+    // The table's figure is worked out once, while the gate's own code is at hand: the report only reads it.
+    return { ...result, keyFigure: gate.keyFigure(result) };
   };
   const fail = (reason: string) => finish({ status: 'failed', reason });
 

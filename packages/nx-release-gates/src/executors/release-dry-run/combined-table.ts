@@ -11,7 +11,7 @@ import { buildSummary, summaryText } from '../../report/summary';
 import type { TableRow } from '../../report/table';
 import { readJsonIfExists, writeFileAtomic } from '../../util/files';
 import { sha256 } from '../../util/hash';
-import { tryLock } from '../../util/lock';
+import { tryLock } from '../../ops/lock';
 
 /** The Nx process that runs this task, with its start time so a reused pid is another run. */
 function nxRunIdentity(): string {

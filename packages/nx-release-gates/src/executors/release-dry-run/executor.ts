@@ -15,12 +15,12 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { readCrateAt } from '../../cargo/read-crates';
-import { fingerprintLines } from '../../fingerprint/fingerprint';
-import { outsideTrees } from '../../inputs';
-import { interruption, runCommand, signalExitCode } from '../../cargo/run-command';
-import { EmergencySkipError, readEmergencySkip } from '../../gates/emergency';
-import { findGate, GATE_TARGETS } from '../../gates/registry';
+import { readCrateAt } from '../../ops/read-crates';
+import { fingerprintLines } from '../../cache-key/fingerprint';
+import { outsideTrees } from '../../cache-key/inputs';
+import { interruption, runCommand, signalExitCode } from '../../ops/process';
+import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
+import { findGateSpec, GATE_TARGETS } from '../../model/catalog';
 import { RUN_ID_VARIABLE } from '../../plugin/run-identity';
 import { NestedRunRecord, nestedRunMarker, takeNestedRun } from '../../report/nested-run';
 import { buildReleaseReport, releaseReportFile } from '../../report/release-report';
@@ -28,7 +28,7 @@ import { readGateResult, resultFile, resultFolder } from '../../report/result';
 import { buildSummary, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
 import type { TableRow } from '../../report/table';
 import { writeFileAtomic } from '../../util/files';
-import { tryLock } from '../../util/lock';
+import { tryLock } from '../../ops/lock';
 import { forWorkflowLog } from '../../util/workflow-text';
 import { collectForCombinedTable } from './combined-table';
 
@@ -99,7 +99,7 @@ function rowsWithoutRecord(root: string, project: string, gates: string[], runId
   for (const gate of gates) {
     const result = readGateResult(root, project, gate);
     if (result?.run?.runId !== runId) continue;
-    rows.set(gate, { project, gate, status: result.status, source: 'ran', durationMs: result.durationMs, figure: findGate(gate)?.keyFigure(result) ?? '', reason: result.reason, emergency: false });
+    rows.set(gate, { project, gate, status: result.status, source: 'ran', durationMs: result.durationMs, figure: result.keyFigure ?? '', reason: result.reason, emergency: false });
   }
   return rows;
 }
@@ -138,7 +138,7 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
     console.error(forWorkflowLog(`✖ ${project}:${TARGET} failed: ${message}`));
     return { success: false };
   };
-  const unknown = gates.filter((g) => !findGate(g));
+  const unknown = gates.filter((g) => !findGateSpec(g));
   if (unknown.length) return refuse(`unknown gate(s) ${unknown.join(', ')} in the gates option; use gate-* target names`);
   let emergency;
   try {

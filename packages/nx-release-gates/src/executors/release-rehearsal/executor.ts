@@ -10,8 +10,8 @@
  * project.json works too. Every git call goes through runCommand with an argument array.
  */
 import type { ExecutorContext } from '@nx/devkit';
-import { readCrateAt } from '../../cargo/read-crates';
-import { runCommand } from '../../cargo/run-command';
+import { readCrateAt } from '../../ops/read-crates';
+import { runCommand } from '../../ops/process';
 
 export interface ReleaseRehearsalOptions {
   version?: string;

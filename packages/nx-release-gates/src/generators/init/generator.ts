@@ -7,7 +7,7 @@
  * `rust-crate-build`), so nothing outside the plugin's projects depends on them.
  */
 import { formatFiles, readNxJson, Tree, updateNxJson } from '@nx/devkit';
-import { PLUGIN_NAME } from '../../options/plugin-options';
+import { PLUGIN_NAME } from '../../model/plugin-options';
 import type { InitGeneratorSchema } from './schema';
 
 export const RESULTS_IGNORE = '/dist/release-gates';

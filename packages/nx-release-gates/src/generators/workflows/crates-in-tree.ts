@@ -7,7 +7,7 @@
 import { Tree, visitNotIgnoredFiles } from '@nx/devkit';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { describeManifest, groupManifests, isBuildOutputManifest } from '../../cargo/manifest-groups';
+import { describeManifest, groupManifests, isBuildOutputManifest } from '../../parsers/manifest-groups';
 
 export interface TreeCrate {
   name: string;

@@ -2,7 +2,7 @@ import { readNxJson, Tree, updateNxJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GATES, gateTarget } from '../../gates/registry';
+import { GATE_SPECS as GATES, gateTarget } from '../../model/catalog';
 import { checkWorkflowDrift } from './drift';
 import { workflowsGenerator } from './generator';
 import { GENERATOR_KEY } from './options';
@@ -12,11 +12,12 @@ import { addCrate, materialize, quietFormatterWarnings, treeFiles } from './test
 
 // A fixed gate registry keeps the snapshots about the generator: gates added or reworded elsewhere do not change them.
 // The "takes every gate from the GATES registry" test shows the files list whatever the registry holds.
-jest.mock('../../gates/registry', () => {
+jest.mock('../../model/catalog', () => {
+  const actual = jest.requireActual('../../model/catalog');
   const names = ['lockfile', 'workflows', 'build', 'cuda', 'size', 'test', 'doc'];
-  const GATES = names.map((name) => ({ name, description: `What gate-${name} checks.`, run: async () => ({ status: 'passed', reason: '' }), keyFigure: () => '' }));
+  const GATE_SPECS = names.map((name) => ({ name, description: `What gate-${name} checks.`, cacheable: true }));
   const gateTarget = (gate: { name: string } | string) => `gate-${typeof gate === 'string' ? gate : gate.name}`;
-  return { GATES, gateTarget, findGate: (t: string) => GATES.find((g) => gateTarget(g) === t || g.name === t) };
+  return { ...actual, GATE_SPECS, GATE_TARGETS: GATE_SPECS.map(gateTarget), findGateSpec: (t: string) => GATE_SPECS.find((g) => gateTarget(g) === t || g.name === t) };
 });
 
 function threeCrates(tree: Tree): void {

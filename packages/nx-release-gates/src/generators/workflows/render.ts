@@ -9,7 +9,7 @@
  */
 import { formatFiles, generateFiles, Tree } from '@nx/devkit';
 import * as path from 'node:path';
-import { GATES, gateTarget } from '../../gates/registry';
+import { GATE_SPECS, gateTarget } from '../../model/catalog';
 import { ACTIONS, ActionName, usesValue } from './actions';
 import { NormalizedWorkflowsOptions, normalizeOptions, RELEASE_DRY_RUN_TARGET } from './options';
 import type { PlatformTarget } from './platform-targets';
@@ -90,7 +90,7 @@ export function templateVariables(o: NormalizedWorkflowsOptions) {
     multiCrate: projects.length > 1,
     publishable: o.crates.filter((c) => c.publish),
     withBinaries: o.crates.filter((c) => c.binaries.length > 0),
-    gates: GATES.map((g) => ({ target: gateTarget(g), description: g.description })),
+    gates: GATE_SPECS.map((g) => ({ target: gateTarget(g), description: g.description })),
     releaseDryRun: RELEASE_DRY_RUN_TARGET,
     nx: pm.nx,
     pm,

@@ -1,0 +1,123 @@
+/**
+ * What a gate's runtime cache input prints for one crate: everything cargo reads that no Nx file input can see,
+ * by content. The toolchain (`rustc -vV`, `cargo -V` run in the crate folder, so rustup's pins apply), the CUDA
+ * toolkit version, every cargo config file cargo reads for the crate folder (each ancestor up to `/`, and
+ * CARGO_HOME) and the rustup toolchain file, the variables of the families cargo and build scripts read (hashed),
+ * and path dependencies outside the Nx workspace (every file, hashed).
+ *
+ * Nothing machine-specific that does not change a verdict is printed: no absolute path, user or time. A file is named
+ * by its path relative to the Nx workspace when it is inside, else by its place (`above-workspace`, `cargo-home`), so
+ * two clones of one commit in different folders print the same lines.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cargoConfigFiles, cargoHome, toolchainFile } from '../ops/config-files';
+import { nvccCandidates, parseNvccVersion } from '../model/toolchain';
+import { sha256 } from '../util/hash';
+import { fingerprintedVariables } from '../model/env-families';
+
+export interface FingerprintRequest {
+  /** Nx workspace root (absolute): the runtime input runs there. */
+  workspaceRoot: string;
+  /** Crate folder, relative to the workspace root. */
+  crateRoot: string;
+  /** The user's envInputs: names or `PREFIX_*` patterns. */
+  envPatterns: readonly string[];
+  /** Path dependencies outside the workspace, relative to the workspace root (`../shared-crate`). */
+  trees: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+function probe(file: string, args: string[], cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd, env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 30_000 }, (error, stdout) => resolve(error ? null : stdout));
+  });
+}
+
+async function cudaVersion(cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+  for (const candidate of nvccCandidates(env as NodeJS.ProcessEnv)) {
+    if (candidate !== 'nvcc' && !fs.existsSync(candidate)) continue;
+    const version = parseNvccVersion((await probe(candidate, ['--version'], cwd, env)) ?? '');
+    if (version) return version;
+  }
+  return 'none';
+}
+
+/** A file's name in the fingerprint: workspace-relative inside the workspace, its place outside. */
+function label(workspaceRoot: string, file: string, outside: string): string {
+  const rel = path.relative(workspaceRoot, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? outside : rel.split(path.sep).join('/');
+}
+
+const fileHash = (file: string) => sha256(fs.readFileSync(file, 'utf8'));
+
+/** Every file below `dir` (but target/ and .git/), as `relative-path sha256` lines, sorted: one hash of the tree. */
+export function treeHash(dir: string): string {
+  const lines: string[] = [];
+  const walk = (folder: string, rel: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      if (entry.name === 'target' || entry.name === '.git') continue;
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full, relPath);
+      else if (entry.isFile()) lines.push(`${relPath} ${createHash('sha256').update(fs.readFileSync(full)).digest('hex')}`);
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir, '');
+  else return 'missing';
+  return sha256(lines.sort().join('\n'));
+}
+
+export async function fingerprintLines(request: FingerprintRequest): Promise<string[]> {
+  const crateDir = path.resolve(request.workspaceRoot, request.crateRoot);
+  const cwd = fs.existsSync(crateDir) ? crateDir : request.workspaceRoot;
+  const [rustc, cargo, cuda] = await Promise.all([probe('rustc', ['-vV'], cwd, request.env), probe('cargo', ['-V'], cwd, request.env), cudaVersion(cwd, request.env)]);
+  const lines = [
+    `rustc: ${(rustc ?? 'none').trim().replace(/\n/g, ' | ')}`,
+    `cargo: ${(cargo ?? 'none').trim()}`,
+    `cuda: ${cuda}`,
+  ];
+  const pin = toolchainFile(cwd);
+  if (pin) lines.push(`toolchain-file: ${label(request.workspaceRoot, pin, 'above-workspace')} ${fileHash(pin)}`);
+  const home = cargoHome(request.env);
+  for (const { file, from } of cargoConfigFiles(cwd, request.env)) {
+    const outside = from === 'cargo-home' || file.startsWith(home + path.sep) ? 'cargo-home' : 'above-workspace';
+    lines.push(`config: ${label(request.workspaceRoot, file, outside)} ${fileHash(file)}`);
+  }
+  for (const [name, value] of fingerprintedVariables(request.env, request.envPatterns)) lines.push(`env: ${name} ${sha256(value).slice(0, 16)}`);
+  for (const tree of [...request.trees].sort()) lines.push(`tree: ${tree} ${treeHash(path.resolve(request.workspaceRoot, tree))}`);
+  return lines;
+}
+
+/** The runtime command's arguments after the script: `<crate root> [--env PATTERN]... [--tree PATH]...`, or `b64:<json>`. */
+export function parseFingerprintArgs(args: readonly string[]): Pick<FingerprintRequest, 'crateRoot' | 'envPatterns' | 'trees'> {
+  if (args.length === 1 && args[0].startsWith(ENCODED)) {
+    const decoded = JSON.parse(Buffer.from(args[0].slice(ENCODED.length), 'base64url').toString('utf8'));
+    return { crateRoot: String(decoded.crateRoot ?? '.'), envPatterns: decoded.envPatterns ?? [], trees: decoded.trees ?? [] };
+  }
+  const envPatterns: string[] = [];
+  const trees: string[] = [];
+  let crateRoot = '.';
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--env' && i + 1 < args.length) envPatterns.push(args[++i]);
+    else if (args[i] === '--tree' && i + 1 < args.length) trees.push(args[++i]);
+    else crateRoot = args[i];
+  }
+  return { crateRoot, envPatterns, trees };
+}
+
+const ENCODED = 'b64:';
+/** Characters no shell (sh, cmd.exe, PowerShell) treats specially: Nx runs the runtime input as a shell command. */
+const SHELL_SAFE = /^[A-Za-z0-9_./@+=-]+\*?$/;
+
+/**
+ * The arguments for a request, readable when every value is shell-safe; otherwise the whole request as one
+ * base64url argument, so no path or pattern can ever act as shell syntax in the command Nx runs.
+ */
+export function fingerprintArgs(request: Pick<FingerprintRequest, 'crateRoot' | 'envPatterns' | 'trees'>): string[] {
+  const plain = [request.crateRoot, ...request.envPatterns.flatMap((p) => ['--env', p]), ...request.trees.flatMap((t) => ['--tree', t])];
+  if (plain.every((arg) => SHELL_SAFE.test(arg) && !arg.startsWith(ENCODED))) return plain;
+  return [`${ENCODED}${Buffer.from(JSON.stringify(request), 'utf8').toString('base64url')}`];
+}

@@ -1,0 +1,93 @@
+/**
+ * The single source of truth for what invalidates a gate's cache entry (README: "What is in a gate's cache key").
+ *
+ * In: the crate's own files (sources, build.rs, Cargo.toml, tests, README: package contents matter to gate-package),
+ * the build-relevant files of crates it depends on by path (not their tests or docs), the Cargo workspace's root
+ * Cargo.toml, the Cargo.lock packages the crate uses (as external nodes), the emergency skip and the gate's own
+ * variables, and a runtime fingerprint (src/fingerprint/) of what no file input sees: the toolchain as rustup picks it
+ * for the crate folder, the CUDA toolkit, every cargo config file cargo reads (ancestors and CARGO_HOME, by content,
+ * gitignored or not), the variables of the families cargo and build scripts read, and path dependencies outside the
+ * Nx workspace.
+ * Out: target/ (cargo's cache, never an Nx input or output) and dist/ (the gates' own results).
+ */
+import * as path from 'node:path';
+import type { TargetConfiguration } from '@nx/devkit';
+import type { CrateModel } from '../model/crate-model';
+import { joinRoot } from '../model/crate-model';
+import { hostTriple, hyphenatedCompilerVariables } from '../model/env-families';
+import { fingerprintArgs } from './fingerprint';
+import type { GateStateKind } from '../model/state-kinds';
+
+/** Named inputs each crate project carries (so `^` can refer to them in dependencies). */
+export const CRATE_FILES = 'rust-crate';
+export const CRATE_BUILD_FILES = 'rust-crate-build';
+
+/** Globs of the named inputs, with `{projectRoot}` left in (the undeclared-input check evaluates them too). */
+export const CRATE_NAMED_INPUTS: Readonly<Record<string, readonly string[]>> = {
+  // A standalone crate's Cargo.lock lives in its folder: left out here as everywhere, its packages are hashed as
+  // external nodes (cargo/lockfile.ts), so a lockfile edit misses only when a package the crate uses changed.
+  [CRATE_FILES]: ['{projectRoot}/**/*', '!{projectRoot}/target/**', '!{projectRoot}/Cargo.lock'],
+  [CRATE_BUILD_FILES]: [
+    '{projectRoot}/**/*',
+    '!{projectRoot}/target/**',
+    '!{projectRoot}/Cargo.lock',
+    '!{projectRoot}/tests/**',
+    '!{projectRoot}/benches/**',
+    '!{projectRoot}/examples/**',
+    '!{projectRoot}/**/*.md',
+  ],
+};
+
+export function crateNamedInputs(): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(CRATE_NAMED_INPUTS).map(([name, globs]) => [name, [...globs]]));
+}
+
+/** The emergency skip: part of every gate's hash, so a skipped result never replays into a normal run. */
+export const EMERGENCY_ENV_INPUTS = ['RELEASE_GATES_SKIP', 'RELEASE_GATES_SKIP_REASON', 'RELEASE_GATES_SKIP_UNTIL'] as const;
+
+/** Files outside the crate folder that Nx hashes by path: the workspace manifest, and Cargo.lock's appearance. */
+function workspaceFiles(crate: CrateModel): string[] {
+  // Cargo.lock itself is not listed when it exists: its packages are external nodes (cargo/lockfile.ts), so an edit
+  // invalidates only the crates whose dependencies changed. Without one, cargo resolves afresh: its appearance counts.
+  const files = [joinRoot(crate.workspaceRoot, 'Cargo.toml'), ...(crate.lockfile ? [] : [joinRoot(crate.workspaceRoot, 'Cargo.lock')])];
+  return [...new Set(files)].map((f) => `{workspaceRoot}/${f}`);
+}
+
+/** Path dependencies outside the Nx workspace: no Nx file input can reach them, the fingerprint hashes them. */
+export function outsideTrees(crate: CrateModel): string[] {
+  return [...new Set(crate.pathDependencies.map((d) => d.root).filter((root) => root === '..' || root.startsWith('../')))].sort();
+}
+
+/** The runtime input: a small script of this package, run by path relative to the workspace root, for one crate. */
+export function fingerprintRuntimeInput(workspaceRoot: string, crate: CrateModel, envPatterns: readonly string[] = []): string {
+  const script = path.relative(workspaceRoot, path.join(__dirname, 'fingerprint-cli.js')).split(path.sep).join('/');
+  return ['node', `"${script}"`, ...fingerprintArgs({ crateRoot: crate.root, envPatterns: [...envPatterns], trees: outsideTrees(crate) })].join(' ');
+}
+
+/**
+ * The per-gate runtime input of a cacheable gate that reads outside state (GateDefinition.stateInput): a script of
+ * this package printing that state (src/gate-state/). Workspace-wide kinds print the same command for every crate, so
+ * Nx runs it once per run.
+ */
+export function gateStateRuntimeInput(workspaceRoot: string, crate: CrateModel, kind: GateStateKind): string {
+  const script = path.relative(workspaceRoot, path.join(__dirname, 'gate-state-cli.js')).split(path.sep).join('/');
+  return ['node', `"${script}"`, kind, ...(kind === 'lockfile' ? [`"${crate.workspaceRoot}"`] : [])].join(' ');
+}
+
+export function gateInputs(
+  crate: CrateModel,
+  workspaceRoot: string,
+  gateEnv: readonly string[] = [],
+  envPatterns: readonly string[] = [],
+  stateKind?: GateStateKind,
+): TargetConfiguration['inputs'] {
+  return [
+    CRATE_FILES,
+    `^${CRATE_BUILD_FILES}`,
+    ...workspaceFiles(crate),
+    ...[...EMERGENCY_ENV_INPUTS, ...gateEnv, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))].map((env) => ({ env })),
+    { runtime: fingerprintRuntimeInput(workspaceRoot, crate, envPatterns) },
+    ...(stateKind ? [{ runtime: gateStateRuntimeInput(workspaceRoot, crate, stateKind) }] : []),
+    { externalDependencies: crate.externalDependencies },
+  ];
+}

@@ -1,0 +1,89 @@
+/**
+ * Probes of outside state, one per kind, each a list of lines for a runtime cache input:
+ * - `lockfile` (gate-lockfile): Cargo.lock's content, how git sees it (tracked, staged, modified, ignored), and every
+ *   manifest of its Cargo workspace (`cargo update --workspace --locked` re-resolves them all, not only this crate's).
+ * - `tags` (gate-version): every tag with the commit it names, and HEAD (on a tag push the tag must point at it).
+ * - `workflows` (gate-workflows): the drift report itself (the generator re-run in memory against the committed
+ *   files, exactly what the gate judges), so the key is right whatever the generator reads, plus the plugin version.
+ * Never throws: a missing tool or file is a line (`git: none`), so a runtime input never stops an Nx run.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sha256 } from '../util/hash';
+import { PLUGIN_VERSION } from '../util/plugin-version';
+import type { GateStateKind } from '../model/state-kinds';
+
+export interface StateRequest {
+  kind: GateStateKind;
+  /** Cargo workspace root, relative to the Nx workspace (`lockfile`). */
+  cargoRoot?: string;
+}
+
+function git(cwd: string, args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') return 'git: none';
+    return `git failed: ${String(e.stderr ?? '').trim().split('\n')[0]}`;
+  }
+}
+
+function contentHash(file: string): string {
+  try {
+    return sha256(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
+  }
+}
+
+const SKIPPED_FOLDERS = new Set(['target', 'node_modules', '.git', '.nx', 'dist']);
+
+/** Every Cargo.toml below `root`, sorted, relative to it. */
+function manifestsBelow(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(path.join(dir, entry.name));
+      else if (entry.isFile() && entry.name === 'Cargo.toml') found.push(path.relative(root, path.join(dir, entry.name)).split(path.sep).join('/'));
+    }
+  };
+  walk(root);
+  return found.sort();
+}
+
+export function lockfileLines(workspaceRoot: string, cargoRoot: string): string[] {
+  const root = path.join(workspaceRoot, cargoRoot);
+  const lockfile = path.posix.join(cargoRoot, 'Cargo.lock');
+  return [
+    `lockfile ${contentHash(path.join(root, 'Cargo.lock'))}`,
+    `git ${git(workspaceRoot, ['status', '--porcelain=v1', '--ignored', '--', lockfile]).trim() || 'clean'}`,
+    ...manifestsBelow(root).map((m) => `manifest ${m} ${contentHash(path.join(root, m))}`),
+  ];
+}
+
+export async function workflowsLines(workspaceRoot: string): Promise<string[]> {
+  const { checkWorkflowDrift } = await import('../generators/workflows/drift');
+  try {
+    return [`plugin ${PLUGIN_VERSION}`, `drift ${sha256(JSON.stringify(await checkWorkflowDrift(workspaceRoot)))}`];
+  } catch (error) {
+    // The gate fails the same way; the message is its input.
+    return [`plugin ${PLUGIN_VERSION}`, `drift unrenderable ${sha256(String((error as Error).message))}`];
+  }
+}
+
+export async function stateLines(workspaceRoot: string, request: StateRequest): Promise<string[]> {
+  switch (request.kind) {
+    case 'lockfile':
+      return lockfileLines(workspaceRoot, request.cargoRoot ?? '.');
+    case 'workflows':
+      return workflowsLines(workspaceRoot);
+  }
+}

@@ -1,3 +1,0 @@
-import { gateExecutor } from '../gate/run-gate';
-
-export default gateExecutor('package');

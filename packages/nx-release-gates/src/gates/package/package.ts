@@ -1,0 +1,180 @@
+/**
+ * gate-package: what crates.io will receive (gate 3 of the original process, which shipped several releases
+ * without its templates before this gate existed). One `cargo package --no-verify` writes the .crate; every
+ * `requiredFiles` entry must be among the files inside it, and it must fit `maxCrateSize` (crates.io refuses
+ * uploads over 10 MiB). Unpublished workspace crates it depends on by path are packaged in the same call (cargo >=
+ * 1.90), so a sibling released together is not a false failure; the published-contents check (compile) is
+ * gate-publish's.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { minimatch } from 'minimatch';
+import { parse as parseToml } from 'smol-toml';
+import { summarizeCargoError } from '../../parsers/cargo-errors';
+import { formatBytes } from '../../util/sizes';
+import { tarFileNames } from '../../parsers/tar-entries';
+import { featureArgs } from '../../model/feature-sets';
+import { packageSelection, siblingsToInclude } from '../../model/path-siblings';
+import { packageRuleDropping } from './package-rules';
+import { firstFew } from '../../model/reason';
+import { currentTargetDirectory, writtenSince } from '../shared/target-directory';
+import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from '../types';
+import { gateSpec } from '../../model/catalog';
+
+/** Files on disk under the crate folder that match `pattern` (to tell "excluded" from "does not exist"). */
+function filesOnDisk(crateDir: string, pattern: string): string[] {
+  if (!/[*?[{]/.test(pattern)) return fs.existsSync(path.join(crateDir, pattern)) ? [pattern.replace(/^\.\//, '')] : [];
+  const found: string[] = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'target' || entry.name === '.git') continue;
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), relPath);
+      else if (minimatch(relPath, pattern, { dot: true })) found.push(relPath);
+    }
+  };
+  walk(crateDir, '');
+  return found;
+}
+
+const matchesOnDisk = (crateDir: string, pattern: string) => filesOnDisk(crateDir, pattern).length > 0;
+
+/** `[package] include` and `exclude` of the crate's manifest (null when unset or unreadable). */
+function manifestPackageRules(manifest: string): { include: string[] | null; exclude: string[] | null } {
+  try {
+    const pkg = (parseToml(fs.readFileSync(manifest, 'utf8')) as { package?: { include?: unknown; exclude?: unknown } }).package ?? {};
+    const list = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null);
+    return { include: list(pkg.include), exclude: list(pkg.exclude) };
+  } catch {
+    return { include: null, exclude: null };
+  }
+}
+
+async function crateFilePath(context: GateContext): Promise<string> {
+  return path.join(await currentTargetDirectory(context), 'package', `${context.crate.name}-${context.crate.version}.crate`);
+}
+
+/** The `requiredFiles` patterns no file inside the .crate matches. */
+export function missingFromPackage(requiredFiles: readonly string[], files: readonly string[]): string[] {
+  return requiredFiles.filter((pattern) => !files.some((f) => minimatch(f, pattern, { dot: true })));
+}
+
+/** What one `cargo package` run left: its error, or the .crate this run wrote and what is inside it. */
+export interface PackFacts {
+  /** cargo's failure, summarized; null when it succeeded. */
+  error: string | null;
+  /** The .crate's path relative to the workspace, for reasons. */
+  crateFile: string;
+  /** Whether that file was written by this run, is older (an earlier run's), or is not there. */
+  written: 'this-run' | 'earlier-run' | 'none';
+  /** The files inside the .crate, relative to the crate folder. */
+  files: readonly string[];
+  crateBytes: number;
+  /** For each required pattern missing from the .crate: the include/exclude rule of Cargo.toml that drops a file on disk matching it, or null. */
+  causes: ReadonlyMap<string, string | null>;
+}
+
+export interface PackageFacts {
+  /** The crate folder and manifest relative to the workspace, for reasons. */
+  crateRoot: string;
+  manifestPath: string;
+  requiredFiles: readonly string[];
+  /** requiredFiles entries that match no file on disk (cargo package is then not run). */
+  notOnDisk: readonly string[];
+  maxCrateSize: number;
+  /** Unpublished path siblings packaged in the same call. */
+  siblings: readonly string[];
+  /** null when cargo package was not run. */
+  pack: PackFacts | null;
+}
+
+export function judgePackage(facts: PackageFacts): GateOutcome {
+  const { requiredFiles, notOnDisk, maxCrateSize, siblings, pack } = facts;
+  if (notOnDisk.length) {
+    return failed(
+      `requiredFiles entr${notOnDisk.length === 1 ? 'y' : 'ies'} ${notOnDisk.map((p) => `"${p}"`).join(', ')} match${notOnDisk.length === 1 ? 'es' : ''} no file in ${facts.crateRoot}; fix the path (relative to the crate folder)`,
+      { requiredFiles, notOnDisk },
+    );
+  }
+  if (!pack) return failed('cargo package was not run; no .crate to check', { requiredFiles, withSiblings: siblings });
+  if (pack.error !== null) return failed(`cargo package failed: ${pack.error}`, { requiredFiles, withSiblings: siblings });
+  if (pack.written !== 'this-run') {
+    return failed(`cargo package did not write ${pack.crateFile} in this run${pack.written === 'earlier-run' ? ' (the file there is from an earlier run)' : ''}; check target-dir in your cargo config`, { requiredFiles, withSiblings: siblings });
+  }
+  const { files, crateBytes } = pack;
+  const missing = missingFromPackage(requiredFiles, files);
+  const details: Record<string, unknown> = { checked: files.length, fileCount: files.length, requiredFiles, missing, crateBytes, maxCrateSize, withSiblings: siblings };
+
+  if (missing.length) {
+    const causes = missing.map((pattern) => ({ pattern, rule: pack.causes.get(pattern) ?? null }));
+    details.causes = causes;
+    details.heldNearby = missing.map((m) => {
+      const folder = path.posix.dirname(m.replace(/[*?[{].*$/, 'x'));
+      return { pattern: m, folder, files: files.filter((f) => folder === '.' || f.startsWith(`${folder}/`)) };
+    });
+    const shown = causes.map((c) => (c.rule ? `${c.pattern} (${c.rule} in ${facts.manifestPath})` : `${c.pattern} (no include/exclude rule of Cargo.toml drops it: check .gitignore)`));
+    return failed(`missing from the package: ${firstFew(shown, 2)}; fix include/exclude in Cargo.toml`, details);
+  }
+  if (crateBytes > maxCrateSize) {
+    return failed(`.crate is ${formatBytes(crateBytes)}, over maxCrateSize ${formatBytes(maxCrateSize)}; exclude large files in Cargo.toml`, details);
+  }
+  return passed(`${files.length} files packaged, .crate ${formatBytes(crateBytes)} of ${formatBytes(maxCrateSize)}; ${requiredFiles.length} required file(s) present`, details);
+}
+
+/** Runs `cargo package` and reads back the .crate this run wrote (nothing is read from an older one). */
+async function pack(context: GateContext, requiredFiles: readonly string[], siblings: string[]): Promise<PackFacts> {
+  const selection = packageSelection(context.crate.name, siblings, context.options.features);
+  const result = await context.cargo(
+    ['package', '--allow-dirty', '--no-verify', ...selection.packages, ...featureArgs(selection.features, context.options.noDefaultFeatures)],
+    { live: 'stderr' },
+  );
+  const none = { files: [], crateBytes: 0, causes: new Map<string, string | null>() };
+  if (result.exitCode !== 0) return { error: summarizeCargoError(result.stderr), crateFile: '', written: 'none', ...none };
+  const cratePath = await crateFilePath(context);
+  const crateFile = path.relative(context.workspaceRoot, cratePath);
+  const stat = fs.statSync(cratePath, { throwIfNoEntry: false });
+  if (!stat || !writtenSince(stat.mtimeMs, context.startedAt)) return { error: null, crateFile, written: stat ? 'earlier-run' : 'none', ...none };
+  const prefix = `${context.crate.name}-${context.crate.version}/`;
+  const files = tarFileNames(fs.readFileSync(cratePath)).map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));
+  const causes = new Map<string, string | null>();
+  const missing = missingFromPackage(requiredFiles, files);
+  if (missing.length) {
+    const rules = manifestPackageRules(path.join(context.crateDir, 'Cargo.toml'));
+    for (const pattern of missing) {
+      const onDisk = filesOnDisk(context.crateDir, pattern);
+      causes.set(pattern, onDisk.map((f) => packageRuleDropping(f, rules.include, rules.exclude)).find((r) => r !== null) ?? null);
+    }
+  }
+  return { error: null, crateFile, written: 'this-run', files, crateBytes: stat.size, causes };
+}
+
+export const packageGate: GateDefinition = {
+  ...gateSpec('package'),
+  async run(context) {
+    const { requiredFiles, maxCrateSize } = context.options;
+    const notOnDisk = requiredFiles.filter((p) => !matchesOnDisk(context.crateDir, p));
+    // A crate that is never published has no .crate to judge (jaq's fuzz crate: `cargo package` fails on its path
+    // dependency without a version, which nobody will ever package); its required files must still be on disk.
+    if (!context.crate.publish && notOnDisk.length === 0) {
+      return skipped(`crate is not published (publish = false in ${context.crate.manifestPath}): no .crate to check; ${requiredFiles.length} required file(s) on disk`, {
+        checked: requiredFiles.length,
+        requiredFiles,
+      });
+    }
+    const siblings = notOnDisk.length ? [] : siblingsToInclude(context);
+    return judgePackage({
+      crateRoot: context.crate.root,
+      manifestPath: context.crate.manifestPath,
+      requiredFiles,
+      notOnDisk,
+      maxCrateSize,
+      siblings,
+      pack: notOnDisk.length ? null : await pack(context, requiredFiles, siblings),
+    });
+  },
+  keyFigure: (r) => {
+    const missing = (r.details.missing as string[] | undefined) ?? [];
+    if (missing.length) return `missing: ${missing.join(', ')}`;
+    return typeof r.details.crateBytes === 'number' ? `.crate ${formatBytes(r.details.crateBytes)}` : '';
+  },
+};

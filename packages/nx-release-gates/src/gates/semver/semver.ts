@@ -1,0 +1,209 @@
+/**
+ * gate-semver: the crate's public API compared with its previous release by cargo-semver-checks. A breaking change
+ * without a major version bump fails, naming the items. The baseline is the newest earlier release: the previous
+ * release tag of this crate in the repository (`v<version>` or `<crate>-v<version>`, what the release workflow
+ * tags) when there is one, else the newest earlier version on crates.io. The tag comes first because it is this
+ * repository's own history; a crates.io entry of the same name may be a stranger's crate (its index does not say
+ * whose), and comparing against it would fail for nothing. No earlier release at all: `skipped`, first release.
+ *
+ * The tool is a real dependency: when `cargo semver-checks` is missing the gate fails with the install command
+ * (a silent skip is what made release-plz's check worthless for users without the tool); `semver: false` opts out.
+ *
+ * Never cached by Nx: the baseline depends on git tags and the registry, which no Nx input sees. cargo-semver-checks
+ * caches the baseline's rustdoc JSON itself (target/semver-checks), so a warm run costs one rustdoc of the crate.
+ */
+import { stripAnsi, summarizeCargoError } from '../../parsers/cargo-errors';
+import { publishedVersions, IndexAnswer } from '../../ops/registry-index';
+import { parseReleaseTag, isSemver } from '../../model/release-tag';
+import { unknownFeatures } from '../../model/feature-sets';
+import { failed, GateDefinition, GateOutcome, passed, skipped } from '../types';
+import { gateSpec } from '../../model/catalog';
+
+export const SEMVER_CHECKS_VERSION = '0.51.0';
+export const SEMVER_CHECKS_INSTALL = `cargo install --locked cargo-semver-checks@${SEMVER_CHECKS_VERSION}`;
+
+/** Compares MAJOR.MINOR.PATCH[-pre] (build metadata ignored): negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const split = (v: string) => {
+    const [core, pre] = v.split('+')[0].split(/-(.*)/s);
+    return { nums: core.split('.').map(Number), pre: pre ?? null };
+  };
+  const x = split(a);
+  const y = split(b);
+  for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i] - y.nums[i];
+  if (x.pre === y.pre) return 0;
+  if (x.pre === null) return 1;
+  if (y.pre === null) return -1;
+  const px = x.pre.split('.');
+  const py = y.pre.split('.');
+  for (let i = 0; i < Math.max(px.length, py.length); i++) {
+    if (px[i] === undefined) return -1;
+    if (py[i] === undefined) return 1;
+    const nx = /^\d+$/.test(px[i]);
+    const ny = /^\d+$/.test(py[i]);
+    if (nx && ny && Number(px[i]) !== Number(py[i])) return Number(px[i]) - Number(py[i]);
+    if (nx !== ny) return nx ? -1 : 1;
+    if (px[i] !== py[i]) return px[i] < py[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+export type Baseline = { kind: 'tag'; tag: string; version: string } | { kind: 'registry'; version: string };
+
+/** The newest earlier release tag of this crate, from `git tag --list` output. */
+export function previousReleaseTag(tags: readonly string[], crateName: string, current: string): { tag: string; version: string } | null {
+  const candidates = tags
+    .map((tag) => ({ tag, parsed: parseReleaseTag(tag, crateName) }))
+    .flatMap(({ tag, parsed }) => (parsed.kind === 'this-crate' && compareVersions(parsed.version, current) < 0 ? [{ tag, version: parsed.version }] : []));
+  candidates.sort((a, b) => compareVersions(b.version, a.version));
+  return candidates[0] ?? null;
+}
+
+/** The newest earlier, not yanked crates.io version. */
+export function previousPublished(answer: IndexAnswer, current: string): string | null {
+  if (!('versions' in answer)) return null;
+  const earlier = answer.versions.filter((v) => !v.yanked && isSemver(v.version) && compareVersions(v.version, current) < 0).map((v) => v.version);
+  earlier.sort((a, b) => compareVersions(b, a));
+  return earlier[0] ?? null;
+}
+
+export interface SemverFailure {
+  /** cargo-semver-checks' lint id, e.g. `function_missing`. */
+  lint: string;
+  summary: string;
+  /** The items named under "Failed in:". */
+  items: string[];
+}
+
+/** The failed checks of a cargo-semver-checks report: `--- failure <lint>: <summary> ---` and its "Failed in:" lines. */
+export function parseSemverFailures(output: string): SemverFailure[] {
+  const lines = stripAnsi(output).split('\n');
+  const failures: SemverFailure[] = [];
+  let current: SemverFailure | null = null;
+  let inItems = false;
+  for (const line of lines) {
+    const head = /^--- failure ([\w-]+): (.*?) ---\s*$/.exec(line.trim());
+    if (head) {
+      current = { lint: head[1], summary: head[2], items: [] };
+      failures.push(current);
+      inItems = false;
+      continue;
+    }
+    if (!current) continue;
+    if (/^Failed in:\s*$/.test(line.trim())) {
+      inItems = true;
+      continue;
+    }
+    if (inItems) {
+      if (!line.trim() || /^\S/.test(line)) inItems = false;
+      else current.items.push(line.trim().replace(/, previously in file .*$/, '').replace(/ in file .*$/, ''));
+    }
+  }
+  return failures;
+}
+
+export interface SemverFacts {
+  enabled: boolean;
+  hasLibrary: boolean;
+  /** Features the comparison uses, and those the crate does not define. */
+  features: string[];
+  unknownFeatures: string[];
+  /** `cargo semver-checks --version` answered. */
+  toolInstalled: boolean;
+  baseline: Baseline | null;
+  /** Why no registry baseline could be read (registry unreachable), when there was no tag either. */
+  registryProblem: string | null;
+  /** The comparison, when it ran. */
+  check: { exitCode: number; output: string } | null;
+  version: string;
+}
+
+const describeBaseline = (b: Baseline) => (b.kind === 'tag' ? `release tag ${b.tag}` : `crates.io ${b.version}`);
+
+export function judgeSemver(facts: SemverFacts): GateOutcome {
+  const details: Record<string, unknown> = { features: facts.features, baseline: facts.baseline, checked: 0 };
+  if (!facts.enabled) return skipped('semver: false turns this gate off', details);
+  if (!facts.hasLibrary) return skipped('crate has no library target: no public API to compare', details);
+  if (facts.unknownFeatures.length) {
+    return failed(`option semverFeatures names feature(s) ${facts.unknownFeatures.join(', ')} the crate does not define; correct semverFeatures`, details);
+  }
+  if (!facts.toolInstalled) return failed(`cargo-semver-checks is not installed; run \`${SEMVER_CHECKS_INSTALL}\`, or set semver: false to opt out`, details);
+  if (!facts.baseline) {
+    if (facts.registryProblem) return skipped(`no release tag, and crates.io could not be asked for an earlier version: ${facts.registryProblem}`, { ...details, registryUnreachable: true });
+    return skipped('first release: no earlier release tag and no earlier version on crates.io to compare with', details);
+  }
+  if (!facts.check) return failed('cargo semver-checks did not run', details);
+  const failures = parseSemverFailures(facts.check.output);
+  const checkedMatch = /Checked \[[^\]]*\]\s+(\d+) checks?/.exec(stripAnsi(facts.check.output));
+  details.checked = checkedMatch ? Number(checkedMatch[1]) : 0;
+  details.failures = failures;
+  const against = describeBaseline(facts.baseline);
+  if (facts.check.exitCode === 0) {
+    // A major bump (0.x: a minor one) allows breaking changes, so cargo-semver-checks skips every check: that is no
+    // compatibility verdict, and a pass would claim one.
+    if (details.checked === 0) {
+      const major = /\(major change\)/.test(stripAnsi(facts.check.output)) ? `: ${facts.version} is a major change against ${against}, which may break the API` : '';
+      return skipped(`cargo-semver-checks ran no check${major}; nothing was compared`, details);
+    }
+    return passed(`public API of ${facts.version} is compatible with ${against} (${details.checked} checks)`, details);
+  }
+  if (failures.length) {
+    const items = failures.map((f) => `${f.lint} (${f.items.join(', ') || f.summary})`).join('; ');
+    return failed(`breaking change(s) against ${against} without the version bump they need (version ${facts.version}): ${items}; bump the major version (0.x: the minor) or restore the items`, details);
+  }
+  return failed(`cargo semver-checks against ${against} failed: ${summarizeCargoError(facts.check.output)}`, details);
+}
+
+/**
+ * The feature arguments of cargo-semver-checks for the release features: exactly these, never its heuristic (all
+ * features but unstable-looking ones). `--default-features` and `--only-explicit-features` exclude each other.
+ */
+export function semverFeatureArgs(features: string[], noDefaultFeatures: boolean): string[] {
+  return [noDefaultFeatures ? '--only-explicit-features' : '--default-features', ...features.flatMap((f) => ['--features', f])];
+}
+
+export const semverGate: GateDefinition = {
+  ...gateSpec('semver'),
+  async run(context) {
+    const { crate, options } = context;
+    const features = options.semverFeatures ?? options.features;
+    const facts: SemverFacts = {
+      enabled: options.semver,
+      hasLibrary: crate.hasLibrary,
+      features,
+      unknownFeatures: unknownFeatures(crate, features),
+      toolInstalled: false,
+      baseline: null,
+      registryProblem: null,
+      check: null,
+      version: crate.version,
+    };
+    if (!facts.enabled || !facts.hasLibrary || facts.unknownFeatures.length) return judgeSemver(facts);
+    const tool = await context.cargo(['semver-checks', '--version'], { live: 'none' });
+    facts.toolInstalled = tool.exitCode === 0 && !tool.notFound;
+    if (!facts.toolInstalled) return judgeSemver(facts);
+    const tags = await context.run('git', ['tag', '--list'], { live: 'none' });
+    const tag = tags.exitCode === 0 ? previousReleaseTag(tags.stdout.split('\n').map((t) => t.trim()).filter(Boolean), crate.name, crate.version) : null;
+    if (tag) facts.baseline = { kind: 'tag', ...tag };
+    else {
+      const answer = await publishedVersions(crate.name);
+      const version = previousPublished(answer, crate.version);
+      if (version) facts.baseline = { kind: 'registry', version };
+      else if ('unreachable' in answer) facts.registryProblem = answer.unreachable;
+    }
+    if (!facts.baseline) return judgeSemver(facts);
+    const baselineArgs = facts.baseline.kind === 'tag' ? ['--baseline-rev', facts.baseline.tag] : ['--baseline-version', facts.baseline.version];
+    const check = await context.cargo(
+      ['semver-checks', 'check-release', '--manifest-path', 'Cargo.toml', '-p', crate.name, ...baselineArgs, ...semverFeatureArgs(features, options.noDefaultFeatures)],
+      { live: 'all' },
+    );
+    facts.check = { exitCode: check.exitCode ?? 1, output: `${check.stdout}\n${check.stderr}` };
+    return judgeSemver(facts);
+  },
+  keyFigure: (r) => {
+    const baseline = r.details.baseline as Baseline | null | undefined;
+    if (!baseline) return r.status === 'skipped' ? '' : '';
+    const failures = (r.details.failures as SemverFailure[] | undefined) ?? [];
+    return `vs ${baseline.kind === 'tag' ? baseline.tag : baseline.version}: ${failures.length ? `${failures.length} breaking` : 'compatible'}`;
+  },
+};

@@ -1,0 +1,177 @@
+/**
+ * The gate catalog: every gate in the order release-dry-run shows them, with what each says about itself as data
+ * (what it protects against, whether Nx may replay it, what it reads that no file input sees, what it waits for,
+ * which parts of a shared target directory it writes, which files it writes beside its result). Inference, the
+ * report, the manifest and the generators read this list; the code that runs a gate lives in gates/<name>/ and is
+ * looked up by name, so nothing below the gates needs a gate's code.
+ */
+import type { GateStateKind } from './state-kinds';
+
+/** Variables that name the release tag (gate-version): a tag push sets the GITHUB_REF_* pair. */
+export const RELEASE_TAG_ENV = ['RELEASE_TAG', 'GITHUB_REF_NAME', 'GITHUB_REF_TYPE'] as const;
+
+/** The crate-level targets beside the gates. */
+export const RELEASE_DRY_RUN = 'release-dry-run';
+export const RELEASE_REHEARSAL = 'release-rehearsal';
+export const RELEASE_PARITY = 'release-parity';
+
+export interface GateSpec {
+  /** Short name: the target is `gate-<name>`, the executor `nx-release-gates:gate-<name>`. */
+  name: string;
+  /** What the gate protects against, for `nx show project` and README. */
+  description: string;
+  /**
+   * Whether Nx may replay the gate's result. False for gates whose answer depends on state that no cache input
+   * sees (the registry, tags, container engines).
+   */
+  cacheable: boolean;
+  /** Environment variables (beyond the cargo families every gate hashes) that change this gate's answer. */
+  envInputs?: readonly string[];
+  /**
+   * Outside state this gate's answer depends on that no file input sees (git's index, the generated workflow files'
+   * drift): the kind of state probe whose output joins the gate's cache key as a runtime input.
+   */
+  stateInput?: GateStateKind;
+  /** Other gates of the same crate that must finish first (their outputs are read). */
+  dependsOn?: string[];
+  /** Gates that must finish first depending on the options (e.g. gate-version runs gate-build's binary). */
+  optionalDependsOn?(options: Record<string, unknown>): string[];
+  /**
+   * Parts of a shared cargo target directory the gate writes and reads back (e.g. `package` for target/package):
+   * gates naming the same part never run at the same time there. Ignored with per-gate target directories.
+   */
+  targetDirectoryParts?: readonly string[];
+  /** Files or folders the gate writes beside its result file (under dist/release-gates/<project>/), cached with it. */
+  extraOutputs?: string[];
+}
+
+export const GATE_SPECS: readonly GateSpec[] = [
+  // Pre-flight checks first (cheap, and a failure there explains later ones), then the version, the builds, what
+  // crates.io and `cargo install` users receive, the tests and docs, the API check, and publishing last.
+  {
+    name: 'lockfile',
+    cacheable: true,
+    stateInput: 'lockfile',
+    description:
+      "Pre-flight: Cargo.lock exists, is tracked by git with no uncommitted change, and agrees with the manifests (`cargo update --workspace --locked --offline`). Cached by the lockfile's content, its git state and the workspace manifests.",
+  },
+  {
+    name: 'fmt',
+    cacheable: true,
+    description: "Pre-flight: `cargo fmt --check`; the result lists every file that needs formatting and the rustfmt.toml options stable rustfmt ignored.",
+  },
+  {
+    name: 'workflows',
+    cacheable: true,
+    stateInput: 'workflows',
+    description:
+      'Generated release files: the workflows, scripts/dry-run-release.sh and RELEASE_PROCESS.md match what `nx g nx-release-gates:workflows` writes from its recorded options; files marked owned-by-hand are reported, not compared.',
+  },
+  {
+    name: 'version',
+    // The registry may publish the version at any moment: a replayed pass could hide it.
+    cacheable: false,
+    envInputs: RELEASE_TAG_ENV,
+    // The binary versionCommand runs is gate-build's.
+    optionalDependsOn: (options) => (Array.isArray(options.versionCommand) && options.versionCommand.length > 0 ? ['build'] : []),
+    description:
+      'Version: Cargo.toml version is semver and not yet in the registry index (a resumed release with the identical .crate passes); a release tag (RELEASE_TAG, or GITHUB_REF_NAME on a tag push; v1.7.2 or <crate>-v1.7.2) matches it and does not exist yet; optionally `<binary> <versionCommand>` prints it. Never cached.',
+  },
+  {
+    name: 'build',
+    cacheable: true,
+    // gate-cuda's release build writes the same target/release/<bin>: in a shared target directory the two take turns
+    // for their whole run (cargo and the copy to bin/), so neither copies the other's binary.
+    targetDirectoryParts: ['release'],
+    extraOutputs: ['bin'],
+    description: 'Release build (`cargo build --release`) with the configured features; copies the binaries to dist/release-gates/<project>/bin.',
+  },
+  {
+    name: 'cuda',
+    cacheable: true,
+    // Both release builds write target/release/<bin>: in a shared target directory gate-cuda and gate-build take turns
+    // (a lock over the whole gate), so gate-cuda's build never replaces the file between gate-build's cargo and its
+    // copy. A lock and not dependsOn: with dependsOn Nx does not run gate-cuda once gate-build fails, and the CUDA
+    // variant's verdict would be lost with it.
+    targetDirectoryParts: ['release'],
+    description:
+      'CUDA build (release features + CUDA features) when nvcc is present (a compile error fails); without the toolkit, the CPU fallback build (release features + CPU twins), reported as `fallback`.',
+  },
+  {
+    name: 'package',
+    cacheable: true,
+    // gate-publish rewrites the same target/package/<crate>-<version>.crate.
+    targetDirectoryParts: ['package'],
+    description: 'Package contents: the .crate `cargo package` writes holds every requiredFiles entry and fits maxCrateSize.',
+  },
+  {
+    name: 'install',
+    // The registry's newest versions are an input no Nx hash sees; the gate's own memo replays by the fresh lockfile.
+    cacheable: false,
+    description:
+      'What `cargo install` without --locked gets: the .crate unpacked, dependencies resolved afresh, the binaries built (release) or the library checked; lists every dependency that differs from Cargo.lock. Not cached by Nx: its own memo replays when the fresh resolution and the inputs are unchanged.',
+  },
+  {
+    name: 'size',
+    cacheable: true,
+    description: 'Binary size: each binary gate-build produced in this run is at most maxBinarySize; a missing binary fails.',
+    dependsOn: ['build'],
+  },
+  {
+    name: 'test',
+    cacheable: true,
+    // Integration tests run target/debug/<bin> (CARGO_BIN_EXE_*), and gate-publish's verify build writes that file with
+    // the default features, so tests would run a binary built without the features they expect. The two take turns
+    // over target/debug for their whole run, from gate-test's build of the tests to its last test.
+    targetDirectoryParts: ['debug'],
+    extraOutputs: ['junit.xml'],
+    description: 'Test suite with all features (CUDA features left out when nvcc is absent, excludeFeatures always); counts passed, failed and ignored tests; writes junit.xml.',
+  },
+  {
+    name: 'doc',
+    cacheable: true,
+    targetDirectoryParts: ['debug'],
+    description: 'Documentation build (`cargo doc --no-deps`); counts rustdoc warnings and undocumented public items; missingDocs/denyWarnings decide what fails.',
+  },
+  {
+    name: 'semver',
+    // Tags and the registry decide the baseline.
+    cacheable: false,
+    description:
+      'Public API against the previous release (its release tag, else crates.io) with cargo-semver-checks: a breaking change without a major bump fails, naming the items. A missing tool fails with the install command. Never cached.',
+  },
+  {
+    name: 'publish',
+    // What the registry holds decides the verdict.
+    cacheable: false,
+    // It rewrites target/package/<crate>-<version>.crate (gate-package reads it) and verify-builds into target/debug
+    // (gate-doc's check builds live there).
+    targetDirectoryParts: ['package', 'debug'],
+    description:
+      '`cargo publish --dry-run --allow-dirty` with the configured features, and the registry index must not hold the version yet (unless the packaged .crate is the published one: a resumed release); an unreachable registry is `skipped`, never a pass or a failure. Never cached.',
+  },
+  {
+    name: 'docker',
+    // Container engines and base images are outside state no input fingerprints.
+    cacheable: false,
+    description:
+      'Dockerfile: every COPY/ADD source exists in the build context (static), then a real build with docker, podman or buildah; no engine reports `fallback`. Skipped without a `dockerfile` option. Never cached.',
+  },
+];
+
+export const gateTarget = (gate: GateSpec | string) => `gate-${typeof gate === 'string' ? gate : gate.name}`;
+
+/** Every gate's target name, in table order. */
+export const GATE_TARGETS: readonly string[] = GATE_SPECS.map(gateTarget);
+
+/** The spec of a gate, by target (`gate-build`) or short name (`build`). */
+export function findGateSpec(target: string): GateSpec | undefined {
+  return GATE_SPECS.find((g) => gateTarget(g) === target || g.name === target);
+}
+
+/** The spec of a gate the catalog must have (a gate's own code asking for itself). */
+export function gateSpec(name: string): GateSpec {
+  const spec = findGateSpec(name);
+  if (!spec) throw new Error(`no gate named ${name} in the catalog`);
+  return spec;
+}

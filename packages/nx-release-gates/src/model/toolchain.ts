@@ -1,0 +1,36 @@
+/**
+ * What the machine's Rust and CUDA toolchains are, as the plugin records them (ops/toolchain.ts asks the programs),
+ * and where nvcc may be: pure, so the runtime cache input and the gates agree on the candidates.
+ */
+import * as path from 'node:path';
+
+export interface CudaToolkit {
+  /** nvcc that answered `--version`. */
+  nvcc: string;
+  /** e.g. "13.5". */
+  version: string;
+}
+
+export interface Toolchain {
+  rustc: string | null;
+  cargo: string | null;
+  /** Why cargo did not answer when it exists (a pinned toolchain not installed), else null. */
+  cargoProblem?: string | null;
+  host: string | null;
+  cuda: CudaToolkit | null;
+}
+
+/** Where nvcc is looked for, in order: PATH, then $CUDA_PATH/bin, then $CUDA_HOME/bin. */
+export function nvccCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const candidates = ['nvcc'];
+  for (const variable of ['CUDA_PATH', 'CUDA_HOME']) {
+    const base = env[variable];
+    if (base) candidates.push(path.join(base, 'bin', process.platform === 'win32' ? 'nvcc.exe' : 'nvcc'));
+  }
+  return candidates;
+}
+
+export function parseNvccVersion(output: string): string | null {
+  return /release (\d+\.\d+)/.exec(output)?.[1] ?? null;
+}
+

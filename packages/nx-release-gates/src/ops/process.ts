@@ -1,0 +1,137 @@
+/**
+ * The only place this package starts processes (cargo, rustc, nvcc, git, docker, ...). Commands are argument
+ * arrays, never shell strings, so a feature name such as `a;rm -rf ~` reaches cargo as one literal argument.
+ * Output streams live to the terminal and is captured for judging. On SIGINT/SIGTERM the whole process tree of
+ * the command is ended (cargo's rustc children included), so an interrupted gate leaves nothing running.
+ */
+import type { ResultPromise } from 'execa';
+import { signalTree } from './process-tree';
+import { importEsm } from './import-esm';
+
+export interface CommandResult {
+  /** The command line as a person would type it (for result files; never executed from this string). */
+  commandLine: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  /** The program does not exist (ENOENT). */
+  notFound: boolean;
+  /** Ended by `timeoutMs`. */
+  timedOut: boolean;
+  /** The signal that ended the program, when one did (e.g. SIGTERM from a runner stopping the job). */
+  signal?: NodeJS.Signals;
+}
+
+export interface RunOptions {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  /**
+   * Which streams print while the command runs: `all` (default), `stderr` (stdout carries JSON for us to read, as
+   * with --message-format=json) or `none` (probes such as `rustc -vV`). Both are captured either way.
+   */
+  live?: 'all' | 'stderr' | 'none' | boolean;
+  timeoutMs?: number;
+}
+
+/** Quotes an argument for display only. */
+export function displayArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function commandLine(file: string, args: readonly string[]): string {
+  return [file, ...args].map(displayArg).join(' ');
+}
+
+const running = new Set<ResultPromise>();
+let handlersInstalled = false;
+let interruptedBy: NodeJS.Signals | null = null;
+
+/** The signal that interrupted this process (SIGINT, SIGTERM), or null: an interrupted gate says so, not a cargo line. */
+export function interruption(): NodeJS.Signals | null {
+  return interruptedBy;
+}
+
+/** Exit status of a process ended by `signal`, as a shell reports it (SIGINT 130, SIGTERM 143). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
+/**
+ * On SIGINT/SIGTERM: remember it, and end every running command's tree (TERM, then KILL after 3 s). The caller
+ * (the executor) writes its `interrupted` result when its command returns and exits with signalExitCode; a
+ * backstop exits after 10 s if it cannot.
+ */
+function installSignalHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (interruptedBy) return;
+      interruptedBy = signal;
+      for (const child of running) signalTree(child.pid, 'SIGTERM');
+      setTimeout(() => {
+        for (const child of running) signalTree(child.pid, 'SIGKILL');
+      }, 3000).unref();
+      setTimeout(() => process.exit(signalExitCode(signal)), 10_000).unref();
+    });
+  }
+}
+
+export async function runCommand(file: string, args: readonly string[], options: RunOptions): Promise<CommandResult> {
+  const { execa } = await importEsm<typeof import('execa')>('execa');
+  installSignalHandlers();
+  if (interruptedBy) {
+    // Interrupted between two commands: start no more.
+    return { commandLine: commandLine(file, args), exitCode: signalExitCode(interruptedBy), stdout: '', stderr: '', durationMs: 0, notFound: false, timedOut: false };
+  }
+  const live = options.live === false ? 'none' : options.live === true || options.live === undefined ? 'all' : options.live;
+  const started = Date.now();
+  const child = execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    reject: false,
+    // Not detached: the children stay in our process group, so a SIGKILL of the group (a CI runner cancelling a job)
+    // ends cargo, rustc and build scripts too, instead of leaving them holding cargo's lock.
+    cleanup: true,
+    stdin: 'ignore',
+    // Live output goes to our stderr/stdout as-is; stdout of a JSON-reading call stays captured only.
+    stdout: live === 'all' ? ['pipe', 'inherit'] : 'pipe',
+    stderr: live === 'none' ? 'pipe' : ['pipe', 'inherit'],
+    stripFinalNewline: false,
+    timeout: options.timeoutMs,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  running.add(child);
+  try {
+    const result = await child;
+    const notFound = (result as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String(result.message ?? ''));
+    return {
+      commandLine: commandLine(file, args),
+      exitCode: typeof result.exitCode === 'number' ? result.exitCode : notFound ? 127 : 1,
+      stdout: String(result.stdout ?? ''),
+      stderr: String(result.stderr ?? ''),
+      durationMs: Date.now() - started,
+      notFound,
+      timedOut: result.timedOut === true,
+      ...(typeof result.signal === 'string' ? { signal: result.signal as NodeJS.Signals } : {}),
+    };
+  } finally {
+    running.delete(child);
+  }
+}
+
+/** How a gate runs a command (its context's `cargo` and `run`): recorded in the result unless it is a probe. */
+export interface RunCommandOptions {
+  env?: Record<string, string | undefined>;
+  live?: 'all' | 'stderr' | 'none';
+  timeoutMs?: number;
+  /** A question the plugin asks for itself (git check-ignore): not listed in the result's commands. */
+  probe?: boolean;
+}
+
+/** Anything that runs commands the way a gate does (a gate's context): what ops/ helpers take to ask a program. */
+export interface CommandRunner {
+  run(file: string, args: string[], options?: RunCommandOptions): Promise<CommandResult>;
+}
