@@ -2,15 +2,16 @@
 // 5-crate suite around the textlab fixture (parallel gates).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyTree, write } from './util.mjs';
+import { copyTree, run, write } from './util.mjs';
 
 export const crateName = (i, width) => `c${String(i).padStart(width, '0')}`;
 
 /**
  * A Cargo workspace of `count` tiny library crates under `<dir>/crates`, crate i depending by path on the crates
- * `parentsOf(i)` returns. Returns the dependency map (name -> names it depends on).
+ * `parentsOf(i)` returns, with its Cargo.lock (cargo runs with `env`). Returns the dependency map (name -> names it
+ * depends on).
  */
-export function tinyWorkspace(dir, count, parentsOf) {
+export function tinyWorkspace(dir, count, parentsOf, env) {
   const width = String(count).length < 2 ? 2 : String(count).length;
   const deps = {};
   write(path.join(dir, 'Cargo.toml'), '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\n');
@@ -29,6 +30,7 @@ export function tinyWorkspace(dir, count, parentsOf) {
       `//! Crate ${name} of the benchmark workspace.\n\n/// This crate's value: its number plus its dependencies' values.\npub fn value() -> u64 {\n    ${i}${calls}\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn value_is_positive() {\n        assert!(super::value() >= ${i});\n    }\n}\n`,
     );
   }
+  run('cargo', ['generate-lockfile', '--offline'], { cwd: dir, env });
   return deps;
 }
 
@@ -60,24 +62,8 @@ const TOOLS = [
   ['tl-top', 'Lists the most frequent words of text files.', 'report.top.iter().map(|(w, n)| format!("{n} {w}")).collect::<Vec<_>>().join("\\n")'],
 ];
 
-/**
- * The 5-crate suite: textlab plus four binaries built on its library (one Cargo workspace, so they share a target
- * directory, as crates of one repository do). Each tool has the same feature switches and release-gates metadata.
- */
-export function suiteWorkspace(dir, fixture) {
-  write(
-    path.join(dir, 'Cargo.toml'),
-    `[workspace]\nresolver = "2"\nmembers = ["textlab", ${TOOLS.map(([n]) => `"${n}"`).join(', ')}]\n\n[profile.release]\nlto = true\ncodegen-units = 1\n`,
-  );
-  copyTree(fixture, path.join(dir, 'textlab'));
-  fs.rmSync(path.join(dir, 'textlab', 'Cargo.lock'), { force: true });
-  const manifest = path.join(dir, 'textlab', 'Cargo.toml');
-  fs.writeFileSync(manifest, asMember(fs.readFileSync(manifest, 'utf8')));
-  fs.copyFileSync(path.join(fixture, 'Cargo.lock'), path.join(dir, 'Cargo.lock'));
-  for (const [name, description, output] of TOOLS) {
-    write(
-      path.join(dir, name, 'Cargo.toml'),
-      `[package]
+/** A tool's manifest: the same feature switches as textlab and the same release-gates metadata. */
+const toolManifest = (name, description) => `[package]
 name = "${name}"
 version = "0.4.2"
 edition = "2021"
@@ -98,11 +84,10 @@ textlab = { path = "../textlab", version = "0.4.2", default-features = false }
 [package.metadata.release-gates]
 no-default-features = true
 features = ["core"]
-`,
-    );
-    write(
-      path.join(dir, name, 'src', 'main.rs'),
-      `//! ${description}
+`;
+
+/** A tool's main.rs: prints `output`, a Rust expression over textlab's report. */
+const toolMain = (description, output) => `//! ${description}
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -137,11 +122,10 @@ fn main() -> Result<()> {
     let _ = Args::parse();
     anyhow::bail!("built without the core feature")
 }
-`,
-    );
-    write(
-      path.join(dir, name, 'tests', 'cli.rs'),
-      `//! The binary end to end.
+`;
+
+/** A tool's CLI test: the binary end to end on a file. */
+const toolTest = (name) => `//! The binary end to end.
 #[test]
 fn runs_on_a_file() {
     let file = std::env::temp_dir().join(format!("${name}-{}.txt", std::process::id()));
@@ -150,7 +134,25 @@ fn runs_on_a_file() {
     std::fs::remove_file(&file).ok();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
-`,
-    );
+`;
+
+/**
+ * The 5-crate suite: textlab plus four binaries built on its library (one Cargo workspace, so they share a target
+ * directory, as crates of one repository do). Each tool has the same feature switches and release-gates metadata.
+ */
+export function suiteWorkspace(dir, fixture) {
+  write(
+    path.join(dir, 'Cargo.toml'),
+    `[workspace]\nresolver = "2"\nmembers = ["textlab", ${TOOLS.map(([n]) => `"${n}"`).join(', ')}]\n\n[profile.release]\nlto = true\ncodegen-units = 1\n`,
+  );
+  copyTree(fixture, path.join(dir, 'textlab'));
+  fs.rmSync(path.join(dir, 'textlab', 'Cargo.lock'), { force: true });
+  const manifest = path.join(dir, 'textlab', 'Cargo.toml');
+  fs.writeFileSync(manifest, asMember(fs.readFileSync(manifest, 'utf8')));
+  fs.copyFileSync(path.join(fixture, 'Cargo.lock'), path.join(dir, 'Cargo.lock'));
+  for (const [name, description, output] of TOOLS) {
+    write(path.join(dir, name, 'Cargo.toml'), toolManifest(name, description));
+    write(path.join(dir, name, 'src', 'main.rs'), toolMain(description, output));
+    write(path.join(dir, name, 'tests', 'cli.rs'), toolTest(name));
   }
 }

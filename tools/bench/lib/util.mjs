@@ -2,6 +2,7 @@
 // spawnSync, output sent to a log file (never through a pipe we would have to drain).
 import { spawnSync, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -55,6 +56,15 @@ export function tryRun(file, args, options) {
   } catch {
     return null;
   }
+}
+
+/** Where a command is on PATH, or null. */
+export function commandPath(name) {
+  return tryRun('bash', ['-c', `command -v ${name}`]);
+}
+
+export function loadAverage() {
+  return os.loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
 export function median(values) {
@@ -111,6 +121,16 @@ export function diskBytes(dir) {
 export function write(file, content) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);
+}
+
+/** A script the benchmark puts first on PATH (cargo counter, nvcc stand-in). */
+export function writeExecutable(file, content) {
+  write(file, content);
+  fs.chmodSync(file, 0o755);
+}
+
+export function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
 export function rm(...paths) {

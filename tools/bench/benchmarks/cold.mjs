@@ -1,0 +1,89 @@
+// Cold: the original script, release-dry-run and the raw cargo commands the plugin ran, each from an empty target
+// directory (and an empty Nx cache), in alternation.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { goal } from '../lib/report.mjs';
+import { coldDryRun, crateDir, originalScript, PROJECT } from '../lib/textlab.mjs';
+import { log, median, ratioCell, rm, secs, summary, timeCell, write } from '../lib/util.mjs';
+
+/** The raw cargo commands the plugin ran (from the result files), as one bash script run in the crate folder. */
+function rawScript(ws, project, gates) {
+  const results = ws.results(project);
+  const lines = ['#!/usr/bin/env bash', '# The commands nx-release-gates ran for this crate (from dist/release-gates/*/gate-*.json), back to back.', 'set -uo pipefail', 'status=0'];
+  let count = 0;
+  for (const gate of gates) {
+    const r = results[gate];
+    if (!r) continue;
+    for (const command of r.commands ?? []) {
+      const env = gate === 'gate-doc' && r.details?.rustdocFlags ? `RUSTDOCFLAGS=${JSON.stringify(r.details.rustdocFlags)} ` : '';
+      lines.push(`${env}${command} >/dev/null || status=$?`);
+      count++;
+    }
+  }
+  lines.push('exit $status');
+  return { text: `${lines.join('\n')}\n`, count };
+}
+
+function run(ctx) {
+  const ws = ctx.single();
+  const wsPg = ctx.singlePerGate();
+  const crate = crateDir(ws);
+  const raw = path.join(ctx.work, 'raw-cargo.sh');
+  const times = { script: [], nx: [], raw: [], nxPerGate: [] };
+  const status = { script: [], nx: [], raw: [], nxPerGate: [] };
+  const ratios = { nxVsScript: [], nxVsRaw: [] };
+  let rawCount = 0;
+  for (let round = 1; round <= ctx.o.coldRuns; round++) {
+    log(`cold round ${round}/${ctx.o.coldRuns}: release-dry-run (empty target, empty Nx cache)`);
+    const n = coldDryRun(ws);
+    times.nx.push(n.ms);
+    status.nx.push(`${n.status}/${ws.dryRunStatus(PROJECT)}`);
+    if (round === 1) {
+      const s = rawScript(ws, PROJECT, ctx.scriptGates);
+      write(raw, s.text);
+      rawCount = s.count;
+    }
+    log(`  ${secs(n.ms)}; now the original script`);
+    rm(path.join(crate, 'target'));
+    const s = originalScript(ws, 'cold original script');
+    times.script.push(s.ms);
+    status.script.push(s.status);
+    log(`  ${secs(s.ms)}; now the raw cargo commands (${rawCount})`);
+    rm(path.join(crate, 'target'));
+    const r = ws.sh(`bash ${JSON.stringify(raw)}`, { cwd: crate, label: 'cold raw cargo' });
+    times.raw.push(r.ms);
+    status.raw.push(r.status);
+    ratios.nxVsScript.push(n.ms / s.ms);
+    ratios.nxVsRaw.push(n.ms / r.ms);
+    log(`  ${secs(r.ms)}`);
+    if (ctx.o.only.includes('parallel') && round === 1) {
+      log('  release-dry-run with per-gate target directories (for the parallel benchmark)');
+      const p = coldDryRun(wsPg);
+      times.nxPerGate.push(p.ms);
+      status.nxPerGate.push(`${p.status}/${wsPg.dryRunStatus(PROJECT)}`);
+      log(`  ${secs(p.ms)}`);
+    }
+  }
+  // The parallel benchmark's 1-crate cold case, so that it need not build cold again.
+  ctx.coldSingle = { shared: times.nx, perGate: times.nxPerGate, sharedDisk: ws.targetBytes(PROJECT), perGateDisk: wsPg.targetBytes(PROJECT) };
+  return {
+    name: 'Cold (empty target directory and Nx cache)',
+    rows: [
+      ['original script (6 gates + pre-flight, bash)', timeCell(summary(times.script)), `exit ${status.script.join(', ')}`],
+      ['`nx run textlab:release-dry-run`', timeCell(summary(times.nx)), `exit/report ${status.nx.join(', ')}`],
+      [`raw cargo: the ${rawCount} commands the plugin ran, back to back`, timeCell(summary(times.raw)), `exit ${status.raw.join(', ')}`],
+    ],
+    header: ['variant', 'time: median (min–max)', 'status'],
+    goals: [
+      goal('cold: release-dry-run no slower than the script (ratio ≤ 1.0)', ratioCell(ratios.nxVsScript), median(ratios.nxVsScript) <= 1.0),
+      goal('cold: release-dry-run within 10% of the raw cargo commands (ratio ≤ 1.10)', ratioCell(ratios.nxVsRaw), median(ratios.nxVsRaw) <= 1.1),
+    ],
+    data: { times, status, ratios, rawCount, rawScript: fs.readFileSync(raw, 'utf8') },
+  };
+}
+
+export default {
+  name: 'cold',
+  description: 'the script, release-dry-run and raw cargo from an empty target directory and Nx cache',
+  run,
+};

@@ -1,0 +1,71 @@
+// The goal of a warm dry run: at most 1.5x one Nx start on the same workspace. Side by side in one run, alternating:
+// the floor (`nx show projects`), warm `release-dry-run` daemon off and on, on the example crate (every gate) and the
+// benchmark crate (the script's gates); ratios pair by pair (a dry run over the floor measured next to it, same mode).
+import * as path from 'node:path';
+import { EXAMPLE } from '../lib/paths.mjs';
+import { goal } from '../lib/report.mjs';
+import { PROJECT } from '../lib/textlab.mjs';
+import { copyTree, log, median, ratioCell, secs, summary, timeCell } from '../lib/util.mjs';
+
+const OFF = {};
+const ON = { NX_DAEMON: 'true' };
+
+/** The floor and the warm dry run of one crate, daemon off and on, in alternation. */
+function measure(ctx, ws, project) {
+  const dryRun = (env, tag) => ws.dryRun(project, { env, label: `warm ${project} ${tag}` });
+  const floor = (env, tag) => ws.nx(['show', 'projects'], { allowFailure: true, env, label: `floor ${project} ${tag}` });
+  log(`floor: ${project}: fill the cache, start the daemon (not timed)`);
+  dryRun(OFF, 'fill');
+  dryRun(OFF, 'fill');
+  dryRun(ON, 'daemon warm-up');
+  floor(ON, 'daemon warm-up');
+  const times = { floorOff: [], off: [], floorOn: [], on: [] };
+  const ratios = { off: [], on: [] };
+  for (let round = 1; round <= ctx.o.runs; round++) {
+    const fOff = floor(OFF, 'daemon off');
+    const dOff = dryRun(OFF, 'daemon off');
+    const fOn = floor(ON, 'daemon on');
+    const dOn = dryRun(ON, 'daemon on');
+    times.floorOff.push(fOff.ms);
+    times.off.push(dOff.ms);
+    times.floorOn.push(fOn.ms);
+    times.on.push(dOn.ms);
+    ratios.off.push(dOff.ms / fOff.ms);
+    ratios.on.push(dOn.ms / fOn.ms);
+    log(`floor round ${round}/${ctx.o.runs} ${project}: floor ${secs(fOff.ms)} / dry run ${secs(dOff.ms)} (daemon off), floor ${secs(fOn.ms)} / dry run ${secs(dOn.ms)} (on)`);
+  }
+  ws.stopDaemon();
+  return { times, ratios };
+}
+
+function run(ctx) {
+  const example = ctx.workspace('example', { files: (root) => copyTree(EXAMPLE, path.join(root, 'release-gates-demo')) });
+  const crates = [
+    { label: 'example crate (release-gates-demo, every gate)', ws: example, project: 'release-gates-demo' },
+    { label: 'benchmark crate (textlab, the script\'s gates)', ws: ctx.single(), project: PROJECT },
+  ];
+  const rows = [];
+  const goals = [];
+  const data = {};
+  for (const { label, ws, project } of crates) {
+    const { times, ratios } = measure(ctx, ws, project);
+    rows.push(
+      [`${label}: \`nx show projects\`, daemon off (floor)`, timeCell(summary(times.floorOff)), '1×'],
+      [`${label}: warm release-dry-run, daemon off`, timeCell(summary(times.off)), ratioCell(ratios.off)],
+      [`${label}: \`nx show projects\`, daemon on (floor)`, timeCell(summary(times.floorOn)), '1×'],
+      [`${label}: warm release-dry-run, daemon on`, timeCell(summary(times.on)), ratioCell(ratios.on)],
+    );
+    goals.push(
+      goal(`warm: ${project} release-dry-run ≤ 1.5× one Nx start (daemon off)`, ratioCell(ratios.off), median(ratios.off) <= 1.5),
+      goal(`warm: ${project} release-dry-run ≤ 1.5× one Nx start (daemon on)`, ratioCell(ratios.on), median(ratios.on) <= 1.5),
+    );
+    data[project] = { times, ratios };
+  }
+  return { name: 'Warm release-dry-run against one Nx start (the floor)', header: ['variant', 'time: median (min–max)', 'variant ÷ floor (pairwise)'], rows, goals, data };
+}
+
+export default {
+  name: 'floor',
+  description: 'warm release-dry-run against one Nx start (`nx show projects`), daemon off and on',
+  run,
+};
