@@ -52,5 +52,7 @@ for (const extra of ['schemas']) {
 }
 fs.copyFileSync(path.join(source, 'package.json'), path.join(out, 'package.json'));
 fs.copyFileSync(path.join(root, 'README.md'), path.join(out, 'README.md'));
+// README is a front page that links into docs/: the reference ships with it.
+fs.cpSync(path.join(root, 'docs'), path.join(out, 'docs'), { recursive: true });
 fs.copyFileSync(path.join(root, 'LICENSE'), path.join(out, 'LICENSE'));
 console.log(`built ${path.relative(root, out)}: ${Object.keys(executors).length} executors, ${Object.keys(generators).length} generators`);

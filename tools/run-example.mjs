@@ -20,7 +20,8 @@ fs.mkdirSync(workspace, { recursive: true });
 const tarball = execFileSync('npm', ['pack', '--pack-destination', workspace], { cwd: packageDir, encoding: 'utf8' }).trim().split('\n').pop();
 const writeJson = (file, value) => fs.writeFileSync(path.join(workspace, file), `${JSON.stringify(value, null, 2)}\n`);
 writeJson('package.json', { name: 'release-gates-example', private: true, devDependencies: { nx: '23.2.1', 'nx-release-gates': `file:./${tarball}` } });
-writeJson('nx.json', { plugins: [{ plugin: 'nx-release-gates', options: {} }] });
+// analytics: false answers Nx's usage-data question up front, so the example never stops at a prompt.
+writeJson('nx.json', { analytics: false, plugins: [{ plugin: 'nx-release-gates', options: {} }] });
 fs.writeFileSync(path.join(workspace, '.gitignore'), 'node_modules\ndist\ntarget\n.nx\n');
 fs.cpSync(path.join(repo, 'examples', 'release-gates-demo'), path.join(workspace, 'release-gates-demo'), {
   recursive: true,

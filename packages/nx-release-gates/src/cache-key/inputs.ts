@@ -1,5 +1,5 @@
 /**
- * The single source of truth for what invalidates a gate's cache entry (README: "What is in a gate's cache key").
+ * The single source of truth for what invalidates a gate's cache entry (docs/cache-key.md: "What is in a gate's cache key").
  *
  * In: the crate's own files (sources, build.rs, Cargo.toml, tests, README: package contents matter to gate-package),
  * the build-relevant files of crates it depends on by path (not their tests or docs), the Cargo workspace's root
