@@ -1,6 +1,6 @@
 // Builds the publishable package into dist/packages/nx-release-gates: compiles TypeScript, then writes
 // executors.json and every executor's schema.json from the gate registry and option definitions (one source of
-// truth), and copies package.json, README and generator templates.
+// truth), and copies package.json, README and the generators' templates and partials.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,8 +41,12 @@ for (const [name, entry] of Object.entries(generatorManifest())) {
   const dir = `./src/generators/${name}`;
   generators[name] = { factory: `${dir}/generator`, schema: `${dir}/schema.json`, description: entry.description, ...(entry.aliases ? { aliases: entry.aliases } : {}) };
   fs.copyFileSync(path.join(source, dir, 'schema.json'), path.join(out, dir, 'schema.json'));
-  const files = path.join(source, dir, 'files');
-  if (fs.existsSync(files)) fs.cpSync(files, path.join(out, dir, 'files'), { recursive: true });
+  // files/ holds the templates generateFiles writes out; partials/ the EJS parts those templates include (outside
+  // files/, so that generateFiles does not write them as files of their own).
+  for (const folder of ['files', 'partials']) {
+    const from = path.join(source, dir, folder);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(out, dir, folder), { recursive: true });
+  }
 }
 writeJson(path.join(out, 'generators.json'), { generators });
 

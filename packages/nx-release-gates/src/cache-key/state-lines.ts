@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GATE_SPECS } from '../model/catalog';
 import { sha256 } from '../util/hash';
 import { PLUGIN_VERSION } from '../util/plugin-version';
 import type { GateStateKind } from '../model/state-kinds';
@@ -72,7 +73,7 @@ export function lockfileLines(workspaceRoot: string, cargoRoot: string): string[
 export async function workflowsLines(workspaceRoot: string): Promise<string[]> {
   const { checkWorkflowDrift } = await import('../generators/workflows/drift');
   try {
-    return [`plugin ${PLUGIN_VERSION}`, `drift ${sha256(JSON.stringify(await checkWorkflowDrift(workspaceRoot)))}`];
+    return [`plugin ${PLUGIN_VERSION}`, `drift ${sha256(JSON.stringify(await checkWorkflowDrift(workspaceRoot, GATE_SPECS)))}`];
   } catch (error) {
     // The gate fails the same way; the message is its input.
     return [`plugin ${PLUGIN_VERSION}`, `drift unrenderable ${sha256(String((error as Error).message))}`];

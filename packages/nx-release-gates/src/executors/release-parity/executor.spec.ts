@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import releaseParity, { inert } from './executor';
+import releaseParity from './executor';
 
 const fingerprint = {
   rustc: 'rustc 1.95.0',
@@ -83,7 +83,74 @@ describe('release-parity executor', () => {
     expect(logs).toEqual([expect.stringContaining('run `nx run tool:release-dry-run` first')]);
   });
 
-  it('makes workflow commands in another run\'s text inert', () => {
-    expect(inert('::error::pwned\n::add-mask::x')).toBe(': :error: :pwned : :add-mask: :x');
+  describe('another run\'s text, fetched from a URL', () => {
+    // Every line break the runner splits a log on; a line whose trimmed start is `::` is a workflow command, and
+    // `##[` anywhere is the older form.
+    const LINE_BREAK = /\r\n|\r|\n/;
+    // eslint-disable-next-line no-control-regex
+    const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+    const expectInert = (text: string) => {
+      for (const line of text.split(LINE_BREAK)) {
+        expect(line.trimStart().startsWith('::')).toBe(false);
+        expect(line).not.toContain('##[');
+        expect(line).not.toMatch(CONTROL);
+      }
+    };
+    const hostile = {
+      schemaVersion: 1,
+      project: 'tool',
+      fingerprint: {
+        ...fingerprint,
+        rustc: '::error::x',
+        cargo: '##[group]cargo',
+        host: '\r\n::set-output name=shareable::true',
+        target: '\u001b[31mred\u001b[0m\u0007\u0000::warning::t',
+        commit: '::error::pwned\n::add-mask::x',
+        emergency: { gates: ['::error::g'], reason: '\u2028::notice::r\u0085##[endgroup]' },
+        env: { RUSTFLAGS: null, '::error file=x::e\n::stop-commands::t': 'ff' },
+        files: ['config: ##[group]x\r::debug::y aa'],
+      },
+    };
+
+    async function serve(body: unknown, run: (url: string) => Promise<void>) {
+      const server = http.createServer((_req, res) => res.end(JSON.stringify(body)));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/release-dry-run.json`);
+      } finally {
+        server.close();
+      }
+    }
+
+    it('prints the differences with no workflow command, ##[ or control character left in them', async () => {
+      fs.writeFileSync(path.join(root, 'dist/release-gates/tool/release-dry-run.json'), JSON.stringify({ ...report(), fingerprint: { ...fingerprint, files: ['config: a aa'] } }));
+      const summary = path.join(root, 'summary.md');
+      process.env.GITHUB_STEP_SUMMARY = summary;
+      try {
+        await serve(hostile, async (url) => {
+          expect(await releaseParity({ against: url }, context())).toEqual({ success: true });
+        });
+      } finally {
+        delete process.env.GITHUB_STEP_SUMMARY;
+      }
+      // Every difference is printed, one line each, and the values stay readable.
+      expect(logs).toHaveLength(1 + parityFile().differences.length);
+      expect(parityFile().differences.length).toBeGreaterThanOrEqual(8);
+      expect(logs).toContainEqual('  rustc: here rustc 1.95.0, there > ::error::x (another compiler: the toolchain is part of every gate\'s cache key, and its output differs)');
+      for (const line of logs) {
+        expect(line).not.toMatch(LINE_BREAK);
+        expectInert(line);
+      }
+      expectInert(fs.readFileSync(summary, 'utf8'));
+    });
+
+    it('refuses another crate\'s report with its name made inert', async () => {
+      await serve({ ...report(), project: '::error::p\r\n::add-mask::q ##[group]\u001b[2J' }, async (url) => {
+        expect(await releaseParity({ against: url }, context())).toEqual({ success: false });
+      });
+      expect(logs).toEqual([expect.stringContaining('--against is the report of')]);
+      expect(logs[0]).not.toMatch(LINE_BREAK);
+      expectInert(logs[0]);
+    });
   });
 });

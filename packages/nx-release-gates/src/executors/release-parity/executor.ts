@@ -4,6 +4,9 @@
  * would not be shared between them. Writes dist/release-gates/<project>/release-parity.json and, on GitHub, a section
  * of the step summary. Differences are reported, not failed, unless `--failOnDifference`; a missing or unreadable
  * report fails with one line saying which and how to get it. The comparison itself is parity.ts.
+ *
+ * Every value from the other report (it may come from any URL) and the --against text itself go through oneLine
+ * before they are printed: on one line, with no workflow command, `##[` or control character left in them.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +15,7 @@ import { compareReports, ParityDifference } from '../../report/parity';
 import { readReleaseReport, ReleaseReport } from '../../report/release-report';
 import { resultFolder } from '../../report/result';
 import { writeFileAtomic } from '../../util/files';
+import { oneLine } from '../../util/workflow-text';
 
 export interface ReleaseParityOptions {
   against?: string;
@@ -20,11 +24,6 @@ export interface ReleaseParityOptions {
 }
 
 class Refusal extends Error {}
-
-/** Text from another run's file, made inert where GitHub reads workflow commands (`::name::`) and kept to one line. */
-export function inert(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/::/g, ': :');
-}
 
 async function readAgainst(against: string, workspaceRoot: string, timeoutMs: number): Promise<Partial<ReleaseReport>> {
   let text: string;
@@ -57,9 +56,9 @@ async function readAgainst(against: string, workspaceRoot: string, timeoutMs: nu
 }
 
 function markdown(project: string, against: string, differences: ParityDifference[]): string {
-  const head = `### Release parity: ${project}\n\nCompared with \`${inert(against)}\`: `;
+  const head = `### Release parity: ${project}\n\nCompared with \`${oneLine(against)}\`: `;
   if (!differences.length) return `${head}same fingerprint, results can be shared.\n`;
-  const cell = (text: string) => inert(text).replace(/\|/g, '\\|');
+  const cell = (text: string) => oneLine(text).replace(/\|/g, '\\|');
   const rows = differences.map((d) => `| ${cell(d.field)} | ${cell(d.here)} | ${cell(d.there)} | ${cell(d.why)} |`);
   return `${head}${differences.length} difference(s).\n\n| Field | This run | Other run | Why results are not shared |\n|---|---|---|---|\n${rows.join('\n')}\n`;
 }
@@ -71,17 +70,17 @@ export default async function releaseParity(options: ReleaseParityOptions, conte
     const here = readReleaseReport(context.root, project);
     if (!here) throw new Refusal(`no ${resultFolder(project)}/release-dry-run.json here; run \`nx run ${project}:release-dry-run\` first`);
     const there = await readAgainst(options.against, context.root, options.timeoutMs ?? 15_000);
-    if (there.project !== project) throw new Refusal(`--against is the report of ${inert(String(there.project))}, not of ${project}`);
+    if (there.project !== project) throw new Refusal(`--against is the report of ${oneLine(String(there.project))}, not of ${project}`);
     const differences = compareReports(here, there);
 
     writeFileAtomic(
       path.join(context.root, resultFolder(project), 'release-parity.json'),
       `${JSON.stringify({ schemaVersion: 1, project, against: options.against, shareable: differences.length === 0, differences }, null, 2)}\n`,
     );
-    if (differences.length === 0) console.log(`${project}:release-parity: same fingerprint as ${inert(options.against)}: gate results can be shared`);
+    if (differences.length === 0) console.log(`${project}:release-parity: same fingerprint as ${oneLine(options.against)}: gate results can be shared`);
     else {
-      console.log(`${project}:release-parity: ${differences.length} difference(s) from ${inert(options.against)}:`);
-      for (const d of differences) console.log(`  ${inert(d.field)}: here ${inert(d.here)}, there ${inert(d.there)} (${inert(d.why)})`);
+      console.log(`${project}:release-parity: ${differences.length} difference(s) from ${oneLine(options.against)}:`);
+      for (const d of differences) console.log(`  ${oneLine(d.field)}: here ${oneLine(d.here)}, there ${oneLine(d.there)} (${oneLine(d.why)})`);
     }
     if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown(project, options.against, differences)}\n`);
     return { success: !(options.failOnDifference && differences.length > 0) };

@@ -12,7 +12,7 @@
  */
 import type { DriftReport } from '../../generators/workflows/drift';
 import { failed, GateDefinition, GateOutcome, passed, skipped } from '../types';
-import { gateSpec } from '../../model/catalog';
+import { GATE_SPECS, gateSpec } from '../../model/catalog';
 
 export const WORKFLOWS_GATE = 'workflows';
 const UPDATE_HINT = 'run `nx g nx-release-gates:workflows` to update';
@@ -55,7 +55,7 @@ export const workflowsGate: GateDefinition = {
     const { checkWorkflowDrift } = await import('../../generators/workflows/drift');
     let report: DriftReport;
     try {
-      report = await checkWorkflowDrift(context.workspaceRoot);
+      report = await checkWorkflowDrift(context.workspaceRoot, GATE_SPECS);
     } catch (error) {
       return failed(`cannot regenerate the workflow files from the options in nx.json: ${(error as Error).message}`);
     }

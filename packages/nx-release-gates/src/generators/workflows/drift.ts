@@ -1,8 +1,10 @@
 /**
  * The drift check behind gate-workflows: regenerate the workflow files in memory from the options recorded in
- * nx.json and compare them with the files in the workspace.
+ * nx.json and the gate list the caller passes (the plugin's catalog), and compare them with the files in the
+ * workspace.
  */
 import { readNxJson } from '@nx/devkit';
+import type { GateSpec } from '../../model/catalog';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { unifiedDiff } from './diff';
@@ -18,11 +20,11 @@ export interface DriftReport {
   files: { file: string; state: FileState; diff?: string }[];
 }
 
-export async function checkWorkflowDrift(workspaceRoot: string): Promise<DriftReport> {
+export async function checkWorkflowDrift(workspaceRoot: string, gates: readonly GateSpec[]): Promise<DriftReport> {
   const tree = new OverlayTree(workspaceRoot);
   const options = recordedOptions(readNxJson(tree));
   if (!options) return { generated: false, files: [] };
-  const result = await renderWorkflows(tree, options);
+  const result = await renderWorkflows(tree, options, gates);
   const files: DriftReport['files'] = [];
   for (const file of result.files) {
     const absolute = path.join(workspaceRoot, file);

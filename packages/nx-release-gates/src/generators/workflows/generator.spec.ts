@@ -145,7 +145,7 @@ describe('drift check (gate-workflows)', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('passes when the files are what the generator writes', async () => {
-    const report = await checkWorkflowDrift(dir);
+    const report = await checkWorkflowDrift(dir, GATES);
     expect(report.generated).toBe(true);
     expect(report.files.map((f) => f.state)).toEqual(GENERATED_FILES.map(() => 'in-sync'));
   });
@@ -154,7 +154,7 @@ describe('drift check (gate-workflows)', () => {
     const release = path.join(dir, WORKFLOW_FILES.release);
     fs.writeFileSync(release, fs.readFileSync(release, 'utf8').replace('name: Release\n', 'name: Release (edited)\n'));
     fs.rmSync(path.join(dir, WORKFLOW_FILES.process));
-    const report = await checkWorkflowDrift(dir);
+    const report = await checkWorkflowDrift(dir, GATES);
     const byFile = Object.fromEntries(report.files.map((f) => [f.file, f]));
     expect(byFile[WORKFLOW_FILES.release].state).toBe('differs');
     expect(byFile[WORKFLOW_FILES.release].diff).toContain(`--- a/${WORKFLOW_FILES.release}`);
@@ -167,7 +167,7 @@ describe('drift check (gate-workflows)', () => {
   it('says a file is owned instead of comparing it', async () => {
     const ci = path.join(dir, WORKFLOW_FILES.ci);
     fs.writeFileSync(ci, `# nx-release-gates: owned-by-hand\n${fs.readFileSync(ci, 'utf8')}# my own step\n`);
-    const report = await checkWorkflowDrift(dir);
+    const report = await checkWorkflowDrift(dir, GATES);
     expect(report.files.find((f) => f.file === WORKFLOW_FILES.ci)?.state).toBe('owned');
     expect(report.files.filter((f) => f.state === 'in-sync')).toHaveLength(GENERATED_FILES.length - 1);
   });
@@ -178,13 +178,13 @@ describe('drift check (gate-workflows)', () => {
     updateNxJson(overlay, { ...nxJson, generators: { [GENERATOR_KEY]: { nxCache: false } } });
     fs.writeFileSync(path.join(dir, 'nx.json'), overlay.read('nx.json', 'utf-8')!);
     fs.chmodSync(path.join(dir, WORKFLOW_FILES.script), 0o644);
-    const states = Object.fromEntries((await checkWorkflowDrift(dir)).files.map((f) => [f.file, f.state]));
+    const states = Object.fromEntries((await checkWorkflowDrift(dir, GATES)).files.map((f) => [f.file, f.state]));
     expect(states[WORKFLOW_FILES.ci]).toBe('differs');
     expect(states[WORKFLOW_FILES.script]).toBe('not-executable');
   });
 
   it('reports nothing generated when nx.json records no options', async () => {
     fs.writeFileSync(path.join(dir, 'nx.json'), '{}\n');
-    expect((await checkWorkflowDrift(dir)).generated).toBe(false);
+    expect((await checkWorkflowDrift(dir, GATES)).generated).toBe(false);
   });
 });

@@ -4,13 +4,14 @@
  * nx-release-gates:workflows) so that the next run and gate-workflows use the same ones.
  */
 import { logger, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { GATE_SPECS } from '../../model/catalog';
 import { GENERATOR_KEY, optionsToRecord } from './options';
 import { renderWorkflows } from './render';
 import type { WorkflowsGeneratorSchema } from './schema';
 
 export async function workflowsGenerator(tree: Tree, schema: WorkflowsGeneratorSchema): Promise<void> {
   const toRecord = optionsToRecord(schema);
-  const result = await renderWorkflows(tree, toRecord);
+  const result = await renderWorkflows(tree, toRecord, GATE_SPECS);
   recordOptions(tree, toRecord);
   for (const file of result.owned) logger.info(`nx-release-gates: ${file} is owned by hand (it carries "# nx-release-gates: owned-by-hand"); left as it is`);
 }

@@ -7,7 +7,7 @@
  */
 import { NxJsonConfiguration, readNxJson, Tree } from '@nx/devkit';
 import { parse as parseToml } from 'smol-toml';
-import { GATE_SPECS, gateTarget } from '../../model/catalog';
+import { GateSpec, gateTarget } from '../../model/catalog';
 import { checkPins } from './actions';
 import { publishOrder, readCratesInTree, TreeCrate } from './crates-in-tree';
 import { PlatformTarget, platformTargets } from './platform-targets';
@@ -138,7 +138,8 @@ function checkTimeout(value: unknown): number {
   return value;
 }
 
-export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema): NormalizedWorkflowsOptions {
+/** `gates`: the gates ciTargets may name (the plugin's catalog, passed in by the caller). */
+export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema, gates: readonly GateSpec[]): NormalizedWorkflowsOptions {
   const all = readCratesInTree(tree);
   const requested = checkList('crates', schema.crates);
   let selected: TreeCrate[];
@@ -164,12 +165,12 @@ export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema): 
   }
 
   const ciTargets = checkList('ciTargets', schema.ciTargets) ?? DEFAULT_CI_TARGETS;
-  const known = [...GATE_SPECS.map(gateTarget), RELEASE_DRY_RUN_TARGET];
+  const known = [...gates.map(gateTarget), RELEASE_DRY_RUN_TARGET];
   const unknownTargets = ciTargets.filter((t) => !known.includes(t));
   if (unknownTargets.length) throw new WorkflowsOptionError(`ciTargets: unknown target ${unknownTargets.join(', ')}; known: ${known.join(', ')}`);
 
   const gpuRunsOn = checkList('gpuRunsOn', schema.gpuRunsOn, true);
-  if (gpuRunsOn?.length && !GATE_SPECS.some((g) => g.name === 'cuda')) throw new WorkflowsOptionError('gpuRunsOn needs the gate-cuda gate, which this plugin version lacks');
+  if (gpuRunsOn?.length && !gates.some((g) => g.name === 'cuda')) throw new WorkflowsOptionError('gpuRunsOn needs the gate-cuda gate, which this plugin version lacks');
   const toolchain = rustToolchainOf(tree, schema.rustToolchain);
   const packageManager = schema.packageManager ?? detectPackageManagerInTree(tree);
   if (!['npm', 'yarn', 'pnpm', 'bun'].includes(packageManager)) throw new WorkflowsOptionError(`packageManager must be npm, yarn, pnpm or bun, not ${JSON.stringify(packageManager)}`);

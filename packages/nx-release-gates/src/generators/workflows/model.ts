@@ -1,0 +1,153 @@
+/**
+ * The workflows generator's data model: what the templates (files/ and partials/) need, worked out once from the
+ * normalized options and the gate list the caller passes in. It holds values only (names, commands, lists, flags);
+ * every line of YAML, shell and Markdown is in a template, so the file's text has one place to read and change.
+ */
+import * as path from 'node:path';
+import { GateSpec, gateTarget } from '../../model/catalog';
+import { ACTIONS, ActionName, usesValue } from './actions';
+import { NormalizedWorkflowsOptions, RELEASE_DRY_RUN_TARGET } from './options';
+import { DRY_RUN_REPORT_FOLDER, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, PROBE_BIN, REMOTE_CACHE_VARIABLES } from './remote-cache';
+import { OWNED_MARKER, WORKFLOW_FILES } from './workflow-files';
+
+/** The gate targets each platform job runs: build and size everywhere, tests where the runner runs the binaries. */
+export const PLATFORM_GATES = ['gate-build', 'gate-size'];
+export const PLATFORM_TEST_GATE = 'gate-test';
+
+/** The gate option that selects the Rust target (`cargo build --target <triple>`); see the gates' schema. */
+export const TARGET_TRIPLE_OPTION = 'targetTriple';
+
+export interface PackageManagerCommands {
+  /** How a workflow runs the workspace's own nx. */
+  nx: string;
+  /** How a workflow runs another command of the installed packages (the remote cache probe). */
+  exec: string;
+  install: string;
+  /** actions/setup-node `cache` value, or null when setup-node cannot cache it. */
+  nodeCache: string | null;
+}
+
+export function packageManagerCommands(name: NormalizedWorkflowsOptions['packageManager']): PackageManagerCommands {
+  switch (name) {
+    case 'pnpm':
+      return { nx: 'pnpm exec nx', exec: 'pnpm exec', install: 'pnpm install --frozen-lockfile', nodeCache: 'pnpm' };
+    case 'yarn':
+      return { nx: 'yarn nx', exec: 'yarn', install: 'yarn install --frozen-lockfile', nodeCache: 'yarn' };
+    case 'bun':
+      return { nx: 'bunx nx', exec: 'bunx', install: 'bun install --frozen-lockfile', nodeCache: null };
+    default:
+      return { nx: 'npx nx', exec: 'npx', install: 'npm ci', nodeCache: 'npm' };
+  }
+}
+
+/**
+ * One setup step of a job; partials/steps/<kind>.ejs writes it. The steps every job that runs Nx starts with:
+ * checkout, Node and packages, Rust, the cargo cache, optionally Nx's cache, and with a self-hosted remote cache the
+ * probe that keeps a failing server from failing the job.
+ */
+export type SetupStep =
+  | { kind: 'checkout' }
+  | { kind: 'pnpm' }
+  | { kind: 'bun' }
+  | { kind: 'node'; version: string; cache: string | null }
+  | { kind: 'corepack' }
+  | { kind: 'install'; command: string }
+  | { kind: 'rust'; toolchain: string; source: string; matrixTarget: boolean }
+  | { kind: 'cargo-cache'; sharedKey: string; workspaces: string[] }
+  | { kind: 'nx-cache' }
+  | { kind: 'probe'; command: string };
+
+/** The secrets and variables that give a job's Nx the remote cache. */
+export interface CacheVariables {
+  /** The server URL's variable, or null where the client knows its server (Nx Cloud). */
+  server: string | null;
+  token: string;
+  writeSecret: string;
+  readOnlySecret: string;
+}
+
+export interface WorkflowModel {
+  o: NormalizedWorkflowsOptions;
+  /** Each action's `uses:` value, pinned to a commit SHA where pinActions says so. */
+  uses: Record<ActionName, string>;
+  pm: PackageManagerCommands;
+  nx: string;
+  projects: string[];
+  projectList: string;
+  multiCrate: boolean;
+  publishable: NormalizedWorkflowsOptions['crates'];
+  withBinaries: NormalizedWorkflowsOptions['crates'];
+  gates: { target: string; description: string }[];
+  releaseDryRun: string;
+  /** Where `cargo doc` leaves each Cargo workspace's docs. */
+  docsFolders: string[];
+  ownedMarker: string;
+  platformGates: string;
+  platformTestGate: string;
+  targetTripleOption: string;
+  timeout: number;
+  /** A same-repository guard: a fork's pull request never runs on a self-hosted runner. */
+  notFromFork: string;
+  remoteCache: NormalizedWorkflowsOptions['remoteCache'];
+  /** Null without a remote cache. */
+  cacheVariables: CacheVariables | null;
+  dryRunReportsArtifact: string;
+  dryRunReportFolder: string;
+  /** The dry-run workflow's file name, as GitHub's API names it. */
+  dryRunWorkflow: string;
+  /** The setup steps of a job on the host target, and of a platform matrix job (`${{ matrix.target }}`). */
+  setup: { host: SetupStep[]; matrix: SetupStep[] };
+}
+
+export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly GateSpec[]): WorkflowModel {
+  const projects = o.crates.map((c) => c.name);
+  const pm = packageManagerCommands(o.packageManager);
+  const uses = Object.fromEntries(Object.entries(ACTIONS).map(([name, action]) => [name, usesValue(action, o.pinActions)])) as Record<ActionName, string>;
+  return {
+    o,
+    uses,
+    pm,
+    nx: pm.nx,
+    projects,
+    projectList: projects.join(','),
+    multiCrate: projects.length > 1,
+    publishable: o.crates.filter((c) => c.publish),
+    withBinaries: o.crates.filter((c) => c.binaries.length > 0),
+    gates: gateSpecs.map((g) => ({ target: gateTarget(g), description: g.description })),
+    releaseDryRun: RELEASE_DRY_RUN_TARGET,
+    docsFolders: [...new Set(o.crates.map((c) => (c.cargoWorkspaceRoot === '.' ? 'target/doc/' : `${c.cargoWorkspaceRoot}/target/doc/`)))],
+    ownedMarker: OWNED_MARKER,
+    platformGates: PLATFORM_GATES.join(','),
+    platformTestGate: PLATFORM_TEST_GATE,
+    targetTripleOption: TARGET_TRIPLE_OPTION,
+    timeout: o.timeoutMinutes,
+    notFromFork: NOT_FROM_FORK,
+    remoteCache: o.remoteCache,
+    cacheVariables: o.remoteCache === 'none' ? null : { ...REMOTE_CACHE_VARIABLES[o.remoteCache] },
+    dryRunReportsArtifact: DRY_RUN_REPORTS_ARTIFACT,
+    dryRunReportFolder: DRY_RUN_REPORT_FOLDER,
+    dryRunWorkflow: path.posix.basename(WORKFLOW_FILES.dryRun),
+    setup: { host: setupSteps(o, pm, false), matrix: setupSteps(o, pm, true) },
+  };
+}
+
+/**
+ * Which setup steps a job gets. A matrix job builds `${{ matrix.target }}`: it adds that target to the toolchain,
+ * keys the cargo cache by it, and leaves Nx's cache out. The probe comes last, after the packages are installed and
+ * before the job's first Nx call.
+ */
+function setupSteps(o: NormalizedWorkflowsOptions, pm: PackageManagerCommands, matrixTarget: boolean): SetupStep[] {
+  const steps: SetupStep[] = [{ kind: 'checkout' }];
+  if (o.packageManager === 'pnpm') steps.push({ kind: 'pnpm' });
+  if (o.packageManager === 'bun') steps.push({ kind: 'bun' });
+  steps.push({ kind: 'node', version: o.nodeVersion, cache: pm.nodeCache });
+  if (o.packageManager === 'yarn') steps.push({ kind: 'corepack' });
+  steps.push({ kind: 'install', command: pm.install }, { kind: 'rust', toolchain: o.rustToolchain, source: o.rustToolchainSource, matrixTarget });
+  if (o.cargoCache) {
+    const workspaces = [...new Set(o.crates.map((c) => c.cargoWorkspaceRoot))].sort();
+    steps.push({ kind: 'cargo-cache', sharedKey: matrixTarget ? 'release-gates-${{ matrix.target }}' : 'release-gates-host', workspaces });
+  }
+  if (o.nxCache && !matrixTarget) steps.push({ kind: 'nx-cache' });
+  if (o.remoteCache === 'self-hosted') steps.push({ kind: 'probe', command: `${pm.exec} ${PROBE_BIN}` });
+  return steps;
+}
