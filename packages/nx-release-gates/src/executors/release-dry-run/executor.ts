@@ -21,7 +21,7 @@ import { outsideTrees } from '../../cache-key/inputs';
 import { interruption, runCommand, signalExitCode } from '../../ops/process';
 import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { findGateSpec, GATE_TARGETS } from '../../model/catalog';
-import { RUN_ID_VARIABLE } from '../../plugin/run-identity';
+import { RUN_ID_VARIABLE } from '../../model/freshness';
 import { NestedRunRecord, nestedRunMarker, takeNestedRun } from '../../report/nested-run';
 import { buildReleaseReport, releaseReportFile } from '../../report/release-report';
 import { readGateResult, resultFile, resultFolder } from '../../report/result';
