@@ -32,7 +32,7 @@ export function lockFile(key: string): string {
   return path.join(dir, `${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}.lock`);
 }
 
-/** Where the kernel describes processes; a test points it at a fake tree. */
+/** Where the kernel describes processes; a test points it at a folder without them, as on macOS. */
 let procRoot = '/proc';
 
 /** For unit tests: read process facts below `root` instead of /proc (null: back to /proc). */
