@@ -11,6 +11,7 @@ import { readReleaseReport } from '../report/release-report';
 import { appendStepSummary, buildSummary, githubAnnotations, rowForGate, sourceOfStatus, summaryText, writeSummaryFiles } from '../report/summary';
 import type { TableRow } from '../report/table';
 import { nestedRunIdFromArgv, writeNestedRun } from '../report/nested-run';
+import { startedDuring } from '../model/freshness';
 
 export const postTasksExecution: PostTasksExecution = async (_options, context) => {
   const rows: TableRow[] = [];
@@ -31,7 +32,7 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
     } else if (target === RELEASE_DRY_RUN) {
       // Only a report this run wrote: one left by an earlier run (this one was skipped or could not write) never counts.
       const report = readReleaseReport(context.workspaceRoot, project);
-      if (report && Date.parse(report.startedAt) >= context.startTime - 1000) rows.push(...report.rows);
+      if (report && startedDuring(report.startedAt, context.startTime)) rows.push(...report.rows);
       else {
         missingReport = true;
         rows.push({ project, gate: RELEASE_DRY_RUN, status: 'failed', source: 'not run', durationMs: null, figure: '', reason: `${RELEASE_DRY_RUN} wrote no report in this run; see its output above`, emergency: false });

@@ -6,8 +6,7 @@
  */
 import * as crypto from 'node:crypto';
 import type { PreTasksExecution } from '@nx/devkit';
-
-export const RUN_ID_VARIABLE = 'NX_RELEASE_GATES_RUN_ID';
+import { RUN_ID_VARIABLE } from '../model/freshness';
 
 export const preTasksExecution: PreTasksExecution = async () => {
   if (!process.env[RUN_ID_VARIABLE]) process.env[RUN_ID_VARIABLE] = crypto.randomUUID();

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { expiryNote, skipExpiryNote } from '../model/emergency';
 import { findGateSpec, GATE_SPECS, gateTarget } from '../model/catalog';
 import { writeFileAtomic } from '../util/files';
+import { resultBelongsToTask } from '../model/freshness';
 import { annotationMessage, forWorkflowLog, oneLine } from '../util/workflow-text';
 import { gatesJunit } from './junit';
 import { isFailure, readGateResult, RESULT_SCHEMA_VERSION } from './result';
@@ -81,7 +82,7 @@ export function rowForGate(workspaceRoot: string, project: string, gate: string,
   if (undeclared.length) row.undeclaredInputs = undeclared.map((u) => `${u.name} (${u.why}); ${u.fix}`);
   // A file on disk is this run's only when it records the hash of the task Nx ran (or replayed) now; anything else was
   // left by an earlier run (this run could not write its own, say) and must never show as this run's verdict.
-  if (task?.hash && result.run?.taskHash !== task.hash) {
+  if (task?.hash && !resultBelongsToTask(result, task.hash)) {
     return { ...row, status: 'failed', figure: '', checked: null, emergency: false, reason: `its result file is not this run's (left by an earlier run: this run's ${gate} could not write one); see the gate's output above` };
   }
   if (task && !task.succeeded && !isFailure(result.status)) {

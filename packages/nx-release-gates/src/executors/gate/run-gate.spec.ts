@@ -1,4 +1,11 @@
-import { childEndedBySignal } from './run-gate';
+import type { ExecutorContext } from '@nx/devkit';
+import { findGate } from '../../gates';
+import type { GateContext, GateDefinition, GateOutcome } from '../../gates/types';
+import type { CommandResult } from '../../ops/process';
+import type { HeldLock, LockOwner } from '../../ops/lock';
+import type { GateResult } from '../../report/result';
+import { crateModel } from '../../testing/crate-model';
+import { childEndedBySignal, GateEffects, runGateTask } from './run-gate';
 
 describe('childEndedBySignal', () => {
   it('reads the signal cargo reports for a rustc or build script that a signal ended', () => {
@@ -10,5 +17,243 @@ describe('childEndedBySignal', () => {
     expect(childEndedBySignal('error[E0308]: mismatched types')).toBeUndefined();
     expect(childEndedBySignal('(signal: 9, SIGKILL: kill)')).toBeUndefined();
     expect(childEndedBySignal('(signal: 11, SIGSEGV: invalid memory reference)')).toBeUndefined();
+  });
+});
+
+/** An in-memory lock table that behaves as ops/lock does: one holder per key, the others wait and are told once. */
+function lockTable(events: string[]) {
+  const held = new Map<string, { owner: LockOwner; freed: Promise<void>; free: () => void }>();
+  const waitForLock = async (key: string, what: string, onWait: (owner: LockOwner) => void): Promise<HeldLock> => {
+    let told = false;
+    for (let holder = held.get(key); holder; holder = held.get(key)) {
+      if (!told) onWait(holder.owner);
+      told = true;
+      await holder.freed;
+    }
+    let free = () => {};
+    const freed = new Promise<void>((resolve) => (free = resolve));
+    const entry = { owner: { pid: 4242, since: '2026-01-01T10:00:00.000Z', what }, freed, free };
+    held.set(key, entry);
+    events.push(`lock ${key.split('\0').pop() || key.split('\0')[2]}`);
+    return {
+      release: () => {
+        if (held.get(key) !== entry) return;
+        held.delete(key);
+        events.push(`release ${key.split('\0').pop() || key.split('\0')[2]}`);
+        free();
+      },
+    };
+  };
+  return { held, waitForLock };
+}
+
+function commandResult(commandLine: string, overrides: Partial<CommandResult> = {}): CommandResult {
+  return { commandLine, exitCode: 0, stdout: '', stderr: '', durationMs: 1, notFound: false, timedOut: false, ...overrides };
+}
+
+const context = {
+  root: '/ws',
+  cwd: '/ws',
+  isVerbose: false,
+  projectName: 'tool',
+  projectsConfigurations: { version: 2, projects: { tool: { root: 'crates/tool' } } },
+  nxJsonConfiguration: {},
+} as unknown as ExecutorContext;
+
+/** The adapter with every outside effect faked: what it locked, cleared, ran, wrote, said and exited with. */
+function harness(commands: (file: string, args: readonly string[]) => Partial<CommandResult> = () => ({})) {
+  const events: string[] = [];
+  const locks = lockTable(events);
+  const state = { signal: null as NodeJS.Signals | null, clock: Date.parse('2026-01-01T10:00:00.000Z') };
+  const written: GateResult[] = [];
+  const exits: number[] = [];
+  const errors: string[] = [];
+  let clears = 0;
+  const fx: GateEffects = {
+    now: () => new Date((state.clock += 500)),
+    env: { NX_TASK_HASH: 'hash-1', NX_RELEASE_GATES_RUN_ID: 'run-1', PATH: '/usr/bin' },
+    hostname: () => 'builder',
+    interruption: () => state.signal,
+    exit: (code) => void exits.push(code),
+    waitForLock: locks.waitForLock,
+    runCommand: async (file, args) => {
+      if (file === 'git') return commandResult('git rev-parse HEAD', { stdout: 'c0ffee\n' });
+      return commandResult([file, ...args].join(' '), commands(file, args));
+    },
+    readCrate: async () => crateModel(),
+    detectToolchain: async () => ({ rustc: 'rustc 1.90.0', cargo: 'cargo 1.90.0', host: 'x86_64-unknown-linux-gnu', cuda: null }),
+    clearOutputs: () => {
+      events.push(`clear #${++clears}`);
+      return null;
+    },
+    writeResult: (_root, result) => {
+      written.push(result);
+      return `/ws/dist/release-gates/${result.project}/${result.gate}.json`;
+    },
+    readResult: () => null,
+    printGateLine: () => {},
+    error: (message) => void errors.push(String(message)),
+    log: { info: (text) => void events.push(`info ${text}`), warn: () => {} },
+  };
+  return { fx, events, locks, state, written, exits, errors };
+}
+
+/** gate-build as the catalog has it (it locks the shared target/release), with a run of our own. */
+function buildGate(run: (context: GateContext) => Promise<GateOutcome>): GateDefinition {
+  return { ...findGate('build')!, run };
+}
+
+const passing = buildGate(async () => ({ status: 'passed', reason: 'built' }));
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe('runGateTask: locks', () => {
+  it('waits for a held lock, says once whom it waits for and since when, and starts only when it is freed', async () => {
+    const h = harness();
+    const other = await h.fx.waitForLock('/ws\0tool\0gate-build\0', 'tool:gate-build', () => {});
+    const task = runGateTask(passing, {}, context, h.fx);
+    await settle();
+    expect(h.errors).toEqual(['tool:gate-build: waiting for another run of this gate (pid 4242, since 2026-01-01T10:00:00.000Z)']);
+    expect(h.events).not.toContain('clear #1');
+    other.release();
+    expect(await task).toEqual({ success: true });
+    expect(h.errors).toHaveLength(1);
+    expect(h.events).toContain('clear #1');
+  });
+
+  const endings: Array<[string, GateDefinition, boolean]> = [
+    ['passes', passing, true],
+    ['fails', buildGate(async () => ({ status: 'failed', reason: 'could not compile' })), false],
+    [
+      'throws',
+      buildGate(async () => {
+        throw new Error('boom');
+      }),
+      false,
+    ],
+  ];
+  it.each(endings)('releases the gate lock and the target-directory lock when the gate %s', async (_ending, gate, success) => {
+    const h = harness();
+    expect(await runGateTask(gate, {}, context, h.fx)).toEqual({ success });
+    expect(h.events.filter((e) => /^(lock|release) /.test(e))).toEqual(['lock gate-build', 'lock release', 'release gate-build', 'release release']);
+    expect(h.locks.held.size).toBe(0);
+  });
+
+  it('a thrown error is one failed line in the result, never a stack', async () => {
+    const h = harness();
+    await runGateTask(endings[2][1], {}, context, h.fx);
+    expect(h.written[0]).toMatchObject({ status: 'failed', reason: 'internal error: boom (set NX_VERBOSE_LOGGING=true for details)' });
+    expect(h.errors).toEqual([]);
+  });
+
+  it('a second run of the same gate waits instead of deleting the first one\'s files', async () => {
+    const h = harness();
+    const first = deferred();
+    let runs = 0;
+    const gate = buildGate(async () => {
+      h.events.push(`gate #${++runs} starts`);
+      if (runs === 1) await first.promise;
+      h.events.push(`gate #${runs} ends`);
+      return { status: 'passed', reason: 'built' };
+    });
+    const one = runGateTask(gate, {}, context, h.fx);
+    await settle();
+    const two = runGateTask(gate, {}, context, h.fx);
+    await settle();
+    expect(h.events.filter((e) => e.startsWith('clear'))).toEqual(['clear #1']);
+    expect(h.errors).toHaveLength(1);
+    first.resolve();
+    await Promise.all([one, two]);
+    expect(h.events.indexOf('clear #2')).toBeGreaterThan(h.events.indexOf('release gate-build'));
+    expect(h.events.indexOf('clear #2')).toBeGreaterThan(h.events.indexOf('gate #1 ends'));
+  });
+
+  it('tells whom it waits for when another gate holds the shared target directory part', async () => {
+    const h = harness();
+    const other = await h.fx.waitForLock('/ws/target\0release', 'tool:gate-size', () => {});
+    const task = runGateTask(passing, {}, context, h.fx);
+    await settle();
+    expect(h.events).toContain('info tool:gate-build: waiting for tool:gate-size (pid 4242, since 2026-01-01T10:00:00.000Z), which uses /ws/target/release');
+    other.release();
+    expect(await task).toEqual({ success: true });
+  });
+});
+
+describe('runGateTask: interruption and exit status', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('a %s during the gate: the result is interrupted with interruptedBy, and the process exits %i', async (signal, code) => {
+    const h = harness();
+    const gate = buildGate(async () => {
+      h.state.signal = signal;
+      return { status: 'passed', reason: 'built', details: { binaries: 1 } };
+    });
+    expect(await runGateTask(gate, {}, context, h.fx)).toEqual({ success: false });
+    expect(h.written[0]).toMatchObject({ status: 'interrupted', reason: `interrupted by ${signal} before it finished; run it again`, details: { binaries: 1, interruptedBy: signal } });
+    expect(h.exits).toEqual([code]);
+  });
+
+  it('a child ended by SIGTERM, seen in cargo\'s stderr, interrupted the gate although no signal reached this process', async () => {
+    const h = harness((file) => (file === 'cargo' ? { exitCode: 101, stderr: 'process didn\'t exit successfully: `build-script-build` (signal: 15, SIGTERM: termination signal)' } : {}));
+    const gate = buildGate(async (ctx) => {
+      const build = await ctx.cargo(['build', '--release']);
+      return { status: build.exitCode === 0 ? 'passed' : 'failed', reason: 'could not compile' };
+    });
+    expect(await runGateTask(gate, {}, context, h.fx)).toEqual({ success: false });
+    expect(h.written[0]).toMatchObject({ status: 'interrupted', commands: ['cargo build --release'], details: { interruptedBy: 'SIGTERM' } });
+    expect(h.exits).toEqual([]);
+  });
+
+  it('a command that timed out is the gate\'s failure, not an interruption', async () => {
+    const h = harness(() => ({ exitCode: 143, timedOut: true, signal: 'SIGTERM', stderr: '(signal: 15, SIGTERM: termination signal)' }));
+    const gate = buildGate(async (ctx) => {
+      await ctx.cargo(['build']);
+      return { status: 'failed', reason: 'timed out' };
+    });
+    await runGateTask(gate, {}, context, h.fx);
+    expect(h.written[0]).toMatchObject({ status: 'failed', reason: 'timed out' });
+  });
+
+  it.each([
+    ['passed', true],
+    ['fallback', true],
+    ['skipped', true],
+    ['failed', false],
+    ['interrupted', false],
+  ] as const)('status %s: the task succeeds (exit 0) = %s', async (status, success) => {
+    const h = harness();
+    expect(await runGateTask(buildGate(async () => ({ status, reason: 'r' })), {}, context, h.fx)).toEqual({ success });
+    expect(h.written[0].status).toBe(status);
+  });
+
+  it('stamps the result with this run: task hash, run id, host, commit, start and duration from the clock', async () => {
+    const h = harness();
+    await runGateTask(passing, {}, context, h.fx);
+    expect(h.written[0]).toMatchObject({
+      gate: 'gate-build',
+      crate: 'tool',
+      version: '1.2.3',
+      startedAt: '2026-01-01T10:00:00.500Z',
+      durationMs: 500,
+      run: { taskHash: 'hash-1', runId: 'run-1', host: 'builder', commit: 'c0ffee' },
+    });
+  });
+
+  it('a result that cannot be written fails the task in one line', async () => {
+    const h = harness();
+    h.fx.writeResult = () => {
+      throw new Error('EACCES: permission denied');
+    };
+    expect(await runGateTask(passing, {}, context, h.fx)).toEqual({ success: false });
+    expect(h.errors).toEqual([
+      "✖ tool:gate-build failed: cannot write its result file dist/release-gates/tool/gate-build.json: EACCES: permission denied; make dist/release-gates writable and run again (the gate's verdict, passed, is void without it)",
+    ]);
   });
 });

@@ -8,8 +8,9 @@
  *
  * Soundness: one release-dry-run of a crate at a time (a second refuses in one line and touches nothing); the
  * previous report and results go before the gates start, so an interrupted or failed run never leaves an old pass;
- * a row comes only from the nested run's record (report/nested-run.ts). SIGINT/SIGTERM end the nested run's whole
- * process tree (cargo/run-command.ts), cut-off gates show `interrupted`, and the exit status is 130/143.
+ * a row comes only from the nested run's record (report/nested-run.ts) or, after an interruption, from a result this
+ * run wrote (the verdict: model/run-verdict.ts). SIGINT/SIGTERM end the nested run's whole process tree
+ * (ops/process.ts), cut-off gates show `interrupted`, and the exit status is 130/143.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -21,12 +22,12 @@ import { outsideTrees } from '../../cache-key/inputs';
 import { interruption, runCommand, signalExitCode } from '../../ops/process';
 import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { findGateSpec, GATE_TARGETS } from '../../model/catalog';
-import { RUN_ID_VARIABLE } from '../../plugin/run-identity';
+import { RUN_ID_VARIABLE } from '../../model/freshness';
 import { NestedRunRecord, nestedRunMarker, takeNestedRun } from '../../report/nested-run';
+import { mayAwaitSignal, runVerdict } from '../../model/run-verdict';
 import { buildReleaseReport, releaseReportFile } from '../../report/release-report';
 import { readGateResult, resultFile, resultFolder } from '../../report/result';
 import { buildSummary, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
-import type { TableRow } from '../../report/table';
 import { writeFileAtomic } from '../../util/files';
 import { tryLock } from '../../ops/lock';
 import { forWorkflowLog } from '../../util/workflow-text';
@@ -90,45 +91,13 @@ function clearPrevious(root: string, project: string, gates: string[]): string |
 }
 
 /**
- * Rows when the nested run left no record: it was interrupted (gates that wrote a result in this run show it, the
- * others `interrupted`), or it ended without its hook writing one (every row fails).
+ * Nx ends a task's whole process tree deepest first, so the gates and the nested Nx may be gone a moment before our
+ * own signal arrives: wait for it briefly (up to 1 s) when the verdict may hang on it.
  */
-function rowsWithoutRecord(root: string, project: string, gates: string[], runId: string, signal: NodeJS.Signals | null): Map<string, TableRow> {
-  const rows = new Map<string, TableRow>();
-  if (!signal) return rows;
-  for (const gate of gates) {
-    const result = readGateResult(root, project, gate);
-    if (result?.run?.runId !== runId) continue;
-    rows.set(gate, { project, gate, status: result.status, source: 'ran', durationMs: result.durationMs, figure: result.keyFigure ?? '', reason: result.reason, emergency: false });
-  }
-  return rows;
-}
-
-/**
- * The signal that interrupted the dry run. Nx ends a task's whole process tree deepest first, so the gates and the
- * nested Nx may be gone a moment before our own signal arrives, or Nx stops the tree without signalling us at all:
- * wait for ours briefly, then take the signal the cut-off gates of this run recorded, and a nested exit of 130/143
- * (Nx's code for a run it stopped) as an interruption too, unless the nested record says no task was stopped.
- */
-async function signalBehind(nestedExitCode: number, record: NestedRunRecord | null, cutOff: () => NodeJS.Signals | null): Promise<NodeJS.Signals | null> {
-  if (interruption() || nestedExitCode === 0) return interruption();
-  // Nx 23.2.1 exits 130 also when it skipped tasks after a failed dependency (seen on shimmy: gate-size after a failed
-  // gate-build; a skipped task gets no result, which Nx counts as an unfinished run). A run whose hook wrote its
-  // record and counted no stopped task was not interrupted.
-  if (record?.stoppedTasks === 0) return cutOff();
+async function awaitSignal(exitCode: number, record: NestedRunRecord | null): Promise<NodeJS.Signals | null> {
+  if (!mayAwaitSignal({ exitCode, record, received: interruption() })) return interruption();
   for (let i = 0; i < 20 && !interruption(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  return interruption() ?? cutOff() ?? (nestedExitCode === 130 ? 'SIGINT' : nestedExitCode === 143 ? 'SIGTERM' : null);
-}
-
-/** The signal a gate of this run recorded when it was cut off (result.details.interruptedBy). */
-function cutOffSignal(root: string, project: string, gates: string[], runId: string): NodeJS.Signals | null {
-  for (const gate of gates) {
-    const result = readGateResult(root, project, gate);
-    if (result?.run?.runId === runId && result.status === 'interrupted' && typeof result.details.interruptedBy === 'string') {
-      return result.details.interruptedBy as NodeJS.Signals;
-    }
-  }
-  return null;
+  return interruption();
 }
 
 export default async function releaseDryRun(options: ReleaseDryRunOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -173,7 +142,9 @@ async function dryRun(
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
   const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' });
   const record = takeNestedRun(context.root, runId);
-  const signal = await signalBehind(nested.exitCode, record, () => cutOffSignal(context.root, project, gates, runId));
+  const received = await awaitSignal(nested.exitCode, record);
+  const verdict = runVerdict({ project, gates, runId, exitCode: nested.exitCode, received, record, resultOf: (gate) => readGateResult(context.root, project, gate) });
+  const signal = verdict.interruptedBy;
 
   const root = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const crate = await readCrateAt(root, context.root).catch(() => null);
@@ -182,10 +153,8 @@ async function dryRun(
     project,
     gates,
     startedAt: started,
-    rows: record && !signal ? new Map(record.rows.filter((r) => r.project === project).map((r) => [r.gate, r])) : rowsWithoutRecord(context.root, project, gates, runId, signal),
-    missing: signal
-      ? { status: 'interrupted', reason: `not run: ${signal} interrupted the dry run before this gate started` }
-      : { status: 'failed', reason: `no record of this gate from the nested Nx run (it exited with ${nested.exitCode}); see the output above` },
+    rows: verdict.rows,
+    missing: verdict.notRun,
     git: signal ? { commit: null, clean: null } : await gitState(context.root),
     lockfile: crate?.lockfile ?? null,
     emergency,
@@ -193,7 +162,7 @@ async function dryRun(
     cacheKeyLines: crate ? await fingerprintLines({ workspaceRoot: context.root, crateRoot: crate.root, envPatterns: [], trees: outsideTrees(crate), env: process.env }).catch(() => undefined) : undefined,
   });
   report.interruptedBy = signal;
-  if (!signal && nested.exitCode !== 0 && report.status !== 'failed') {
+  if (verdict.nxFailed && report.status !== 'failed') {
     // Nx itself failed, not a gate: never report a pass.
     report.status = 'failed';
     report.problems.push(`the nested Nx run exited with ${nested.exitCode}: ${nested.stderr.trim().split('\n').pop() ?? ''}`);

@@ -29,7 +29,8 @@ import { writeFileAtomic, readJsonIfExists } from '../../util/files';
 import { sha256 } from '../../util/hash';
 import { tarFiles } from '../../parsers/tar-entries';
 import { registryUnreachable } from '../publish/publish';
-import { cargoTargetDirectory, writtenSince } from '../shared/target-directory';
+import { cargoTargetDirectory } from '../shared/target-directory';
+import { fileWrittenDuring } from '../../model/freshness';
 import { binariesSkippedByFeatures } from '../build/build';
 import { enabledFeatures, featureArgs } from '../../model/feature-sets';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from '../types';
@@ -152,7 +153,7 @@ async function packageAndUnpack(context: GateContext, folder: string): Promise<{
   let dir = '';
   for (const name of [context.crate.name, ...siblings]) {
     const packaged = fs.readdirSync(path.join(packageTarget, 'package')).filter((f) => f.endsWith('.crate') && f.startsWith(`${name}-`) && /^\d/.test(f.slice(name.length + 1)));
-    const file = packaged.map((f) => path.join(packageTarget, 'package', f)).find((f) => writtenSince(fs.statSync(f).mtimeMs, context.startedAt));
+    const file = packaged.map((f) => path.join(packageTarget, 'package', f)).find((f) => fileWrittenDuring(fs.statSync(f).mtimeMs, context.startedAt));
     if (!file) return { problem: `cargo package wrote no ${name} .crate in this run under ${path.relative(context.workspaceRoot, packageTarget)}` };
     crateFiles.push(file);
     const unpackedDir = unpackCrate(file, unpacked);

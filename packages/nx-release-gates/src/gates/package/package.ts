@@ -17,7 +17,8 @@ import { featureArgs } from '../../model/feature-sets';
 import { packageSelection, siblingsToInclude } from '../../model/path-siblings';
 import { packageRuleDropping } from './package-rules';
 import { firstFew } from '../../model/reason';
-import { currentTargetDirectory, writtenSince } from '../shared/target-directory';
+import { currentTargetDirectory } from '../shared/target-directory';
+import { fileWrittenDuring } from '../../model/freshness';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { gateSpec } from '../../model/catalog';
 
@@ -133,7 +134,7 @@ async function pack(context: GateContext, requiredFiles: readonly string[], sibl
   const cratePath = await crateFilePath(context);
   const crateFile = path.relative(context.workspaceRoot, cratePath);
   const stat = fs.statSync(cratePath, { throwIfNoEntry: false });
-  if (!stat || !writtenSince(stat.mtimeMs, context.startedAt)) return { error: null, crateFile, written: stat ? 'earlier-run' : 'none', ...none };
+  if (!stat || !fileWrittenDuring(stat.mtimeMs, context.startedAt)) return { error: null, crateFile, written: stat ? 'earlier-run' : 'none', ...none };
   const prefix = `${context.crate.name}-${context.crate.version}/`;
   const files = tarFileNames(fs.readFileSync(cratePath)).map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));
   const causes = new Map<string, string | null>();

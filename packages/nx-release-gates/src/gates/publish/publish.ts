@@ -24,7 +24,8 @@ import * as path from 'node:path';
 import { lookUpCrate, publishedVersions } from '../../ops/registry-index';
 import { fileSha256, judgePublishedVersion, PublishedVersionVerdict } from '../../ops/published-version';
 import { firstFew } from '../../model/reason';
-import { currentTargetDirectory, writtenSince } from '../shared/target-directory';
+import { currentTargetDirectory } from '../shared/target-directory';
+import { fileWrittenDuring } from '../../model/freshness';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import type { CrateModel } from '../../model/crate-model';
 import { gateSpec } from '../../model/catalog';
@@ -200,7 +201,7 @@ async function packagedCrateFile(context: GateContext): Promise<string | null> {
   const name = `${context.crate.name}-${context.crate.version}.crate`;
   for (const file of [path.join(packageDir, 'tmp-crate', name), path.join(packageDir, name)]) {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (stat && writtenSince(stat.mtimeMs, context.startedAt)) return file;
+    if (stat && fileWrittenDuring(stat.mtimeMs, context.startedAt)) return file;
   }
   return null;
 }

@@ -31,8 +31,3 @@ export async function currentTargetDirectory(context: GateContext): Promise<stri
   }
   return cargoTargetDirectory(context, context.env);
 }
-
-/** Whether a file cargo wrote is this run's: not older than the gate's start (2 s slack for coarse clocks). */
-export function writtenSince(mtimeMs: number, startedAt: Date): boolean {
-  return mtimeMs >= startedAt.getTime() - 2000;
-}

@@ -12,7 +12,8 @@ import { testsJunit } from '../../report/junit';
 import { writeFileAtomic } from '../../util/files';
 import { lockedArgs } from '../build/build';
 import { allFeaturesArgs } from '../../model/feature-sets';
-import { currentTargetDirectory, writtenSince } from '../shared/target-directory';
+import { currentTargetDirectory } from '../shared/target-directory';
+import { fileWrittenDuring } from '../../model/freshness';
 import { parseLibtest, parseNextestJunit, parseNextestSummary, TestCase, TestCounts } from '../../parsers/test-output';
 import { parseCargoMessages } from '../../parsers/cargo-messages';
 import { checkUndeclaredInputs } from '../shared/undeclared-check';
@@ -54,7 +55,7 @@ async function runTests(context: GateContext, featureArgs: string[]) {
     const written = fs.statSync(nextestJunit, { throwIfNoEntry: false });
     // The failed names and messages come from the report this run wrote (nextest's terminal list is cut short).
     let cases: TestCase[] = [];
-    if (written && writtenSince(written.mtimeMs, context.startedAt)) {
+    if (written && fileWrittenDuring(written.mtimeMs, context.startedAt)) {
       const report = fs.readFileSync(nextestJunit, 'utf8');
       writeFileAtomic(junitFile, report);
       cases = parseNextestJunit(report);

@@ -1,0 +1,90 @@
+/**
+ * Everything the gate adapter (run-gate.ts) does to the world outside the gate's own code: the clock, the process's
+ * environment and signals, locks, programs, the crate and toolchain probes, and the result files. One object, so unit
+ * tests drive the adapter with fakes and the executor uses processEffects.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readCrateAt } from '../../ops/read-crates';
+import type { CrateModel } from '../../model/crate-model';
+import { interruption, runCommand } from '../../ops/process';
+import { detectToolchain, Toolchain } from '../../ops/toolchain';
+import { gateTarget } from '../../model/catalog';
+import type { GateDefinition, GateLog } from '../../gates/types';
+import { GateResult, readGateResult, resultFile, resultFolder, writeGateResult } from '../../report/result';
+import { printGateLine } from '../../report/console';
+import { HeldLock, LockOwner, waitForLock } from '../../ops/lock';
+
+/** What the adapter does to the world outside the gate's own code. */
+export interface GateEffects {
+  now(): Date;
+  env: NodeJS.ProcessEnv;
+  hostname(): string;
+  /** The signal this process received (SIGINT, SIGTERM), or null. */
+  interruption(): NodeJS.Signals | null;
+  /** Ends the process (after an interrupted gate wrote its result, with the signal's exit status). */
+  exit(code: number): void;
+  waitForLock(key: string, what: string, onWait: (owner: LockOwner) => void): Promise<HeldLock>;
+  runCommand: typeof runCommand;
+  readCrate(root: string, workspaceRoot: string): Promise<CrateModel | null>;
+  detectToolchain(cwd: string): Promise<Toolchain>;
+  /** Removes the gate's previous result and outputs; a message when they cannot go. */
+  clearOutputs(gate: GateDefinition, workspaceRoot: string, project: string, triple: string | undefined): string | null;
+  /** Writes the result file and returns its path. */
+  writeResult(workspaceRoot: string, result: GateResult): string;
+  readResult: typeof readGateResult;
+  printGateLine(result: GateResult, file: string): void;
+  /** A line (or, on request, a stack) for the person, on stderr. */
+  error(message: unknown): void;
+  /** Where the gate's own words go. */
+  log: GateLog;
+}
+
+/** What the gate prints goes to stderr: stdout belongs to tools whose output Nx shows as is. */
+const consoleLog: GateLog = {
+  info: (text) => {
+    if (text) process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  },
+  warn: (text) => process.stderr.write(`warning: ${text}\n`),
+};
+
+export const processEffects: GateEffects = {
+  now: () => new Date(),
+  env: process.env,
+  hostname: () => os.hostname(),
+  interruption,
+  exit: (code) => process.exit(code),
+  waitForLock,
+  runCommand,
+  readCrate: readCrateAt,
+  detectToolchain: (cwd) => detectToolchain(cwd),
+  clearOutputs,
+  writeResult: writeGateResult,
+  readResult: readGateResult,
+  printGateLine,
+  error: (message) => console.error(message),
+  log: consoleLog,
+};
+
+/**
+ * The previous run's result file and extra outputs go before the gate starts, so nothing can read them as this
+ * run's (a gate that fails half way, or is interrupted, leaves no stale pass behind). A message when they cannot go.
+ */
+function clearOutputs(gate: GateDefinition, workspaceRoot: string, project: string, triple: string | undefined): string | null {
+  const folder = path.join(workspaceRoot, resultFolder(project, triple));
+  for (const file of [resultFile(workspaceRoot, project, gateTarget(gate), triple), ...(gate.extraOutputs ?? []).map((o) => path.join(folder, o))]) {
+    try {
+      fs.rmSync(file, { recursive: true, force: true });
+    } catch (error) {
+      return `cannot remove the previous ${path.relative(workspaceRoot, file)}: ${(error as Error).message}; make dist/release-gates writable and run again`;
+    }
+  }
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.accessSync(folder, fs.constants.W_OK);
+  } catch (error) {
+    return `cannot write to ${path.relative(workspaceRoot, folder)}: ${(error as Error).message}; make dist/release-gates writable and run again`;
+  }
+  return null;
+}
