@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OPTION_DEFINITIONS, toKebabCase } from './options';
+import { GateOptions, OPTION_DEFINITIONS, toKebabCase } from './options';
 import { GATE_SPECS as GATES, gateTarget } from './catalog';
 
 // README is part of the product: every option (both spellings) and every gate must be documented there.
@@ -13,5 +13,27 @@ describe('README documents', () => {
 
   it.each(GATES.map((g) => gateTarget(g)))('gate %s in the gate table', (target) => {
     expect(README).toContain(`| \`${target}\` |`);
+  });
+});
+
+/** True only when X and Y are the same type (checked by tsc over the spec files). */
+type Same<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
+
+describe('GateOptions', () => {
+  it('is derived from the definitions: each type, enum values, sizes in bytes, optional without a default', () => {
+    const derived: [
+      Same<GateOptions['noDefaultFeatures'], boolean>,
+      Same<GateOptions['dockerfile'], string | undefined>,
+      Same<GateOptions['features'], string[]>,
+      Same<GateOptions['runner'], 'cargo' | 'nextest'>,
+      Same<GateOptions['missingDocs'], 'allow' | 'warn' | 'deny'>,
+      Same<GateOptions['maxBinarySize'], number>,
+      Same<GateOptions['cudaFeatures'], string[] | undefined>,
+      Same<keyof GateOptions, (typeof OPTION_DEFINITIONS)[number]['name']>,
+    ] = [true, true, true, true, true, true, true, true];
+    expect(derived.every(Boolean)).toBe(true);
+    const withDefault = OPTION_DEFINITIONS.filter((d) => d.default !== undefined).map((d) => d.name);
+    expect(withDefault).toContain('runner');
+    expect(withDefault).not.toContain('cudaFeatures');
   });
 });
