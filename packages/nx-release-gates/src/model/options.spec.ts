@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GateOptions, OPTION_DEFINITIONS, toKebabCase } from './options';
+import { GateOptions, OPTION_DEFINITIONS, optionsForGate, toKebabCase } from './options';
 import { GATE_SPECS as GATES, gateTarget } from './catalog';
 
 // README is part of the product: every option (both spellings) and every gate must be documented there.
@@ -35,5 +35,18 @@ describe('GateOptions', () => {
     const withDefault = OPTION_DEFINITIONS.filter((d) => d.default !== undefined).map((d) => d.name);
     expect(withDefault).toContain('runner');
     expect(withDefault).not.toContain('cudaFeatures');
+  });
+});
+
+describe('per-gate facts in the catalog', () => {
+  it.each(GATES.filter((g) => g.helpExample).map((g) => [g.name, g.helpExample!] as const))("gate-%s's help example sets only options the gate reads", (gate, example) => {
+    const read = optionsForGate(gate).map((d) => d.name);
+    for (const name of Object.keys(example)) expect(read).toContain(name);
+  });
+
+  it('targetTriple is an option of exactly the gates that take a target triple', () => {
+    const triple = OPTION_DEFINITIONS.find((d) => d.name === 'targetTriple')!;
+    expect([...triple.gates].sort()).toEqual(GATES.filter((g) => g.takesTargetTriple).map((g) => g.name).sort());
+    expect(triple.gates).toEqual(expect.arrayContaining(['build', 'size', 'test']));
   });
 });

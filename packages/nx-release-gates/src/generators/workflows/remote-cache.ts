@@ -9,6 +9,7 @@
  * secrets at all, but the guard keeps the write token out of its expression all the same (a `pull_request_target`
  * trigger added by hand would otherwise hand it over).
  */
+import { RESULTS_FOLDER } from '../../model/catalog';
 import type { ActionName } from './actions';
 import type { NormalizedWorkflowsOptions } from './options';
 
@@ -74,14 +75,14 @@ export function probeStepLines(o: NormalizedWorkflowsOptions, exec: string): str
 const REPLAY_COUNT_SCRIPT = [
   "const fs = require('node:fs');",
   'let rows = [];',
-  "try { rows = JSON.parse(fs.readFileSync('dist/release-gates/summary.json', 'utf8')).rows; } catch {}",
+  `try { rows = JSON.parse(fs.readFileSync('${RESULTS_FOLDER}/summary.json', 'utf8')).rows; } catch {}`,
   'if (!Array.isArray(rows)) rows = [];',
   "const replayed = rows.filter((r) => r && r.source === 'remote cache');",
   "const savedMs = replayed.reduce((sum, r) => sum + (typeof r.durationMs === 'number' && r.durationMs > 0 ? r.durationMs : 0), 0);",
   'const s = Math.round(savedMs / 1000);',
   "const saved = s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;",
   'const line = rows.length === 0',
-  "  ? 'No gate summary (dist/release-gates/summary.json) was written: no replays to count.'",
+  `  ? 'No gate summary (${RESULTS_FOLDER}/summary.json) was written: no replays to count.'`,
   '  : `${replayed.length} of ${rows.length} gate tasks were replayed from the remote cache, saving about ${saved} (the time they took in the run that computed them).`;',
   'console.log(line);',
   'if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, `\\n### Remote cache\\n\\n${line}\\n`);',

@@ -9,9 +9,9 @@
  */
 import { formatFiles, generateFiles, Tree } from '@nx/devkit';
 import * as path from 'node:path';
-import { GATE_SPECS, gateTarget } from '../../model/catalog';
+import { GATE_SPECS, gateTarget, RELEASE_DRY_RUN } from '../../model/catalog';
 import { ACTIONS, ActionName, usesValue } from './actions';
-import { NormalizedWorkflowsOptions, normalizeOptions, RELEASE_DRY_RUN_TARGET } from './options';
+import { NormalizedWorkflowsOptions, normalizeOptions } from './options';
 import type { PlatformTarget } from './platform-targets';
 import { CacheAccess, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, probeStepLines, releaseGatesPermissions, releaseParityStepLines, remoteCacheEnv } from './remote-cache';
 import type { WorkflowsGeneratorSchema } from './schema';
@@ -91,7 +91,7 @@ export function templateVariables(o: NormalizedWorkflowsOptions) {
     publishable: o.crates.filter((c) => c.publish),
     withBinaries: o.crates.filter((c) => c.binaries.length > 0),
     gates: GATE_SPECS.map((g) => ({ target: gateTarget(g), description: g.description })),
-    releaseDryRun: RELEASE_DRY_RUN_TARGET,
+    releaseDryRun: RELEASE_DRY_RUN,
     nx: pm.nx,
     pm,
     docsFolders,
