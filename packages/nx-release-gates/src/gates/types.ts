@@ -3,7 +3,7 @@ import type { DeclaredInputs } from '../cache-key/declared-inputs';
 import type { CommandResult, RunCommandOptions } from '../ops/process';
 export type { RunCommandOptions } from '../ops/process';
 import type { Toolchain } from '../ops/toolchain';
-import type { GateOptions } from '../model/resolve-options';
+import type { GateOptions } from '../model/options';
 import type { GateResult, GateStatus } from '../report/result';
 import type { GateSpec } from '../model/catalog';
 import { boundReason } from '../model/reason';

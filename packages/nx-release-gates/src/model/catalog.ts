@@ -15,6 +15,12 @@ export const RELEASE_DRY_RUN = 'release-dry-run';
 export const RELEASE_REHEARSAL = 'release-rehearsal';
 export const RELEASE_PARITY = 'release-parity';
 
+/**
+ * Where gate results, reports, summaries and run records go, relative to the workspace root (posix separators, as
+ * Nx's `outputs` and .gitignore spell it).
+ */
+export const RESULTS_FOLDER = 'dist/release-gates';
+
 export interface GateSpec {
   /** Short name: the target is `gate-<name>`, the executor `nx-release-gates:gate-<name>`. */
   name: string;
@@ -43,6 +49,13 @@ export interface GateSpec {
   targetDirectoryParts?: readonly string[];
   /** Files or folders the gate writes beside its result file (under dist/release-gates/<project>/), cached with it. */
   extraOutputs?: string[];
+  /**
+   * The gate builds or judges for the `targetTriple` option: its results go to that triple's own folder, and the
+   * option is one of its options.
+   */
+  takesTargetTriple?: boolean;
+  /** Options worth showing as the example in `nx show project` (metadata.help); unset: the gate runs as it is. */
+  helpExample?: Readonly<Record<string, unknown>>;
 }
 
 export const GATE_SPECS: readonly GateSpec[] = [
@@ -69,6 +82,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'version',
+    helpExample: { versionCommand: ['--version'] },
     // The registry may publish the version at any moment: a replayed pass could hide it.
     cacheable: false,
     envInputs: RELEASE_TAG_ENV,
@@ -79,6 +93,8 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'build',
+    takesTargetTriple: true,
+    helpExample: { features: ['huggingface'] },
     cacheable: true,
     // gate-cuda's release build writes the same target/release/<bin>: in a shared target directory the two take turns
     // for their whole run (cargo and the copy to bin/), so neither copies the other's binary.
@@ -88,6 +104,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'cuda',
+    helpExample: { requireCuda: true },
     cacheable: true,
     // Both release builds write target/release/<bin>: in a shared target directory gate-cuda and gate-build take turns
     // (a lock over the whole gate), so gate-cuda's build never replaces the file between gate-build's cargo and its
@@ -99,6 +116,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'package',
+    helpExample: { requiredFiles: ['templates/docker/Dockerfile'] },
     cacheable: true,
     // gate-publish rewrites the same target/package/<crate>-<version>.crate.
     targetDirectoryParts: ['package'],
@@ -113,12 +131,16 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'size',
+    takesTargetTriple: true,
+    helpExample: { maxBinarySize: '20MiB' },
     cacheable: true,
     description: 'Binary size: each binary gate-build produced in this run is at most maxBinarySize; a missing binary fails.',
     dependsOn: ['build'],
   },
   {
     name: 'test',
+    takesTargetTriple: true,
+    helpExample: { runner: 'nextest' },
     cacheable: true,
     // Integration tests run target/debug/<bin> (CARGO_BIN_EXE_*), and gate-publish's verify build writes that file with
     // the default features, so tests would run a binary built without the features they expect. The two take turns
@@ -129,6 +151,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'doc',
+    helpExample: { missingDocs: 'deny' },
     cacheable: true,
     targetDirectoryParts: ['debug'],
     description: 'Documentation build (`cargo doc --no-deps`); counts rustdoc warnings and undocumented public items; missingDocs/denyWarnings decide what fails.',
@@ -152,6 +175,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'docker',
+    helpExample: { dockerfile: 'templates/docker/Dockerfile' },
     // Container engines and base images are outside state no input fingerprints.
     cacheable: false,
     description:

@@ -3,7 +3,7 @@
  * derived from the crate's features and the options, in one place.
  */
 import type { CrateModel } from './crate-model';
-import type { GateOptions } from './resolve-options';
+import type { GateOptions } from './options';
 
 const CUDA_WORD = /(^|[-_])cuda([-_]|$)/i;
 

@@ -1,7 +1,10 @@
 /**
  * Every option the gates understand, defined once. The executor schemas, the Cargo.toml metadata keys, the
- * resolver's validation and README's option table are all derived from this list, so they cannot drift apart.
+ * resolver's validation, README's option table and the GateOptions type are all derived from this list, so they
+ * cannot drift apart.
  */
+import { GATE_SPECS } from './catalog';
+
 export type OptionType = 'boolean' | 'string' | 'string[]' | 'size' | 'enum';
 
 export interface OptionDefinition {
@@ -26,11 +29,13 @@ export interface OptionDefinition {
 
 /** Every gate that runs cargo on the crate's sources and so can read an input the key does not cover. */
 const SOURCE_GATES = ['build', 'cuda', 'test', 'doc'] as const;
-const ALL_GATES = ['lockfile', 'fmt', 'workflows', 'version', 'build', 'cuda', 'package', 'install', 'size', 'test', 'doc', 'semver', 'publish', 'docker'] as const;
+const ALL_GATES = GATE_SPECS.map((g) => g.name);
+const TRIPLE_GATES = GATE_SPECS.filter((g) => g.takesTargetTriple).map((g) => g.name);
 
 const FEATURE_GATES = ['build', 'package', 'install', 'size', 'publish', 'version', 'semver'] as const;
 
-export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
+/** The list as written (`as const`): GateOptions is derived from its literal names, types and enum values. */
+const DEFINITIONS = [
   {
     name: 'features',
     type: 'string[]',
@@ -112,7 +117,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     type: 'string',
     description:
       'Rust target triple to build and test for (`cargo build --target <triple>`, through CARGO_BUILD_TARGET), e.g. `aarch64-apple-darwin`; install it first (`rustup target add`). Results and binaries then go to dist/release-gates/<project>/<triple>/, apart from the host build, and the triple is part of the cache key. Give it on the command line as `--targetTriple=<triple>` (Nx keeps `--target` for itself). Default: the host.',
-    gates: ['build', 'size', 'test'],
+    gates: TRIPLE_GATES,
   },
   {
     name: 'missingDocs',
@@ -222,7 +227,35 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
       'What a gate does when cargo\'s own records (dep-info files, build-script rerun-if lines) show the build read a file or variable the cache key does not cover: `warn` lists it in the result and the table, `deny` fails the gate.',
     gates: SOURCE_GATES,
   },
-];
+] as const satisfies readonly OptionDefinition[];
+
+type Definition = (typeof DEFINITIONS)[number];
+export type OptionName = Definition['name'];
+
+/** The list as the rest of the code reads it: one shape for every definition, with names typed as option names. */
+export const OPTION_DEFINITIONS: readonly (OptionDefinition & { name: OptionName })[] = DEFINITIONS;
+
+/** What a definition's `type` stands for once validated: a size is a number of bytes, an enum one of its values. */
+type ValueOf<D extends Definition> = D['type'] extends 'boolean'
+  ? boolean
+  : D['type'] extends 'string'
+    ? string
+    : D['type'] extends 'string[]'
+      ? string[]
+      : D['type'] extends 'size'
+        ? number
+        : D extends { values: readonly (infer V)[] }
+          ? V
+          : never;
+
+/** An option with a default always has a value after resolution; one without stays unset unless a layer sets it. */
+type WithDefault = Extract<Definition, { default: unknown }>;
+type Simplify<T> = { [K in keyof T]: T[K] };
+
+/** The options a gate receives, validated: derived from DEFINITIONS, so a new option is typed where it is defined. */
+export type GateOptions = Simplify<
+  { [D in WithDefault as D['name']]: ValueOf<D> } & { [D in Exclude<Definition, WithDefault> as D['name']]?: ValueOf<D> }
+>;
 
 export const OPTION_NAMES: ReadonlySet<string> = new Set(OPTION_DEFINITIONS.map((d) => d.name));
 

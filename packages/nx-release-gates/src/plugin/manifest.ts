@@ -2,7 +2,7 @@
  * What executors.json, generators.json and the executor schemas say, derived from the gate registry and the option
  * definitions. tools/build.mjs writes them into the package; a unit test checks them.
  */
-import { GATE_SPECS, gateTarget } from '../model/catalog';
+import { GATE_SPECS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
 import { OPTION_DEFINITIONS, OptionDefinition, optionsForGate } from '../model/options';
 
 /**
@@ -73,19 +73,19 @@ export function executorManifest(): Record<string, ExecutorEntry> {
     entries[gateTarget(gate)] = { description: gate.description, implementation: `./src/executors/gate/executor#${gateExportName(gate.name)}`, schema: schema(gateTarget(gate), gate.description, properties, true) };
   }
   const dryRun = 'Runs the crate\'s gates through Nx, prints one table (also when gates fail) and writes release-dry-run.json.';
-  entries['release-dry-run'] = {
+  entries[RELEASE_DRY_RUN] = {
     description: dryRun,
     implementation: './src/executors/release-dry-run/executor',
-    schema: schema('release-dry-run', dryRun, {
+    schema: schema(RELEASE_DRY_RUN, dryRun, {
       gates: { type: 'array', items: { type: 'string' }, description: 'Gate targets to run, in table order. Default: every gate.' },
       parallel: { type: 'number', description: 'How many gates Nx runs at once (cargo still serializes builds that share a target directory).' },
     }),
   };
   const rehearsal = 'Creates test-release-v<version> at HEAD and pushes it (the "Release dry run" workflow runs on it), or deletes it with --cleanup.';
-  entries['release-rehearsal'] = {
+  entries[RELEASE_REHEARSAL] = {
     description: rehearsal,
     implementation: './src/executors/release-rehearsal/executor',
-    schema: schema('release-rehearsal', rehearsal, {
+    schema: schema(RELEASE_REHEARSAL, rehearsal, {
       version: {
         type: 'string',
         description:
@@ -102,10 +102,10 @@ export function executorManifest(): Record<string, ExecutorEntry> {
     }),
   };
   const parity = 'Compares this crate\'s release-dry-run.json with another run\'s and prints each fingerprint difference that keeps gate results from being shared.';
-  entries['release-parity'] = {
+  entries[RELEASE_PARITY] = {
     description: parity,
     implementation: './src/executors/release-parity/executor',
-    schema: schema('release-parity', parity, {
+    schema: schema(RELEASE_PARITY, parity, {
       against: {
         type: 'string',
         description:
@@ -126,7 +126,7 @@ export interface GeneratorEntry {
 export function generatorManifest(): Record<string, GeneratorEntry> {
   return {
     init: {
-      description: 'Registers nx-release-gates in nx.json and ignores dist/release-gates (what `nx add nx-release-gates` runs).',
+      description: `Registers nx-release-gates in nx.json and ignores ${RESULTS_FOLDER} (what \`nx add nx-release-gates\` runs).`,
     },
     workflows: {
       description:

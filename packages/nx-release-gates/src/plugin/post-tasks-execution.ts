@@ -6,7 +6,7 @@
  * The nested run of a release-dry-run only records its rows for that release-dry-run (report/nested-run.ts).
  */
 import type { PostTasksExecution } from '@nx/devkit';
-import { RELEASE_DRY_RUN } from './targets';
+import { RELEASE_DRY_RUN, RESULTS_FOLDER } from '../model/catalog';
 import { readReleaseReport } from '../report/release-report';
 import { appendStepSummary, buildSummary, githubAnnotations, rowForGate, sourceOfStatus, summaryText, writeSummaryFiles } from '../report/summary';
 import type { TableRow } from '../report/table';
@@ -55,7 +55,7 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   try {
     writeSummaryFiles(context.workspaceRoot, summary);
   } catch (error) {
-    console.error(`nx-release-gates: could not write dist/release-gates/summary.*: ${(error as Error).message}`);
+    console.error(`nx-release-gates: could not write ${RESULTS_FOLDER}/summary.*: ${(error as Error).message}`);
   }
   appendStepSummary(process.env.GITHUB_STEP_SUMMARY, summary);
   if (process.env.GITHUB_ACTIONS === 'true') for (const line of githubAnnotations(summary)) console.log(line);

@@ -1,8 +1,8 @@
 import type { CrateModel } from '../model/crate-model';
 import { crateModel } from '../testing/crate-model';
-import { GATE_SPECS as GATES, gateTarget } from '../model/catalog';
+import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catalog';
 import { EMERGENCY_ENV_INPUTS, fingerprintRuntimeInput } from '../cache-key/inputs';
-import { RELEASE_DRY_RUN, TARGET_GROUP, crateProject } from './targets';
+import { TARGET_GROUP, crateProject } from './targets';
 
 const WORKSPACE_ROOT = '/ws';
 

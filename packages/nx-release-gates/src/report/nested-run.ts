@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RESULTS_FOLDER } from '../model/catalog';
 import { readJsonIfExists, writeFileAtomic } from '../util/files';
 import type { TableRow } from './table';
 
@@ -39,8 +40,13 @@ export interface NestedRunRecord {
   stoppedTasks?: number;
 }
 
+/** Run records of this plugin's own (nested runs, combined tables): beside the results, never a project's. */
+export function runRecordsFolder(workspaceRoot: string): string {
+  return path.join(workspaceRoot, RESULTS_FOLDER, '.runs');
+}
+
 export function nestedRunFile(workspaceRoot: string, runId: string): string {
-  return path.join(workspaceRoot, 'dist', 'release-gates', '.runs', `${runId}.json`);
+  return path.join(runRecordsFolder(workspaceRoot), `${runId}.json`);
 }
 
 export function writeNestedRun(workspaceRoot: string, record: NestedRunRecord): void {

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RELEASE_DRY_RUN } from '../model/catalog';
 import { readJsonIfExists } from '../util/files';
 import { buildFingerprint, RunFingerprint } from './fingerprint';
 import { sha256 } from '../util/hash';
@@ -93,7 +94,7 @@ export function buildReleaseReport(input: ReportInput): ReleaseReport {
 }
 
 export function releaseReportFile(workspaceRoot: string, project: string): string {
-  return path.join(workspaceRoot, resultFolder(project), 'release-dry-run.json');
+  return path.join(workspaceRoot, resultFolder(project), `${RELEASE_DRY_RUN}.json`);
 }
 
 export function readReleaseReport(workspaceRoot: string, project: string): ReleaseReport | null {

@@ -4,6 +4,7 @@
  * The JSON Schema shipped as `schemas/gate-result.schema.json` describes the same shape; keep both in step.
  */
 import * as path from 'node:path';
+import { RESULTS_FOLDER } from '../model/catalog';
 import type { Toolchain } from '../ops/toolchain';
 import { readJsonIfExists, writeFileAtomic } from '../util/files';
 
@@ -52,7 +53,7 @@ export interface GateResult {
  * another Rust target triple keeps its own below it, `<project>/<triple>/`.
  */
 export function resultFolder(project: string, targetTriple?: string): string {
-  return path.posix.join('dist', 'release-gates', project, ...(targetTriple ? [targetTriple] : []));
+  return path.posix.join(RESULTS_FOLDER, project, ...(targetTriple ? [targetTriple] : []));
 }
 
 export function resultFile(workspaceRoot: string, project: string, target: string, targetTriple?: string): string {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expiryNote, skipExpiryNote } from '../model/emergency';
-import { findGateSpec, GATE_SPECS, gateTarget } from '../model/catalog';
+import { findGateSpec, GATE_SPECS, gateTarget, RESULTS_FOLDER } from '../model/catalog';
 import { writeFileAtomic } from '../util/files';
 import { resultBelongsToTask } from '../model/freshness';
 import { annotationMessage, forWorkflowLog, oneLine } from '../util/workflow-text';
@@ -14,8 +14,6 @@ import { gatesJunit } from './junit';
 import { isFailure, readGateResult, RESULT_SCHEMA_VERSION } from './result';
 import { markdownTable, problemLines, TableRow, textTable } from './table';
 import type { UndeclaredInput } from '../cache-key/undeclared-inputs';
-
-export const SUMMARY_FOLDER = path.posix.join('dist', 'release-gates');
 
 /** Nx's task status -> where the gate's result came from. */
 export function sourceOfStatus(status: string): string {
@@ -172,7 +170,7 @@ export function githubAnnotations(summary: RunSummary): string[] {
 }
 
 export function writeSummaryFiles(workspaceRoot: string, summary: RunSummary): void {
-  const folder = path.join(workspaceRoot, SUMMARY_FOLDER);
+  const folder = path.join(workspaceRoot, RESULTS_FOLDER);
   writeFileAtomic(path.join(folder, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileAtomic(path.join(folder, 'summary.md'), summaryMarkdown(summary));
   writeFileAtomic(path.join(folder, 'junit.xml'), gatesJunit(summary.rows));

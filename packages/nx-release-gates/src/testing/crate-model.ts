@@ -24,3 +24,15 @@ export function crateModel(overrides: Partial<CrateModel> = {}): CrateModel {
     ...overrides,
   };
 }
+
+/** A crate whose Cargo.toml tables `[package.metadata.release-gates]` and `[workspace.metadata.release-gates]` hold these. */
+export function crateWithGateMetadata(packageTable: Record<string, unknown> | null, workspaceTable: Record<string, unknown> | null): CrateModel {
+  return crateModel({ releaseGatesMetadata: { package: packageTable, workspace: workspaceTable } });
+}
+
+/** How the option layers of crateWithGateMetadata's crate name themselves in messages. */
+export const LAYER_SOURCES = {
+  package: 'crates/tool/Cargo.toml [package.metadata.release-gates]',
+  workspace: 'Cargo.toml [workspace.metadata.release-gates]',
+  plugin: 'nx.json plugin options (nx-release-gates)',
+} as const;

@@ -10,14 +10,15 @@ import { CARGO_NOT_FOUND } from '../../parsers/cargo-errors';
 import { CrateModel } from '../../model/crate-model';
 import { signalExitCode } from '../../ops/process';
 import type { Toolchain } from '../../ops/toolchain';
-import { cpuFallbackFeaturesOf, cudaFeaturesOf, unknownFeatures } from '../../model/feature-sets';
 import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { cargoTargetDirectory } from '../../gates/shared/target-directory';
 import { findGate } from '../../gates';
 import { GATE_TARGETS, gateTarget } from '../../model/catalog';
 import type { GateContext, GateDefinition, GateOutcome, UpstreamResult } from '../../gates/types';
 import { pluginOptionsFrom } from '../../model/plugin-options';
-import { GateOptions, lowerLayers, OptionError, resolveGateOptions } from '../../model/resolve-options';
+import type { GateOptions } from '../../model/options';
+import { lowerLayers } from '../../model/resolve-options';
+import { OptionError, validateGateOptions, validTriple } from '../../model/validate-options';
 import { environmentOf, GateResult, isFailure, RESULT_SCHEMA_VERSION, resultFolder } from '../../report/result';
 import { HeldLock, holderText } from '../../ops/lock';
 import { resultBelongsToTask, runStampFrom } from '../../model/freshness';
@@ -164,12 +165,12 @@ async function prepareGate(run: GateRun, options: Record<string, unknown>, conte
 /** The gate's options from every layer, checked: the options, or the one line saying what is wrong. */
 function resolveOptions(gate: GateDefinition, options: Record<string, unknown>, crate: CrateModel, context: ExecutorContext): { options: GateOptions; targetTriple?: string } | string {
   try {
-    const resolved = resolveGateOptions(gate.name, options, lowerLayers(crate, pluginOptionsFrom(context.nxJsonConfiguration)), {
+    const resolved = validateGateOptions(gate.name, options, lowerLayers(crate, pluginOptionsFrom(context.nxJsonConfiguration)), {
       workspaceRoot: context.root,
       crateDir: path.join(context.root, crate.root),
+      crate,
     });
-    checkFeatures(crate, resolved);
-    return { options: resolved, targetTriple: checkTargetTriple(resolved.targetTriple) };
+    return { options: resolved, targetTriple: resolved.targetTriple };
   } catch (error) {
     if (error instanceof OptionError) return error.message;
     throw error;
@@ -284,37 +285,5 @@ function emergencySkipFor(target: string, env: NodeJS.ProcessEnv): EmergencySkip
   } catch (error) {
     if (error instanceof EmergencySkipError) return error.message;
     throw error;
-  }
-}
-
-const TRIPLE = /^[a-z0-9_.]+(?:-[a-z0-9_.]+){2,3}$/;
-
-function validTriple(value: unknown): string | undefined {
-  return typeof value === 'string' && TRIPLE.test(value) ? value : undefined;
-}
-
-/** The targetTriple option: unset (the host) or a triple; never a value that could become a path or an argument. */
-function checkTargetTriple(value: unknown): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !TRIPLE.test(value)) {
-    throw new OptionError(`option targetTriple ${JSON.stringify(value)} is not a Rust target triple; write e.g. x86_64-unknown-linux-gnu (rustc --print target-list lists them)`);
-  }
-  return value;
-}
-
-/** A misspelt feature is caught before cargo runs, with the crate's real features listed. */
-function checkFeatures(crate: CrateModel, options: GateOptions): void {
-  const named = [
-    ...(options.features ?? []),
-    ...(options.excludeFeatures ?? []),
-    ...(options.cudaFeatures ? cudaFeaturesOf(crate, options) : []),
-    ...(options.cpuFallbackFeatures ? cpuFallbackFeaturesOf(crate, options) : []),
-  ];
-  const unknown = unknownFeatures(crate, named);
-  if (unknown.length) {
-    const known = Object.keys(crate.features).filter((f) => f !== 'default');
-    throw new OptionError(
-      `${unknown.length === 1 ? 'feature' : 'features'} ${unknown.map((f) => JSON.stringify(f)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not defined by crate ${crate.name} (its features: ${known.join(', ') || 'none'}); correct the name in the options or define the feature under [features] in ${crate.manifestPath}`,
-    );
   }
 }

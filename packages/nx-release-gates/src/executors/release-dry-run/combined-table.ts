@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import { runRecordsFolder } from '../../report/nested-run';
 import { buildSummary, summaryText } from '../../report/summary';
 import type { TableRow } from '../../report/table';
 import { readJsonIfExists, writeFileAtomic } from '../../util/files';
@@ -32,7 +33,7 @@ export function collectForCombinedTable(context: ExecutorContext, target: string
   const projects = [...new Set(Object.values(context.taskGraph?.tasks ?? {}).filter((t) => t.target.target === target).map((t) => t.target.project))].sort();
   if (projects.length < 2 || !projects.includes(project)) return null;
   const key = sha256(nxRunIdentity(), ...projects).slice(0, 24);
-  const file = path.join(context.root, 'dist', 'release-gates', '.runs', `combined-${key}.json`);
+  const file = path.join(runRecordsFolder(context.root), `combined-${key}.json`);
   let lock = tryLock(`${context.root}\0combined\0${key}`, `${project}:${target}`);
   for (let i = 0; i < 100 && !('release' in lock); i++) {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);

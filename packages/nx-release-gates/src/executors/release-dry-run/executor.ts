@@ -21,7 +21,7 @@ import { fingerprintLines } from '../../cache-key/fingerprint';
 import { outsideTrees } from '../../cache-key/inputs';
 import { interruption, runCommand, signalExitCode } from '../../ops/process';
 import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
-import { findGateSpec, GATE_TARGETS } from '../../model/catalog';
+import { findGateSpec, GATE_TARGETS, RELEASE_DRY_RUN, RESULTS_FOLDER } from '../../model/catalog';
 import { RUN_ID_VARIABLE } from '../../model/freshness';
 import { NestedRunRecord, nestedRunMarker, takeNestedRun } from '../../report/nested-run';
 import { mayAwaitSignal, runVerdict } from '../../model/run-verdict';
@@ -37,8 +37,6 @@ export interface ReleaseDryRunOptions {
   gates?: string[];
   parallel?: number;
 }
-
-const TARGET = 'release-dry-run';
 
 /** Variables Nx sets for the task that runs this executor; the nested Nx must not inherit them. */
 function nestedEnvironment(runId: string): Record<string, string | undefined> {
@@ -104,7 +102,7 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
   const project = context.projectName!;
   const gates = options.gates ?? [...GATE_TARGETS];
   const refuse = (message: string) => {
-    console.error(forWorkflowLog(`✖ ${project}:${TARGET} failed: ${message}`));
+    console.error(forWorkflowLog(`✖ ${project}:${RELEASE_DRY_RUN} failed: ${message}`));
     return { success: false };
   };
   const unknown = gates.filter((g) => !findGateSpec(g));
@@ -116,7 +114,7 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
     if (error instanceof EmergencySkipError) return refuse(`${error.message}; no gate was run`);
     throw error;
   }
-  const lock = tryLock(`${context.root}\0${project}\0${TARGET}`, `${project}:${TARGET}`);
+  const lock = tryLock(`${context.root}\0${project}\0${RELEASE_DRY_RUN}`, `${project}:${RELEASE_DRY_RUN}`);
   if (!('release' in lock)) {
     return refuse(`another release-dry-run of ${project} is running (pid ${lock.heldBy.pid}, since ${lock.heldBy.since}); wait for it to finish, nothing was changed`);
   }
@@ -172,7 +170,7 @@ async function dryRun(
     writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
   } catch (error) {
     report.status = 'failed';
-    report.problems.push(`✖ ${project}:${TARGET}: cannot write ${path.relative(context.root, file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); make dist/release-gates writable and run again`);
+    report.problems.push(`✖ ${project}:${RELEASE_DRY_RUN}: cannot write ${path.relative(context.root, file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); make ${RESULTS_FOLDER} writable and run again`);
   }
 
   // The report's status also counts a failed nested Nx run, which no row shows.
@@ -185,11 +183,11 @@ async function dryRun(
   if (signal) {
     const cut = report.rows.filter((r) => r.status === 'interrupted');
     console.error(
-      `✖ ${project}:${TARGET} interrupted by ${signal}: ${cut.filter((r) => r.source !== 'not run').map((r) => r.gate).join(', ') || 'no gate'} cut off, ${cut.filter((r) => r.source === 'not run').length} not started`,
+      `✖ ${project}:${RELEASE_DRY_RUN} interrupted by ${signal}: ${cut.filter((r) => r.source !== 'not run').map((r) => r.gate).join(', ') || 'no gate'} cut off, ${cut.filter((r) => r.source === 'not run').length} not started`,
     );
     process.exit(signalExitCode(signal));
   }
-  const combined = collectForCombinedTable(context, TARGET, project, report.rows.length ? report.rows : []);
+  const combined = collectForCombinedTable(context, RELEASE_DRY_RUN, project, report.rows.length ? report.rows : []);
   if (combined) console.log(`\n${combined}\n`);
   return { success: report.status !== 'failed' };
 }

@@ -12,7 +12,7 @@ import { releaseBuild } from '../build/build';
 import { cpuFallbackFeaturesOf, cudaFeaturesOf, enabledFeatures, featureArgs } from '../../model/feature-sets';
 import { checkUndeclaredInputs } from '../shared/undeclared-check';
 import { failed, fallback, GateDefinition, GateOutcome, passed, skipped } from '../types';
-import type { GateOptions } from '../../model/resolve-options';
+import type { GateOptions } from '../../model/options';
 import type { CrateModel } from '../../model/crate-model';
 import type { CargoMessage } from '../../parsers/cargo-messages';
 import { gateSpec } from '../../model/catalog';

@@ -6,11 +6,13 @@
  * Named inputs: none are added to nx.json. Every crate project the plugin infers carries its own (`rust-crate`,
  * `rust-crate-build`), so nothing outside the plugin's projects depends on them.
  */
+import * as path from 'node:path';
 import { formatFiles, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { RESULTS_FOLDER } from '../../model/catalog';
 import { PLUGIN_NAME } from '../../model/plugin-options';
 import type { InitGeneratorSchema } from './schema';
 
-export const RESULTS_IGNORE = '/dist/release-gates';
+export const RESULTS_IGNORE = `/${RESULTS_FOLDER}`;
 
 export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}): Promise<void> {
   registerPlugin(tree);
@@ -31,8 +33,10 @@ function registerPlugin(tree: Tree): void {
   updateNxJson(tree, { ...nxJson, plugins: [...plugins, { plugin: PLUGIN_NAME, options: {} }] });
 }
 
-/** Lines that already keep dist/release-gates out of git. */
-const COVERING = new Set(['dist', '/dist', 'dist/', '/dist/', 'dist/*', '/dist/*', 'dist/**', '/dist/**', 'dist/release-gates', '/dist/release-gates', 'dist/release-gates/', '/dist/release-gates/']);
+/** Lines that already keep the results folder out of git: it or `dist`, anchored or not, as a folder or a glob. */
+const COVERING = new Set(
+  [path.posix.dirname(RESULTS_FOLDER), RESULTS_FOLDER].flatMap((folder) => [folder, `${folder}/`, `${folder}/*`, `${folder}/**`]).flatMap((line) => [line, `/${line}`]),
+);
 
 function ignoreResults(tree: Tree): void {
   const current = tree.read('.gitignore', 'utf-8') ?? '';

@@ -4,9 +4,9 @@
  * every line of YAML, shell and Markdown is in a template, so the file's text has one place to read and change.
  */
 import * as path from 'node:path';
-import { GateSpec, gateTarget } from '../../model/catalog';
+import { GateSpec, gateTarget, RELEASE_DRY_RUN } from '../../model/catalog';
 import { ACTIONS, ActionName, usesValue } from './actions';
-import { NormalizedWorkflowsOptions, RELEASE_DRY_RUN_TARGET } from './options';
+import { NormalizedWorkflowsOptions } from './options';
 import { DRY_RUN_REPORT_FOLDER, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, PROBE_BIN, REMOTE_CACHE_VARIABLES } from './remote-cache';
 import { OWNED_MARKER, WORKFLOW_FILES } from './workflow-files';
 
@@ -114,7 +114,7 @@ export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly
     publishable: o.crates.filter((c) => c.publish),
     withBinaries: o.crates.filter((c) => c.binaries.length > 0),
     gates: gateSpecs.map((g) => ({ target: gateTarget(g), description: g.description })),
-    releaseDryRun: RELEASE_DRY_RUN_TARGET,
+    releaseDryRun: RELEASE_DRY_RUN,
     docsFolders: [...new Set(o.crates.map((c) => (c.cargoWorkspaceRoot === '.' ? 'target/doc/' : `${c.cargoWorkspaceRoot}/target/doc/`)))],
     ownedMarker: OWNED_MARKER,
     platformGates: PLATFORM_GATES.join(','),

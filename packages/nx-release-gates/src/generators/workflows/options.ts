@@ -7,14 +7,13 @@
  */
 import { NxJsonConfiguration, readNxJson, Tree } from '@nx/devkit';
 import { parse as parseToml } from 'smol-toml';
-import { GateSpec, gateTarget } from '../../model/catalog';
+import { GateSpec, gateTarget, RELEASE_DRY_RUN } from '../../model/catalog';
 import { checkPins } from './actions';
 import { publishOrder, readCratesInTree, TreeCrate } from './crates-in-tree';
 import { PlatformTarget, platformTargets } from './platform-targets';
 import type { WorkflowsGeneratorSchema } from './schema';
 
 export const GENERATOR_KEY = 'nx-release-gates:workflows';
-export const RELEASE_DRY_RUN_TARGET = 'release-dry-run';
 export const DEFAULT_CI_TARGETS = ['gate-build', 'gate-test', 'gate-doc'];
 export const DEFAULT_NODE_VERSION = '22';
 export const DEFAULT_RUNS_ON = ['ubuntu-latest'];
@@ -165,7 +164,7 @@ export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema, g
   }
 
   const ciTargets = checkList('ciTargets', schema.ciTargets) ?? DEFAULT_CI_TARGETS;
-  const known = [...gates.map(gateTarget), RELEASE_DRY_RUN_TARGET];
+  const known = [...gates.map(gateTarget), RELEASE_DRY_RUN];
   const unknownTargets = ciTargets.filter((t) => !known.includes(t));
   if (unknownTargets.length) throw new WorkflowsOptionError(`ciTargets: unknown target ${unknownTargets.join(', ')}; known: ${known.join(', ')}`);
 
