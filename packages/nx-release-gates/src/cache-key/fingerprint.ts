@@ -9,11 +9,11 @@
  * by its path relative to the Nx workspace when it is inside, else by its place (`above-workspace`, `cargo-home`), so
  * two clones of one commit in different folders print the same lines.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cargoConfigFiles, cargoHome, toolchainFile } from '../ops/config-files';
+import { runQuiet } from '../ops/process';
 import { nvccCandidates, parseNvccVersion } from '../model/toolchain';
 import { sha256 } from '../util/hash';
 import { fingerprintedVariables } from '../model/env-families';
@@ -30,10 +30,10 @@ export interface FingerprintRequest {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-function probe(file: string, args: string[], cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 30_000 }, (error, stdout) => resolve(error ? null : stdout));
-  });
+/** A program's output, or null when it is missing, fails or hangs: the line then says `none`. */
+async function probe(file: string, args: string[], cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string | null> {
+  const result = await runQuiet(file, args, { cwd, env, timeoutMs: 30_000 });
+  return result.exitCode === 0 && !result.timedOut ? result.stdout : null;
 }
 
 async function cudaVersion(cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {

@@ -10,7 +10,8 @@ import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../ops/read-crates';
 import { CARGO_NOT_FOUND } from '../../parsers/cargo-errors';
 import { CrateModel } from '../../model/crate-model';
-import { interruption, runCommand, signalExitCode } from '../../ops/process';
+import { interruption, runCommand, runnerIn, signalExitCode } from '../../ops/process';
+import { headCommit } from '../../ops/git';
 import { detectToolchain, Toolchain } from '../../ops/toolchain';
 import { cpuFallbackFeaturesOf, cudaFeaturesOf, unknownFeatures } from '../../model/feature-sets';
 import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../model/emergency';
@@ -140,8 +141,7 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
   const fail = (reason: string) => finish({ status: 'failed', reason });
 
   // Which commit computed the result: a replay (local or remote cache) then names the run it came from.
-  const head = await runCommand('git', ['rev-parse', 'HEAD'], { cwd: context.root, live: 'none' }).catch(() => null);
-  const commit = head && head.exitCode === 0 ? head.stdout.trim() : null;
+  const commit = await headCommit(runnerIn(context.root)).catch(() => null);
   try {
     crate = await readCrateAt(root, context.root);
     if (!crate) return fail(`no cargo package at ${root}/Cargo.toml; the project is not a crate`);
