@@ -1,9 +1,9 @@
 /**
  * Runtime cache input of every gate (Nx runs it from the workspace root before hashing):
- * `node <this script> <crate root> [--env PATTERN]... [--tree PATH]...`. Prints what cargo reads for the crate that
- * no Nx file input sees (src/fingerprint/fingerprint.ts). It never fails, whatever is missing: a failing runtime
- * input would stop every Nx run in the workspace, so a probe that cannot run prints `none` and an unreadable file
- * prints `unreadable`.
+ * `node <this script> <crate root> [--env PATTERN]... [--tree PATH]...`, encoded as runtime-args.ts does. Prints
+ * what cargo reads for the crate that no Nx file input sees (fingerprint.ts). It never fails, whatever is missing: a
+ * failing runtime input would stop every Nx run in the workspace, so a probe that cannot run prints `none` and an
+ * unreadable file prints `unreadable`.
  */
 import { fingerprintLines, parseFingerprintArgs } from './fingerprint';
 

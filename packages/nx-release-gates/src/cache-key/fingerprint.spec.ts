@@ -5,10 +5,21 @@ import { fingerprintArgs, fingerprintLines, parseFingerprintArgs, treeHash } fro
 
 describe('fingerprint arguments', () => {
   it('stay readable when shell-safe and round-trip', () => {
+    const request = { crateRoot: 'crates/app', envPatterns: ['MY_MODE'], trees: ['../shared'] };
+    const args = fingerprintArgs(request);
+    expect(args).toEqual(['crates/app', '--env', 'MY_MODE', '--tree', '../shared']);
+    expect(parseFingerprintArgs(args)).toEqual(request);
+  });
+
+  it('encode a `PREFIX_*` pattern, which sh would expand against the workspace files', () => {
     const request = { crateRoot: 'crates/app', envPatterns: ['MY_*'], trees: ['../shared'] };
     const args = fingerprintArgs(request);
-    expect(args).toEqual(['crates/app', '--env', 'MY_*', '--tree', '../shared']);
+    expect(args).toEqual([expect.stringMatching(/^b64:[A-Za-z0-9_-]+$/)]);
     expect(parseFingerprintArgs(args)).toEqual(request);
+  });
+
+  it('read the readable form as written (a runtime input written by hand)', () => {
+    expect(parseFingerprintArgs(['crates/app', '--env', 'MY_*', '--tree', '../shared'])).toEqual({ crateRoot: 'crates/app', envPatterns: ['MY_*'], trees: ['../shared'] });
   });
 
   it('become one base64url argument when a value holds anything a shell could read', () => {

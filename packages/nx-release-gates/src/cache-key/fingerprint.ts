@@ -9,14 +9,15 @@
  * by its path relative to the Nx workspace when it is inside, else by its place (`above-workspace`, `cargo-home`), so
  * two clones of one commit in different folders print the same lines.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cargoConfigFiles, cargoHome, toolchainFile } from '../ops/config-files';
+import { runQuiet } from '../ops/process';
 import { nvccCandidates, parseNvccVersion } from '../model/toolchain';
 import { sha256 } from '../util/hash';
 import { fingerprintedVariables } from '../model/env-families';
+import { decodeRuntimeArgs, encodeRuntimeArgs } from './runtime-args';
 
 export interface FingerprintRequest {
   /** Nx workspace root (absolute): the runtime input runs there. */
@@ -30,10 +31,10 @@ export interface FingerprintRequest {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-function probe(file: string, args: string[], cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 30_000 }, (error, stdout) => resolve(error ? null : stdout));
-  });
+/** A program's output, or null when it is missing, fails or hangs: the line then says `none`. */
+async function probe(file: string, args: string[], cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string | null> {
+  const result = await runQuiet(file, args, { cwd, env, timeoutMs: 30_000 });
+  return result.exitCode === 0 && !result.timedOut ? result.stdout : null;
 }
 
 async function cudaVersion(cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
@@ -91,12 +92,9 @@ export async function fingerprintLines(request: FingerprintRequest): Promise<str
   return lines;
 }
 
-/** The runtime command's arguments after the script: `<crate root> [--env PATTERN]... [--tree PATH]...`, or `b64:<json>`. */
-export function parseFingerprintArgs(args: readonly string[]): Pick<FingerprintRequest, 'crateRoot' | 'envPatterns' | 'trees'> {
-  if (args.length === 1 && args[0].startsWith(ENCODED)) {
-    const decoded = JSON.parse(Buffer.from(args[0].slice(ENCODED.length), 'base64url').toString('utf8'));
-    return { crateRoot: String(decoded.crateRoot ?? '.'), envPatterns: decoded.envPatterns ?? [], trees: decoded.trees ?? [] };
-  }
+/** The runtime command's arguments after the script: `<crate root> [--env PATTERN]... [--tree PATH]...`, maybe encoded. */
+export function parseFingerprintArgs(encoded: readonly string[]): Pick<FingerprintRequest, 'crateRoot' | 'envPatterns' | 'trees'> {
+  const args = decodeRuntimeArgs(encoded);
   const envPatterns: string[] = [];
   const trees: string[] = [];
   let crateRoot = '.';
@@ -108,16 +106,12 @@ export function parseFingerprintArgs(args: readonly string[]): Pick<FingerprintR
   return { crateRoot, envPatterns, trees };
 }
 
-const ENCODED = 'b64:';
-/** Characters no shell (sh, cmd.exe, PowerShell) treats specially: Nx runs the runtime input as a shell command. */
-const SHELL_SAFE = /^[A-Za-z0-9_./@+=-]+\*?$/;
+/** The arguments for a request, before the encoding for the shell: `<crate root> [--env PATTERN]... [--tree PATH]...`. */
+export function fingerprintArgList(request: Pick<FingerprintRequest, 'crateRoot' | 'envPatterns' | 'trees'>): string[] {
+  return [request.crateRoot, ...request.envPatterns.flatMap((p) => ['--env', p]), ...request.trees.flatMap((t) => ['--tree', t])];
+}
 
-/**
- * The arguments for a request, readable when every value is shell-safe; otherwise the whole request as one
- * base64url argument, so no path or pattern can ever act as shell syntax in the command Nx runs.
- */
+/** The arguments for a request as the runtime command carries them, encoded for the shell (runtime-args.ts). */
 export function fingerprintArgs(request: Pick<FingerprintRequest, 'crateRoot' | 'envPatterns' | 'trees'>): string[] {
-  const plain = [request.crateRoot, ...request.envPatterns.flatMap((p) => ['--env', p]), ...request.trees.flatMap((t) => ['--tree', t])];
-  if (plain.every((arg) => SHELL_SAFE.test(arg) && !arg.startsWith(ENCODED))) return plain;
-  return [`${ENCODED}${Buffer.from(JSON.stringify(request), 'utf8').toString('base64url')}`];
+  return encodeRuntimeArgs(fingerprintArgList(request));
 }

@@ -4,7 +4,7 @@
  * In: the crate's own files (sources, build.rs, Cargo.toml, tests, README: package contents matter to gate-package),
  * the build-relevant files of crates it depends on by path (not their tests or docs), the Cargo workspace's root
  * Cargo.toml, the Cargo.lock packages the crate uses (as external nodes), the emergency skip and the gate's own
- * variables, and a runtime fingerprint (src/fingerprint/) of what no file input sees: the toolchain as rustup picks it
+ * variables, and a runtime fingerprint (fingerprint.ts) of what no file input sees: the toolchain as rustup picks it
  * for the crate folder, the CUDA toolkit, every cargo config file cargo reads (ancestors and CARGO_HOME, by content,
  * gitignored or not), the variables of the families cargo and build scripts read, and path dependencies outside the
  * Nx workspace.
@@ -15,7 +15,8 @@ import type { TargetConfiguration } from '@nx/devkit';
 import type { CrateModel } from '../model/crate-model';
 import { joinRoot } from '../model/crate-model';
 import { hostTriple, hyphenatedCompilerVariables } from '../model/env-families';
-import { fingerprintArgs } from './fingerprint';
+import { fingerprintArgList } from './fingerprint';
+import { runtimeCommand } from './runtime-args';
 import type { GateStateKind } from '../model/state-kinds';
 
 /** Named inputs each crate project carries (so `^` can refer to them in dependencies). */
@@ -60,18 +61,17 @@ export function outsideTrees(crate: CrateModel): string[] {
 
 /** The runtime input: a small script of this package, run by path relative to the workspace root, for one crate. */
 export function fingerprintRuntimeInput(workspaceRoot: string, crate: CrateModel, envPatterns: readonly string[] = []): string {
-  const script = path.relative(workspaceRoot, path.join(__dirname, 'fingerprint-cli.js')).split(path.sep).join('/');
-  return ['node', `"${script}"`, ...fingerprintArgs({ crateRoot: crate.root, envPatterns: [...envPatterns], trees: outsideTrees(crate) })].join(' ');
+  const args = fingerprintArgList({ crateRoot: crate.root, envPatterns: [...envPatterns], trees: outsideTrees(crate) });
+  return runtimeCommand(workspaceRoot, path.join(__dirname, 'fingerprint-cli.js'), args);
 }
 
 /**
  * The per-gate runtime input of a cacheable gate that reads outside state (GateDefinition.stateInput): a script of
- * this package printing that state (src/gate-state/). Workspace-wide kinds print the same command for every crate, so
+ * this package printing that state (state-lines.ts). Workspace-wide kinds print the same command for every crate, so
  * Nx runs it once per run.
  */
 export function gateStateRuntimeInput(workspaceRoot: string, crate: CrateModel, kind: GateStateKind): string {
-  const script = path.relative(workspaceRoot, path.join(__dirname, 'gate-state-cli.js')).split(path.sep).join('/');
-  return ['node', `"${script}"`, kind, ...(kind === 'lockfile' ? [`"${crate.workspaceRoot}"`] : [])].join(' ');
+  return runtimeCommand(workspaceRoot, path.join(__dirname, 'gate-state-cli.js'), [kind, ...(kind === 'lockfile' ? [crate.workspaceRoot] : [])]);
 }
 
 export function gateInputs(

@@ -20,23 +20,23 @@ describe('gate state lines (real git in a temporary repository)', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('lockfile: changes with the lockfile content, its git state and any member manifest', () => {
-    const clean = lockfileLines(dir, '.');
-    expect(lockfileLines(dir, '.')).toEqual(clean);
+  it('lockfile: changes with the lockfile content, its git state and any member manifest', async () => {
+    const clean = await lockfileLines(dir, '.');
+    expect(await lockfileLines(dir, '.')).toEqual(clean);
     fs.appendFileSync(path.join(dir, 'Cargo.lock'), '# edit\n');
-    const modified = lockfileLines(dir, '.');
+    const modified = await lockfileLines(dir, '.');
     expect(modified).not.toEqual(clean);
     git('add', 'Cargo.lock');
-    const staged = lockfileLines(dir, '.');
+    const staged = await lockfileLines(dir, '.');
     expect(staged).not.toEqual(modified); // same content, other git state
     git('commit', '-q', '-m', 'two');
     fs.appendFileSync(path.join(dir, 'member', 'Cargo.toml'), '[dependencies]\n');
-    expect(lockfileLines(dir, '.').find((l) => l.startsWith('manifest member/'))).not.toEqual(staged.find((l) => l.startsWith('manifest member/')));
+    expect((await lockfileLines(dir, '.')).find((l) => l.startsWith('manifest member/'))).not.toEqual(staged.find((l) => l.startsWith('manifest member/')));
   });
 
-  it('lockfile: outside a git repository it is a line, not an exception', () => {
+  it('lockfile: outside a git repository it is a line, not an exception', async () => {
     fs.rmSync(path.join(dir, '.git'), { recursive: true });
-    expect(lockfileLines(dir, '.').find((l) => l.startsWith('git '))).toMatch(/^git git failed: .*not a git repository/i);
+    expect((await lockfileLines(dir, '.')).find((l) => l.startsWith('git '))).toMatch(/^git git failed: .*not a git repository/i);
   });
 
 });

@@ -7,10 +7,11 @@
  *   files, exactly what the gate judges), so the key is right whatever the generator reads, plus the plugin version.
  * Never throws: a missing tool or file is a line (`git: none`), so a runtime input never stops an Nx run.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GATE_SPECS } from '../model/catalog';
+import { pathStatus } from '../ops/git';
+import { quietRunnerIn } from '../ops/process';
 import { sha256 } from '../util/hash';
 import { PLUGIN_VERSION } from '../util/plugin-version';
 import type { GateStateKind } from '../model/state-kinds';
@@ -21,14 +22,11 @@ export interface StateRequest {
   cargoRoot?: string;
 }
 
-function git(cwd: string, args: string[]): string {
-  try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') return 'git: none';
-    return `git failed: ${String(e.stderr ?? '').trim().split('\n')[0]}`;
-  }
+/** How git sees the lockfile (path relative to the workspace root), as git prints it; a line when git cannot say. */
+async function lockfileStatus(workspaceRoot: string, lockfile: string): Promise<string> {
+  const status = await pathStatus(quietRunnerIn(workspaceRoot), lockfile);
+  if ('porcelain' in status) return status.porcelain.trim() || 'clean';
+  return 'failed' in status ? `git failed: ${status.failed}` : 'git: none';
 }
 
 function contentHash(file: string): string {
@@ -60,12 +58,12 @@ function manifestsBelow(root: string): string[] {
   return found.sort();
 }
 
-export function lockfileLines(workspaceRoot: string, cargoRoot: string): string[] {
+export async function lockfileLines(workspaceRoot: string, cargoRoot: string): Promise<string[]> {
   const root = path.join(workspaceRoot, cargoRoot);
   const lockfile = path.posix.join(cargoRoot, 'Cargo.lock');
   return [
     `lockfile ${contentHash(path.join(root, 'Cargo.lock'))}`,
-    `git ${git(workspaceRoot, ['status', '--porcelain=v1', '--ignored', '--', lockfile]).trim() || 'clean'}`,
+    `git ${await lockfileStatus(workspaceRoot, lockfile)}`,
     ...manifestsBelow(root).map((m) => `manifest ${m} ${contentHash(path.join(root, m))}`),
   ];
 }

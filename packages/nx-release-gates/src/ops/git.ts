@@ -1,10 +1,12 @@
 /**
- * The few git questions gate-lockfile and gate-version ask, through the gate's `run` (so every call is recorded).
- * A crate outside any git repository, or a machine without git, is an answer (`GitProblem`), never an exception.
+ * Every question the plugin asks git, and the few changes release-rehearsal makes, as argument arrays through a
+ * CommandRunner: a gate passes its own context (so each call is recorded in its result), an executor or a runtime
+ * cache input passes a runner of ops/process.ts. A crate outside any git repository, or a machine without git, is
+ * an answer (`GitProblem`, null), never an exception; only the release steps, which must succeed, throw `GitError`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CommandRunner } from './process';
+import type { CommandResult, CommandRunner } from './process';
 
 /** What a git question needs: a way to run git, and the crate's folder for the message when there is no repository. */
 type GitContext = CommandRunner & { crate: { root: string } };
@@ -17,13 +19,25 @@ export interface GitRepository {
 /** One line for the gate's reason when git cannot answer. */
 export type GitProblem = string;
 
+const NOT_FOUND = 'git was not found on PATH; install git, then run again';
+
+const firstLine = (text: string) => text.trim().split('\n')[0];
+const lastLine = (text: string) => (text.trim().split('\n').pop() ?? '').trim();
+
+/** `-C <root>` when the question is about a given repository, nothing when it is about the runner's folder. */
+const inRepository = (root: string | undefined) => (root ? ['-C', root] : []);
+
+function git(runner: CommandRunner, args: string[], probe = false): Promise<CommandResult> {
+  return runner.run('git', args, { live: 'none', ...(probe ? { probe } : {}) });
+}
+
 export async function findRepository(context: GitContext): Promise<GitRepository | GitProblem> {
-  const result = await context.run('git', ['rev-parse', '--show-toplevel'], { live: 'none' });
-  if (result.notFound) return 'git was not found on PATH; install git, then run again';
+  const result = await git(context, ['rev-parse', '--show-toplevel']);
+  if (result.notFound) return NOT_FOUND;
   if (result.exitCode !== 0) {
     return /not a git repository/i.test(result.stderr)
       ? `${context.crate.root === '.' ? 'the workspace' : context.crate.root} is not in a git repository; run \`git init\` and commit the crate, then run again`
-      : `git rev-parse failed: ${result.stderr.trim().split('\n')[0]}`;
+      : `git rev-parse failed: ${firstLine(result.stderr)}`;
   }
   return { root: path.resolve(result.stdout.trim()) };
 }
@@ -46,6 +60,16 @@ export function parseFileState(porcelain: string): FileState {
   return 'staged';
 }
 
+/** git's porcelain status of one path as it prints it, or why it could not say (no git, or its first line). */
+export type PathStatus = { porcelain: string } | { notFound: true } | { failed: string };
+
+/** `git status --porcelain=v1 --ignored` for one path, relative to `repoRoot` (or to the runner's folder). */
+export async function pathStatus(runner: CommandRunner, relativePath: string, repoRoot?: string): Promise<PathStatus> {
+  const result = await git(runner, [...inRepository(repoRoot), 'status', '--porcelain=v1', '--ignored', '--', relativePath]);
+  if (result.notFound) return { notFound: true };
+  return result.exitCode === 0 ? { porcelain: result.stdout } : { failed: firstLine(result.stderr) };
+}
+
 export async function fileState(context: CommandRunner, repo: GitRepository, absoluteFile: string): Promise<{ state: FileState } | { problem: GitProblem }> {
   // git answers with the real path; the workspace may have been reached through a symlink (macOS /tmp, say).
   const real = (p: string) => {
@@ -57,18 +81,109 @@ export async function fileState(context: CommandRunner, repo: GitRepository, abs
   };
   const file = path.join(real(path.dirname(absoluteFile)), path.basename(absoluteFile));
   const relative = path.relative(real(repo.root), file).split(path.sep).join('/');
-  const result = await context.run('git', ['-C', repo.root, 'status', '--porcelain=v1', '--ignored', '--', relative], { live: 'none' });
-  if (result.exitCode !== 0) return { problem: `git status failed: ${result.stderr.trim().split('\n')[0]}` };
-  return { state: parseFileState(result.stdout) };
+  const status = await pathStatus(context, relative, repo.root);
+  if ('porcelain' in status) return { state: parseFileState(status.porcelain) };
+  return { problem: 'failed' in status ? `git status failed: ${status.failed}` : NOT_FOUND };
 }
 
 /** The commit a tag points at (annotated tags peeled), or null when the tag does not exist locally. */
 export async function tagCommit(context: CommandRunner, repo: GitRepository, tag: string): Promise<string | null> {
-  const result = await context.run('git', ['-C', repo.root, 'rev-parse', '-q', '--verify', `refs/tags/${tag}^{commit}`], { live: 'none' });
+  const result = await git(context, ['-C', repo.root, 'rev-parse', '-q', '--verify', `refs/tags/${tag}^{commit}`]);
   return result.exitCode === 0 ? result.stdout.trim() : null;
 }
 
-export async function headCommit(context: CommandRunner, repo: GitRepository): Promise<string | null> {
-  const result = await context.run('git', ['-C', repo.root, 'rev-parse', '-q', '--verify', 'HEAD^{commit}'], { live: 'none' });
+/** The commit checked out in `repo` (or in the runner's folder), or null: no git, no repository, no commit yet. */
+export async function headCommit(context: CommandRunner, repo?: GitRepository): Promise<string | null> {
+  const result = await git(context, [...inRepository(repo?.root), 'rev-parse', '-q', '--verify', 'HEAD^{commit}']);
   return result.exitCode === 0 ? result.stdout.trim() : null;
+}
+
+/** Every local tag name, or null when git cannot list them (no git, no repository). */
+export async function localTags(runner: CommandRunner): Promise<string[] | null> {
+  const result = await git(runner, ['tag', '--list']);
+  return result.exitCode === 0 ? result.stdout.split('\n').map((t) => t.trim()).filter(Boolean) : null;
+}
+
+/**
+ * Which of `paths` (relative to `repoRoot`, `/`-separated) git ignores: what Nx leaves out of a hash. Asked as a
+ * probe: it is the plugin's own question, not a command of the gate. Empty when git cannot say.
+ */
+export async function ignoredPaths(runner: CommandRunner, repoRoot: string, paths: readonly string[]): Promise<Set<string>> {
+  const ignored = new Set<string>();
+  if (paths.length === 0) return ignored;
+  // `git check-ignore` prints the given paths it ignores (exit 1: none).
+  const result = await git(runner, ['-C', repoRoot, 'check-ignore', '--', ...paths], true);
+  if (result.exitCode === 0) for (const line of result.stdout.split('\n')) if (line.trim()) ignored.add(line.trim());
+  return ignored;
+}
+
+/** A git step of a release command that did not succeed: one line, what failed and git's own last word. */
+export class GitError extends Error {}
+
+async function ask(runner: CommandRunner, args: string[]): Promise<CommandResult> {
+  const result = await git(runner, args);
+  if (result.notFound) throw new GitError(NOT_FOUND);
+  return result;
+}
+
+async function must(runner: CommandRunner, args: string[], what: string): Promise<string> {
+  const result = await ask(runner, args);
+  if (result.exitCode !== 0) throw new GitError(`${what} failed (git ${args.join(' ')}): ${lastLine(result.stderr || result.stdout)}`);
+  return result.stdout.trim();
+}
+
+/**
+ * The paths `git status --porcelain` lists as changed in the runner's folder: tracked files only, or untracked ones
+ * too (`normal`). Throws GitError when git cannot say.
+ */
+export async function changedPaths(runner: CommandRunner, untracked: 'no' | 'normal'): Promise<string[]> {
+  const args = ['status', '--porcelain', `--untracked-files=${untracked}`];
+  const result = await ask(runner, args);
+  if (result.exitCode !== 0) throw new GitError(`reading the working tree failed (git ${args.join(' ')}): ${lastLine(result.stderr || result.stdout)}`);
+  // Each line is `XY path`: the two status letters (either may be a space) and one space.
+  return result.stdout.split('\n').filter((line) => line.length > 3).map((line) => line.slice(3));
+}
+
+export async function insideWorkTree(runner: CommandRunner): Promise<boolean> {
+  return (await ask(runner, ['rev-parse', '--is-inside-work-tree'])).exitCode === 0;
+}
+
+/** The URL of `remote`, or null when there is no such remote. */
+export async function remoteUrl(runner: CommandRunner, remote: string): Promise<string | null> {
+  const result = await ask(runner, ['remote', 'get-url', remote]);
+  return result.exitCode === 0 ? result.stdout.trim() : null;
+}
+
+export async function remoteNames(runner: CommandRunner): Promise<string[]> {
+  return (await ask(runner, ['remote'])).stdout.split('\n').map((r) => r.trim()).filter(Boolean);
+}
+
+export async function localBranchExists(runner: CommandRunner, branch: string): Promise<boolean> {
+  return (await ask(runner, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).exitCode === 0;
+}
+
+export async function remoteBranchExists(runner: CommandRunner, remote: string, branch: string): Promise<boolean> {
+  return (await must(runner, ['ls-remote', '--heads', remote, `refs/heads/${branch}`], `reading ${remote}`)) !== '';
+}
+
+/** The branch checked out, or '' when HEAD is detached. */
+export async function currentBranch(runner: CommandRunner): Promise<string> {
+  return (await ask(runner, ['symbolic-ref', '--quiet', '--short', 'HEAD'])).stdout.trim();
+}
+
+export async function createBranch(runner: CommandRunner, branch: string, commit: string): Promise<void> {
+  await must(runner, ['branch', branch, commit], `creating ${branch}`);
+}
+
+export async function deleteLocalBranch(runner: CommandRunner, branch: string): Promise<void> {
+  await must(runner, ['branch', '-D', branch], `deleting local branch ${branch}`);
+}
+
+export async function pushBranch(runner: CommandRunner, remote: string, branch: string): Promise<void> {
+  const result = await ask(runner, ['push', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
+  if (result.exitCode !== 0) throw new GitError(`pushing ${branch} to ${remote} failed: ${lastLine(result.stderr)}`);
+}
+
+export async function deleteRemoteBranch(runner: CommandRunner, remote: string, branch: string): Promise<void> {
+  await must(runner, ['push', remote, '--delete', branch], `deleting ${branch} on ${remote}`);
 }

@@ -3,7 +3,12 @@
  * arrays, never shell strings, so a feature name such as `a;rm -rf ~` reaches cargo as one literal argument.
  * Output streams live to the terminal and is captured for judging. On SIGINT/SIGTERM the whole process tree of
  * the command is ended (cargo's rustc children included), so an interrupted gate leaves nothing running.
+ *
+ * Two ways in: `runCommand` (execa, loaded on first use: live output, signal handling) for gates and executors, and
+ * `runQuiet` (node's execFile, nothing to load) for the runtime cache inputs, which Nx starts before every task
+ * hash and which must therefore start fast. Neither throws on a non-zero exit: the result says what happened.
  */
+import { execFile } from 'node:child_process';
 import type { ResultPromise } from 'execa';
 import { signalTree } from './process-tree';
 import { importEsm } from './import-esm';
@@ -134,4 +139,52 @@ export interface RunCommandOptions {
 /** Anything that runs commands the way a gate does (a gate's context): what ops/ helpers take to ask a program. */
 export interface CommandRunner {
   run(file: string, args: string[], options?: RunCommandOptions): Promise<CommandResult>;
+}
+
+/** Runs every command in `cwd` through runCommand, quietly unless told: how an executor asks git and friends. */
+export function runnerIn(cwd: string): CommandRunner {
+  return { run: (file, args, options = {}) => runCommand(file, args, { cwd, env: options.env, live: options.live ?? 'none', timeoutMs: options.timeoutMs }) };
+}
+
+export interface QuietOptions {
+  cwd: string;
+  /** The program's whole environment (not merged with ours), so what a cache input probes is exactly what it hashes. */
+  env?: Readonly<Record<string, string | undefined>>;
+  timeoutMs?: number;
+}
+
+/**
+ * A short command with captured output and nothing printed, without execa (a runtime cache input runs before every
+ * task hash: loading execa would slow every Nx run) and without the signal handling (a probe ends on its own or by
+ * its timeout).
+ */
+export function runQuiet(file: string, args: readonly string[], options: QuietOptions): Promise<CommandResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      [...args],
+      { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv | undefined, encoding: 'utf8', timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024, windowsHide: true },
+      (error, stdout, stderr) => {
+        const failure = error as (NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: NodeJS.Signals | null }) | null;
+        const notFound = failure?.code === 'ENOENT';
+        const timedOut = failure?.killed === true && options.timeoutMs !== undefined;
+        resolve({
+          commandLine: commandLine(file, args),
+          exitCode: !failure ? 0 : typeof failure.code === 'number' ? failure.code : notFound ? 127 : 1,
+          stdout: String(stdout ?? ''),
+          stderr: String(stderr ?? ''),
+          durationMs: Date.now() - started,
+          notFound,
+          timedOut,
+          ...(failure?.signal ? { signal: failure.signal } : {}),
+        });
+      },
+    );
+  });
+}
+
+/** runQuiet as a CommandRunner bound to `cwd` (and an environment): for the ops/ helpers a cache input calls. */
+export function quietRunnerIn(cwd: string, env?: Readonly<Record<string, string | undefined>>): CommandRunner {
+  return { run: (file, args, options = {}) => runQuiet(file, args, { cwd, env: options.env ? { ...(env ?? process.env), ...options.env } : env, timeoutMs: options.timeoutMs }) };
 }

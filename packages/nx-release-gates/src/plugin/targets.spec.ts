@@ -2,6 +2,7 @@ import type { CrateModel } from '../model/crate-model';
 import { crateModel } from '../testing/crate-model';
 import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catalog';
 import { EMERGENCY_ENV_INPUTS, fingerprintRuntimeInput } from '../cache-key/inputs';
+import { parseFingerprintArgs } from '../cache-key/fingerprint';
 import { TARGET_GROUP, crateProject } from './targets';
 
 const WORKSPACE_ROOT = '/ws';
@@ -93,7 +94,9 @@ describe('crateProject', () => {
       WORKSPACE_ROOT,
     );
     const runtime = (outside.targets!['gate-test'].inputs as Input[]).find((i) => typeof i === 'object' && 'runtime' in i) as { runtime: string };
-    expect(runtime.runtime).toMatch(/ crates\/llm-cli --env MY_BUILD_\* --env GIT_HASH --tree \.\.\/shared$/);
+    // `MY_BUILD_*` is encoded: sh would expand it against the files in the workspace root.
+    expect(runtime.runtime).toMatch(/^node "[^"]+fingerprint-cli\.js" b64:[A-Za-z0-9_-]+$/);
+    expect(parseFingerprintArgs(runtime.runtime.split(' ').slice(2))).toEqual({ crateRoot: 'crates/llm-cli', envPatterns: ['MY_BUILD_*', 'GIT_HASH'], trees: ['../shared'] });
     const spaced = crateProject(crate({ root: 'my crates/x;rm -rf ~' }), {}, WORKSPACE_ROOT);
     const encoded = (spaced.targets!['gate-test'].inputs as Input[]).find((i) => typeof i === 'object' && 'runtime' in i) as { runtime: string };
     expect(encoded.runtime).toMatch(/^node "[^"]+" b64:[A-Za-z0-9_-]+$/);

@@ -9,6 +9,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { CARGO_NOT_FOUND } from '../../parsers/cargo-errors';
 import { CrateModel } from '../../model/crate-model';
 import { signalExitCode } from '../../ops/process';
+import { headCommit } from '../../ops/git';
 import type { Toolchain } from '../../ops/toolchain';
 import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { cargoTargetDirectory } from '../../gates/shared/target-directory';
@@ -102,8 +103,9 @@ interface GateRun {
 
 async function runGate(gate: GateDefinition, options: Record<string, unknown>, context: ExecutorContext, locks: HeldLock[], fx: GateEffects): Promise<GateResult> {
   const started = fx.now();
-  const head = await fx.runCommand('git', ['rev-parse', 'HEAD'], { cwd: context.root, live: 'none' }).catch(() => null);
-  const run: GateRun = { gate, project: context.projectName!, started, commit: head && head.exitCode === 0 ? head.stdout.trim() : null, commands: [], crate: null, toolchain: null };
+  // Which commit computed the result: a replay (local or remote cache) then names the run it came from.
+  const commit = await headCommit({ run: (file, args) => fx.runCommand(file, args, { cwd: context.root, live: 'none' }) }).catch(() => null);
+  const run: GateRun = { gate, project: context.projectName!, started, commit, commands: [], crate: null, toolchain: null };
   try {
     const prepared = await prepareGate(run, options, context, fx);
     if ('status' in prepared) return buildResult(run, prepared, fx);

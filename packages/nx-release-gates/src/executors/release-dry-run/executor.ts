@@ -19,7 +19,8 @@ import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../ops/read-crates';
 import { fingerprintLines } from '../../cache-key/fingerprint';
 import { outsideTrees } from '../../cache-key/inputs';
-import { interruption, runCommand, signalExitCode } from '../../ops/process';
+import { interruption, runCommand, runnerIn, signalExitCode } from '../../ops/process';
+import { changedPaths, headCommit } from '../../ops/git';
 import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { findGateSpec, GATE_TARGETS, RELEASE_DRY_RUN, RESULTS_FOLDER } from '../../model/catalog';
 import { RUN_ID_VARIABLE } from '../../model/freshness';
@@ -63,10 +64,11 @@ function outputStyle(): string {
 }
 
 async function gitState(cwd: string): Promise<{ commit: string | null; clean: boolean | null }> {
-  const head = await runCommand('git', ['rev-parse', 'HEAD'], { cwd, live: 'none' });
-  if (head.exitCode !== 0) return { commit: null, clean: null };
-  const status = await runCommand('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, live: 'none' });
-  return { commit: head.stdout.trim(), clean: status.exitCode === 0 ? status.stdout.trim() === '' : null };
+  const git = runnerIn(cwd);
+  const commit = await headCommit(git);
+  if (!commit) return { commit: null, clean: null };
+  const changed = await changedPaths(git, 'no').catch(() => null);
+  return { commit, clean: changed ? changed.length === 0 : null };
 }
 
 /** Removes the previous report and gate results, so nothing left by an earlier run can read as this run's. */

@@ -14,6 +14,7 @@
  */
 import { stripAnsi, summarizeCargoError } from '../../parsers/cargo-errors';
 import { publishedVersions, IndexAnswer } from '../../ops/registry-index';
+import { localTags } from '../../ops/git';
 import { parseReleaseTag, isSemver } from '../../model/release-tag';
 import { unknownFeatures } from '../../model/feature-sets';
 import { failed, GateDefinition, GateOutcome, passed, skipped } from '../types';
@@ -182,8 +183,8 @@ export const semverGate: GateDefinition = {
     const tool = await context.cargo(['semver-checks', '--version'], { live: 'none' });
     facts.toolInstalled = tool.exitCode === 0 && !tool.notFound;
     if (!facts.toolInstalled) return judgeSemver(facts);
-    const tags = await context.run('git', ['tag', '--list'], { live: 'none' });
-    const tag = tags.exitCode === 0 ? previousReleaseTag(tags.stdout.split('\n').map((t) => t.trim()).filter(Boolean), crate.name, crate.version) : null;
+    const tags = await localTags(context);
+    const tag = tags ? previousReleaseTag(tags, crate.name, crate.version) : null;
     if (tag) facts.baseline = { kind: 'tag', ...tag };
     else {
       const answer = await publishedVersions(crate.name);

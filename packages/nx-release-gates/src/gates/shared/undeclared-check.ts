@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cargoHome } from '../../ops/config-files';
+import { ignoredPaths } from '../../ops/git';
 import { collectBuildRecords } from '../../parsers/dep-info';
 import { undeclaredInputs, undeclaredSummary, UndeclaredInput } from '../../cache-key/undeclared-inputs';
 import type { CargoMessage } from '../../parsers/cargo-messages';
@@ -42,12 +43,8 @@ export async function undeclaredInputsOf(context: GateContext, messages: readonl
         .filter((r) => !r.startsWith('..') && !path.isAbsolute(r)),
     ),
   ];
-  const ignored = new Set<string>();
-  if (workspaceFiles.length) {
-    // Nx hashes what git does not ignore; `git check-ignore` prints the given paths it ignores (exit 1: none).
-    const check = await context.run('git', ['-C', context.workspaceRoot, 'check-ignore', '--', ...workspaceFiles.map((f) => f.split(path.sep).join('/'))], { live: 'none', probe: true });
-    if (check.exitCode === 0) for (const line of check.stdout.split('\n')) if (line.trim()) ignored.add(line.trim());
-  }
+  // Nx hashes what git does not ignore.
+  const ignored = await ignoredPaths(context, context.workspaceRoot, workspaceFiles.map((f) => f.split(path.sep).join('/')));
   return undeclaredInputs(records, {
     workspaceRoot: context.workspaceRoot,
     task: `${context.project}:gate-${context.gateName}`,
