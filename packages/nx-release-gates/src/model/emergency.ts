@@ -1,8 +1,9 @@
 /**
- * The emergency path, built this time (the original only promised it): skip named gates for one run, only with a
- * reason. RELEASE_GATES_SKIP=gate-doc,gate-cuda RELEASE_GATES_SKIP_REASON="CVE-2026-1234 hotfix". Both variables
- * are cache inputs of every gate, so a skipped result is never replayed into a normal run. RELEASE_GATES_SKIP_UNTIL
- * (YYYY-MM-DD) makes a skip expire: after that day it is refused before any gate runs.
+ * The emergency path: skip named gates for one run, only with a reason, so a hotfix can ship past a gate that
+ * cannot pass in time and the skip stays visible.
+ * RELEASE_GATES_SKIP=gate-doc,gate-cuda RELEASE_GATES_SKIP_REASON="CVE-2026-1234 hotfix". Both variables are cache
+ * inputs of every gate, so a skipped result is never replayed into a normal run. RELEASE_GATES_SKIP_UNTIL (YYYY-MM-DD)
+ * makes a skip expire: after that day it is refused before any gate runs.
  */
 import { hasControlCharacter } from '../util/workflow-text';
 

@@ -56,7 +56,7 @@ export function explainNotRun(rows: readonly TableRow[]): TableRow[] {
 export function rowForGate(workspaceRoot: string, project: string, gate: string, source: string, task?: NxTaskOutcome): TableRow {
   const result = source === 'not run' ? null : readGateResult(workspaceRoot, project, gate, task?.targetTriple);
   if (!result && (source === 'local cache' || source === 'remote cache')) {
-    // Seen on Nx 23.2.1 after `nx reset --only-cache`: Nx reports a hit but restores no output.
+    // Nx 23.2.1 after `nx reset --only-cache` reports a hit but restores no output.
     const reason = `Nx reported a ${source} hit but restored no result file; run \`nx reset\` and run again`;
     return { project, gate, status: 'failed', source, durationMs: null, figure: '', reason, emergency: false };
   }

@@ -2,7 +2,7 @@
  * release-dry-run: runs the crate's gates through a nested Nx run (so caching, dependsOn and parallelism are Nx's),
  * then takes the rows that run judged against its own task hashes, prints one table and writes release-dry-run.json.
  * The nested run is what makes the table print when gates fail, with the Nx daemon on or off: with `dependsOn`, Nx
- * would skip this target after the first failed gate (the original script's defect), and with the daemon on the
+ * would skip this target after the first failed gate (and print no table), and with the daemon on the
  * postTasksExecution hook runs inside the daemon, where nothing reaches the terminal. The cost is one more Nx start
  * (measured in docs/benchmarks.md).
  *
@@ -112,7 +112,7 @@ function rowsWithoutRecord(root: string, project: string, gates: string[], runId
  */
 async function signalBehind(nestedExitCode: number, record: NestedRunRecord | null, cutOff: () => NodeJS.Signals | null): Promise<NodeJS.Signals | null> {
   if (interruption() || nestedExitCode === 0) return interruption();
-  // Nx 23.2.1 exits 130 also when it skipped tasks after a failed dependency (seen on shimmy: gate-size after a failed
+  // Nx 23.2.1 exits 130 also when it skipped tasks after a failed dependency (e.g. gate-size after a failed
   // gate-build; a skipped task gets no result, which Nx counts as an unfinished run). A run whose hook wrote its
   // record and counted no stopped task was not interrupted.
   if (record?.stoppedTasks === 0) return cutOff();

@@ -1,5 +1,5 @@
 /**
- * gate-publish: `cargo publish --dry-run` with the configured features (gate 7 of the original release workflow):
+ * gate-publish: `cargo publish --dry-run` with the configured features:
  * packages the crate, checks the registry accepts its metadata and dependencies, and verifies the packaged crate
  * builds on its own. Nothing is uploaded.
  *
