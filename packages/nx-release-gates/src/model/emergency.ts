@@ -72,11 +72,6 @@ function skipExpiry(env: NodeJS.ProcessEnv, list: string, now: Date): string | n
   return until;
 }
 
-/** What the summary says about the current skip's expiry, read from the environment the run started with. */
-export function skipExpiryNote(env: NodeJS.ProcessEnv): string {
-  return expiryNote((env[SKIP_UNTIL_VARIABLE] ?? '').trim() || null);
-}
-
 /** The banner's words for a skip's last day (recorded in the skipped results as details.emergencyUntil). */
 export function expiryNote(until: string | null | undefined): string {
   return until ? `valid until ${until}` : `no expiry (set ${SKIP_UNTIL_VARIABLE}=YYYY-MM-DD to make it expire)`;

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { expiryNote, skipExpiryNote } from '../model/emergency';
+import { expiryNote } from '../model/emergency';
 import { findGateSpec, GATE_SPECS, gateTarget } from '../model/catalog';
 import { writeFileAtomic } from '../util/files';
 import { annotationMessage, forWorkflowLog, oneLine } from '../util/workflow-text';
@@ -122,14 +122,14 @@ export function buildSummary(rows: TableRow[]): RunSummary {
 
 /**
  * The skip's expiry comes from the skipped results (details.emergencyUntil), which the gates wrote with the variables
- * they ran with; the environment is read only for results written before the field existed (the summary hook runs in
- * the Nx daemon, whose environment may not be the run's).
+ * they ran with, never from the environment (the summary hook runs in the Nx daemon, whose environment may not be the
+ * run's).
  */
-export function emergencyBanner(summary: RunSummary, env: NodeJS.ProcessEnv = process.env): string[] {
+export function emergencyBanner(summary: RunSummary): string[] {
   if (!summary.emergency.length) return [];
   const recorded = summary.emergency.find((e) => e.until !== undefined);
   return [
-    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP, ${recorded ? expiryNote(recorded.until) : skipExpiryNote(env)}`,
+    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP, ${expiryNote(recorded?.until)}`,
     ...summary.emergency.map((e) => `  ${e.project}:${e.gate} ${oneLine(e.reason)}`),
   ];
 }

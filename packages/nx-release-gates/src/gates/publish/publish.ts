@@ -113,14 +113,6 @@ export function registryUnreachable(stderr: string): boolean {
 }
 
 /**
- * `warning:` lines of cargo, minus the dry run's own notice and minus the verify build's compiler warnings (see
- * splitPublishWarnings).
- */
-export function publishWarnings(stderr: string): string[] {
-  return splitPublishWarnings(stderr).publish;
-}
-
-/**
  * cargo publish's own warnings (manifest metadata, a version already in the index) apart from the compiler warnings
  * of its verify build, which sit between `Verifying`/`Compiling` and `Finished`: a crate with two dozen lint warnings
  * must not bury the one line about publishing. The "already exists" notice is judged from the index instead.

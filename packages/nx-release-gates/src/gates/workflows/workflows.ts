@@ -14,7 +14,6 @@ import type { DriftReport } from '../../generators/workflows/drift';
 import { failed, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { gateSpec } from '../../model/catalog';
 
-export const WORKFLOWS_GATE = 'workflows';
 const UPDATE_HINT = 'run `nx g nx-release-gates:workflows` to update';
 
 type FileEntry = { file: string; state: string; diff?: string };

@@ -169,7 +169,6 @@ export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema): 
   if (unknownTargets.length) throw new WorkflowsOptionError(`ciTargets: unknown target ${unknownTargets.join(', ')}; known: ${known.join(', ')}`);
 
   const gpuRunsOn = checkList('gpuRunsOn', schema.gpuRunsOn, true);
-  if (gpuRunsOn?.length && !GATE_SPECS.some((g) => g.name === 'cuda')) throw new WorkflowsOptionError('gpuRunsOn needs the gate-cuda gate, which this plugin version lacks');
   const toolchain = rustToolchainOf(tree, schema.rustToolchain);
   const packageManager = schema.packageManager ?? detectPackageManagerInTree(tree);
   if (!['npm', 'yarn', 'pnpm', 'bun'].includes(packageManager)) throw new WorkflowsOptionError(`packageManager must be npm, yarn, pnpm or bun, not ${JSON.stringify(packageManager)}`);
