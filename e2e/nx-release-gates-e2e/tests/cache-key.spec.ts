@@ -1,7 +1,8 @@
 /**
- * Sound verdicts (issue 8): for each family of inputs cargo reads, a change either re-runs the gate with the verdict
- * a fresh run gives, or the gate's first result already listed the input as undeclared, with the fix. The changes
- * are chosen so that the fresh verdict is `failed`: a replayed pass would be exactly the false pass to prevent.
+ * A maintainer edits an input cargo reads and runs the gates again: for each family of such inputs, a change either
+ * re-runs the gate with the verdict a fresh run gives, or the gate's first result already listed the input as
+ * undeclared, with the fix. The changes are chosen so that the fresh verdict is `failed`: a replayed pass would be
+ * exactly the false pass to prevent.
  *
  * One workspace inside a folder of the test's own, so cargo config can sit above the Nx workspace; CARGO_HOME points
  * at a folder of the test too (the crates have no registry dependencies, so nothing is downloaded).

@@ -64,7 +64,7 @@ describe('gate caching', () => {
     previous = report;
   });
 
-  // Cargo.lock's packages are Nx external nodes (issue 5), for a standalone crate as inside a Cargo workspace: an edit
+  // Cargo.lock's packages are Nx external nodes, for a standalone crate as inside a Cargo workspace: an edit
   // that changes none of the crate's packages keeps its gates cached; a bump of a package it uses misses
   // (graph.spec.ts, "a Cargo.lock edit re-runs only the crates that use the package that changed").
   it('replays after a Cargo.lock edit that changes none of its packages', () => {

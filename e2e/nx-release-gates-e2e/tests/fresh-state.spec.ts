@@ -1,9 +1,9 @@
 /**
- * Sound verdicts without a cache (issue 8): a gate judges only what this run produced. A binary, a .crate or a result
- * file an earlier run left behind is never taken for this run's; gate-doc's lint flags join the rustdoc flags cargo
- * uses instead of replacing (or being replaced by) them; paths in options stay inside the workspace; two runs of one
- * gate at once do not mix their files; killing a run's process group leaves no cargo behind; and two clones of one
- * commit in different folders get the same task hashes (what a remote cache needs).
+ * A maintainer runs gates where earlier runs left files behind, without a cache: a gate judges only what this run
+ * produced. A binary, a .crate or a result file an earlier run left behind is never taken for this run's; gate-doc's
+ * lint flags join the rustdoc flags cargo uses instead of replacing (or being replaced by) them; paths in options stay
+ * inside the workspace; two runs of one gate at once do not mix their files; killing a run's process group leaves no
+ * cargo behind; and two clones of one commit in different folders get the same task hashes (what a remote cache needs).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

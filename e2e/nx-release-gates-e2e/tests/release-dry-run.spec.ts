@@ -1,8 +1,8 @@
 /**
- * release-dry-run as a whole (issues 8 and 12): the combined table of a run over two crates with the Nx daemon on;
- * gate-lockfile and gate-version cached and re-run when their outside state changes; a second dry run of the same
- * crate refuses while the first runs; SIGTERM and SIGKILL leave nothing running; a result folder that cannot be
- * written fails the report and the summary.
+ * A maintainer runs release-dry-run over a workspace: the combined table of a run over two crates with the Nx daemon
+ * on; gate-lockfile and gate-version cached and re-run when their outside state changes; a second dry run of the same
+ * crate refuses while the first runs; SIGTERM and SIGKILL leave nothing running; a result folder that cannot be written
+ * fails the report and the summary.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';

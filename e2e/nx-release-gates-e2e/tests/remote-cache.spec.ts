@@ -1,5 +1,5 @@
 /**
- * Shared remote cache (issue 11): clone A of a commit runs release-dry-run against a self-hosted cache server
+ * A team shares a remote cache: clone A of a commit runs release-dry-run against a self-hosted cache server
  * speaking Nx's API (support/remote-cache-server.ts); clone B of the same commit, in another folder with an empty
  * local cache, replays every cacheable gate from it, gate-build's binary included. A difference that changes a
  * verdict (RUSTFLAGS, an emergency skip) replays none of the gates it affects. A failing server (down, 500, garbage)

@@ -1,5 +1,5 @@
 /**
- * The run summary (issue 3, part 1 and 2): one row per crate x gate after every run, also when gates fail, from
+ * A maintainer reads the run summary: one row per crate x gate after every run, also when gates fail, from
  * cache, with the daemon on and off; JUnit files; GitHub step summary and annotations; the emergency skip.
  */
 import { crateFiles, DOCUMENTED_MAIN } from '../support/crates';

@@ -1,5 +1,5 @@
 /**
- * True verdicts and reasons a maintainer can act on (issue 13), each on a small crate of one fresh workspace (packed
+ * A maintainer gets true verdicts and reasons to act on, each on a small crate of one fresh workspace (packed
  * plugin, real nx, cargo, git). The registry checks use a fixture index folder (registryIndex) for the crates this
  * test invents, and the real crates.io index for a crate named like a published one (hexyl 0.17.0).
  */
@@ -58,7 +58,7 @@ const FILES: Record<string, string> = {
   }),
   // gate-cuda without a toolkit: no CPU twin, so the fallback would repeat gate-build's command.
   ...crateFiles({ name: 'nrg-cuda-only', features: { cuda: [] } }),
-  // Like shimmy 1.7.4: the CPU twin `llama` of `llama-cuda` is a default feature already, so the fallback adds nothing.
+  // The CPU twin `llama` of `llama-cuda` is a default feature already, so the fallback adds nothing.
   ...crateFiles({ name: 'nrg-cuda-twin', features: { default: ['llama'], llama: [], 'llama-cuda': ['llama'] } }),
   // gate-fmt: stable rustfmt ignores nightly-only options.
   ...crateFiles({ name: 'nrg-fmt-nightly', files: { 'rustfmt.toml': 'imports_granularity = "Crate"\nmax_width = 100\n' } }),

@@ -2,13 +2,13 @@ import { findGate } from './index';
 
 /**
  * Gates that write and read the same files of a shared target directory take turns (run-gate.ts locks each part a
- * gate lists for its whole run). The pairs below were seen to clash on real crates.
+ * gate lists for its whole run). Each pair below clashes when both run at once.
  */
 describe('target directory parts gates take turns over', () => {
   const parts = (gate: string) => findGate(`gate-${gate}`)?.targetDirectoryParts ?? [];
 
   it("gate-test and gate-publish: publish's verify build writes target/debug/<bin>, which integration tests run", () => {
-    // ripgrep 15.1.0: target/debug/rg rewritten (default features, no pcre2) during gate-test; 32 tests failed.
+    // The verify build rewrites the binary with other features while integration tests spawn it: those tests fail.
     expect(parts('test')).toContain('debug');
     expect(parts('publish')).toContain('debug');
   });

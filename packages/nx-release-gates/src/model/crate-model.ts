@@ -48,7 +48,7 @@ export interface CrateModel {
   hasLibrary: boolean;
   /**
    * Library and binary targets rustdoc documents (not `doc = false`) and targets `cargo test` runs (`test = true` or
-   * doc tests). A cargo-fuzz crate's targets set both off. Absent in models read before this field existed.
+   * doc tests). A cargo-fuzz crate's targets set both off. Absent for a crate cargo could not read.
    */
   targetSwitches?: { documented: number; tested: number };
   features: Record<string, string[]>;
@@ -65,7 +65,7 @@ export interface CrateModel {
     package: Record<string, unknown> | null;
     workspace: Record<string, unknown> | null;
   };
-  /** crates.io's metadata fields (absent in models built before this field existed, e.g. an old inference cache). */
+  /** crates.io's metadata fields (absent for a crate cargo could not read). */
   publishMetadata?: PublishMetadata;
   /** Set when cargo could not read the crate: the one line every gate of the crate reports. */
   error?: string;

@@ -1,8 +1,9 @@
 /**
- * The emergency path, built this time (the original only promised it): skip named gates for one run, only with a
- * reason. RELEASE_GATES_SKIP=gate-doc,gate-cuda RELEASE_GATES_SKIP_REASON="CVE-2026-1234 hotfix". Both variables
- * are cache inputs of every gate, so a skipped result is never replayed into a normal run. RELEASE_GATES_SKIP_UNTIL
- * (YYYY-MM-DD) makes a skip expire: after that day it is refused before any gate runs.
+ * The emergency path: skip named gates for one run, only with a reason, so a hotfix can ship past a gate that
+ * cannot pass in time and the skip stays visible.
+ * RELEASE_GATES_SKIP=gate-doc,gate-cuda RELEASE_GATES_SKIP_REASON="CVE-2026-1234 hotfix". Both variables are cache
+ * inputs of every gate, so a skipped result is never replayed into a normal run. RELEASE_GATES_SKIP_UNTIL (YYYY-MM-DD)
+ * makes a skip expire: after that day it is refused before any gate runs.
  */
 import { hasControlCharacter } from '../util/workflow-text';
 
@@ -69,11 +70,6 @@ function skipExpiry(env: NodeJS.ProcessEnv, list: string, now: Date): string | n
     throw new EmergencySkipError(`${SKIP_VARIABLE}=${list} refused: the skip expired on ${until} (${SKIP_UNTIL_VARIABLE}); fix the skipped gates, or renew the skip with a new date and reason`);
   }
   return until;
-}
-
-/** What the summary says about the current skip's expiry, read from the environment the run started with. */
-export function skipExpiryNote(env: NodeJS.ProcessEnv): string {
-  return expiryNote((env[SKIP_UNTIL_VARIABLE] ?? '').trim() || null);
 }
 
 /** The banner's words for a skip's last day (recorded in the skipped results as details.emergencyUntil). */

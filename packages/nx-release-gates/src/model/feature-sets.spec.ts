@@ -6,7 +6,7 @@ function crate(features: Record<string, string[]>): CrateModel {
   return crateModel({ name: 'llm-cli', version: '0.4.2', root: 'crates/llm-cli', binaries: ['llm'], features });
 }
 
-/** Features as `cargo metadata` reports them for a crate like the original one. */
+/** Features as `cargo metadata` reports them for a crate with CUDA features and their CPU twins. */
 const LLM = crate({
   default: ['server'],
   server: ['dep:axum'],

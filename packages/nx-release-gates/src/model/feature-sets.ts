@@ -1,6 +1,6 @@
 /**
- * Which features each cargo call gets. The original process switched features per gate by hand; here the sets are
- * derived from the crate's features and the options, in one place.
+ * Which features each cargo call gets, derived from the crate's features and the options in one place, so no two
+ * gates can disagree about a crate's feature set.
  */
 import type { CrateModel } from './crate-model';
 import type { GateOptions } from './options';

@@ -48,7 +48,7 @@ const DEFINITIONS = [
     name: 'noDefaultFeatures',
     type: 'boolean',
     default: false,
-    description: 'Pass --no-default-features to the release build and to the CUDA and CPU fallback builds, as the original process did.',
+    description: 'Pass --no-default-features to the release build and to the CUDA and CPU fallback builds.',
     gates: [...FEATURE_GATES, 'cuda'],
   },
   {

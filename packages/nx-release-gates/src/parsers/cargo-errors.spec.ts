@@ -43,7 +43,7 @@ describe('summarizeCargoError', () => {
   });
 
   it("names the crate that does not compile and the diagnostic's place", () => {
-    // jaq 3.0.0 against a fresh resolution (gate-install).
+    // A crate's own code broken by a fresh resolution of its dependencies (gate-install).
     const stderr = [
       '   Compiling jaq v3.0.0 (/tmp/unpacked/jaq-3.0.0)',
       'error[E0061]: this function takes 2 arguments but 1 argument was supplied',

@@ -25,7 +25,7 @@ export function summarizeCargoError(stderr: string): string {
 
 /**
  * A rustc diagnostic as cargo prints it names neither the crate nor the place: with cargo's closing "could not
- * compile `jaq` (bin "jaq")" and the diagnostic's ` --> src/funs.rs:39:5`, the reason says which crate failed where
+ * compile `tool` (bin "tool")" and the diagnostic's ` --> src/funs.rs:39:5`, the reason says which crate failed where
  * (a fresh resolution breaking the crate's own code reads differently from a dependency that no longer builds).
  */
 function compileErrorSummary(lines: string[], headline: string): string | null {

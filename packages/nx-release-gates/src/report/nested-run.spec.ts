@@ -16,7 +16,7 @@ describe('nested run marker', () => {
   it('a record is read once, and only by its own run id', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nested-run-'));
     const row = { project: 'a', gate: 'gate-fmt', status: 'passed' as const, source: 'ran', durationMs: 5, figure: '', reason: 'ok' };
-    writeNestedRun(root, { runId: 'one', rows: [row] });
+    writeNestedRun(root, { runId: 'one', rows: [row], stoppedTasks: 0 });
     expect(takeNestedRun(root, 'two')).toBeNull();
     expect(takeNestedRun(root, 'one')?.rows).toEqual([row]);
     expect(takeNestedRun(root, 'one')).toBeNull();

@@ -35,9 +35,9 @@ export interface NestedRunRecord {
   rows: TableRow[];
   /**
    * Tasks Nx reported `stopped` (cut off by a signal). Nx 23.2.1 exits 130 both when a run was interrupted and when
-   * it skipped tasks after a failed dependency; only this count tells the two apart. Absent in older records.
+   * it skipped tasks after a failed dependency; only this count tells the two apart.
    */
-  stoppedTasks?: number;
+  stoppedTasks: number;
 }
 
 /** Run records of this plugin's own (nested runs, combined tables): beside the results, never a project's. */

@@ -15,22 +15,6 @@ export interface ParityDifference {
   why: string;
 }
 
-/** The fingerprint a report carries, or what an older report without one still tells (environment, lockfile, git). */
-export function fingerprintOfReport(report: Partial<ReleaseReport>): Partial<RunFingerprint> {
-  if (report.fingerprint) return report.fingerprint;
-  const environment = report.environment ?? null;
-  return {
-    rustc: environment?.rustc ?? null,
-    cargo: environment?.cargo ?? null,
-    host: environment?.host ?? null,
-    // No gate-cuda mode in an older report: left out, so it is not compared.
-    cuda: { toolkit: environment?.cudaToolkit ?? null } as RunFingerprint['cuda'],
-    lockfileSha256: report.lockfile?.sha256 ?? null,
-    commit: report.git?.commit ?? null,
-    emergency: report.emergency ?? null,
-  };
-}
-
 const show = (value: unknown): string => (value === null || value === undefined ? 'none' : String(value));
 const shortHash = (hash: string | null | undefined): string => (hash ? `set (sha256 ${hash.slice(0, 12)})` : 'unset');
 const featureText = (f: RunFingerprint['features'] | undefined): string =>
@@ -39,7 +23,7 @@ const emergencyText = (e: RunFingerprint['emergency'] | undefined): string => (e
 
 const cudaMode = (f: Partial<RunFingerprint>): string | undefined => (f.cuda && 'mode' in f.cuda ? show(f.cuda.mode) : undefined);
 
-/** Fields absent from one side (an older report) are not compared: unknown is not a difference. */
+/** Fields absent from one side (another plugin version's report) are not compared: unknown is not a difference. */
 export function compareFingerprints(here: Partial<RunFingerprint>, there: Partial<RunFingerprint>): ParityDifference[] {
   const differences: ParityDifference[] = [];
   const check = (field: string, a: string | undefined, b: string | undefined, why: string) => {
@@ -77,6 +61,6 @@ export function compareFingerprints(here: Partial<RunFingerprint>, there: Partia
   return differences;
 }
 
-export function compareReports(here: Partial<ReleaseReport>, there: Partial<ReleaseReport>): ParityDifference[] {
-  return compareFingerprints(fingerprintOfReport(here), fingerprintOfReport(there));
+export function compareReports(here: Pick<ReleaseReport, 'fingerprint'>, there: Pick<ReleaseReport, 'fingerprint'>): ParityDifference[] {
+  return compareFingerprints(here.fingerprint, there.fingerprint);
 }

@@ -140,7 +140,7 @@ describe('summaryMarkdown', () => {
 
   it('states the overall result, flags the emergency and lists the problems', () => {
     expect(markdown).toContain('### Release gates: ❌ failed');
-    // No RELEASE_GATES_SKIP_UNTIL in the test's environment: the banner says the skip never expires.
+    // The skipped result records no expiry: the banner says the skip never expires.
     expect(markdown).toContain('> [!CAUTION]\n> **EMERGENCY RELEASE: 1 gate(s) skipped by RELEASE_GATES_SKIP, no expiry (set RELEASE_GATES_SKIP_UNTIL=YYYY-MM-DD to make it expire)**');
     expect(markdown).toContain('> - llm-cli:gate-doc CVE-2026-1234 hotfix');
     expect(markdown).toContain('- ✖ llm-cli:gate-size: llm is 21.0 MiB > 20.0 MiB');

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { expiryNote, skipExpiryNote } from '../model/emergency';
+import { expiryNote } from '../model/emergency';
 import { findGateSpec, GATE_SPECS, gateTarget, RESULTS_FOLDER } from '../model/catalog';
 import { writeFileAtomic } from '../util/files';
 import { resultBelongsToTask } from '../model/freshness';
@@ -55,7 +55,7 @@ export function explainNotRun(rows: readonly TableRow[]): TableRow[] {
 export function rowForGate(workspaceRoot: string, project: string, gate: string, source: string, task?: NxTaskOutcome): TableRow {
   const result = source === 'not run' ? null : readGateResult(workspaceRoot, project, gate, task?.targetTriple);
   if (!result && (source === 'local cache' || source === 'remote cache')) {
-    // Seen on Nx 23.2.1 after `nx reset --only-cache`: Nx reports a hit but restores no output.
+    // Nx 23.2.1 after `nx reset --only-cache` reports a hit but restores no output.
     const reason = `Nx reported a ${source} hit but restored no result file; run \`nx reset\` and run again`;
     return { project, gate, status: 'failed', source, durationMs: null, figure: '', reason, emergency: false };
   }
@@ -121,14 +121,14 @@ export function buildSummary(rows: TableRow[]): RunSummary {
 
 /**
  * The skip's expiry comes from the skipped results (details.emergencyUntil), which the gates wrote with the variables
- * they ran with; the environment is read only for results written before the field existed (the summary hook runs in
- * the Nx daemon, whose environment may not be the run's).
+ * they ran with, never from the environment (the summary hook runs in the Nx daemon, whose environment may not be the
+ * run's).
  */
-export function emergencyBanner(summary: RunSummary, env: NodeJS.ProcessEnv = process.env): string[] {
+export function emergencyBanner(summary: RunSummary): string[] {
   if (!summary.emergency.length) return [];
   const recorded = summary.emergency.find((e) => e.until !== undefined);
   return [
-    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP, ${recorded ? expiryNote(recorded.until) : skipExpiryNote(env)}`,
+    `EMERGENCY RELEASE: ${summary.emergency.length} gate(s) skipped by RELEASE_GATES_SKIP, ${expiryNote(recorded?.until)}`,
     ...summary.emergency.map((e) => `  ${e.project}:${e.gate} ${oneLine(e.reason)}`),
   ];
 }

@@ -1,6 +1,6 @@
 /**
  * Sizes as people write them. `KB`/`MB`/`GB` are powers of 1000 and `KiB`/`MiB`/`GiB` powers of 1024, as in
- * IEC 80000-13, so `20MiB` is exactly the original process's 20*1024*1024-byte limit.
+ * IEC 80000-13, so `20MiB` is exactly 20*1024*1024 bytes.
  */
 const UNITS: Record<string, number> = {
   b: 1,

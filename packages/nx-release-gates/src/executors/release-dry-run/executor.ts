@@ -2,7 +2,7 @@
  * release-dry-run: runs the crate's gates through a nested Nx run (so caching, dependsOn and parallelism are Nx's),
  * then takes the rows that run judged against its own task hashes, prints one table and writes release-dry-run.json.
  * The nested run is what makes the table print when gates fail, with the Nx daemon on or off: with `dependsOn`, Nx
- * would skip this target after the first failed gate (the original script's defect), and with the daemon on the
+ * would skip this target after the first failed gate (and print no table), and with the daemon on the
  * postTasksExecution hook runs inside the daemon, where nothing reaches the terminal. The cost is one more Nx start
  * (measured in docs/benchmarks.md).
  *

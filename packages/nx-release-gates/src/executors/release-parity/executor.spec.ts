@@ -69,9 +69,11 @@ describe('release-parity executor', () => {
     ['a missing file', { against: 'nope.json' }, /nope\.json does not exist/],
     ['a file that is not JSON', { against: 'bad.json' }, /is not JSON/],
     ['another crate\'s report', { against: 'theirs.json' }, /report of other-crate, not of tool/],
+    ['a report without a fingerprint', { against: 'bare.json' }, /not a release-dry-run\.json \(schemaVersion 1 with a project and a fingerprint\)/],
   ])('fails with one line on %s', async (_what, options, message) => {
     fs.writeFileSync(path.join(root, 'bad.json'), '{ not json');
     fs.writeFileSync(path.join(root, 'theirs.json'), JSON.stringify({ ...report(), project: 'other-crate' }));
+    fs.writeFileSync(path.join(root, 'bare.json'), JSON.stringify({ schemaVersion: 1, project: 'tool' }));
     expect(await releaseParity(options, context())).toEqual({ success: false });
     expect(logs).toEqual([expect.stringMatching(message)]);
   });

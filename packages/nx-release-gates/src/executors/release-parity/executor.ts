@@ -25,7 +25,7 @@ export interface ReleaseParityOptions {
 
 class Refusal extends Error {}
 
-async function readAgainst(against: string, workspaceRoot: string, timeoutMs: number): Promise<Partial<ReleaseReport>> {
+async function readAgainst(against: string, workspaceRoot: string, timeoutMs: number): Promise<Partial<ReleaseReport> & Pick<ReleaseReport, 'fingerprint'>> {
   let text: string;
   if (/^https?:\/\//i.test(against)) {
     let response: Response;
@@ -48,9 +48,9 @@ async function readAgainst(against: string, workspaceRoot: string, timeoutMs: nu
   } catch {
     throw new Refusal(`--against ${/^https?:/i.test(against) ? 'URL' : 'file'} is not JSON; give a release-dry-run.json`);
   }
-  const report = parsed as Partial<ReleaseReport>;
-  if (!report || typeof report !== 'object' || report.schemaVersion !== 1 || typeof report.project !== 'string') {
-    throw new Refusal('--against is not a release-dry-run.json (schemaVersion 1 with a project)');
+  const report = parsed as Partial<ReleaseReport> & Pick<ReleaseReport, 'fingerprint'>;
+  if (!report || typeof report !== 'object' || report.schemaVersion !== 1 || typeof report.project !== 'string' || !report.fingerprint || typeof report.fingerprint !== 'object') {
+    throw new Refusal('--against is not a release-dry-run.json (schemaVersion 1 with a project and a fingerprint)');
   }
   return report;
 }
@@ -68,7 +68,7 @@ export default async function releaseParity(options: ReleaseParityOptions, conte
   try {
     if (!options.against) throw new Refusal('no --against given; pass --against=<path or http(s) URL of another run\'s release-dry-run.json>');
     const here = readReleaseReport(context.root, project);
-    if (!here) throw new Refusal(`no ${resultFolder(project)}/release-dry-run.json here; run \`nx run ${project}:release-dry-run\` first`);
+    if (!here?.fingerprint) throw new Refusal(`no ${resultFolder(project)}/release-dry-run.json here; run \`nx run ${project}:release-dry-run\` first`);
     const there = await readAgainst(options.against, context.root, options.timeoutMs ?? 15_000);
     if (there.project !== project) throw new Refusal(`--against is the report of ${oneLine(String(there.project))}, not of ${project}`);
     const differences = compareReports(here, there);

@@ -1,5 +1,5 @@
 /**
- * gate-build: the release build with the configured features (gate 1 of the original process). Copies each release
+ * gate-build: the release build with the configured features. Copies each release
  * binary to dist/release-gates/<project>/bin/ so gate-size and release workflows use it without compiling again.
  */
 import * as fs from 'node:fs';

@@ -20,7 +20,7 @@ describe('planCuda', () => {
   });
 
   it('compares the features cargo enables: a twin the default features already switch on adds nothing', () => {
-    // shimmy 1.7.4: default = ["huggingface", "llama"], llama-cuda = ["llama", "shimmy-llama-cpp-2/cuda"], release features left at default.
+    // A CPU twin among the defaults: default = ["huggingface", "llama"], llama-cuda = ["llama", "shimmy-llama-cpp-2/cuda"], release features left at default.
     const shimmy = crateModel({ features: { default: ['huggingface', 'llama'], huggingface: [], llama: ['dep:shimmy-llama-cpp-2'], 'llama-cuda': ['llama', 'shimmy-llama-cpp-2/cuda'] } });
     const defaults = { features: [], noDefaultFeatures: false, requireCuda: false };
     expect(planCuda(shimmy, defaults, false)).toMatchObject({ mode: 'cpu-fallback', features: ['llama'], sameAsBuild: true });

@@ -1,7 +1,7 @@
 /**
- * gate-cuda: the CUDA build (gate 2 of the original process), without its defect. The original fell back to the CPU
- * build on *any* failure and discarded stderr, so real CUDA compile errors passed. Here the fallback happens only
- * when the toolkit is absent (nvcc does not answer), and a compile error with the toolkit present is `failed`.
+ * gate-cuda: the CUDA build. Falling back to the CPU build on any failure would let real CUDA compile errors pass,
+ * so the fallback happens only when the toolkit is absent (nvcc does not answer), and a compile error with the
+ * toolkit present is `failed`.
  *
  * What it builds is the release's CUDA variant: the release features plus the CUDA features (with the release's
  * --no-default-features, if any), never the CUDA features alone. Without the toolkit it builds the release features
@@ -38,8 +38,8 @@ export function planCuda(
   if (options.requireCuda) return { mode: 'missing-toolkit', cudaFeatures };
   const cpuTwins = cpuFallbackFeaturesOf(crate, options);
   const features = union(options.features, cpuTwins);
-  // Compared by the features cargo ends up enabling, not by the lists: shimmy's twin `llama` is already a default
-  // feature, so `--features llama` is gate-build's build again even though the list grew.
+  // Compared by the features cargo ends up enabling, not by the lists: when a twin (`llama`) is already a default
+  // feature, `--features llama` is gate-build's build again even though the list grew.
   const sameAsBuild = sameFeatureSet(enabledFeatures(crate, features, options.noDefaultFeatures), enabledFeatures(crate, options.features, options.noDefaultFeatures));
   return { mode: 'cpu-fallback', features, cudaFeatures, cpuTwins, sameAsBuild };
 }

@@ -1,5 +1,5 @@
 /**
- * gate-doc: `cargo doc --no-deps` with the same features as gate-test (gate 6 of the original process). A doc
+ * gate-doc: `cargo doc --no-deps` with the same features as gate-test, so the documented API is the tested one. A doc
  * build error fails; `missingDocs` and `denyWarnings` decide whether undocumented items and rustdoc warnings do.
  * Warnings and undocumented public items are counted either way, so the table shows them before they bite.
  */

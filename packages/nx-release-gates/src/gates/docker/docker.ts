@@ -1,5 +1,5 @@
 /**
- * gate-docker: the Docker build check of the original template-packaging gate, made real. When the crate configures
+ * gate-docker: the crate's Docker image still builds from what the release ships. When the crate configures
  * `dockerfile` (relative to the crate, e.g. templates/docker/Dockerfile) and optionally `dockerContext` (default the
  * crate folder):
  *  1. a static check that every COPY/ADD source exists in the build context and is not excluded by .dockerignore

@@ -1,9 +1,9 @@
 /**
  * The static half of gate-docker: which files a Dockerfile's COPY and ADD instructions take from the build context,
- * and whether the context has them (the original process shipped a release whose Dockerfile copied a folder the
- * context lacked). Handles line continuations and the `# escape=` directive, heredocs, JSON (exec) form, several
- * sources per instruction, `--from=` (another stage or image: not the context), ARG/ENV substitution, remote ADD
- * sources, globs (Go filepath.Match syntax plus `**`) and .dockerignore exclusions.
+ * and whether the context has them (a Dockerfile that copies a folder the context lacks builds nowhere, and nothing
+ * else notices before release). Handles line continuations and the `# escape=` directive, heredocs, JSON (exec)
+ * form, several sources per instruction, `--from=` (another stage or image: not the context), ARG/ENV substitution,
+ * remote ADD sources, globs (Go filepath.Match syntax plus `**`) and .dockerignore exclusions.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * gate-fmt: the pre-flight `cargo fmt -- --check` of the original process. `--message-format short` makes rustfmt
+ * gate-fmt: `cargo fmt -- --check`, so a release never carries unformatted code. `--message-format short` makes rustfmt
  * print one path per file that needs formatting (rustfmt's json format refuses --check), which the result lists
  * relative to the workspace root. rustfmt's `-v` adds a `Formatting <file>` line per file it checked (the count the
  * result gives), and stable rustfmt warns on stderr about each rustfmt.toml option it ignores as nightly-only: the

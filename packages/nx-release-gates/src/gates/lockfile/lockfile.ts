@@ -1,6 +1,6 @@
 /**
- * gate-lockfile: the pre-flight of the original process ("Cargo.lock committed"), made complete. Cargo.lock exists,
- * git tracks it, it has no uncommitted change, and it agrees with the manifests: cargo would not rewrite it.
+ * gate-lockfile: the release builds exactly the dependency versions that were committed. Cargo.lock exists, git
+ * tracks it, it has no uncommitted change, and it agrees with the manifests: cargo would not rewrite it.
  *
  * The agreement check is `cargo update --workspace --locked --offline`: it re-resolves only the workspace's own
  * packages against the locked versions, so it fails exactly when cargo would have to change Cargo.lock (a member's

@@ -1,9 +1,9 @@
 /**
- * gate-package: what crates.io will receive (gate 3 of the original process, which shipped several releases
- * without its templates before this gate existed). One `cargo package --no-verify` writes the .crate; every
- * `requiredFiles` entry must be among the files inside it, and it must fit `maxCrateSize` (crates.io refuses
- * uploads over 10 MiB). Unpublished workspace crates it depends on by path are packaged in the same call (cargo >=
- * 1.90), so a sibling released together is not a false failure; the published-contents check (compile) is
+ * gate-package: what crates.io will receive (a file left out of the package, such as a template the binary reads
+ * at run time, is missing only for users of the published crate). One `cargo package --no-verify` writes the
+ * .crate; every `requiredFiles` entry must be among the files inside it, and it must fit `maxCrateSize` (crates.io
+ * refuses uploads over 10 MiB). Unpublished workspace crates it depends on by path are packaged in the same call (cargo
+ * >= 1.90), so a sibling released together is not a false failure; the published-contents check (compile) is
  * gate-publish's.
  */
 import * as fs from 'node:fs';
@@ -154,7 +154,7 @@ export const packageGate: GateDefinition = {
   async run(context) {
     const { requiredFiles, maxCrateSize } = context.options;
     const notOnDisk = requiredFiles.filter((p) => !matchesOnDisk(context.crateDir, p));
-    // A crate that is never published has no .crate to judge (jaq's fuzz crate: `cargo package` fails on its path
+    // A crate that is never published has no .crate to judge (e.g. a fuzz crate: `cargo package` fails on its path
     // dependency without a version, which nobody will ever package); its required files must still be on disk.
     if (!context.crate.publish && notOnDisk.length === 0) {
       return skipped(`crate is not published (publish = false in ${context.crate.manifestPath}): no .crate to check; ${requiredFiles.length} required file(s) on disk`, {

@@ -1,4 +1,4 @@
-import { judgePublish, packagedFileCount, publishWarnings, registryUnreachable, splitPublishWarnings } from './publish';
+import { judgePublish, packagedFileCount, registryUnreachable, splitPublishWarnings } from './publish';
 import { cargoPublishesSeveral, pathSiblings } from '../../model/path-siblings';
 
 const CONNECT = `    Updating crates.io index
@@ -29,7 +29,7 @@ describe('registryUnreachable', () => {
 describe('publish output', () => {
   it('reads warnings and the packaged file count', () => {
     const stderr = 'warning: manifest has no documentation, homepage or repository\n   Packaging t v0.1.0\n    Packaged 6 files, 1.2KiB (901B compressed)\nwarning: aborting upload due to dry run\n';
-    expect(publishWarnings(stderr)).toEqual(['manifest has no documentation, homepage or repository']);
+    expect(splitPublishWarnings(stderr).publish).toEqual(['manifest has no documentation, homepage or repository']);
     expect(packagedFileCount(stderr)).toBe(6);
     expect(packagedFileCount('')).toBeNull();
   });

@@ -1,5 +1,5 @@
 /**
- * gate-publish: `cargo publish --dry-run` with the configured features (gate 7 of the original release workflow):
+ * gate-publish: `cargo publish --dry-run` with the configured features:
  * packages the crate, checks the registry accepts its metadata and dependencies, and verifies the packaged crate
  * builds on its own. Nothing is uploaded.
  *
@@ -111,14 +111,6 @@ export function registryUnreachable(stderr: string): boolean {
   const start = text.search(/^error(\[\w+\])?:/m);
   const chain = start >= 0 ? text.slice(start) : text;
   return UNREACHABLE.some((pattern) => pattern.test(chain));
-}
-
-/**
- * `warning:` lines of cargo, minus the dry run's own notice and minus the verify build's compiler warnings (see
- * splitPublishWarnings).
- */
-export function publishWarnings(stderr: string): string[] {
-  return splitPublishWarnings(stderr).publish;
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * gate-size: every release binary gate-build produced is at most maxBinarySize (gate 4 of the original process).
- * The original CI read the size with `stat ... || echo 0`, so a missing binary passed; here a binary the crate
- * declares but gate-build did not leave behind is a failure, and only binaries gate-build wrote in this very run (or
- * Nx replayed for it) are measured: a skipped or failed gate-build never lets a previous commit's binary pass.
+ * gate-size: every release binary gate-build produced is at most maxBinarySize. A missing binary must not read as
+ * size 0 and pass, so a binary the crate declares but gate-build did not leave behind is a failure, and only
+ * binaries gate-build wrote in this very run (or Nx replayed for it) are measured: a skipped or failed gate-build never
+ * lets a previous commit's binary pass.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -6,7 +6,7 @@ function crate(features: Record<string, string[]>): CrateModel {
   return crateModel({ name: 'zox', version: '0.9.8', root: 'zox', binaries: ['zox'], features });
 }
 
-/** Like zoxide: nothing by default, `nix-dev` switches on tests that spawn shellcheck; `all` switches it on too. */
+/** `nix-dev` switches on tests that spawn shellcheck; `all` switches it on too; `fast` is on by default. */
 const ZOX = crate({ default: ['fast'], fast: [], 'nix-dev': [], all: ['nix-dev', 'fast'], mimalloc: ['dep:mimalloc'] });
 
 describe('optionalFeaturesOf', () => {

@@ -1,6 +1,6 @@
 /**
  * Which optional feature the failing tests need. gate-test runs with all features; when a feature switches on tests
- * that need a tool the machine lacks (zoxide's `nix-dev` runs shellcheck in 387 tests), every failure sits behind
+ * that need a tool the machine lacks (a `nix-dev` feature whose tests all run shellcheck), every failure sits behind
  * that one feature, and the maintainer's fix is to leave it out (excludeFeatures) or install the tool. This finds
  * it the way a maintainer would by hand: list the tests (`cargo test -- --list`) with one non-default feature left
  * out at a time; a failing test that disappears needs that feature. Only run after tests failed, at most

@@ -11,7 +11,7 @@ const failing = (i: number): TestCase => ({
 });
 
 describe('firstFailureLine', () => {
-  it("skips a rule of punctuation after the panic header (ripgrep's test helper)", () => {
+  it('skips a rule of punctuation after the panic header (a test helper framing its message)', () => {
     const message = "thread 'regression::r25' (16461) panicked at tests/util.rs:401:13:\n\n\n==========\ncommand failed but expected success!\n";
     expect(firstFailureLine(message)).toBe('command failed but expected success!');
   });

@@ -1,5 +1,5 @@
 /**
- * gate-test: the test suite with all features (gate 5 of the original process). `--all-features` fails on every
+ * gate-test: the test suite with all features, so no feature's tests go unrun. `--all-features` fails on every
  * machine without CUDA, so there the CUDA features (and features that switch them on) are left out, and the result
  * says which. `--no-fail-fast` so one failing test binary does not hide the others. Writes
  * dist/release-gates/<project>/junit.xml: cargo-nextest's own JUnit with `runner: nextest`, parsed libtest otherwise.
@@ -91,7 +91,7 @@ const DID_NOT_BUILD = /could not compile|failed to run custom build command|erro
 /** The first line of a failed test's output that says something (the panic message, not the header). */
 export function firstFailureLine(message: string | undefined): string | null {
   if (!message) return null;
-  // Rules drawn with punctuation (ripgrep's tests frame their message in `==========`) say nothing.
+  // Rules drawn with punctuation (a test helper may frame its message in `==========`) say nothing.
   const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^[-=*#_~+.]+$/.test(l));
   const panic = lines.findIndex((l) => /panicked at/.test(l));
   const line = panic >= 0 && /:$/.test(lines[panic]) && lines[panic + 1] ? lines[panic + 1] : panic >= 0 ? lines[panic] : lines[0];

@@ -1,8 +1,8 @@
 /**
  * gate-workflows: the generated release files (the dry-run, release and CI workflows, scripts/dry-run-release.sh,
- * RELEASE_PROCESS.md) are what `nx g nx-release-gates:workflows` writes from the options recorded in nx.json. The
- * original process kept three hand-written copies of its gates that drifted apart; here a file edited by hand (or
- * left behind by a plugin upgrade or a new crate) fails the dry run with a unified diff. A file marked
+ * RELEASE_PROCESS.md) are what `nx g nx-release-gates:workflows` writes from the options recorded in nx.json. Hand-kept
+ * copies of the gates drift apart from each other and from the plugin, so a file edited by hand (or left behind by
+ * a plugin upgrade or a new crate) fails the dry run with a unified diff. A file marked
  * `# nx-release-gates: owned-by-hand` is the user's: the gate lists it as owned and does not compare it.
  *
  * The check is about workspace files, so every crate's gate-workflows reports the same thing. Cached by the
@@ -14,7 +14,6 @@ import type { DriftReport } from '../../generators/workflows/drift';
 import { failed, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { GATE_SPECS, gateSpec } from '../../model/catalog';
 
-export const WORKFLOWS_GATE = 'workflows';
 const UPDATE_HINT = 'run `nx g nx-release-gates:workflows` to update';
 
 type FileEntry = { file: string; state: string; diff?: string };
