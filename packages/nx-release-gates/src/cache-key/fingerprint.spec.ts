@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fingerprintArgs, fingerprintLines, parseFingerprintArgs, treeHash } from './fingerprint';
+import { envValueHash, fingerprintArgs, fingerprintLines, parseFingerprintArgs, treeHash } from './fingerprint';
+import { sha256 } from '../util/hash';
 
 describe('fingerprint arguments', () => {
   it('stay readable when shell-safe and round-trip', () => {
@@ -67,6 +68,22 @@ describe('fingerprintLines', () => {
     expect(here.filter((l) => l.startsWith('env: ')).map((l) => l.split(' ')[1])).toEqual(['MY_MODE', 'RUSTFLAGS']);
     expect(here.join('\n')).not.toContain('-Cdebuginfo=1');
     expect(here.some((l) => l.startsWith('tree: ../shared '))).toBe(true);
+  });
+
+  it('holds a secret-looking name declared in full as a slow hash, never its value, the same on every machine', async () => {
+    const ws = layout('d', '[build]\n');
+    const home = path.join(base, 'd', 'home');
+    const declared = (value: string) =>
+      fingerprintLines({ workspaceRoot: ws, crateRoot: 'crates/app', envPatterns: ['MAX_TOKENS'], trees: [], env: { PATH: process.env.PATH, CARGO_HOME: home, MAX_TOKENS: value } });
+    const lines = await declared('4096');
+    const line = lines.find((l) => l.startsWith('env: MAX_TOKENS '));
+    expect(line).toBe(`env: MAX_TOKENS ${envValueHash('MAX_TOKENS', '4096')}`);
+    expect(lines.join('\n')).not.toContain('4096');
+    expect(envValueHash('MAX_TOKENS', '4096')).not.toBe(sha256('4096').slice(0, 16));
+    expect(envValueHash('MAX_TOKENS', '4096')).toMatch(/^[0-9a-f]{32}$/);
+    expect(await declared('8192')).not.toEqual(lines);
+    // Other names keep their short SHA-256, so existing keys do not change.
+    expect(envValueHash('MY_MODE', 'x')).toBe(sha256('x').slice(0, 16));
   });
 
   it('changes when a config file, a variable or an outside tree changes', async () => {

@@ -9,14 +9,14 @@
  * by its path relative to the Nx workspace when it is inside, else by its place (`above-workspace`, `cargo-home`), so
  * two clones of one commit in different folders print the same lines.
  */
-import { createHash } from 'node:crypto';
+import { createHash, scryptSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cargoConfigFiles, cargoHome, toolchainFile } from '../ops/config-files';
 import { runQuiet } from '../ops/process';
 import { nvccCandidates, parseNvccVersion } from '../model/toolchain';
 import { sha256 } from '../util/hash';
-import { fingerprintedVariables } from '../model/env-families';
+import { fingerprintedVariables, isSecretName } from '../model/env-families';
 import { decodeRuntimeArgs, encodeRuntimeArgs } from './runtime-args';
 
 export interface FingerprintRequest {
@@ -71,6 +71,15 @@ export function treeHash(dir: string): string {
   return sha256(lines.sort().join('\n'));
 }
 
+/**
+ * A variable's value as its `env:` line holds it: a short SHA-256. A name that looks like a secret is there only
+ * because the person declared it in full (`MAX_TOKENS`): its value gets scrypt instead, so no one can recover a short
+ * secret from the line by trying values. Either way the same value gives the same line on every machine.
+ */
+export function envValueHash(name: string, value: string): string {
+  return isSecretName(name) ? scryptSync(value, `nx-release-gates env-inputs ${name}`, 16).toString('hex') : sha256(value).slice(0, 16);
+}
+
 export async function fingerprintLines(request: FingerprintRequest): Promise<string[]> {
   const crateDir = path.resolve(request.workspaceRoot, request.crateRoot);
   const cwd = fs.existsSync(crateDir) ? crateDir : request.workspaceRoot;
@@ -87,7 +96,7 @@ export async function fingerprintLines(request: FingerprintRequest): Promise<str
     const outside = from === 'cargo-home' || file.startsWith(home + path.sep) ? 'cargo-home' : 'above-workspace';
     lines.push(`config: ${label(request.workspaceRoot, file, outside)} ${fileHash(file)}`);
   }
-  for (const [name, value] of fingerprintedVariables(request.env, request.envPatterns)) lines.push(`env: ${name} ${sha256(value).slice(0, 16)}`);
+  for (const [name, value] of fingerprintedVariables(request.env, request.envPatterns)) lines.push(`env: ${name} ${envValueHash(name, value)}`);
   for (const tree of [...request.trees].sort()) lines.push(`tree: ${tree} ${treeHash(path.resolve(request.workspaceRoot, tree))}`);
   return lines;
 }

@@ -9,6 +9,7 @@
  * gitignored or not), the variables of the families cargo and build scripts read, and path dependencies outside the
  * Nx workspace.
  * Out: target/ (cargo's cache, never an Nx input or output) and dist/ (the gates' own results).
+ * The gates' processes get only the variables this key covers (gate-environment.ts), so no other can change a verdict.
  */
 import * as path from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';

@@ -86,7 +86,9 @@ export function undeclaredInputs(records: BuildRecords, facts: CoverageFacts): U
       name,
       readBy: `${unit} via ${how}`,
       why: secret ? 'named like a secret, which is never hashed' : 'not in the cache key',
-      fix: secret ? 'do not let the build depend on a secret' : `add "${name}" to envInputs (Cargo.toml [package.metadata.release-gates] env-inputs, or nx.json plugin options)`,
+      fix: secret
+        ? `do not let the build depend on a secret; if it is none (a limit such as MAX_TOKENS), add "${name}" by its full name to envInputs (only a slow hash of its value joins the key)`
+        : `add "${name}" to envInputs (Cargo.toml [package.metadata.release-gates] env-inputs, or nx.json plugin options)`,
     });
   }
   return [...found.values()];

@@ -38,7 +38,10 @@ export interface GateContext {
   resultDir: string;
   options: GateOptions;
   toolchain: Toolchain;
-  /** The environment the gate's commands run with (the process's, plus the CUDA toolkit's folder on PATH). */
+  /**
+   * The environment the gate's commands run with: the variables its cache key covers and those a process needs
+   * (cache-key/gate-environment.ts), plus the CUDA toolkit's folder on PATH. Nothing else of the task's reaches them.
+   */
   env: Readonly<Record<string, string | undefined>>;
   log: GateLog;
   /** When this gate started: a file it reads back from a tool must be at least this new. */

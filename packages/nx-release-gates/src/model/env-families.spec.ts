@@ -56,6 +56,13 @@ describe('isFingerprinted', () => {
     expect(namePattern('A.B*').test('AxB')).toBe(false);
   });
 
+  it('hashes a secret-looking name only when it is declared in full', () => {
+    expect(isFingerprinted('MAX_TOKENS')).toBe(false);
+    expect(isFingerprinted('MAX_TOKENS', ['MAX_TOKENS'])).toBe(true);
+    expect(isFingerprinted('MAX_TOKENS', ['MAX_*'])).toBe(false);
+    expect(fingerprintedVariables({ MAX_TOKENS: '4096', MAX_SECRET: 's' }, ['MAX_TOKENS', 'MAX_*'])).toEqual([['MAX_TOKENS', '4096']]);
+  });
+
   it('lists the set members sorted by name', () => {
     expect(fingerprintedVariables({ RUSTFLAGS: '-Dwarnings', HOME: '/root', CC: 'clang', CARGO_HOME: '/x', UNSET: undefined })).toEqual([
       ['CC', 'clang'],

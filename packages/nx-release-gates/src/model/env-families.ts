@@ -8,7 +8,8 @@
  * Left out on purpose: variables that only say where things are or how much to print (CARGO_HOME, CARGO_TARGET_DIR,
  * CARGO_TERM_*, CARGO_LOG), which differ between two machines without changing a verdict and would stop two clones
  * sharing results; cargo's own per-unit variables (CARGO_PKG_*, CARGO_CFG_*, OUT_DIR: derived from the manifest);
- * and secrets (anything named like a token, password or credential), which must never reach a hash or a log.
+ * and secrets (anything named like a token, password or credential), which must never reach a hash or a log unless
+ * the person declares one by its full name in envInputs.
  */
 export const ENV_FAMILIES: readonly RegExp[] = [
   /^CARGO_/,
@@ -78,8 +79,13 @@ export function namePattern(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-/** Whether the fingerprint hashes `name`: a member of the families, or of the user's `envInputs` patterns. */
+/**
+ * Whether the fingerprint hashes `name`: a member of the families, or of the user's `envInputs` patterns. A name
+ * declared in full is hashed even when it looks like a secret (`MAX_TOKENS`): the person chose it, and only a slow hash
+ * of its value ever leaves the process (cache-key/fingerprint.ts). A pattern never sweeps in a secret-looking name.
+ */
 export function isFingerprinted(name: string, extraPatterns: readonly string[] = []): boolean {
+  if (extraPatterns.includes(name)) return true;
   if (isSecretName(name)) return false;
   if (extraPatterns.some((p) => namePattern(p).test(name))) return true;
   return ENV_FAMILIES.some((f) => f.test(name)) && !NOT_VERDICT.some((n) => n.test(name));

@@ -214,7 +214,7 @@ const DEFINITIONS = [
     type: 'string[]',
     default: [],
     description:
-      'Extra environment variables your build reads (beyond the families every gate hashes: CARGO_*, RUSTFLAGS, RUSTC*, CC/CFLAGS/..., PKG_CONFIG*, ...): names or `PREFIX_*` patterns. Their values (hashed) join every gate\'s cache key. Set it in Cargo.toml metadata or nx.json plugin options, where inference reads it.',
+      'Extra environment variables your build or tests read (beyond the families every gate hashes: CARGO_*, RUSTFLAGS, RUSTC*, CC/CFLAGS/..., PKG_CONFIG*, ...): names or `PREFIX_*` patterns. Their values (hashed) join every gate\'s cache key, and only declared variables reach the gates\' processes (the others are withheld and named in details.withheldEnv). A name that looks like a secret (`MAX_TOKENS`) is accepted written in full; a pattern never matches one. Set it in Cargo.toml metadata or nx.json plugin options, where inference reads it.',
     gates: ALL_GATES,
     inferenceOnly: true,
   },

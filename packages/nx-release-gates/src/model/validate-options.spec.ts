@@ -36,10 +36,15 @@ describe('validateGateOptions: envInputs and paths', () => {
   it.each([
     [['a b'], /is not a variable name or a PREFIX_\* pattern/],
     [['$(x)'], /is not a variable name/],
-    [['DEPLOY_TOKEN'], /names a secret/],
+    [['DEPLOY_TOKEN_*'], /is a pattern that names a secret; list each variable by its full name/],
   ])('refuses envInputs %j in one line', (value, message) => {
     const layers = lowerLayers(crate({ 'env-inputs': value }, null), undefined);
     expect(() => resolveAsExecutor('build', layers)).toThrow(message);
+  });
+
+  it('takes a name that looks like a secret when it is written in full (only a slow hash of its value joins the key)', () => {
+    const layers = lowerLayers(crate({ 'env-inputs': ['MAX_TOKENS', 'DEPLOY_TOKEN'] }, null), undefined);
+    expect(resolveAsExecutor('build', layers).envInputs).toEqual(['MAX_TOKENS', 'DEPLOY_TOKEN']);
   });
 
   it('refuses envInputs set only in target options, where inference cannot hash it', () => {

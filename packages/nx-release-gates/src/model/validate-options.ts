@@ -142,14 +142,18 @@ function registryIndexMistakes(index: string, where: string): string[] {
     : [`option registryIndex ${JSON.stringify(index)} (from ${where}) is not an index location; use an http(s) URL such as https://index.crates.io/, or an absolute folder or file:/// URL`];
 }
 
-/** envInputs entries are variable names or `PREFIX_*` patterns, and never secrets (their values are hashed). */
+/**
+ * envInputs entries are variable names or `PREFIX_*` patterns. A name that looks like a secret (`MAX_TOKENS`) is
+ * accepted when written in full: only a slow hash of its value joins the key, and it is never printed. A pattern whose
+ * fixed part looks like one is refused: it could sweep in credentials the person never meant to hand to a build.
+ */
 function envPatternMistakes(patterns: string[], where: string): string[] {
   return patterns.flatMap((pattern) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*\*?$/.test(pattern)) {
       return [`envInputs entry ${JSON.stringify(pattern)} (from ${where}) is not a variable name or a PREFIX_* pattern; use letters, digits and _ with an optional trailing *`];
     }
-    if (isSecretName(pattern.replace(/\*$/, ''))) {
-      return [`envInputs entry ${JSON.stringify(pattern)} (from ${where}) names a secret; secrets are never hashed or stored: remove it (a token does not change what cargo builds)`];
+    if (pattern.endsWith('*') && isSecretName(pattern.slice(0, -1))) {
+      return [`envInputs entry ${JSON.stringify(pattern)} (from ${where}) is a pattern that names a secret; list each variable by its full name instead (a name in full is hashed, never printed)`];
     }
     return [];
   });

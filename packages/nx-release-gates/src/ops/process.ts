@@ -32,6 +32,11 @@ export interface RunOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
   /**
+   * `env` is the whole environment (a gate's, cache-key/gate-environment.ts), not laid over this process's: a variable
+   * left out of it never reaches the program.
+   */
+  replaceEnv?: boolean;
+  /**
    * Which streams print while the command runs: `all` (default), `stderr` (stdout carries JSON for us to read, as
    * with --message-format=json) or `none` (probes such as `rustc -vV`). Both are captured either way.
    */
@@ -83,6 +88,11 @@ function installSignalHandlers(): void {
   }
 }
 
+/** execa's environment options: the given variables laid over this process's, or with replaceEnv the whole of it. */
+export function childEnvironment(options: Pick<RunOptions, 'env' | 'replaceEnv'>): { env?: Record<string, string | undefined>; extendEnv: boolean } {
+  return { env: options.env, extendEnv: !(options.replaceEnv && options.env) };
+}
+
 export async function runCommand(file: string, args: readonly string[], options: RunOptions): Promise<CommandResult> {
   const { execa } = await importEsm<typeof import('execa')>('execa');
   installSignalHandlers();
@@ -94,8 +104,7 @@ export async function runCommand(file: string, args: readonly string[], options:
   const started = Date.now();
   const child = execa(file, args, {
     cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
+    ...childEnvironment(options),
     reject: false,
     // Not detached: the children stay in our process group, so a SIGKILL of the group (a CI runner cancelling a job)
     // ends cargo, rustc and build scripts too, instead of leaving them holding cargo's lock.

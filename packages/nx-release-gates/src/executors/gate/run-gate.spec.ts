@@ -257,3 +257,55 @@ describe('runGateTask: interruption and exit status', () => {
     ]);
   });
 });
+
+describe("runGateTask: the gates' environment", () => {
+  it('gives every command only what the cache key covers (the CUDA folder first on PATH), and names the rest once', async () => {
+    const h = harness();
+    const seen: Array<{ file: string; env?: Record<string, string | undefined>; replaceEnv?: boolean }> = [];
+    const warnings: string[] = [];
+    h.fx.env = { ...h.fx.env, RUSTFLAGS: '-Dwarnings', NRG_PROBE: '1', CI: 'true', HOME: '/home/me' };
+    h.fx.log = { info: () => {}, warn: (text) => void warnings.push(text) };
+    h.fx.detectToolchain = async () => ({ rustc: 'rustc 1.90.0', cargo: 'cargo 1.90.0', host: 'x86_64-unknown-linux-gnu', cuda: { nvcc: '/opt/cuda/bin/nvcc', version: '13.5' } });
+    const runCommand = h.fx.runCommand;
+    h.fx.runCommand = async (file, args, options) => {
+      if (file !== 'git') seen.push({ file, env: options.env, replaceEnv: options.replaceEnv });
+      return runCommand(file, args, options);
+    };
+    const gate = buildGate(async (ctx) => {
+      await ctx.cargo(['build', '--release'], { env: { RUSTDOCFLAGS: '-Dwarnings' } });
+      await ctx.run('nextest', ['run']);
+      return { status: 'passed', reason: 'built', details: { binaries: 1 } };
+    });
+    await runGateTask(gate, {}, context, h.fx);
+    const expected = { PATH: `/opt/cuda/bin${require('node:path').delimiter}/usr/bin`, RUSTFLAGS: '-Dwarnings', HOME: '/home/me' };
+    expect(seen).toEqual([
+      { file: 'cargo', env: { ...expected, RUSTDOCFLAGS: '-Dwarnings' }, replaceEnv: true },
+      { file: 'nextest', env: expected, replaceEnv: true },
+    ]);
+    expect(h.written[0].details).toEqual({ binaries: 1, withheldEnv: ['CI', 'NRG_PROBE', 'NX_RELEASE_GATES_RUN_ID', 'NX_TASK_HASH'], withheldEnvCount: 4 });
+    expect(warnings).toEqual([
+      'tool:gate-build withheld 4 variables the cache key does not cover: CI, NRG_PROBE, NX_RELEASE_GATES_RUN_ID, NX_TASK_HASH; declare one with envInputs (Cargo.toml [package.metadata.release-gates] env-inputs = ["CI"]) if the build or tests need it',
+    ]);
+    // The executor itself still reads the run's stamp from the task's environment.
+    expect(h.written[0].run).toMatchObject({ taskHash: 'hash-1', runId: 'run-1' });
+  });
+
+  it('passes the declared envInputs on', async () => {
+    const h = harness();
+    const seen: Array<Record<string, string | undefined> | undefined> = [];
+    h.fx.env = { ...h.fx.env, NRG_PROBE: '1', MAX_TOKENS: '4096' };
+    const runCommand = h.fx.runCommand;
+    h.fx.runCommand = async (file, args, options) => {
+      if (file === 'cargo') seen.push(options.env);
+      return runCommand(file, args, options);
+    };
+    const gate = buildGate(async (ctx) => {
+      await ctx.cargo(['build']);
+      return { status: 'passed', reason: 'built' };
+    });
+    await runGateTask(gate, { envInputs: ['NRG_PROBE', 'MAX_TOKENS'] }, { ...context, nxJsonConfiguration: { plugins: [{ plugin: 'nx-release-gates', options: { envInputs: ['NRG_PROBE', 'MAX_TOKENS'] } }] } } as ExecutorContext, h.fx);
+    expect(h.written[0].status).toBe('passed');
+    expect(seen).toEqual([{ PATH: '/usr/bin', NRG_PROBE: '1', MAX_TOKENS: '4096' }]);
+    expect(h.written[0].details.withheldEnv).toEqual(['NX_RELEASE_GATES_RUN_ID', 'NX_TASK_HASH']);
+  });
+});

@@ -24,6 +24,7 @@ import { environmentOf, GateResult, isFailure, RESULT_SCHEMA_VERSION, resultFold
 import { HeldLock, holderText } from '../../ops/lock';
 import { resultBelongsToTask, runStampFrom } from '../../model/freshness';
 import { DeclaredInputs, declaredInputs } from '../../cache-key/declared-inputs';
+import { gateEnvironment, pathVariable, withheldDetails, withheldSummary, worthWarning } from '../../cache-key/gate-environment';
 import { GateEffects, processEffects } from './effects';
 
 export type { GateEffects } from './effects';
@@ -99,6 +100,8 @@ interface GateRun {
    * cancelling the job) interrupted the gate just as a signal to this process does.
    */
   commandKilledBy?: NodeJS.Signals;
+  /** Variables of the task's environment the gate's processes did not get (names only), once its context is built. */
+  withheldEnv?: string[];
 }
 
 async function runGate(gate: GateDefinition, options: Record<string, unknown>, context: ExecutorContext, locks: HeldLock[], fx: GateEffects): Promise<GateResult> {
@@ -137,7 +140,7 @@ function buildResult(run: GateRun, outcome: GateOutcome, fx: GateEffects): GateR
     startedAt: run.started.toISOString(),
     durationMs: fx.now().getTime() - run.started.getTime(),
     commands: run.commands,
-    details: final.details ?? {},
+    details: { ...final.details, ...withheldDetails(run.withheldEnv ?? []) },
     ...(run.targetTriple ? { targetTriple: run.targetTriple } : {}),
     run: { ...runStampFrom(fx.env), host: fx.hostname(), commit: run.commit },
     environment: environmentOf(run.toolchain),
@@ -192,9 +195,15 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
   // nvcc found through $CUDA_PATH or $CUDA_HOME only: build scripts look for it on PATH (as the cc crate does), and
   // gate-test and gate-doc build the CUDA features too when the toolkit is present, so every command gets its folder.
   const nvccDir = toolchain.cuda && path.isAbsolute(toolchain.cuda.nvcc) ? path.dirname(toolchain.cuda.nvcc) : null;
-  const env: Record<string, string | undefined> = { ...fx.env, ...(nvccDir ? { PATH: `${nvccDir}${path.delimiter}${fx.env.PATH ?? ''}` } : {}) };
+  // Only what the cache key covers reaches the gate's processes, so an undeclared variable cannot change a verdict
+  // Nx later replays. The names left out go into the result and one warning line.
+  const hermetic = gateEnvironment(fx.env, gate, options);
+  run.withheldEnv = hermetic.withheld;
+  if (worthWarning(hermetic.withheld)) fx.log.warn(withheldSummary(`${project}:${gateTarget(gate)}`, hermetic.withheld));
+  const PATH = pathVariable(hermetic.env);
+  const env: Record<string, string | undefined> = { ...hermetic.env, ...(nvccDir ? { [PATH]: `${nvccDir}${path.delimiter}${hermetic.env[PATH] ?? ''}` } : {}) };
   const runProgram: GateContext['run'] = async (file, args, runOptions) => {
-    const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs });
+    const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, replaceEnv: true, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs });
     if (!runOptions?.probe) run.commands.push(commandResult.commandLine);
     if (!commandResult.timedOut) run.commandKilledBy ??= commandResult.signal ?? childEndedBySignal(commandResult.stderr);
     return commandResult;
