@@ -14,7 +14,7 @@ import { interruption, runCommand, signalExitCode } from '../../ops/process';
 import { detectToolchain, Toolchain } from '../../ops/toolchain';
 import { cpuFallbackFeaturesOf, cudaFeaturesOf, unknownFeatures } from '../../model/feature-sets';
 import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../model/emergency';
-import { cargoTargetDirectory } from '../../gates/shared/target-directory';
+import { cargoTargetDirectory } from '../../ops/target-directory';
 import { findGate } from '../../gates';
 import { GATE_TARGETS, gateTarget } from '../../model/catalog';
 import type { GateContext, GateDefinition, GateLog, GateOutcome, UpstreamResult } from '../../gates/types';
