@@ -4,11 +4,22 @@
  *    registry the test builds (crates.io replaced by it in .cargo/config.toml) that also holds tinydep 0.1.1, where
  *    `add` takes a third argument. nrg-fresh-ok uses only what 0.1.1 kept; nrg-fresh-broken calls `add(1, 2)`.
  *  - nrg-api: a library released as the tag nrg-api-v0.1.0 (the semver baseline: no published crate needed).
+ *  - nrg-indexed-api and hexyl: libraries whose registryIndex is a local index folder. It lists nrg-indexed-api
+ *    0.1.0, 0.2.0, 0.2.5 (yanked) and 0.9.0, a crate crates.io has never had, and no hexyl, which crates.io has.
  *  - nrg-untested: a library without a single test; nrg-unlicensed: a crate without `license`.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { crateFiles } from '../support/crates';
+import { writeIndexEntry } from '../support/registry-index';
 import { TestWorkspace } from '../support/workspace';
+
+const INDEX = fs.mkdtempSync(path.join(os.tmpdir(), 'nrg-semver-index-'));
+const indexed = `registry-index = ${JSON.stringify(INDEX)}`;
+const LIB = '//! A library.\n\n/// One.\npub fn one() -> u8 {\n    1\n}\n';
 
 const TINYDEP = {
   '0.1.0': 'pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n\npub fn stable() -> u32 {\n    7\n}\n',
@@ -50,8 +61,11 @@ describe('gates for what users install', () => {
         ...crateFiles({ name: 'nrg-api', lib: API_V1 }),
         ...crateFiles({ name: 'nrg-untested', lib: '//! No tests.\n\n/// One.\npub fn one() -> u8 {\n    1\n}\n' }),
         ...crateFiles({ name: 'nrg-unlicensed' }),
+        ...crateFiles({ name: 'nrg-indexed-api', version: '0.3.0', lib: LIB, releaseGates: indexed }),
+        ...crateFiles({ name: 'hexyl', version: '1.0.0', lib: LIB, releaseGates: indexed }),
       },
     });
+    writeIndexEntry(INDEX, 'nrg-indexed-api', [{ version: '0.1.0' }, { version: '0.2.0' }, { version: '0.2.5', yanked: true }, { version: '0.9.0' }]);
     // The committed Cargo.lock pins tinydep 0.1.0; then 0.1.1 is released (cargo ignores --precise for a directory
     // source, so the lockfile is made before the newer version exists, as in real life).
     const cargo = ws.run('cargo', ['generate-lockfile', '--manifest-path', 'fresh/Cargo.toml']);
@@ -61,7 +75,10 @@ describe('gates for what users install', () => {
     ws.commitAll('crates');
     ws.git(['tag', 'nrg-api-v0.1.0']);
   });
-  afterAll(() => ws?.remove());
+  afterAll(() => {
+    ws?.remove();
+    fs.rmSync(INDEX, { recursive: true, force: true });
+  });
 
   it('gate-install passes when the fresh resolution still builds, and names the newer dependency', () => {
     const run = ws.nx(['run', 'nrg-fresh-ok:gate-install']);
@@ -114,6 +131,28 @@ describe('gates for what users install', () => {
     expect(result.status).toBe('failed');
     expect(result.details.failures).toEqual([expect.objectContaining({ lint: 'function_missing', items: ['function nrg_api::gone'] })]);
     expect(result.reason).toContain('nrg_api::gone');
+  });
+
+  it('gate-semver takes the registry baseline from registryIndex, a version crates.io does not have', () => {
+    ws.nx(['run', 'nrg-indexed-api:gate-semver']);
+    const result = ws.result('nrg-indexed-api', 'gate-semver');
+    expect(result.details.baseline).toEqual({ kind: 'registry', version: '0.2.0', index: INDEX });
+    // cargo-semver-checks fetches a registry baseline from crates.io itself, where this crate does not exist: what
+    // the gate says then depends on whether the tool is here, never on the baseline it chose.
+    const toolInstalled = spawnSync('cargo', ['semver-checks', '--version'], { encoding: 'utf8' }).status === 0;
+    expect(result.status).toBe('failed');
+    expect(result.reason).toContain(toolInstalled ? `against registry index ${INDEX} 0.2.0` : 'cargo-semver-checks is not installed');
+  });
+
+  it('gate-semver reports a first release when registryIndex has no earlier version, though crates.io has one', () => {
+    const run = ws.nx(['run', 'hexyl:gate-semver']);
+    const result = ws.result('hexyl', 'gate-semver');
+    expect(run.exitCode).toBe(0);
+    expect(result.status).toBe('skipped');
+    expect(result.reason).toBe(`first release: no earlier release tag and no earlier version in registry index ${INDEX} to compare with`);
+    expect(result.details.baseline).toBeNull();
+    // The first-release skip needs no cargo-semver-checks: the gate did not even ask for it.
+    expect(result.commands.some((c: string) => c.includes('semver-checks'))).toBe(false);
   });
 
   it('gate-test fails a crate that ran no test, and allowNoTests lets it pass', () => {

@@ -10,17 +10,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { crateFiles, DOCUMENTED_MAIN } from '../support/crates';
 import { pathWithout } from '../support/checks';
+import { writeIndexEntry } from '../support/registry-index';
 import { TestWorkspace } from '../support/workspace';
 
 const INDEX = fs.mkdtempSync(path.join(os.tmpdir(), 'nrg-index-'));
 const indexed = `registry-index = ${JSON.stringify(INDEX)}`;
 
-/** Writes the fixture index entry of `name` (4+ characters: `ab/cd/name`). */
-function publishInIndex(name: string, version: string, cksum: string): void {
-  const file = path.join(INDEX, name.slice(0, 2), name.slice(2, 4), name);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ name, vers: version, deps: [], cksum, features: {}, yanked: false })}\n`);
-}
+/** Writes the fixture index entry of `name`: one published version. */
+const publishInIndex = (name: string, version: string, cksum: string) => writeIndexEntry(INDEX, name, [{ version, cksum }]);
 
 const FAILING_TESTS = Array.from({ length: 40 }, (_, i) => `    #[cfg(feature = "needs-tool")]\n    #[test]\n    fn needs_tool_${i}() {\n        std::process::Command::new("no-such-tool-here").status().expect("Failed to spawn no-such-tool-here");\n    }\n`).join('\n');
 const MANY_FAILING_MAIN = DOCUMENTED_MAIN.replace('#[cfg(test)]\nmod tests {', `#[cfg(test)]\nmod tests {\n${FAILING_TESTS}`);

@@ -80,3 +80,8 @@ export function toPosixRelative(workspaceRoot: string, absolute: string): string
 export function joinRoot(root: string, file: string): string {
   return root === '.' ? file : `${root}/${file}`;
 }
+
+/** `--locked` when the crate has a Cargo.lock: the gates build what it pins, and cargo may not rewrite it. */
+export function lockedArgs(context: { crate: Pick<CrateModel, 'lockfile'> }): string[] {
+  return context.crate.lockfile ? ['--locked'] : [];
+}

@@ -1,6 +1,6 @@
 import type { CrateModel } from './crate-model';
 import { crateModel } from '../testing/crate-model';
-import { allFeaturesArgs, cpuFallbackFeaturesOf, cudaFeaturesOf, featureArgs, featuresNeedingCuda, unknownFeatures } from './feature-sets';
+import { allFeaturesArgs, binariesSkippedByFeatures, cpuFallbackFeaturesOf, cudaFeaturesOf, enabledFeatures, featureArgs, featuresNeedingCuda, unknownFeatures } from './feature-sets';
 
 function crate(features: Record<string, string[]>): CrateModel {
   return crateModel({ name: 'llm-cli', version: '0.4.2', root: 'crates/llm-cli', binaries: ['llm'], features });
@@ -133,4 +133,16 @@ describe('unknownFeatures', () => {
     expect(unknownFeatures(LLM, ['llama', 'lama', 'serde/derive', 'gpu', 'Server'])).toEqual(['lama', 'Server']);
     expect(unknownFeatures(LLM, [])).toEqual([]);
   });
+});
+
+// oxipng 10.1.1: `[[bin]] oxipng` has required-features = ["binary"]; `default = ["binary", ...]`.
+const OXIPNG_LIKE = crateModel({ name: 'oxipng', binaries: ['oxipng'], hasLibrary: true, features: { default: ['binary', 'parallel'], binary: ['dep:clap'], parallel: [] }, binaryRequiredFeatures: { oxipng: ['binary'] } });
+
+describe('binariesSkippedByFeatures', () => {
+  it('finds the binary the release features leave out', () => {
+    const enabled = enabledFeatures(OXIPNG_LIKE, [], true);
+    expect(binariesSkippedByFeatures({ declared: ['oxipng'], requiredFeatures: { oxipng: ['binary'] }, enabled })).toEqual([{ name: 'oxipng', missingFeatures: ['binary'] }]);
+    expect(binariesSkippedByFeatures({ declared: ['oxipng'], requiredFeatures: { oxipng: ['binary'] }, enabled: enabledFeatures(OXIPNG_LIKE, [], false) })).toEqual([]);
+  });
+
 });

@@ -60,6 +60,17 @@ export function enabledFeatures(crate: CrateModel, features: readonly string[], 
   return enabled;
 }
 
+/** Declared binaries the build did not produce because their required-features are off, with the missing features. */
+export function binariesSkippedByFeatures(facts: {
+  declared: readonly string[];
+  requiredFeatures: Readonly<Record<string, readonly string[]>>;
+  enabled: ReadonlySet<string>;
+}): Array<{ name: string; missingFeatures: string[] }> {
+  return facts.declared
+    .map((name) => ({ name, missingFeatures: (facts.requiredFeatures[name] ?? []).filter((f) => !facts.enabled.has(f.split('/')[0])) }))
+    .filter((b) => b.missingFeatures.length > 0);
+}
+
 /** Arguments selecting `features`, with --no-default-features when asked. */
 export function featureArgs(features: string[], noDefaultFeatures: boolean): string[] {
   return [...(noDefaultFeatures ? ['--no-default-features'] : []), ...(features.length ? ['--features', features.join(',')] : [])];

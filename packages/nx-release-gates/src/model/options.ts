@@ -177,8 +177,8 @@ const DEFINITIONS = [
     type: 'string',
     default: 'https://index.crates.io/',
     description:
-      "Registry index gate-publish and gate-version read to tell whether the crate's version is already published (crates.io's sparse index by default). An http(s) URL (`sparse+` prefix allowed) or a local folder with the same file layout (absolute path or file:// URL).",
-    gates: ['publish', 'version'],
+      "Registry index gate-publish and gate-version read to tell whether the crate's version is already published, and gate-semver reads for the newest earlier version when there is no earlier release tag (crates.io's sparse index by default). An http(s) URL (`sparse+` prefix allowed) or a local folder with the same file layout (absolute path or file:// URL).",
+    gates: ['publish', 'version', 'semver'],
   },
   {
     name: 'install',

@@ -2,9 +2,9 @@
  * Workspace siblings a crate's package and publish dry runs must include. `cargo package -p a` resolves a's path
  * dependencies against the registry, so a sibling that will be published in the same release (but is not on the
  * registry yet) fails it falsely. Since cargo 1.90 one `cargo package -p a -p b ...` (and `cargo publish --dry-run`)
- * packages the named crates together and resolves each against the others' local packages, so gate-package and
- * gate-publish name the crate plus every workspace member it reaches through path dependencies. Computed once at
- * inference (CrateModel.packageWith), from the same cargo metadata call.
+ * packages the named crates together and resolves each against the others' local packages, so the gates that package
+ * (through ops/cargo-package.ts) name the crate plus every workspace member it reaches through path dependencies.
+ * Computed once at inference (CrateModel.packageWith), from the same cargo metadata call.
  */
 import * as path from 'node:path';
 import type { CrateModel } from './crate-model';

@@ -1,4 +1,4 @@
-import { firstVersionLike, isSemver, outputShowsVersion, parseReleaseTag, releaseTagFromEnv } from './release-tag';
+import { compareVersions, firstVersionLike, isSemver, outputShowsVersion, parseReleaseTag, releaseTagFromEnv } from './release-tag';
 
 describe('isSemver', () => {
   it.each(['1.7.2', '0.0.0', '1.0.0-rc.1', '1.0.0-alpha-1', '1.0.0+build.5', '1.0.0-0.3.7+exp.sha.5114f85'])('accepts %s', (v) => {
@@ -58,5 +58,14 @@ describe('outputShowsVersion', () => {
   it('finds the version-like text for reasons', () => {
     expect(firstVersionLike('tool 0.9.1 (abc)')).toBe('0.9.1');
     expect(firstVersionLike('no version')).toBeNull();
+  });
+});
+
+describe('compareVersions', () => {
+  it('orders versions as semver does', () => {
+    expect(compareVersions('1.10.0', '1.9.0')).toBeGreaterThan(0);
+    expect(compareVersions('1.0.0-rc.1', '1.0.0')).toBeLessThan(0);
+    expect(compareVersions('1.0.0-rc.2', '1.0.0-rc.10')).toBeLessThan(0);
+    expect(compareVersions('1.0.0+build', '1.0.0')).toBe(0);
   });
 });

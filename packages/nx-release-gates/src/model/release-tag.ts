@@ -1,7 +1,7 @@
 /**
- * Release tags and versions, for gate-version: which tag a run releases (RELEASE_TAG, or GITHUB_REF_NAME on a tag
- * push), what crate and version a tag names, and whether a program's `--version` output carries a version.
- * Pure functions only; the gate does the git and process work.
+ * Release tags and versions, for gate-version and gate-semver: semver order, which tag a run releases (RELEASE_TAG,
+ * or GITHUB_REF_NAME on a tag push), what crate and version a tag names, and whether a program's `--version` output
+ * carries a version. Pure functions only; the gates do the git and process work.
  */
 
 /** Semantic Versioning 2.0.0: MAJOR.MINOR.PATCH, optional -prerelease and +build, no leading zeros in numbers. */
@@ -12,6 +12,32 @@ const SEMVER = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-${PRERELEASE_ID
 
 export function isSemver(version: string): boolean {
   return SEMVER.test(version);
+}
+
+/** Compares MAJOR.MINOR.PATCH[-pre] (build metadata ignored): negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const split = (v: string) => {
+    const [core, pre] = v.split('+')[0].split(/-(.*)/s);
+    return { nums: core.split('.').map(Number), pre: pre ?? null };
+  };
+  const x = split(a);
+  const y = split(b);
+  for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i] - y.nums[i];
+  if (x.pre === y.pre) return 0;
+  if (x.pre === null) return 1;
+  if (y.pre === null) return -1;
+  const px = x.pre.split('.');
+  const py = y.pre.split('.');
+  for (let i = 0; i < Math.max(px.length, py.length); i++) {
+    if (px[i] === undefined) return -1;
+    if (py[i] === undefined) return 1;
+    const nx = /^\d+$/.test(px[i]);
+    const ny = /^\d+$/.test(py[i]);
+    if (nx && ny && Number(px[i]) !== Number(py[i])) return Number(px[i]) - Number(py[i]);
+    if (nx !== ny) return nx ? -1 : 1;
+    if (px[i] !== py[i]) return px[i] < py[i] ? -1 : 1;
+  }
+  return 0;
 }
 
 export interface ReleaseTagSource {

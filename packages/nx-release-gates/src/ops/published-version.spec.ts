@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { indexFilePath, indexLocation, lookUpCrate, parseIndexEntry } from './registry-index';
-import { fileSha256, judgePublishedVersion } from './published-version';
+import { checkPublishedVersion, fileSha256, judgePublishedVersion, previousPublished } from './published-version';
 
 const ENTRY = [
   JSON.stringify({ name: 'hexyl', vers: '0.16.0', cksum: 'AA'.repeat(32), yanked: false }),
@@ -73,5 +73,29 @@ describe('judgePublishedVersion', () => {
     expect(fileSha256(file)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     fs.rmSync(file);
     expect(fileSha256(file)).toBeNull();
+  });
+});
+
+describe('previousPublished', () => {
+  it('takes the newest earlier version the index holds that is not yanked', () => {
+    const versions = [{ version: '0.1.0', checksum: '', yanked: false }, { version: '0.1.5', checksum: '', yanked: true }, { version: '0.3.0', checksum: '', yanked: false }];
+    expect(previousPublished({ kind: 'found', versions, where: 'x' }, '0.2.0')).toBe('0.1.0');
+    expect(previousPublished({ kind: 'absent', where: 'x' }, '0.2.0')).toBeNull();
+    expect(previousPublished({ kind: 'unreachable', problem: 'ECONNREFUSED', where: 'x' }, '0.2.0')).toBeNull();
+  });
+});
+
+describe('checkPublishedVersion', () => {
+  it('reads the index given and asks for the packaged checksum only when the version is taken', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'index-'));
+    fs.mkdirSync(path.join(folder, 'he', 'xy'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'he', 'xy', 'hexyl'), ENTRY);
+    const asked: string[] = [];
+    const checksum = (value: string) => async () => (asked.push(value), value);
+    expect((await checkPublishedVersion({ index: folder, crate: 'hexyl', version: '0.18.0' }, checksum('new'))).kind).toBe('new');
+    expect((await checkPublishedVersion({ index: folder, crate: 'hexyl', version: '0.17.0' }, checksum('bb'.repeat(32)))).kind).toBe('resumed');
+    expect((await checkPublishedVersion({ index: folder, crate: 'hexyl', version: '0.16.0' }, checksum('cc'.repeat(32)))).kind).toBe('taken');
+    expect(asked).toEqual(['bb'.repeat(32), 'cc'.repeat(32)]);
+    fs.rmSync(folder, { recursive: true });
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Reading a crate's entry in a cargo registry index (the sparse protocol crates.io serves at index.crates.io, or the
  * same file layout in a local folder): which versions exist and the sha256 of each published `.crate`. One GET per
- * crate; no cargo call, so it works the same against crates.io and against a fixture index in tests.
+ * crate; no cargo call, so it works the same against crates.io, a mirror, and a fixture index in tests. The only
+ * reader of an index: every gate asks it through lookUpCrate with option registryIndex, and judges the answer with
+ * ops/published-version.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -56,6 +58,12 @@ export function indexLocation(index: string, crateName: string): { url: string }
   return { folder, file: path.join(folder, ...indexFilePath(crateName).split('/')) };
 }
 
+/** How reasons name the index: `crates.io` for its sparse index, else the location as configured. */
+export function indexName(index: string): string {
+  const base = index.replace(/^sparse\+/, '').replace(/\/+$/, '');
+  return base === CRATES_IO_INDEX.replace(/\/+$/, '') ? 'crates.io' : `registry index ${index}`;
+}
+
 const TIMEOUT_MS = 20_000;
 
 export async function lookUpCrate(index: string, crateName: string): Promise<IndexLookup> {
@@ -79,14 +87,4 @@ export async function lookUpCrate(index: string, crateName: string): Promise<Ind
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return { kind: 'unreachable', problem: `${where}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, where };
   }
-}
-
-/** The lookup in the shape of the gates that only ask which versions exist (gate-semver's baseline, gate-publish's name check). */
-export type IndexAnswer = { versions: PublishedVersion[] } | { notFound: true } | { unreachable: string };
-
-export async function publishedVersions(crateName: string, index: string = CRATES_IO_INDEX): Promise<IndexAnswer> {
-  const lookup = await lookUpCrate(index, crateName);
-  if (lookup.kind === 'found') return { versions: lookup.versions };
-  if (lookup.kind === 'absent') return { notFound: true };
-  return { unreachable: lookup.problem };
 }

@@ -78,3 +78,28 @@ export function toolchainProblem(stderr: string): string | null {
   const line = text.split('\n').map((l) => l.trim()).find((l) => /^error/i.test(l));
   return line ? `cargo did not start: ${line.replace(/^error:\s*/i, '')}` : null;
 }
+
+/** curl error codes and cargo/HTTP messages that mean "the registry did not answer", not "the crate is wrong". */
+const UNREACHABLE = [
+  /\[(5|6|7|28|35|52|55|56)\]/, // curl: proxy/host resolution, connect, timeout, TLS connect, empty reply, send/recv
+  /could ?n[o']t resolve (host|proxy)/i,
+  /could ?n[o']t connect to (server|host)/i,
+  /connection refused/i,
+  /operation timed out|timed out/i,
+  /network is unreachable|no route to host/i,
+  /spurious network error/i,
+  /failed to get successful HTTP response from .*, got 5\d\d/i,
+  /attempting to make an HTTP request, but --offline was specified/i,
+  /you're using offline mode/i,
+];
+
+/** Whether cargo's stderr says the registry (index or API) could not be reached. */
+export function registryUnreachable(stderr: string): boolean {
+  const text = stripAnsi(stderr);
+  // A compile error of the verify build (a build script that fetches, say) is the crate's failure, not the registry's.
+  if (/could not compile|failed to verify package tarball/i.test(text)) return false;
+  // Judge cargo's own error chain: from its first `error:` line on, not the build output before it.
+  const start = text.search(/^error(\[\w+\])?:/m);
+  const chain = start >= 0 ? text.slice(start) : text;
+  return UNREACHABLE.some((pattern) => pattern.test(chain));
+}

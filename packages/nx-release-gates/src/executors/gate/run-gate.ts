@@ -12,7 +12,7 @@ import { signalExitCode } from '../../ops/process';
 import { headCommit } from '../../ops/git';
 import type { Toolchain } from '../../ops/toolchain';
 import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../model/emergency';
-import { cargoTargetDirectory } from '../../gates/shared/target-directory';
+import { cargoTargetDirectory } from '../../ops/target-directory';
 import { findGate } from '../../gates';
 import { GATE_TARGETS, gateTarget } from '../../model/catalog';
 import type { GateContext, GateDefinition, GateOutcome, UpstreamResult } from '../../gates/types';

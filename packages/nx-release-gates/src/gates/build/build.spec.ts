@@ -1,17 +1,11 @@
 import { crateModel } from '../../testing/crate-model';
-import { binariesSkippedByFeatures, judgeBuild } from './build';
+import { judgeBuild } from './build';
 import { enabledFeatures } from '../../model/feature-sets';
 
 // oxipng 10.1.1: `[[bin]] oxipng` has required-features = ["binary"]; `default = ["binary", ...]`.
 const OXIPNG_LIKE = crateModel({ name: 'oxipng', binaries: ['oxipng'], hasLibrary: true, features: { default: ['binary', 'parallel'], binary: ['dep:clap'], parallel: [] }, binaryRequiredFeatures: { oxipng: ['binary'] } });
 
 describe('required-features', () => {
-  it('finds the binary the release features leave out', () => {
-    const enabled = enabledFeatures(OXIPNG_LIKE, [], true);
-    expect(binariesSkippedByFeatures({ declared: ['oxipng'], requiredFeatures: { oxipng: ['binary'] }, enabled })).toEqual([{ name: 'oxipng', missingFeatures: ['binary'] }]);
-    expect(binariesSkippedByFeatures({ declared: ['oxipng'], requiredFeatures: { oxipng: ['binary'] }, enabled: enabledFeatures(OXIPNG_LIKE, [], false) })).toEqual([]);
-  });
-
   it('explains "library only" in gate-build\'s reason', () => {
     const outcome = judgeBuild(
       { error: null, binaries: [], declared: ['oxipng'], requiredFeatures: { oxipng: ['binary'] }, enabled: enabledFeatures(OXIPNG_LIKE, [], true), builtTargets: 1 },

@@ -2,50 +2,14 @@
  * gate-build: the release build with the configured features. Copies each release
  * binary to dist/release-gates/<project>/bin/ so gate-size and release workflows use it without compiling again.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { summarizeCargoError } from '../../parsers/cargo-errors';
 import { formatBytes } from '../../util/sizes';
-import { builtExecutables, packageArtifacts, parseCargoMessages } from '../../parsers/cargo-messages';
-import { enabledFeatures, featureArgs } from '../../model/feature-sets';
+import { binariesSkippedByFeatures, enabledFeatures } from '../../model/feature-sets';
+import { CopiedBinary, releaseBuild } from '../../ops/release-build';
 import { checkUndeclaredInputs } from '../shared/undeclared-check';
 import { firstFew } from '../../model/reason';
-import { failed, GateContext, GateDefinition, GateOutcome, passed } from '../types';
+import { failed, GateDefinition, GateOutcome, passed } from '../types';
 import { gateSpec } from '../../model/catalog';
-
-export function lockedArgs(context: GateContext): string[] {
-  return context.crate.lockfile ? ['--locked'] : [];
-}
-
-export interface CopiedBinary {
-  name: string;
-  bytes: number;
-  /** Relative to the workspace root. */
-  path: string;
-}
-
-/** Runs a release build and copies its executables to `binDir`. Shared by gate-build and gate-cuda. */
-export async function releaseBuild(context: GateContext, features: string[], noDefaultFeatures: boolean, binDir: string | null) {
-  const result = await context.cargo(
-    ['build', '--release', ...featureArgs(features, noDefaultFeatures), ...lockedArgs(context), '--message-format=json-render-diagnostics'],
-    { live: 'stderr' },
-  );
-  const binaries: CopiedBinary[] = [];
-  const messages = parseCargoMessages(result.stdout);
-  if (result.exitCode === 0 && binDir) {
-    fs.rmSync(binDir, { recursive: true, force: true });
-    fs.mkdirSync(binDir, { recursive: true });
-    const manifest = path.join(context.workspaceRoot, context.crate.manifestPath);
-    for (const exe of builtExecutables(messages, manifest)) {
-      const target = path.join(binDir, path.basename(exe.path));
-      fs.copyFileSync(exe.path, target);
-      binaries.push({ name: exe.name, bytes: fs.statSync(target).size, path: path.relative(context.workspaceRoot, target).split(path.sep).join('/') });
-    }
-  }
-  const manifest = path.join(context.workspaceRoot, context.crate.manifestPath);
-  const builtTargets = packageArtifacts(messages, manifest).length;
-  return { result, messages, binaries, builtTargets, error: result.exitCode === 0 ? null : summarizeCargoError(result.stderr) };
-}
 
 export interface BuildFacts {
   /** cargo's failure, summarized; null when the build passed. */
@@ -58,13 +22,6 @@ export interface BuildFacts {
   enabled: ReadonlySet<string>;
   /** How many of the crate's own targets cargo built (lib, bins, build script). */
   builtTargets: number;
-}
-
-/** Declared binaries the build did not produce because their required-features are off, with the missing features. */
-export function binariesSkippedByFeatures(facts: Pick<BuildFacts, 'declared' | 'requiredFeatures' | 'enabled'>): Array<{ name: string; missingFeatures: string[] }> {
-  return facts.declared
-    .map((name) => ({ name, missingFeatures: (facts.requiredFeatures[name] ?? []).filter((f) => !facts.enabled.has(f.split('/')[0])) }))
-    .filter((b) => b.missingFeatures.length > 0);
 }
 
 export function judgeBuild(facts: BuildFacts, details: Record<string, unknown>): GateOutcome {

@@ -8,7 +8,7 @@
  * plus the CPU twins of the CUDA features; when that is exactly gate-build's command, it says so and does not build
  * the same thing twice.
  */
-import { releaseBuild } from '../build/build';
+import { releaseBuild } from '../../ops/release-build';
 import { cpuFallbackFeaturesOf, cudaFeaturesOf, enabledFeatures, featureArgs } from '../../model/feature-sets';
 import { checkUndeclaredInputs } from '../shared/undeclared-check';
 import { failed, fallback, GateDefinition, GateOutcome, passed, skipped } from '../types';

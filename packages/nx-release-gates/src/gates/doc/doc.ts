@@ -3,7 +3,7 @@
  * build error fails; `missingDocs` and `denyWarnings` decide whether undocumented items and rustdoc warnings do.
  * Warnings and undocumented public items are counted either way, so the table shows them before they bite.
  */
-import { lockedArgs } from '../build/build';
+import { lockedArgs } from '../../model/crate-model';
 import * as path from 'node:path';
 import { countDiagnostics, DiagnosticCounts, packageArtifacts, parseCargoMessages, renderedDiagnostics } from '../../parsers/cargo-messages';
 import { allFeaturesArgs } from '../../model/feature-sets';

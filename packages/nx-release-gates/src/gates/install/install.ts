@@ -19,20 +19,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { summarizeCargoError } from '../../parsers/cargo-errors';
+import { registryUnreachable, summarizeCargoError } from '../../parsers/cargo-errors';
 import { LockPackage, parseLockfile } from '../../parsers/lockfile';
 import { interruption } from '../../ops/process';
-import { packageSelection, siblingsToInclude } from '../../model/path-siblings';
+import { cargoPackage, crateWrittenThisRun } from '../../ops/cargo-package';
 import { fingerprintLines } from '../../cache-key/fingerprint';
 import { outsideTrees } from '../../cache-key/inputs';
 import { writeFileAtomic, readJsonIfExists } from '../../util/files';
 import { sha256 } from '../../util/hash';
 import { tarFiles } from '../../parsers/tar-entries';
-import { registryUnreachable } from '../publish/publish';
-import { cargoTargetDirectory } from '../shared/target-directory';
-import { fileWrittenDuring } from '../../model/freshness';
-import { binariesSkippedByFeatures } from '../build/build';
-import { enabledFeatures, featureArgs } from '../../model/feature-sets';
+import { cargoTargetDirectory } from '../../ops/target-directory';
+import { binariesSkippedByFeatures, enabledFeatures, featureArgs } from '../../model/feature-sets';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { gateSpec } from '../../model/catalog';
 
@@ -141,20 +138,15 @@ async function packageAndUnpack(context: GateContext, folder: string): Promise<{
   const unpacked = path.join(folder, 'unpacked');
   fs.rmSync(path.join(packageTarget, 'package'), { recursive: true, force: true });
   fs.rmSync(unpacked, { recursive: true, force: true });
-  const siblings = siblingsToInclude(context);
-  const selection = packageSelection(context.crate.name, siblings, context.options.features);
-  const pack = await context.cargo(
-    ['package', '--allow-dirty', '--no-verify', '--target-dir', packageTarget, ...selection.packages, ...featureArgs(selection.features, context.options.noDefaultFeatures)],
-    { live: 'stderr' },
-  );
+  const { result: pack, siblings } = await cargoPackage(context, packageTarget);
   if (pack.exitCode !== 0) return { problem: `cargo package failed: ${summarizeCargoError(pack.stderr)}` };
   const crateFiles: string[] = [];
   const siblingFolders: Array<{ name: string; folder: string }> = [];
   let dir = '';
   for (const name of [context.crate.name, ...siblings]) {
-    const packaged = fs.readdirSync(path.join(packageTarget, 'package')).filter((f) => f.endsWith('.crate') && f.startsWith(`${name}-`) && /^\d/.test(f.slice(name.length + 1)));
-    const file = packaged.map((f) => path.join(packageTarget, 'package', f)).find((f) => fileWrittenDuring(fs.statSync(f).mtimeMs, context.startedAt));
-    if (!file) return { problem: `cargo package wrote no ${name} .crate in this run under ${path.relative(context.workspaceRoot, packageTarget)}` };
+    const found = crateWrittenThisRun([path.join(packageTarget, 'package')], name, name === context.crate.name ? context.crate.version : null, context.startedAt);
+    if (found.written !== 'this-run') return { problem: `cargo package wrote no ${name} .crate in this run under ${path.relative(context.workspaceRoot, packageTarget)}` };
+    const file = found.file;
     crateFiles.push(file);
     const unpackedDir = unpackCrate(file, unpacked);
     if (name === context.crate.name) dir = unpackedDir;

@@ -13,12 +13,9 @@ import { parse as parseToml } from 'smol-toml';
 import { summarizeCargoError } from '../../parsers/cargo-errors';
 import { formatBytes } from '../../util/sizes';
 import { tarFileNames } from '../../parsers/tar-entries';
-import { featureArgs } from '../../model/feature-sets';
-import { packageSelection, siblingsToInclude } from '../../model/path-siblings';
+import { cargoPackage, crateWrittenThisRun, packageDirectory } from '../../ops/cargo-package';
 import { packageRuleDropping } from './package-rules';
 import { firstFew } from '../../model/reason';
-import { currentTargetDirectory } from '../shared/target-directory';
-import { fileWrittenDuring } from '../../model/freshness';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { gateSpec } from '../../model/catalog';
 
@@ -49,10 +46,6 @@ function manifestPackageRules(manifest: string): { include: string[] | null; exc
   } catch {
     return { include: null, exclude: null };
   }
-}
-
-async function crateFilePath(context: GateContext): Promise<string> {
-  return path.join(await currentTargetDirectory(context), 'package', `${context.crate.name}-${context.crate.version}.crate`);
 }
 
 /** The `requiredFiles` patterns no file inside the .crate matches. */
@@ -123,20 +116,15 @@ export function judgePackage(facts: PackageFacts): GateOutcome {
 }
 
 /** Runs `cargo package` and reads back the .crate this run wrote (nothing is read from an older one). */
-async function pack(context: GateContext, requiredFiles: readonly string[], siblings: string[]): Promise<PackFacts> {
-  const selection = packageSelection(context.crate.name, siblings, context.options.features);
-  const result = await context.cargo(
-    ['package', '--allow-dirty', '--no-verify', ...selection.packages, ...featureArgs(selection.features, context.options.noDefaultFeatures)],
-    { live: 'stderr' },
-  );
+async function pack(context: GateContext, requiredFiles: readonly string[]): Promise<{ facts: PackFacts; siblings: string[] }> {
+  const { result, siblings } = await cargoPackage(context);
   const none = { files: [], crateBytes: 0, causes: new Map<string, string | null>() };
-  if (result.exitCode !== 0) return { error: summarizeCargoError(result.stderr), crateFile: '', written: 'none', ...none };
-  const cratePath = await crateFilePath(context);
-  const crateFile = path.relative(context.workspaceRoot, cratePath);
-  const stat = fs.statSync(cratePath, { throwIfNoEntry: false });
-  if (!stat || !fileWrittenDuring(stat.mtimeMs, context.startedAt)) return { error: null, crateFile, written: stat ? 'earlier-run' : 'none', ...none };
+  if (result.exitCode !== 0) return { facts: { error: summarizeCargoError(result.stderr), crateFile: '', written: 'none', ...none }, siblings };
+  const found = crateWrittenThisRun([await packageDirectory(context)], context.crate.name, context.crate.version, context.startedAt);
+  const crateFile = path.relative(context.workspaceRoot, found.file);
+  if (found.written !== 'this-run') return { facts: { error: null, crateFile, written: found.written, ...none }, siblings };
   const prefix = `${context.crate.name}-${context.crate.version}/`;
-  const files = tarFileNames(fs.readFileSync(cratePath)).map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));
+  const files = tarFileNames(fs.readFileSync(found.file)).map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));
   const causes = new Map<string, string | null>();
   const missing = missingFromPackage(requiredFiles, files);
   if (missing.length) {
@@ -146,7 +134,7 @@ async function pack(context: GateContext, requiredFiles: readonly string[], sibl
       causes.set(pattern, onDisk.map((f) => packageRuleDropping(f, rules.include, rules.exclude)).find((r) => r !== null) ?? null);
     }
   }
-  return { error: null, crateFile, written: 'this-run', files, crateBytes: stat.size, causes };
+  return { facts: { error: null, crateFile, written: 'this-run', files, crateBytes: found.bytes, causes }, siblings };
 }
 
 export const packageGate: GateDefinition = {
@@ -162,15 +150,15 @@ export const packageGate: GateDefinition = {
         requiredFiles,
       });
     }
-    const siblings = notOnDisk.length ? [] : siblingsToInclude(context);
+    const packed = notOnDisk.length ? null : await pack(context, requiredFiles);
     return judgePackage({
       crateRoot: context.crate.root,
       manifestPath: context.crate.manifestPath,
       requiredFiles,
       notOnDisk,
       maxCrateSize,
-      siblings,
-      pack: notOnDisk.length ? null : await pack(context, requiredFiles, siblings),
+      siblings: packed?.siblings ?? [],
+      pack: packed?.facts ?? null,
     });
   },
   keyFigure: (r) => {

@@ -1,30 +1,5 @@
-import { judgePublish, packagedFileCount, registryUnreachable, splitPublishWarnings } from './publish';
+import { judgePublish, packagedFileCount, splitPublishWarnings } from './publish';
 import { cargoPublishesSeveral, pathSiblings } from '../../model/path-siblings';
-
-const CONNECT = `    Updating crates.io index
-error: download of config.json failed
-
-Caused by:
-  failed to download from \`https://index.crates.io/config.json\`
-
-Caused by:
-  [7] Could not connect to server (Failed to connect to 127.0.0.1 port 9 after 0 ms: Could not connect to server)
-`;
-
-describe('registryUnreachable', () => {
-  it('recognises connection, DNS and timeout failures', () => {
-    expect(registryUnreachable(CONNECT)).toBe(true);
-    expect(registryUnreachable('error: failed to query replaced source registry `crates-io`\n\nCaused by:\n  [6] Could not resolve hostname (Could not resolve host: index.crates.io)')).toBe(true);
-    expect(registryUnreachable('error: failed to get successful HTTP response from `https://index.crates.io/config.json`, got 503')).toBe(true);
-    expect(registryUnreachable('error: ...\nCaused by:\n  [28] Timeout was reached (Operation timed out after 30000 milliseconds)')).toBe(true);
-  });
-  it('does not excuse the crate own failures', () => {
-    expect(registryUnreachable('error: all dependencies must have a version specified when publishing.\ndependency `x` does not specify a version')).toBe(false);
-    expect(registryUnreachable('error: failed to verify package tarball\n\nCaused by:\n  failed to compile: could not connect to server in build.rs')).toBe(false);
-    expect(registryUnreachable('   Compiling x\nerror[E0425]: cannot find value `y`\nerror: could not compile `x`')).toBe(false);
-    expect(registryUnreachable('error: 3 files in the working directory contain changes that were not yet committed into git')).toBe(false);
-  });
-});
 
 describe('publish output', () => {
   it('reads warnings and the packaged file count', () => {

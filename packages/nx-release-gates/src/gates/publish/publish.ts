@@ -15,17 +15,13 @@
  *   Nx input sees; a cached "registry unreachable" would otherwise hide the check until the crate changed. Cargo's
  *   own target directory keeps the verify build incremental for dependencies.
  */
-import { stripAnsi, summarizeCargoError } from '../../parsers/cargo-errors';
-import { lockedArgs } from '../build/build';
-import { featureArgs } from '../../model/feature-sets';
-import { packageSelection, siblingsToInclude } from '../../model/path-siblings';
-import * as fs from 'node:fs';
+import { registryUnreachable, stripAnsi, summarizeCargoError } from '../../parsers/cargo-errors';
+import { lockedArgs } from '../../model/crate-model';
 import * as path from 'node:path';
-import { lookUpCrate, publishedVersions } from '../../ops/registry-index';
-import { fileSha256, judgePublishedVersion, PublishedVersionVerdict } from '../../ops/published-version';
+import { crateWrittenThisRun, packageDirectory, selectPackages } from '../../ops/cargo-package';
+import { lookUpCrate } from '../../ops/registry-index';
+import { checkPublishedVersion, fileSha256, PublishedVersionVerdict } from '../../ops/published-version';
 import { firstFew } from '../../model/reason';
-import { currentTargetDirectory } from '../shared/target-directory';
-import { fileWrittenDuring } from '../../model/freshness';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import type { CrateModel } from '../../model/crate-model';
 import { gateSpec } from '../../model/catalog';
@@ -86,31 +82,6 @@ export function publishFailureReason(cargoError: string, taken: readonly TakenNa
 export function readinessOutcome(readiness: Readiness, details: Record<string, unknown>): GateOutcome | null {
   if (!readiness.errors.length) return null;
   return failed(`crates.io would refuse the crate: ${readiness.errors.join('; ')}`, { ...details, readiness, checked: 0 });
-}
-
-/** curl error codes and cargo/HTTP messages that mean "the registry did not answer", not "the crate is wrong". */
-const UNREACHABLE = [
-  /\[(5|6|7|28|35|52|55|56)\]/, // curl: proxy/host resolution, connect, timeout, TLS connect, empty reply, send/recv
-  /could ?n[o']t resolve (host|proxy)/i,
-  /could ?n[o']t connect to (server|host)/i,
-  /connection refused/i,
-  /operation timed out|timed out/i,
-  /network is unreachable|no route to host/i,
-  /spurious network error/i,
-  /failed to get successful HTTP response from .*, got 5\d\d/i,
-  /attempting to make an HTTP request, but --offline was specified/i,
-  /you're using offline mode/i,
-];
-
-/** Whether cargo's stderr says the registry (index or API) could not be reached. */
-export function registryUnreachable(stderr: string): boolean {
-  const text = stripAnsi(stderr);
-  // A compile error of the verify build (a build script that fetches, say) is the crate's failure, not the registry's.
-  if (/could not compile|failed to verify package tarball/i.test(text)) return false;
-  // Judge cargo's own error chain: from its first `error:` line on, not the build output before it.
-  const start = text.search(/^error(\[\w+\])?:/m);
-  const chain = start >= 0 ? text.slice(start) : text;
-  return UNREACHABLE.some((pattern) => pattern.test(chain));
 }
 
 /**
@@ -177,11 +148,10 @@ export function judgePublish(facts: PublishFacts, details: Record<string, unknow
   return passed(`cargo publish --dry-run passed${together}${warned}${built}${resumed}`, all);
 }
 
-/** The index entry for the crate, judged against the .crate cargo just packaged (target/package/<name>-<version>.crate). */
+/** The index entry for the crate, judged against the .crate cargo just packaged (null: none was). */
 export async function registryVerdict(context: GateContext, packagedCrate: string | null): Promise<PublishedVersionVerdict> {
   const { crate, options } = context;
-  const lookup = await lookUpCrate(options.registryIndex, crate.name);
-  return judgePublishedVersion({ crate: crate.name, version: crate.version, index: options.registryIndex, lookup, packagedChecksum: packagedCrate ? fileSha256(packagedCrate) : null });
+  return checkPublishedVersion({ index: options.registryIndex, crate: crate.name, version: crate.version }, async () => (packagedCrate ? fileSha256(packagedCrate) : null));
 }
 
 /**
@@ -189,13 +159,23 @@ export async function registryVerdict(context: GateContext, packagedCrate: strin
  * cargo package to target/package/. Only a file written during this gate counts, never an earlier run's.
  */
 async function packagedCrateFile(context: GateContext): Promise<string | null> {
-  const packageDir = path.join(await currentTargetDirectory(context), 'package');
-  const name = `${context.crate.name}-${context.crate.version}.crate`;
-  for (const file of [path.join(packageDir, 'tmp-crate', name), path.join(packageDir, name)]) {
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (stat && fileWrittenDuring(stat.mtimeMs, context.startedAt)) return file;
+  const packageDir = await packageDirectory(context);
+  const found = crateWrittenThisRun([path.join(packageDir, 'tmp-crate'), packageDir], context.crate.name, context.crate.version, context.startedAt);
+  return found.written === 'this-run' ? found.file : null;
+}
+
+/** Names in the registry index a failed dry run may have met: the crate's own, or a path dependency not packaged with it. */
+async function takenNames(context: GateContext, siblings: readonly string[]): Promise<TakenName[]> {
+  const candidates = [
+    { name: context.crate.name, isCrate: true },
+    ...context.crate.pathDependencies.filter((d) => d.kind !== 'dev' && !siblings.includes(d.name)).map((d) => ({ name: d.name, isCrate: false })),
+  ];
+  const taken: TakenName[] = [];
+  for (const candidate of candidates) {
+    const lookup = await lookUpCrate(context.options.registryIndex, candidate.name);
+    if (lookup.kind === 'found' && lookup.versions.length) taken.push({ ...candidate, versions: lookup.versions.map((v) => v.version) });
   }
-  return null;
+  return taken;
 }
 
 export const publishGate: GateDefinition = {
@@ -211,27 +191,12 @@ export const publishGate: GateDefinition = {
     for (const warning of readiness.warnings) context.log.warn(warning);
     const notReady = readinessOutcome(readiness, details);
     if (notReady) return notReady;
-    const siblings = siblingsToInclude(context);
+    const { siblings, args } = selectPackages(context);
     details.withSiblings = siblings;
-    const selection = packageSelection(context.crate.name, siblings, features);
-    const result = await context.cargo(
-      ['publish', '--dry-run', '--allow-dirty', ...selection.packages, ...featureArgs(selection.features, noDefaultFeatures), ...lockedArgs(context)],
-      { live: 'all' },
-    );
+    const result = await context.cargo(['publish', '--dry-run', '--allow-dirty', ...args, ...lockedArgs(context)], { live: 'all' });
     const packaged = result.exitCode === 0 ? await packagedCrateFile(context) : null;
     const registry = await registryVerdict(context, packaged);
-    // A failed dry run may have met a name on crates.io: the crate's own, or a path dependency not packaged with it.
-    const taken: TakenName[] = [];
-    if (result.exitCode !== 0 && !registryUnreachable(result.stderr)) {
-      const candidates = [
-        { name: context.crate.name, isCrate: true },
-        ...context.crate.pathDependencies.filter((d) => d.kind !== 'dev' && !siblings.includes(d.name)).map((d) => ({ name: d.name, isCrate: false })),
-      ];
-      for (const candidate of candidates) {
-        const answer = await publishedVersions(candidate.name, context.options.registryIndex);
-        if ('versions' in answer && answer.versions.length) taken.push({ ...candidate, versions: answer.versions.map((v) => v.version) });
-      }
-    }
+    const taken = result.exitCode !== 0 && !registryUnreachable(result.stderr) ? await takenNames(context, siblings) : [];
     return judgePublish({ exitCode: result.exitCode, stderr: result.stderr, siblings, registry, readinessWarnings: readiness.warnings, taken, version: context.crate.version }, details);
   },
   keyFigure: (r) => {

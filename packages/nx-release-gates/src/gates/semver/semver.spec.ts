@@ -1,4 +1,10 @@
-import { compareVersions, judgeSemver, parseSemverFailures, previousPublished, previousReleaseTag, SemverFacts, semverFeatureArgs } from './semver';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { GateContext } from '../types';
+import type { CommandResult } from '../../ops/process';
+import { crateModel } from '../../testing/crate-model';
+import { judgeSemver, parseSemverFailures, previousReleaseTag, SemverFacts, semverFeatureArgs, semverGate } from './semver';
 
 const REPORT = `     Parsing nrg-api v0.2.0 (current)
     Checking nrg-api v0.1.0 -> v0.2.0 (minor change)
@@ -23,6 +29,7 @@ const facts = (overrides: Partial<SemverFacts> = {}): SemverFacts => ({
   unknownFeatures: [],
   toolInstalled: true,
   baseline: { kind: 'tag', tag: 'v0.1.0', version: '0.1.0' },
+  index: 'https://index.crates.io/',
   registryProblem: null,
   check: { exitCode: 0, output: '     Checked [   0.010s] 152 checks: 152 pass, 0 skip\n' },
   version: '0.2.0',
@@ -30,23 +37,10 @@ const facts = (overrides: Partial<SemverFacts> = {}): SemverFacts => ({
 });
 
 describe('baselines', () => {
-  it('orders versions as semver does', () => {
-    expect(compareVersions('1.10.0', '1.9.0')).toBeGreaterThan(0);
-    expect(compareVersions('1.0.0-rc.1', '1.0.0')).toBeLessThan(0);
-    expect(compareVersions('1.0.0-rc.2', '1.0.0-rc.10')).toBeLessThan(0);
-    expect(compareVersions('1.0.0+build', '1.0.0')).toBe(0);
-  });
-
   it('takes the newest earlier release tag of this crate, bare or crate-prefixed', () => {
     const tags = ['v0.1.0', 'v0.3.0', 'tool-v0.2.0', 'other-v0.2.5', 'v0.2.0-rc.1', 'nightly'];
     expect(previousReleaseTag(tags, 'tool', '0.3.0')).toEqual({ tag: 'tool-v0.2.0', version: '0.2.0' });
     expect(previousReleaseTag(tags, 'tool', '0.1.0')).toBeNull();
-  });
-
-  it('takes the newest earlier crates.io version that is not yanked', () => {
-    const answer = { versions: [{ version: '0.1.0', checksum: '', yanked: false }, { version: '0.1.5', checksum: '', yanked: true }, { version: '0.3.0', checksum: '', yanked: false }] };
-    expect(previousPublished(answer, '0.2.0')).toBe('0.1.0');
-    expect(previousPublished({ notFound: true }, '0.2.0')).toBeNull();
   });
 });
 
@@ -87,6 +81,20 @@ describe('judgeSemver', () => {
     expect(judgeSemver(facts({ baseline: null, registryProblem: 'no answer' })).details).toMatchObject({ registryUnreachable: true });
   });
 
+  it('skips a first release before asking for the tool: a new library without cargo-semver-checks is not failed', () => {
+    const outcome = judgeSemver(facts({ baseline: null, toolInstalled: false }));
+    expect(outcome.status).toBe('skipped');
+    expect(outcome.reason).toBe('first release: no earlier release tag and no earlier version on crates.io to compare with');
+  });
+
+  it('names the registry index the baseline came from, or that had no earlier version', () => {
+    const index = '/srv/mirror-index';
+    expect(judgeSemver(facts({ baseline: null, index })).reason).toBe(`first release: no earlier release tag and no earlier version in registry index ${index} to compare with`);
+    const baseline = { kind: 'registry' as const, version: '0.1.0', index };
+    expect(judgeSemver(facts({ baseline, index, check: { exitCode: 1, output: REPORT } })).reason).toContain(`against registry index ${index} 0.1.0`);
+    expect(judgeSemver(facts({ baseline: { ...baseline, index: 'sparse+https://index.crates.io' } })).reason).toContain('compatible with crates.io 0.1.0');
+  });
+
   it('fails on semverFeatures the crate does not define', () => {
     expect(judgeSemver(facts({ unknownFeatures: ['nope'] })).status).toBe('failed');
   });
@@ -94,5 +102,42 @@ describe('judgeSemver', () => {
   it('compares exactly the release features', () => {
     expect(semverFeatureArgs([], false)).toEqual(['--default-features']);
     expect(semverFeatureArgs(['a', 'b'], true)).toEqual(['--only-explicit-features', '--features', 'a', '--features', 'b']);
+  });
+});
+
+describe('gate-semver run', () => {
+  let index: string;
+  const commands: string[] = [];
+  const answer = (stdout: string, exitCode = 0, notFound = false) => ({ stdout, stderr: '', exitCode, notFound }) as unknown as CommandResult;
+  const contextFor = (name: string, version: string, tool: boolean) =>
+    ({
+      crate: crateModel({ name, version, hasLibrary: true }),
+      options: { semver: true, features: [], noDefaultFeatures: false, registryIndex: index },
+      run: async (file: string, args: string[]) => (commands.push([file, ...args].join(' ')), answer('')),
+      cargo: async (args: string[]) => (commands.push(['cargo', ...args].join(' ')), tool ? answer('cargo-semver-checks 0.51.0') : answer('', 127, true)),
+    }) as unknown as GateContext;
+  const entry = (name: string, versions: string[]) => {
+    const file = path.join(index, name.slice(0, 2), name.slice(2, 4), name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, versions.map((vers) => JSON.stringify({ name, vers, cksum: '00'.repeat(32), yanked: false })).join('\n'));
+  };
+  beforeEach(() => {
+    index = fs.mkdtempSync(path.join(os.tmpdir(), 'semver-index-'));
+    commands.length = 0;
+  });
+  afterEach(() => fs.rmSync(index, { recursive: true, force: true }));
+
+  it('takes the baseline from the configured registry index', async () => {
+    entry('nrg-lib', ['0.1.0', '0.2.0', '0.9.0']);
+    const outcome = await semverGate.run(contextFor('nrg-lib', '0.3.0', false));
+    expect(outcome.details?.baseline).toEqual({ kind: 'registry', version: '0.2.0', index });
+    expect(outcome.reason).toContain('cargo-semver-checks is not installed');
+  });
+
+  it('skips a first release without asking for cargo-semver-checks', async () => {
+    const outcome = await semverGate.run(contextFor('nrg-lib', '0.3.0', false));
+    expect(outcome.status).toBe('skipped');
+    expect(outcome.reason).toContain(`in registry index ${index}`);
+    expect(commands.some((c) => c.includes('semver-checks'))).toBe(false);
   });
 });

@@ -2,54 +2,34 @@
  * gate-semver: the crate's public API compared with its previous release by cargo-semver-checks. A breaking change
  * without a major version bump fails, naming the items. The baseline is the newest earlier release: the previous
  * release tag of this crate in the repository (`v<version>` or `<crate>-v<version>`, what the release workflow
- * tags) when there is one, else the newest earlier version on crates.io. The tag comes first because it is this
- * repository's own history; a crates.io entry of the same name may be a stranger's crate (its index does not say
- * whose), and comparing against it would fail for nothing. No earlier release at all: `skipped`, first release.
+ * tags) when there is one, else the newest earlier version in the registry index (option registryIndex, crates.io
+ * by default). The tag comes first because it is this repository's own history; an index entry of the same name may
+ * be a stranger's crate (the index does not say whose), and comparing against it would fail for nothing. No earlier
+ * release at all: `skipped`, first release. cargo-semver-checks downloads a registry baseline from crates.io itself
+ * (it has no option for another registry), so an index other than crates.io or its mirror chooses a version
+ * crates.io may not hold: the tag baseline is the one that works there.
  *
  * The tool is a real dependency: when `cargo semver-checks` is missing the gate fails with the install command
  * (a silent skip is what made release-plz's check worthless for users without the tool); `semver: false` opts out.
+ * A first release needs no tool, so that skip comes first: a new library must not fail for a comparison it cannot make.
  *
  * Never cached by Nx: the baseline depends on git tags and the registry, which no Nx input sees. cargo-semver-checks
  * caches the baseline's rustdoc JSON itself (target/semver-checks), so a warm run costs one rustdoc of the crate.
  */
 import { stripAnsi, summarizeCargoError } from '../../parsers/cargo-errors';
-import { publishedVersions, IndexAnswer } from '../../ops/registry-index';
+import { indexName, lookUpCrate } from '../../ops/registry-index';
+import { previousPublished } from '../../ops/published-version';
+import { compareVersions, parseReleaseTag } from '../../model/release-tag';
 import { localTags } from '../../ops/git';
-import { parseReleaseTag, isSemver } from '../../model/release-tag';
 import { unknownFeatures } from '../../model/feature-sets';
-import { failed, GateDefinition, GateOutcome, passed, skipped } from '../types';
+import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { gateSpec } from '../../model/catalog';
 
 export const SEMVER_CHECKS_VERSION = '0.51.0';
 export const SEMVER_CHECKS_INSTALL = `cargo install --locked cargo-semver-checks@${SEMVER_CHECKS_VERSION}`;
 
-/** Compares MAJOR.MINOR.PATCH[-pre] (build metadata ignored): negative when a < b. */
-export function compareVersions(a: string, b: string): number {
-  const split = (v: string) => {
-    const [core, pre] = v.split('+')[0].split(/-(.*)/s);
-    return { nums: core.split('.').map(Number), pre: pre ?? null };
-  };
-  const x = split(a);
-  const y = split(b);
-  for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i] - y.nums[i];
-  if (x.pre === y.pre) return 0;
-  if (x.pre === null) return 1;
-  if (y.pre === null) return -1;
-  const px = x.pre.split('.');
-  const py = y.pre.split('.');
-  for (let i = 0; i < Math.max(px.length, py.length); i++) {
-    if (px[i] === undefined) return -1;
-    if (py[i] === undefined) return 1;
-    const nx = /^\d+$/.test(px[i]);
-    const ny = /^\d+$/.test(py[i]);
-    if (nx && ny && Number(px[i]) !== Number(py[i])) return Number(px[i]) - Number(py[i]);
-    if (nx !== ny) return nx ? -1 : 1;
-    if (px[i] !== py[i]) return px[i] < py[i] ? -1 : 1;
-  }
-  return 0;
-}
-
-export type Baseline = { kind: 'tag'; tag: string; version: string } | { kind: 'registry'; version: string };
+/** The release compared against; a registry baseline names the index it was found in (option registryIndex). */
+export type Baseline = { kind: 'tag'; tag: string; version: string } | { kind: 'registry'; version: string; index: string };
 
 /** The newest earlier release tag of this crate, from `git tag --list` output. */
 export function previousReleaseTag(tags: readonly string[], crateName: string, current: string): { tag: string; version: string } | null {
@@ -58,14 +38,6 @@ export function previousReleaseTag(tags: readonly string[], crateName: string, c
     .flatMap(({ tag, parsed }) => (parsed.kind === 'this-crate' && compareVersions(parsed.version, current) < 0 ? [{ tag, version: parsed.version }] : []));
   candidates.sort((a, b) => compareVersions(b.version, a.version));
   return candidates[0] ?? null;
-}
-
-/** The newest earlier, not yanked crates.io version. */
-export function previousPublished(answer: IndexAnswer, current: string): string | null {
-  if (!('versions' in answer)) return null;
-  const earlier = answer.versions.filter((v) => !v.yanked && isSemver(v.version) && compareVersions(v.version, current) < 0).map((v) => v.version);
-  earlier.sort((a, b) => compareVersions(b, a));
-  return earlier[0] ?? null;
 }
 
 export interface SemverFailure {
@@ -109,9 +81,11 @@ export interface SemverFacts {
   /** Features the comparison uses, and those the crate does not define. */
   features: string[];
   unknownFeatures: string[];
-  /** `cargo semver-checks --version` answered. */
+  /** `cargo semver-checks --version` answered (asked only once there is a baseline). */
   toolInstalled: boolean;
   baseline: Baseline | null;
+  /** The registry index asked for an earlier version (option registryIndex), for reasons. */
+  index: string;
   /** Why no registry baseline could be read (registry unreachable), when there was no tag either. */
   registryProblem: string | null;
   /** The comparison, when it ran. */
@@ -119,7 +93,7 @@ export interface SemverFacts {
   version: string;
 }
 
-const describeBaseline = (b: Baseline) => (b.kind === 'tag' ? `release tag ${b.tag}` : `crates.io ${b.version}`);
+const describeBaseline = (b: Baseline) => (b.kind === 'tag' ? `release tag ${b.tag}` : `${indexName(b.index)} ${b.version}`);
 
 export function judgeSemver(facts: SemverFacts): GateOutcome {
   const details: Record<string, unknown> = { features: facts.features, baseline: facts.baseline, checked: 0 };
@@ -128,11 +102,12 @@ export function judgeSemver(facts: SemverFacts): GateOutcome {
   if (facts.unknownFeatures.length) {
     return failed(`option semverFeatures names feature(s) ${facts.unknownFeatures.join(', ')} the crate does not define; correct semverFeatures`, details);
   }
-  if (!facts.toolInstalled) return failed(`cargo-semver-checks is not installed; run \`${SEMVER_CHECKS_INSTALL}\`, or set semver: false to opt out`, details);
   if (!facts.baseline) {
-    if (facts.registryProblem) return skipped(`no release tag, and crates.io could not be asked for an earlier version: ${facts.registryProblem}`, { ...details, registryUnreachable: true });
-    return skipped('first release: no earlier release tag and no earlier version on crates.io to compare with', details);
+    const index = indexName(facts.index);
+    if (facts.registryProblem) return skipped(`no release tag, and ${index} could not be asked for an earlier version: ${facts.registryProblem}`, { ...details, registryUnreachable: true });
+    return skipped(`first release: no earlier release tag and no earlier version ${index === 'crates.io' ? 'on' : 'in'} ${index} to compare with`, details);
   }
+  if (!facts.toolInstalled) return failed(`cargo-semver-checks is not installed; run \`${SEMVER_CHECKS_INSTALL}\`, or set semver: false to opt out`, details);
   if (!facts.check) return failed('cargo semver-checks did not run', details);
   const failures = parseSemverFailures(facts.check.output);
   const checkedMatch = /Checked \[[^\]]*\]\s+(\d+) checks?/.exec(stripAnsi(facts.check.output));
@@ -163,36 +138,41 @@ export function semverFeatureArgs(features: string[], noDefaultFeatures: boolean
   return [noDefaultFeatures ? '--only-explicit-features' : '--default-features', ...features.flatMap((f) => ['--features', f])];
 }
 
+/** The baseline: this crate's newest earlier release tag, else the newest earlier version in the registry index. */
+async function findBaseline(context: GateContext, facts: SemverFacts): Promise<Pick<SemverFacts, 'baseline' | 'registryProblem'>> {
+  const { crate } = context;
+  const tags = await localTags(context);
+  const tag = tags ? previousReleaseTag(tags, crate.name, crate.version) : null;
+  if (tag) return { baseline: { kind: 'tag', ...tag }, registryProblem: null };
+  const lookup = await lookUpCrate(facts.index, crate.name);
+  const version = previousPublished(lookup, crate.version);
+  if (version) return { baseline: { kind: 'registry', version, index: facts.index }, registryProblem: null };
+  return { baseline: null, registryProblem: lookup.kind === 'unreachable' ? lookup.problem : null };
+}
+
 export const semverGate: GateDefinition = {
   ...gateSpec('semver'),
   async run(context) {
     const { crate, options } = context;
     const features = options.semverFeatures ?? options.features;
-    const facts: SemverFacts = {
+    let facts: SemverFacts = {
       enabled: options.semver,
       hasLibrary: crate.hasLibrary,
       features,
       unknownFeatures: unknownFeatures(crate, features),
       toolInstalled: false,
       baseline: null,
+      index: options.registryIndex,
       registryProblem: null,
       check: null,
       version: crate.version,
     };
     if (!facts.enabled || !facts.hasLibrary || facts.unknownFeatures.length) return judgeSemver(facts);
+    facts = { ...facts, ...(await findBaseline(context, facts)) };
+    if (!facts.baseline) return judgeSemver(facts);
     const tool = await context.cargo(['semver-checks', '--version'], { live: 'none' });
     facts.toolInstalled = tool.exitCode === 0 && !tool.notFound;
     if (!facts.toolInstalled) return judgeSemver(facts);
-    const tags = await localTags(context);
-    const tag = tags ? previousReleaseTag(tags, crate.name, crate.version) : null;
-    if (tag) facts.baseline = { kind: 'tag', ...tag };
-    else {
-      const answer = await publishedVersions(crate.name);
-      const version = previousPublished(answer, crate.version);
-      if (version) facts.baseline = { kind: 'registry', version };
-      else if ('unreachable' in answer) facts.registryProblem = answer.unreachable;
-    }
-    if (!facts.baseline) return judgeSemver(facts);
     const baselineArgs = facts.baseline.kind === 'tag' ? ['--baseline-rev', facts.baseline.tag] : ['--baseline-version', facts.baseline.version];
     const check = await context.cargo(
       ['semver-checks', 'check-release', '--manifest-path', 'Cargo.toml', '-p', crate.name, ...baselineArgs, ...semverFeatureArgs(features, options.noDefaultFeatures)],

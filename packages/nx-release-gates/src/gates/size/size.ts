@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatBytes } from '../../util/sizes';
 import { firstFew } from '../../model/reason';
+import { binaryFile } from '../../ops/release-build';
 import { failed, GateDefinition, GateOutcome, passed, skipped, UpstreamResult } from '../types';
 import { gateSpec } from '../../model/catalog';
 
@@ -59,11 +60,6 @@ export function judgeSize(facts: SizeFacts): GateOutcome {
   }
   const list = binaries.map((b) => `${b.name} ${formatBytes(b.bytes!)} (${formatBytes(b.headroom!)} headroom)`).join(', ');
   return passed(`${list}; limit ${formatBytes(limit)}`, details);
-}
-
-/** The file of binary `name` in `binDir` (`name` or `name.exe`), or null. */
-export function binaryFile(binDir: string, name: string): string | null {
-  return [name, `${name}.exe`].map((n) => path.join(binDir, n)).find((f) => fs.existsSync(f)) ?? null;
 }
 
 export const sizeGate: GateDefinition = {

@@ -19,13 +19,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lookUpCrate } from '../../ops/registry-index';
-import { packageSelection, siblingsToInclude } from '../../model/path-siblings';
-import { featureArgs } from '../../model/feature-sets';
-import { fileSha256, judgePublishedVersion, PublishedVersionVerdict } from '../../ops/published-version';
+import { cargoPackage, crateWrittenThisRun } from '../../ops/cargo-package';
+import { checkPublishedVersion, fileSha256, PublishedVersionVerdict } from '../../ops/published-version';
 import { findRepository, headCommit, tagCommit } from '../../ops/git';
 import { firstVersionLike, isSemver, outputShowsVersion, parseReleaseTag, releaseTagFromEnv, ReleaseTagSource } from '../../model/release-tag';
-import { binaryFile } from '../size/size';
+import { binaryFile } from '../../ops/release-build';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped, UpstreamResult } from '../types';
 import { gateSpec } from '../../model/catalog';
 
@@ -168,19 +166,17 @@ async function collect(context: GateContext, facts: VersionFacts, next: VersionF
  */
 async function registryCheck(context: GateContext): Promise<PublishedVersionVerdict> {
   const { crate, options } = context;
-  const lookup = await lookUpCrate(options.registryIndex, crate.name);
-  const facts = { crate: crate.name, version: crate.version, index: options.registryIndex, lookup, packagedChecksum: null as string | null };
-  const first = judgePublishedVersion(facts);
-  if (first.kind !== 'taken') return first;
+  return checkPublishedVersion({ index: options.registryIndex, crate: crate.name, version: crate.version }, () => packagedChecksum(context));
+}
+
+/** sha256 of the .crate `cargo package` writes now, in a temporary target directory; null when it fails. */
+async function packagedChecksum(context: GateContext): Promise<string | null> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-release-gates-version-'));
   try {
-    const selection = packageSelection(crate.name, siblingsToInclude(context), options.features);
-    const pack = await context.cargo(
-      ['package', '--allow-dirty', '--no-verify', ...selection.packages, ...featureArgs(selection.features, options.noDefaultFeatures), '--target-dir', scratch],
-      { live: 'stderr' },
-    );
-    const file = path.join(scratch, 'package', `${crate.name}-${crate.version}.crate`);
-    return judgePublishedVersion({ ...facts, packagedChecksum: pack.exitCode === 0 ? fileSha256(file) : null });
+    const { result } = await cargoPackage(context, scratch);
+    if (result.exitCode !== 0) return null;
+    const found = crateWrittenThisRun([path.join(scratch, 'package')], context.crate.name, context.crate.version, context.startedAt);
+    return found.written === 'this-run' ? fileSha256(found.file) : null;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -1,5 +1,21 @@
 import * as path from 'node:path';
-import type { GateContext } from '../types';
+import type { CrateModel } from '../model/crate-model';
+import type { CommandResult, RunCommandOptions } from './process';
+
+/** Anything that runs cargo the way a gate does (a gate's context): what ops/ helpers take to ask cargo. */
+export interface CargoRunner {
+  cargo(args: string[], options?: RunCommandOptions): Promise<CommandResult>;
+}
+
+/** What choosing the target directory needs of a gate's context. */
+export interface TargetDirectoryContext {
+  crate: Pick<CrateModel, 'targetDirectory'>;
+  /** Absolute crate folder (cargo's working directory). */
+  crateDir: string;
+  /** Set when the gate's cargo calls use their own target directory (option targetDirectory: per-gate). */
+  targetDirectory?: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
 
 /**
  * Where cargo writes for this gate as inference saw it: its own directory (targetDirectory: per-gate), else
@@ -7,7 +23,7 @@ import type { GateContext } from '../types';
  * lock or a per-gate folder; a gate that reads a file cargo wrote asks cargo again (currentTargetDirectory).
  */
 export function cargoTargetDirectory(
-  context: Pick<GateContext, 'crate' | 'crateDir' | 'targetDirectory'>,
+  context: Omit<TargetDirectoryContext, 'env'>,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): string {
   if (context.targetDirectory) return context.targetDirectory;
@@ -20,7 +36,7 @@ export function cargoTargetDirectory(
  * cargo config file, or a variable, may have moved it since inference, and a gate must read the file this run wrote,
  * never one left in the old place.
  */
-export async function currentTargetDirectory(context: GateContext): Promise<string> {
+export async function currentTargetDirectory(context: TargetDirectoryContext & CargoRunner): Promise<string> {
   if (context.targetDirectory) return context.targetDirectory;
   const result = await context.cargo(['metadata', '--no-deps', '--format-version', '1', '--offline'], { live: 'none' });
   try {
