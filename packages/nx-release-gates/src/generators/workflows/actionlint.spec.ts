@@ -15,6 +15,7 @@ import { workflowsGenerator } from './generator';
 import { REMOTE_CACHE_MODES } from './options';
 import type { WorkflowsGeneratorSchema } from './schema';
 import { addCrate, quietFormatterWarnings } from './testing/fixtures';
+import { fixtureCrateFacts } from './testing/crate-facts';
 
 const run = promisify(execFile);
 const repo = path.resolve(__dirname, '..', '..', '..', '..', '..');
@@ -133,7 +134,7 @@ describe('generated workflows pass actionlint', () => {
       const tree = createTreeWithEmptyWorkspace();
       set.crates(tree);
       set.extra?.(tree);
-      await workflowsGenerator(tree, set.options);
+      await workflowsGenerator(tree, set.options, fixtureCrateFacts);
       for (const file of ['release-dry-run.yml', 'release.yml', 'ci.yml']) {
         const target = path.join(dir, set.name, '.github', 'workflows', file);
         fs.mkdirSync(path.dirname(target), { recursive: true });

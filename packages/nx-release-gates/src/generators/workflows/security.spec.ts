@@ -20,6 +20,7 @@ import type { WorkflowsGeneratorSchema } from './schema';
 import { REMOTE_CACHE_VARIABLES } from './remote-cache';
 import { evaluateCondition, evaluateExpression } from './testing/expression';
 import { addCrate, quietFormatterWarnings } from './testing/fixtures';
+import { fixtureCrateFacts } from './testing/crate-facts';
 
 beforeAll(() => quietFormatterWarnings());
 
@@ -28,7 +29,7 @@ type Workflow = { jobs: Record<string, any>; env?: Record<string, string> };
 async function generate(options: WorkflowsGeneratorSchema = {}, crates: (tree: Tree) => void = (t) => addCrate(t, { name: 'my-tool' })) {
   const tree = createTreeWithEmptyWorkspace();
   crates(tree);
-  await workflowsGenerator(tree, options);
+  await workflowsGenerator(tree, options, fixtureCrateFacts);
   const read = (file: string) => parseYaml(tree.read(file, 'utf-8')!) as Workflow;
   return { tree, release: read(WORKFLOW_FILES.release), dryRun: read(WORKFLOW_FILES.dryRun), ci: read(WORKFLOW_FILES.ci) };
 }
