@@ -3,6 +3,7 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GATE_SPECS as GATES, gateTarget } from '../../model/catalog';
+import { CrateFactsError } from './crate-facts';
 import { checkWorkflowDrift } from './drift';
 import { workflowsGenerator } from './generator';
 import { GENERATOR_KEY } from './options';
@@ -124,6 +125,25 @@ describe('workflows generator', () => {
     await expect(workflowsGenerator(tree, { crates: ['nope'] }, fixtureCrateFacts)).rejects.toThrow(/no crate named nope.*my-tool/);
     await expect(workflowsGenerator(tree, { ciTargets: ['build'] }, fixtureCrateFacts)).rejects.toThrow(/unknown target build/);
     await expect(workflowsGenerator(tree, { mainBranch: 'main; rm -rf /' }, fixtureCrateFacts)).rejects.toThrow(/mainBranch/);
+  });
+
+  it('packs the binaries cargo metadata lists: package x-find with [[bin]] x packs x, in the release and the dry run alike', async () => {
+    addCrate(tree, { name: 'x-find', bins: ['x'] });
+    await workflowsGenerator(tree, {}, fixtureCrateFacts);
+    for (const file of [WORKFLOW_FILES.release, WORKFLOW_FILES.dryRun]) {
+      const packs = tree.read(file, 'utf-8')!.split('\n').filter((line) => /^\s+pack \S/.test(line));
+      expect([file, packs.map((line) => line.trim())]).toEqual([file, ['pack x-find x']]);
+    }
+  });
+
+  it("fails with cargo's one line when cargo metadata cannot tell the binaries, writing nothing", async () => {
+    addCrate(tree, { name: 'my-tool' });
+    const reason = 'cannot tell which binaries my-tool/Cargo.toml builds (cargo metadata): cargo was not found on PATH';
+    const noCargo = async () => {
+      throw new CrateFactsError(reason);
+    };
+    await expect(workflowsGenerator(tree, {}, noCargo)).rejects.toThrow(reason);
+    expect(tree.exists(WORKFLOW_FILES.release)).toBe(false);
   });
 
   it('leaves a file marked owned-by-hand alone', async () => {
