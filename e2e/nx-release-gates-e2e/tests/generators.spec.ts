@@ -2,12 +2,14 @@
  * The generators end to end, in a fresh workspace with the packed plugin: `nx add` (init), `nx g ...:workflows`, the
  * generated scripts/dry-run-release.sh running every gate, gate-workflows passing and then failing on a hand edit,
  * and release-rehearsal pushing and cleaning up a branch on a local bare remote. Assertions are on files, git state
- * and exit codes.
+ * and exit codes. Last, a crate whose binary is named otherwise than its package: the dry run's own plan and pack steps,
+ * run with bash as the runner would, make the archive the release uploads.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { crateFiles } from '../support/crates';
 import { TestWorkspace } from '../support/workspace';
 
@@ -136,4 +138,66 @@ describe('generators in a fresh workspace', () => {
     expect(ws.nx(['run', 'gen-tool:release-rehearsal', '--cleanup']).exitCode).toBe(0);
     expect(remoteHeads()).not.toContain(branch);
   });
+
+  it('the dry run packs a binary named otherwise than its package (x-find, [[bin]] x) into the archive the release uploads', () => {
+    const xFind = crateFiles({ name: 'x-find', version: '0.1.0', extra: '[[bin]]\nname = "x"\npath = "src/main.rs"\n' });
+    for (const [file, content] of Object.entries(xFind)) ws.write(file, content);
+    expect(ws.nx(['g', 'nx-release-gates:workflows']).exitCode).toBe(0);
+    const dryRun = parseYaml(ws.read('.github/workflows/release-dry-run.yml')) as Workflow;
+    const release = parseYaml(ws.read('.github/workflows/release.yml')) as Workflow;
+    const packStep = (workflow: Workflow) => workflow.jobs.build.steps.find((s) => String(s.name).startsWith('Pack'))!;
+    // The release packs with the dry run's very commands.
+    expect(packStep(release).run).toBe(packStep(dryRun).run);
+    expect(packStep(dryRun).run).toContain('\npack x-find x\n');
+
+    // The dry run's platform job for this machine's target: gate-build, then the pack step.
+    const triple = /^host: (\S+)$/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }))![1];
+    const build = ws.nx(['run', 'x-find:gate-build', `--targetTriple=${triple}`]);
+    expect(build.exitCode).toBe(0);
+    expect(ws.exists(`dist/release-gates/x-find/${triple}/bin/x`)).toBe(true);
+
+    // The plan's outputs come from the dry run's own plan step, on the rehearsal branch of tag x-find-v0.1.0.
+    const plan = runStep(dryRun.jobs.plan.steps.find((s) => s.id === 'plan')!, { GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'test-release-x-find-v0.1.0' });
+    expect(plan.status).toBe(0);
+    expect(plan.outputs).toMatchObject({ projects: 'x-find', version: '0.1.0' });
+    const packed = runStep(packStep(dryRun), {}, { outputs: plan.outputs, target: triple });
+    expect([packed.status, packed.stderr]).toEqual([0, '']);
+
+    // The name the release uploads: its pack step's archive path for this crate, version and target, one of the files
+    // its GitHub release attests.
+    const archive = /tar -czf "([^"]+)"/.exec(packStep(release).run!)![1].replace('$crate', 'x-find').replace('$VERSION', plan.outputs.version).replace('$TARGET', triple);
+    expect(archive).toBe(`release/assets/x-find-0.1.0-${triple}.tar.gz`);
+    const attested = release.jobs['github-release'].steps.find((s) => s.with?.['subject-path'])!.with!['subject-path'];
+    expect(path.posix.dirname(attested)).toBe(path.posix.dirname(archive));
+    expect(archive.endsWith(attested.slice(attested.lastIndexOf('*') + 1))).toBe(true);
+    expect(fs.readdirSync(ws.path('release/assets'))).toEqual([path.basename(archive)]);
+    expect(execFileSync('tar', ['-tzf', ws.path(archive)], { encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['x']);
+  });
+
+  type Step = { id?: string; name?: string; run?: string; uses?: string; env?: Record<string, string>; with?: Record<string, string> };
+  type Workflow = { jobs: Record<string, { steps: Step[] }> };
+
+  /**
+   * Runs a step's script with bash as the runner does (`bash --noprofile --norc -eo pipefail`) in the workspace, with
+   * the env the step sets: its `${{ needs.plan.outputs.* }}` and `${{ matrix.target }}` filled in from `values`.
+   */
+  function runStep(step: Step, env: Record<string, string>, values: { outputs?: Record<string, string>; target?: string } = {}) {
+    const fill = (value: string) =>
+      value
+        .replace(/\$\{\{ needs\.plan\.outputs\.([\w-]+) \}\}/g, (_m, name: string) => values.outputs?.[name] ?? '')
+        .replace(/\$\{\{ matrix\.target \}\}/g, values.target ?? '')
+        .replace(/\$\{\{ inputs\.[\w-]+ \}\}/g, '');
+    const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([name, value]) => [name, fill(String(value))]));
+    const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nrg-step-')), 'output');
+    fs.writeFileSync(output, '');
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: ws.root,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_OUTPUT: output, ...stepEnv, ...env },
+    });
+    const lines = fs.readFileSync(output, 'utf8').split('\n').filter(Boolean);
+    fs.rmSync(path.dirname(output), { recursive: true, force: true });
+    const outputs = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, outputs };
+  }
 });

@@ -63,6 +63,15 @@ function withLockfile(crates: CrateModel[], lockContent: string): GroupRead {
   return { crates, lock: lockGraph(packages) };
 }
 
+/**
+ * The crates of one Cargo workspace as `cargo metadata` reads them from disk (cached as readCrates caches them); a crate
+ * cargo cannot read carries `error`. For callers that need cargo's own answer about a few crates (their binaries, for
+ * the workflows generator) without the crate index inference writes.
+ */
+export async function readCargoWorkspace(group: ManifestGroup, workspaceRoot: string): Promise<CrateModel[]> {
+  return (await readGroup(group, workspaceRoot)).crates;
+}
+
 async function readGroup(group: ManifestGroup, workspaceRoot: string): Promise<GroupRead> {
   const lockPath = path.join(workspaceRoot, joinRoot(group.root, 'Cargo.lock'));
   const lock = fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : '';

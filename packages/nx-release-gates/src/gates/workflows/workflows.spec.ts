@@ -8,6 +8,13 @@ import type { GateResult } from '../../report/result';
 import type { GateContext } from '../types';
 import type { DriftReport } from '../../generators/workflows/drift';
 import { judgeWorkflows, workflowsGate } from './workflows';
+import { fixtureCrateFacts } from '../../generators/workflows/testing/crate-facts';
+
+// The gate regenerates the files with cargo's answer about the crates; here the fixtures addCrate declares answer.
+jest.mock('../../generators/workflows/crate-facts', () => ({
+  ...jest.requireActual('../../generators/workflows/crate-facts'),
+  cargoCrateFacts: jest.requireActual('../../generators/workflows/testing/crate-facts').fixtureCrateFacts,
+}));
 
 beforeAll(() => quietFormatterWarnings());
 
@@ -20,7 +27,7 @@ describe('gate-workflows', () => {
   beforeEach(async () => {
     const tree = createTreeWithEmptyWorkspace();
     addCrate(tree, { name: 'my-tool' });
-    await workflowsGenerator(tree, {});
+    await workflowsGenerator(tree, {}, fixtureCrateFacts);
     dir = materialize(tree);
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

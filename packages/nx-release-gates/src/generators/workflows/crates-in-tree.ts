@@ -1,13 +1,15 @@
 /**
- * The crates the workflows generator can name, read from the generator's Tree (no cargo call): the generator runs in
- * unit tests on an in-memory tree, and gate-workflows must see exactly what the generator sees, so both read
- * Cargo.toml files through the same Tree. Cargo workspaces are grouped with the same rules inference uses
- * (manifest-groups.ts); names are the [package] names, which are also the Nx project names.
+ * The crates the workflows generator can name, read from the generator's Tree: the generator runs in unit tests on an
+ * in-memory tree, and gate-workflows must see exactly what the generator sees, so both read Cargo.toml files through
+ * the same Tree. Cargo workspaces are grouped with the same rules inference uses (manifest-groups.ts); names are the
+ * [package] names, which are also the Nx project names. The binaries are cargo's answer (crate-facts.ts), not read
+ * from the files.
  */
 import { Tree, visitNotIgnoredFiles } from '@nx/devkit';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describeManifest, groupManifests, isBuildOutputManifest } from '../../parsers/manifest-groups';
+import { binariesByManifest, CrateFacts } from './crate-facts';
 
 export interface TreeCrate {
   name: string;
@@ -15,7 +17,7 @@ export interface TreeCrate {
   root: string;
   /** Folder of the Cargo workspace the crate belongs to (where `target/` is). */
   cargoWorkspaceRoot: string;
-  /** `bin` targets cargo builds for it (explicit [[bin]] plus auto-discovered src/main.rs and src/bin/*). */
+  /** `bin` targets cargo builds for it, as cargo metadata reports them. */
   binaries: string[];
   /** False for `publish = false` or `publish = []`. */
   publish: boolean;
@@ -25,7 +27,8 @@ export interface TreeCrate {
 
 const join = (root: string, file: string) => (root === '.' ? file : `${root}/${file}`);
 
-export function readCratesInTree(tree: Tree): TreeCrate[] {
+/** `facts`: what cargo says about each crate (cargoCrateFacts on disk, fixtures in unit tests). */
+export async function readCratesInTree(tree: Tree, facts: CrateFacts): Promise<TreeCrate[]> {
   const files: string[] = [];
   visitNotIgnoredFiles(tree, '', (file) => {
     if (path.posix.basename(file) === 'Cargo.toml') files.push(file);
@@ -35,9 +38,11 @@ export function readCratesInTree(tree: Tree): TreeCrate[] {
     .filter((f) => !isBuildOutputManifest(f, all))
     .sort()
     .map((f) => describeManifest(f, tree.read(f, 'utf-8') ?? ''));
+  const groups = groupManifests(manifests);
+  const binaries = await binariesByManifest(facts, tree.root, groups);
   const crates: TreeCrate[] = [];
   const tomls = new Map<TreeCrate, Record<string, any>>();
-  for (const group of groupManifests(manifests)) {
+  for (const group of groups) {
     const workspaceToml = parseQuietly(tree.read(join(group.root, 'Cargo.toml'), 'utf-8'));
     const inherited = (workspaceToml?.workspace?.package ?? {}) as Record<string, unknown>;
     for (const manifest of group.manifests) {
@@ -49,7 +54,7 @@ export function readCratesInTree(tree: Tree): TreeCrate[] {
         name: manifest.packageName,
         root: manifest.dir,
         cargoWorkspaceRoot: group.root,
-        binaries: binariesOf(tree, manifest.dir, pkg, toml),
+        binaries: binaries.get(manifest.file) ?? [],
         publish: publishOf(pkg.publish, inherited.publish),
         localDependencies: [],
       };
@@ -87,25 +92,6 @@ function publishOf(value: unknown, inherited: unknown): boolean {
   if (resolved === false) return false;
   if (Array.isArray(resolved) && resolved.length === 0) return false;
   return true;
-}
-
-/** Cargo's target auto-discovery for binaries, plus explicit [[bin]] tables. */
-function binariesOf(tree: Tree, root: string, pkg: Record<string, any>, toml: Record<string, any>): string[] {
-  const names = new Set<string>();
-  for (const bin of Array.isArray(toml.bin) ? toml.bin : []) {
-    if (typeof bin?.name === 'string') names.add(bin.name);
-  }
-  if (pkg.autobins !== false) {
-    if (tree.isFile(join(root, 'src/main.rs'))) names.add(pkg.name);
-    const binDir = join(root, 'src/bin');
-    if (tree.exists(binDir) && !tree.isFile(binDir)) {
-      for (const child of tree.children(binDir)) {
-        if (child.endsWith('.rs') && tree.isFile(`${binDir}/${child}`)) names.add(child.slice(0, -3));
-        else if (tree.isFile(`${binDir}/${child}/main.rs`)) names.add(child);
-      }
-    }
-  }
-  return [...names].sort();
 }
 
 /** Crates in publishing order: every crate after the local crates it depends on; ties by name. */

@@ -6,6 +6,7 @@ import { renderWorkflows } from './render';
 import { addCrate, materialize, quietFormatterWarnings } from './testing/fixtures';
 import { GENERATOR_KEY } from './options';
 import { WORKFLOW_FILES } from './workflow-files';
+import { fixtureCrateFacts } from './testing/crate-facts';
 
 beforeAll(() => quietFormatterWarnings());
 
@@ -21,15 +22,15 @@ describe('checkWorkflowDrift', () => {
     addCrate(tree, { name: 'my-tool' });
     const recorded = { ciTargets: ['gate-build'] };
     tree.write('nx.json', JSON.stringify({ generators: { [GENERATOR_KEY]: recorded } }));
-    await renderWorkflows(tree, recorded, gates);
+    await renderWorkflows(tree, recorded, gates, fixtureCrateFacts);
     dir = materialize(tree);
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('renders with the gate list it is given: the same list is in sync, another one is drift', async () => {
-    expect((await checkWorkflowDrift(dir, gates)).files.every((f) => f.state === 'in-sync')).toBe(true);
+    expect((await checkWorkflowDrift(dir, gates, fixtureCrateFacts)).files.every((f) => f.state === 'in-sync')).toBe(true);
     const more = [...gates, { name: 'doc', description: 'Docs.', cacheable: true }];
-    const states = Object.fromEntries((await checkWorkflowDrift(dir, more)).files.map((f) => [f.file, f.state]));
+    const states = Object.fromEntries((await checkWorkflowDrift(dir, more, fixtureCrateFacts)).files.map((f) => [f.file, f.state]));
     // The dry run, the script and RELEASE_PROCESS.md list every gate; CI runs the ciTargets option's.
     expect(states).toEqual({
       [WORKFLOW_FILES.dryRun]: 'differs',

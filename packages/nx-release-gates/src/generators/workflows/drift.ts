@@ -7,6 +7,7 @@ import { readNxJson } from '@nx/devkit';
 import type { GateSpec } from '../../model/catalog';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cargoCrateFacts, CrateFacts } from './crate-facts';
 import { unifiedDiff } from './diff';
 import { recordedOptions, GENERATOR_KEY } from './options';
 import { OverlayTree } from './overlay-tree';
@@ -20,11 +21,12 @@ export interface DriftReport {
   files: { file: string; state: FileState; diff?: string }[];
 }
 
-export async function checkWorkflowDrift(workspaceRoot: string, gates: readonly GateSpec[]): Promise<DriftReport> {
+/** `facts`: as the generator's (cargo metadata of the workspace unless a test passes fixtures). */
+export async function checkWorkflowDrift(workspaceRoot: string, gates: readonly GateSpec[], facts: CrateFacts = cargoCrateFacts): Promise<DriftReport> {
   const tree = new OverlayTree(workspaceRoot);
   const options = recordedOptions(readNxJson(tree));
   if (!options) return { generated: false, files: [] };
-  const result = await renderWorkflows(tree, options, gates);
+  const result = await renderWorkflows(tree, options, gates, facts);
   const files: DriftReport['files'] = [];
   for (const file of result.files) {
     const absolute = path.join(workspaceRoot, file);

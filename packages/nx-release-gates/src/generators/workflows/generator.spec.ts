@@ -3,12 +3,14 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GATE_SPECS as GATES, gateTarget } from '../../model/catalog';
+import { CrateFactsError } from './crate-facts';
 import { checkWorkflowDrift } from './drift';
 import { workflowsGenerator } from './generator';
 import { GENERATOR_KEY } from './options';
 import { OverlayTree } from './overlay-tree';
 import { GENERATED_FILES, WORKFLOW_FILES } from './render';
 import { addCrate, materialize, quietFormatterWarnings, treeFiles } from './testing/fixtures';
+import { fixtureCrateFacts } from './testing/crate-facts';
 
 // A fixed gate registry keeps the snapshots about the generator: gates added or reworded elsewhere do not change them.
 // The "takes every gate from the GATES registry" test shows the files list whatever the registry holds.
@@ -40,7 +42,7 @@ describe('workflows generator', () => {
 
   it('writes the five files for one crate (snapshot) and records the options in nx.json', async () => {
     addCrate(tree, { name: 'my-tool' });
-    await workflowsGenerator(tree, {});
+    await workflowsGenerator(tree, {}, fixtureCrateFacts);
     const files = treeFiles(tree);
     for (const file of GENERATED_FILES) expect(files[file]).toMatchSnapshot(file);
     expect((readNxJson(tree)?.generators as Record<string, unknown>)[GENERATOR_KEY]).toEqual({});
@@ -49,7 +51,7 @@ describe('workflows generator', () => {
 
   it('writes tag patterns, publish order and the GPU job for three crates (snapshot)', async () => {
     threeCrates(tree);
-    await workflowsGenerator(tree, { gpuRunsOn: ['self-hosted', 'gpu'], nxCache: true, mainBranch: 'trunk' });
+    await workflowsGenerator(tree, { gpuRunsOn: ['self-hosted', 'gpu'], nxCache: true, mainBranch: 'trunk' }, fixtureCrateFacts);
     const files = treeFiles(tree);
     for (const file of GENERATED_FILES) expect(files[file]).toMatchSnapshot(file);
     const release = files[WORKFLOW_FILES.release];
@@ -67,7 +69,7 @@ describe('workflows generator', () => {
 
   it.each(['self-hosted', 'nx-cloud'] as const)('wires the %s remote cache into the workflows and explains it in RELEASE_PROCESS.md (snapshot)', async (remoteCache) => {
     addCrate(tree, { name: 'my-tool' });
-    await workflowsGenerator(tree, { remoteCache });
+    await workflowsGenerator(tree, { remoteCache }, fixtureCrateFacts);
     const files = treeFiles(tree);
     for (const file of [WORKFLOW_FILES.release, WORKFLOW_FILES.process]) expect(files[file]).toMatchSnapshot(file);
     expect(readNxJson(tree)?.generators?.[GENERATOR_KEY]).toEqual({ remoteCache });
@@ -75,7 +77,7 @@ describe('workflows generator', () => {
 
   it('takes every gate from the GATES registry', async () => {
     addCrate(tree, { name: 'my-tool' });
-    await workflowsGenerator(tree, {});
+    await workflowsGenerator(tree, {}, fixtureCrateFacts);
     const doc = tree.read(WORKFLOW_FILES.process, 'utf-8')!;
     for (const gate of GATES) expect(doc).toContain(`| \`${gateTarget(gate)}\` |`);
     expect(tree.read(WORKFLOW_FILES.dryRun, 'utf-8')).toContain(GATES.map(gateTarget).join(', '));
@@ -83,16 +85,16 @@ describe('workflows generator', () => {
 
   it('changes nothing when run a second time (in the tree, and against the files on disk)', async () => {
     threeCrates(tree);
-    await workflowsGenerator(tree, { crates: ['app-cli'], nxCache: true });
+    await workflowsGenerator(tree, { crates: ['app-cli'], nxCache: true }, fixtureCrateFacts);
     const first = treeFiles(tree);
-    await workflowsGenerator(tree, { crates: ['app-cli'], nxCache: true });
+    await workflowsGenerator(tree, { crates: ['app-cli'], nxCache: true }, fixtureCrateFacts);
     expect(treeFiles(tree)).toEqual(first);
 
     const dir = materialize(tree);
     try {
       const overlay = new OverlayTree(dir);
       // As Nx runs it the second time: the recorded options come from nx.json.
-      await workflowsGenerator(overlay, readNxJson(overlay)!.generators![GENERATOR_KEY] as object);
+      await workflowsGenerator(overlay, readNxJson(overlay)!.generators![GENERATOR_KEY] as object, fixtureCrateFacts);
       expect(overlay.listChanges()).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -103,7 +105,7 @@ describe('workflows generator', () => {
     addCrate(tree, { name: 'my-tool' });
     tree.write('rust-toolchain.toml', '[toolchain]\nchannel = "1.88.0"\ncomponents = ["rustfmt"]\n');
     tree.write('.nvmrc', 'v20.19.0\n');
-    await workflowsGenerator(tree, {});
+    await workflowsGenerator(tree, {}, fixtureCrateFacts);
     const dryRun = tree.read(WORKFLOW_FILES.dryRun, 'utf-8')!;
     expect(dryRun).toContain('rustup toolchain install 1.88.0 --profile minimal');
     expect(dryRun).toContain('node-version: "20.19.0"');
@@ -112,7 +114,7 @@ describe('workflows generator', () => {
   it('uses the package manager of the lockfile', async () => {
     addCrate(tree, { name: 'my-tool' });
     tree.write('pnpm-lock.yaml', "lockfileVersion: '9.0'\n");
-    await workflowsGenerator(tree, {});
+    await workflowsGenerator(tree, {}, fixtureCrateFacts);
     const ci = tree.read(WORKFLOW_FILES.ci, 'utf-8')!;
     expect(ci).toContain('pnpm/action-setup@v4');
     expect(ci).toContain('run: pnpm exec nx affected --targets=gate-build,gate-test,gate-doc');
@@ -120,16 +122,35 @@ describe('workflows generator', () => {
 
   it('refuses unknown crates and targets, and unsafe values, with one line each', async () => {
     addCrate(tree, { name: 'my-tool' });
-    await expect(workflowsGenerator(tree, { crates: ['nope'] })).rejects.toThrow(/no crate named nope.*my-tool/);
-    await expect(workflowsGenerator(tree, { ciTargets: ['build'] })).rejects.toThrow(/unknown target build/);
-    await expect(workflowsGenerator(tree, { mainBranch: 'main; rm -rf /' })).rejects.toThrow(/mainBranch/);
+    await expect(workflowsGenerator(tree, { crates: ['nope'] }, fixtureCrateFacts)).rejects.toThrow(/no crate named nope.*my-tool/);
+    await expect(workflowsGenerator(tree, { ciTargets: ['build'] }, fixtureCrateFacts)).rejects.toThrow(/unknown target build/);
+    await expect(workflowsGenerator(tree, { mainBranch: 'main; rm -rf /' }, fixtureCrateFacts)).rejects.toThrow(/mainBranch/);
+  });
+
+  it('packs the binaries cargo metadata lists: package x-find with [[bin]] x packs x, in the release and the dry run alike', async () => {
+    addCrate(tree, { name: 'x-find', bins: ['x'] });
+    await workflowsGenerator(tree, {}, fixtureCrateFacts);
+    for (const file of [WORKFLOW_FILES.release, WORKFLOW_FILES.dryRun]) {
+      const packs = tree.read(file, 'utf-8')!.split('\n').filter((line) => /^\s+pack \S/.test(line));
+      expect([file, packs.map((line) => line.trim())]).toEqual([file, ['pack x-find x']]);
+    }
+  });
+
+  it("fails with cargo's one line when cargo metadata cannot tell the binaries, writing nothing", async () => {
+    addCrate(tree, { name: 'my-tool' });
+    const reason = 'cannot tell which binaries my-tool/Cargo.toml builds (cargo metadata): cargo was not found on PATH';
+    const noCargo = async () => {
+      throw new CrateFactsError(reason);
+    };
+    await expect(workflowsGenerator(tree, {}, noCargo)).rejects.toThrow(reason);
+    expect(tree.exists(WORKFLOW_FILES.release)).toBe(false);
   });
 
   it('leaves a file marked owned-by-hand alone', async () => {
     addCrate(tree, { name: 'my-tool' });
     const mine = '# nx-release-gates: owned-by-hand\nname: CI\non: push\njobs: {}\n';
     tree.write(WORKFLOW_FILES.ci, mine);
-    await workflowsGenerator(tree, {});
+    await workflowsGenerator(tree, {}, fixtureCrateFacts);
     expect(tree.read(WORKFLOW_FILES.ci, 'utf-8')).toBe(mine);
   });
 });
@@ -139,13 +160,13 @@ describe('drift check (gate-workflows)', () => {
   beforeEach(async () => {
     const tree = createTreeWithEmptyWorkspace();
     addCrate(tree, { name: 'my-tool' });
-    await workflowsGenerator(tree, { nxCache: true });
+    await workflowsGenerator(tree, { nxCache: true }, fixtureCrateFacts);
     dir = materialize(tree);
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('passes when the files are what the generator writes', async () => {
-    const report = await checkWorkflowDrift(dir, GATES);
+    const report = await checkWorkflowDrift(dir, GATES, fixtureCrateFacts);
     expect(report.generated).toBe(true);
     expect(report.files.map((f) => f.state)).toEqual(GENERATED_FILES.map(() => 'in-sync'));
   });
@@ -154,7 +175,7 @@ describe('drift check (gate-workflows)', () => {
     const release = path.join(dir, WORKFLOW_FILES.release);
     fs.writeFileSync(release, fs.readFileSync(release, 'utf8').replace('name: Release\n', 'name: Release (edited)\n'));
     fs.rmSync(path.join(dir, WORKFLOW_FILES.process));
-    const report = await checkWorkflowDrift(dir, GATES);
+    const report = await checkWorkflowDrift(dir, GATES, fixtureCrateFacts);
     const byFile = Object.fromEntries(report.files.map((f) => [f.file, f]));
     expect(byFile[WORKFLOW_FILES.release].state).toBe('differs');
     expect(byFile[WORKFLOW_FILES.release].diff).toContain(`--- a/${WORKFLOW_FILES.release}`);
@@ -167,7 +188,7 @@ describe('drift check (gate-workflows)', () => {
   it('says a file is owned instead of comparing it', async () => {
     const ci = path.join(dir, WORKFLOW_FILES.ci);
     fs.writeFileSync(ci, `# nx-release-gates: owned-by-hand\n${fs.readFileSync(ci, 'utf8')}# my own step\n`);
-    const report = await checkWorkflowDrift(dir, GATES);
+    const report = await checkWorkflowDrift(dir, GATES, fixtureCrateFacts);
     expect(report.files.find((f) => f.file === WORKFLOW_FILES.ci)?.state).toBe('owned');
     expect(report.files.filter((f) => f.state === 'in-sync')).toHaveLength(GENERATED_FILES.length - 1);
   });
@@ -178,13 +199,13 @@ describe('drift check (gate-workflows)', () => {
     updateNxJson(overlay, { ...nxJson, generators: { [GENERATOR_KEY]: { nxCache: false } } });
     fs.writeFileSync(path.join(dir, 'nx.json'), overlay.read('nx.json', 'utf-8')!);
     fs.chmodSync(path.join(dir, WORKFLOW_FILES.script), 0o644);
-    const states = Object.fromEntries((await checkWorkflowDrift(dir, GATES)).files.map((f) => [f.file, f.state]));
+    const states = Object.fromEntries((await checkWorkflowDrift(dir, GATES, fixtureCrateFacts)).files.map((f) => [f.file, f.state]));
     expect(states[WORKFLOW_FILES.ci]).toBe('differs');
     expect(states[WORKFLOW_FILES.script]).toBe('not-executable');
   });
 
   it('reports nothing generated when nx.json records no options', async () => {
     fs.writeFileSync(path.join(dir, 'nx.json'), '{}\n');
-    expect((await checkWorkflowDrift(dir, GATES)).generated).toBe(false);
+    expect((await checkWorkflowDrift(dir, GATES, fixtureCrateFacts)).generated).toBe(false);
   });
 });

@@ -5,13 +5,15 @@
  */
 import { logger, readNxJson, Tree, updateNxJson } from '@nx/devkit';
 import { GATE_SPECS } from '../../model/catalog';
+import { cargoCrateFacts, CrateFacts } from './crate-facts';
 import { GENERATOR_KEY, optionsToRecord } from './options';
 import { renderWorkflows } from './render';
 import type { WorkflowsGeneratorSchema } from './schema';
 
-export async function workflowsGenerator(tree: Tree, schema: WorkflowsGeneratorSchema): Promise<void> {
+/** `facts`: Nx passes none (cargo metadata of the workspace on disk); unit tests on in-memory trees pass fixtures. */
+export async function workflowsGenerator(tree: Tree, schema: WorkflowsGeneratorSchema, facts: CrateFacts = cargoCrateFacts): Promise<void> {
   const toRecord = optionsToRecord(schema);
-  const result = await renderWorkflows(tree, toRecord, GATE_SPECS);
+  const result = await renderWorkflows(tree, toRecord, GATE_SPECS, facts);
   recordOptions(tree, toRecord);
   for (const file of result.owned) logger.info(`nx-release-gates: ${file} is owned by hand (it carries "# nx-release-gates: owned-by-hand"); left as it is`);
 }

@@ -52,6 +52,8 @@ describe('workflowModel', () => {
     const model = workflowModel(options({ packageManager: 'pnpm' }), gates);
     expect(model).toMatchObject({ projects: ['tool', 'core'], projectList: 'tool,core', multiCrate: true, nx: 'pnpm exec nx', dryRunWorkflow: 'release-dry-run.yml' });
     expect(model.withBinaries.map((c) => c.name)).toEqual(['tool']);
+    // What release.yml and the dry run both pack: the crates with binaries, each with cargo's list.
+    expect(workflowModel(options({ crates: [crate('x-find', '.', ['x']), crate('core', 'libs', [])] }), gates).releaseJobs.pack).toEqual([{ crate: 'x-find', binaries: ['x'] }]);
     expect(model.docsFolders).toEqual(['target/doc/', 'libs/target/doc/']);
   });
 

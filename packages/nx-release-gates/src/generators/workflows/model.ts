@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { GateSpec, gateTarget, RELEASE_DRY_RUN } from '../../model/catalog';
 import { ACTIONS, ActionName, usesValue } from './actions';
 import { NormalizedWorkflowsOptions } from './options';
-import { DRY_RUN_REPORT_FOLDER, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, PROBE_BIN, REMOTE_CACHE_VARIABLES } from './remote-cache';
+import { DRY_RUN_REPORT_FOLDER, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, PROBE_BIN, REMOTE_CACHE_VARIABLES, REVIEWED_CODE } from './remote-cache';
 import { OWNED_MARKER, WORKFLOW_FILES } from './workflow-files';
 
 /** The gate targets each platform job runs: build and size everywhere, tests where the runner runs the binaries. */
@@ -88,6 +88,8 @@ export interface WorkflowModel {
   timeout: number;
   /** A same-repository guard: a fork's pull request never runs on a self-hosted runner. */
   notFromFork: string;
+  /** True for runs of reviewed code, the only ones given the remote cache's read-write token. */
+  reviewedCode: string;
   remoteCache: NormalizedWorkflowsOptions['remoteCache'];
   /** Null without a remote cache. */
   cacheVariables: CacheVariables | null;
@@ -97,6 +99,26 @@ export interface WorkflowModel {
   dryRunWorkflow: string;
   /** The setup steps of a job on the host target, and of a platform matrix job (`${{ matrix.target }}`). */
   setup: { host: SetupStep[]; matrix: SetupStep[] };
+  releaseJobs: ReleaseJobsModel;
+}
+
+/** The jobs release.yml has and the dry run does not: the publish itself and the GitHub release itself. */
+export const RELEASE_ONLY_JOBS = ['publish', 'github-release'] as const;
+
+/**
+ * What release.yml and the private dry run build and pack, as one part both render (partials/jobs/): the dry run
+ * runs every job of the release but RELEASE_ONLY_JOBS with the same commands, so a tag release cannot fail on a step
+ * the dry run never ran.
+ */
+export interface ReleaseJobsModel {
+  /** One archive per crate (with binaries) and target, holding the binaries cargo metadata lists for the crate. */
+  pack: { crate: string; binaries: string[] }[];
+  /** Where the archives and SHA256SUMS are made (and the attestation's subject). */
+  assetsFolder: string;
+  /** Each target's archives: `<assetsArtifact>-<target>`. */
+  assetsArtifact: string;
+  /** Every archive with SHA256SUMS: what the GitHub release publishes and the dry run keeps. */
+  archivesArtifact: string;
 }
 
 export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly GateSpec[]): WorkflowModel {
@@ -122,12 +144,19 @@ export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly
     targetTripleOption: TARGET_TRIPLE_OPTION,
     timeout: o.timeoutMinutes,
     notFromFork: NOT_FROM_FORK,
+    reviewedCode: REVIEWED_CODE,
     remoteCache: o.remoteCache,
     cacheVariables: o.remoteCache === 'none' ? null : { ...REMOTE_CACHE_VARIABLES[o.remoteCache] },
     dryRunReportsArtifact: DRY_RUN_REPORTS_ARTIFACT,
     dryRunReportFolder: DRY_RUN_REPORT_FOLDER,
     dryRunWorkflow: path.posix.basename(WORKFLOW_FILES.dryRun),
     setup: { host: setupSteps(o, pm, false), matrix: setupSteps(o, pm, true) },
+    releaseJobs: {
+      pack: o.crates.filter((c) => c.binaries.length > 0).map((c) => ({ crate: c.name, binaries: c.binaries })),
+      assetsFolder: 'release/assets',
+      assetsArtifact: 'release-assets',
+      archivesArtifact: 'release-archives',
+    },
   };
 }
 

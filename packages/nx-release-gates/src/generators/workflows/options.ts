@@ -9,7 +9,7 @@ import { NxJsonConfiguration, readNxJson, Tree } from '@nx/devkit';
 import { parse as parseToml } from 'smol-toml';
 import { GateSpec, gateTarget, RELEASE_DRY_RUN } from '../../model/catalog';
 import { checkPins } from './actions';
-import { publishOrder, readCratesInTree, TreeCrate } from './crates-in-tree';
+import { publishOrder, TreeCrate } from './crates-in-tree';
 import { PlatformTarget, platformTargets } from './platform-targets';
 import type { WorkflowsGeneratorSchema } from './schema';
 
@@ -137,9 +137,11 @@ function checkTimeout(value: unknown): number {
   return value;
 }
 
-/** `gates`: the gates ciTargets may name (the plugin's catalog, passed in by the caller). */
-export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema, gates: readonly GateSpec[]): NormalizedWorkflowsOptions {
-  const all = readCratesInTree(tree);
+/**
+ * `gates`: the gates ciTargets may name (the plugin's catalog, passed in by the caller); `all`: the workspace's crates
+ * (readCratesInTree).
+ */
+export function normalizeOptions(tree: Tree, schema: WorkflowsGeneratorSchema, gates: readonly GateSpec[], all: TreeCrate[]): NormalizedWorkflowsOptions {
   const requested = checkList('crates', schema.crates);
   let selected: TreeCrate[];
   if (requested) {

@@ -4,11 +4,14 @@
  * to compare with (the steps themselves are partials/cache-env.ejs, partials/steps/probe.ejs and
  * partials/release-parity-steps.ejs).
  *
- * Tokens: the private dry run, pushes and pull requests from branches of this repository get the read-write token;
- * the tag release and pull requests from forks get the read-only one. The tag release only reads: what it replays
- * was computed by the dry run, and nothing a release computes needs sharing. GitHub gives a fork's pull request no
- * secrets at all, but the guard keeps the write token out of its expression all the same (a `pull_request_target`
- * trigger added by hand would otherwise hand it over).
+ * Tokens: only runs of reviewed code write, because whatever a run writes the tag release replays as its own result.
+ * Reviewed code is a push to the default branch or to a protected ref (branch protection or rulesets let only
+ * reviewed changes land there) and a dispatch of the dry run on the default branch. Every pull request (from this
+ * repository or a fork: its code is not reviewed yet), every other branch (test-release-* rehearsal branches included)
+ * and the tag release get the read-only token. The tag release only reads: what it replays was computed by reviewed
+ * runs, and nothing a release computes needs sharing. GitHub gives a fork's pull request no secrets at all, but the
+ * expression keeps the write token out of its reach all the same (a `pull_request_target` trigger added by hand would
+ * otherwise hand it over).
  */
 /** The artifact the private dry run's gates job uploads dist/release-gates/ (minus binaries) under. */
 export const DRY_RUN_REPORTS_ARTIFACT = 'release-gate-reports';
@@ -18,6 +21,13 @@ export const PROBE_BIN = 'nx-release-gates-remote-cache-probe';
 
 /** A same-repository guard: not a pull request, or one whose head branch lives in this repository. */
 export const NOT_FROM_FORK = "github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository";
+
+const ON_DEFAULT_BRANCH = "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)";
+
+/** True for a run of reviewed code: the only runs the read-write remote cache token goes to. */
+export const REVIEWED_CODE =
+  `(github.event_name == 'push' && (${ON_DEFAULT_BRANCH} || github.ref_protected)) || ` +
+  `(github.event_name == 'workflow_dispatch' && ${ON_DEFAULT_BRANCH})`;
 
 export const REMOTE_CACHE_VARIABLES = {
   'self-hosted': {

@@ -9,6 +9,8 @@
 import { formatFiles, generateFiles, Tree } from '@nx/devkit';
 import * as path from 'node:path';
 import type { GateSpec } from '../../model/catalog';
+import { cargoCrateFacts, CrateFacts } from './crate-facts';
+import { readCratesInTree } from './crates-in-tree';
 import { WorkflowModel, workflowModel } from './model';
 import { NormalizedWorkflowsOptions, normalizeOptions } from './options';
 import type { WorkflowsGeneratorSchema } from './schema';
@@ -24,9 +26,17 @@ export interface RenderResult {
   owned: string[];
 }
 
-/** `gates`: the gates the files list and the ciTargets option may name (the plugin's catalog). */
-export async function renderWorkflows(tree: Tree, schema: WorkflowsGeneratorSchema, gates: readonly GateSpec[]): Promise<RenderResult> {
-  const options = normalizeOptions(tree, schema, gates);
+/**
+ * `gates`: the gates the files list and the ciTargets option may name (the plugin's catalog); `facts`: what cargo says
+ * about the crates (cargo metadata of the workspace on disk unless a test passes fixtures).
+ */
+export async function renderWorkflows(
+  tree: Tree,
+  schema: WorkflowsGeneratorSchema,
+  gates: readonly GateSpec[],
+  facts: CrateFacts = cargoCrateFacts,
+): Promise<RenderResult> {
+  const options = normalizeOptions(tree, schema, gates, await readCratesInTree(tree, facts));
   const owned = GENERATED_FILES.filter((file) => isOwnedByHand(tree.read(file, 'utf-8')));
   const keep = new Map(owned.map((file) => [file, tree.read(file)!]));
 

@@ -20,6 +20,7 @@ import type { WorkflowsGeneratorSchema } from './schema';
 import { REMOTE_CACHE_VARIABLES } from './remote-cache';
 import { evaluateCondition, evaluateExpression } from './testing/expression';
 import { addCrate, quietFormatterWarnings } from './testing/fixtures';
+import { fixtureCrateFacts } from './testing/crate-facts';
 
 beforeAll(() => quietFormatterWarnings());
 
@@ -28,12 +29,16 @@ type Workflow = { jobs: Record<string, any>; env?: Record<string, string> };
 async function generate(options: WorkflowsGeneratorSchema = {}, crates: (tree: Tree) => void = (t) => addCrate(t, { name: 'my-tool' })) {
   const tree = createTreeWithEmptyWorkspace();
   crates(tree);
-  await workflowsGenerator(tree, options);
+  await workflowsGenerator(tree, options, fixtureCrateFacts);
   const read = (file: string) => parseYaml(tree.read(file, 'utf-8')!) as Workflow;
   return { tree, release: read(WORKFLOW_FILES.release), dryRun: read(WORKFLOW_FILES.dryRun), ci: read(WORKFLOW_FILES.ci) };
 }
 
-/** Runs the release plan step's script as the runner would (bash -e), with the given environment. */
+/** The values a step's `env:` sets itself (not the expressions the runner fills in). */
+const literalEnv = (step: any): Record<string, string> =>
+  Object.fromEntries(Object.entries<string>(step.env ?? {}).filter(([, value]) => !String(value).includes('${{')));
+
+/** Runs the plan step's script (release.yml's unless given another workflow) as the runner would (bash -e), with the given environment. */
 function runPlanStep(release: Workflow, env: Record<string, string>) {
   const step = release.jobs.plan.steps.find((s: any) => s.id === 'plan');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nrg-plan-'));
@@ -42,7 +47,7 @@ function runPlanStep(release: Workflow, env: Record<string, string>) {
   const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
     cwd: dir,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v0.1.0', ...env },
+    env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v0.1.0', ...literalEnv(step), ...env },
   });
   const written = fs.readFileSync(output, 'utf8');
   fs.rmSync(dir, { recursive: true, force: true });
@@ -78,6 +83,21 @@ describe('the release plan step', () => {
     expect(plan.lines).toEqual([]);
     expect(plan.stdout.split('\n').filter((l) => l.startsWith('::error::'))).toHaveLength(1);
   });
+
+  it('is the dry run\'s plan too: a test-release branch rehearses its tag, a dispatch from a branch no tag', async () => {
+    const { dryRun } = await generate({}, threeCrateLayout);
+    const rehearsal = runPlanStep(dryRun, { GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'test-release-cli-v0.1.0' });
+    expect(rehearsal.status).toBe(0);
+    expect(rehearsal.outputs).toEqual({ tag: 'cli-v0.1.0', 'release-tag': 'cli-v0.1.0', version: '0.1.0', projects: 'cli', emergency: 'false', 'skip-gates': '', 'skip-reason': '' });
+    const dispatch = runPlanStep(dryRun, { GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main', INPUT_SKIP_GATES: 'gate-doc', INPUT_SKIP_REASON: 'docs.rs is down' });
+    expect(dispatch.status).toBe(0);
+    expect(dispatch.outputs).toMatchObject({ tag: '', 'release-tag': '', version: 'untagged', projects: 'core,cli', emergency: 'true', 'skip-gates': 'gate-doc' });
+    // The release refuses a branch.
+    const { release } = await generate({}, threeCrateLayout);
+    const branch = runPlanStep(release, { GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main' });
+    expect(branch.status).not.toBe(0);
+    expect(branch.lines).toEqual([]);
+  });
 });
 
 describe('the GPU job', () => {
@@ -112,14 +132,15 @@ describe('job hardening', () => {
       for (const [jobName, job] of Object.entries(workflow.jobs)) {
         expect([name, jobName, typeof job['timeout-minutes']]).toEqual([name, jobName, 'number']);
         for (const step of job.steps.filter((s: any) => String(s.uses).startsWith('actions/checkout@'))) {
-          // Only release.yml's plan job keeps them: it runs git alone, to fetch the tag's annotation.
-          if (!(name === 'release' && jobName === 'plan')) expect([name, jobName, step.with?.['persist-credentials']]).toEqual([name, jobName, false]);
+          // Only the plan job (release.yml's, and the dry run's, which runs the same step) keeps them: it runs git
+          // alone, to fetch the tag's annotation.
+          if (!((name === 'release' || name === 'dryRun') && jobName === 'plan')) expect([name, jobName, step.with?.['persist-credentials']]).toEqual([name, jobName, false]);
         }
       }
     }
     expect(release.jobs.gates['timeout-minutes']).toBe(45);
     expect(release.jobs.publish.environment).toBe('release');
-    expect(release.jobs.publish.needs).toEqual(['plan', 'gates', 'build', 'cuda']);
+    expect(release.jobs.publish.needs).toEqual(['plan', 'gates', 'build', 'archives', 'cuda']);
   });
 
   it('publishes with trusted publishing when asked: an OIDC token for that job only, no secret', async () => {
@@ -165,7 +186,7 @@ describe('caches', () => {
     const key = (job: any) => job.steps.find((s: any) => s.uses === ACTIONS.rustCache).with['shared-key'];
     expect(key(release.jobs.gates)).toBe(key(dryRun.jobs.gates));
     expect(key(release.jobs.gates)).toBe(key(ci.jobs.affected));
-    expect(key(release.jobs.build)).toBe(key(dryRun.jobs.platforms));
+    expect(key(release.jobs.build)).toBe(key(dryRun.jobs.build));
     expect(key(release.jobs.build)).toBe('release-gates-${{ matrix.target }}');
   });
 
@@ -182,7 +203,7 @@ describe('the platform matrix', () => {
     const { release, dryRun } = await generate();
     const expected = DEFAULT_PLATFORM_TARGETS.map((t) => ({ target: t.target, 'runs-on': t.runsOn[0], test: t.test }));
     expect(include(release.jobs.build)).toEqual(expected);
-    expect(include(dryRun.jobs.platforms)).toEqual(expected);
+    expect(include(dryRun.jobs.build)).toEqual(expected);
     expect(expected.map((t) => t.target)).toEqual([
       'x86_64-unknown-linux-gnu',
       'aarch64-unknown-linux-gnu',
@@ -222,14 +243,35 @@ describe('the platform matrix', () => {
 
 describe('the remote cache', () => {
   const repository = 'owner/repo';
-  const pullRequest = (headRepo: string) => ({ event_name: 'pull_request', repository, event: { pull_request: { head: { repo: { full_name: headRepo } } } } });
+  const event = (event_name: string, ref: string, extra: Record<string, unknown> = {}) => ({
+    event_name,
+    ref,
+    ref_protected: false,
+    repository,
+    event: { repository: { default_branch: 'main' } },
+    ...extra,
+  });
+  const pullRequest = (headRepo: string) =>
+    event('pull_request', 'refs/pull/7/merge', { event: { repository: { default_branch: 'main' }, pull_request: { head: { repo: { full_name: headRepo } } } } });
   const events = {
-    'fork pull request': pullRequest('someone/fork'),
-    'same-repository pull request': pullRequest('owner/repo'),
-    push: { event_name: 'push', repository, event: {} },
-    dispatch: { event_name: 'workflow_dispatch', repository, event: {} },
+    'pull request from this repository': pullRequest('owner/repo'),
+    'pull request from a fork': pullRequest('someone/fork'),
+    'push to a feature branch': event('push', 'refs/heads/feature'),
+    'push to a test-release branch': event('push', 'refs/heads/test-release-v1.2.0'),
+    'push to the default branch': event('push', 'refs/heads/main'),
+    'push of a protected ref': event('push', 'refs/heads/release-1.x', { ref_protected: true }),
+    'dispatch on the default branch': event('workflow_dispatch', 'refs/heads/main'),
+    'dispatch on another branch': event('workflow_dispatch', 'refs/heads/feature'),
+    'tag push (the release)': event('push', 'refs/tags/v1.2.0'),
+    'protected tag push (the release)': event('push', 'refs/tags/v1.2.0', { ref_protected: true }),
   };
   type EventName = keyof typeof events;
+  /**
+   * Runs of reviewed code: the only ones that may write what a release replays. A protected tag is a protected ref
+   * too, but only the release runs on tags, and the release always reads.
+   */
+  const REVIEWED: EventName[] = ['push to the default branch', 'push of a protected ref', 'dispatch on the default branch', 'protected tag push (the release)'];
+  const ALL = Object.keys(events) as EventName[];
   const runsNx = (step: any) => /(^|\s)(npx|pnpm exec|yarn|bunx) nx /m.test(String(step.run ?? ''));
 
   /** Every string anywhere in a workflow. */
@@ -241,32 +283,26 @@ describe('the remote cache', () => {
 
   describe.each(['self-hosted', 'nx-cloud'] as const)('%s', (mode) => {
     const v = REMOTE_CACHE_VARIABLES[mode];
-    const context = (event: EventName) => ({
-      github: events[event],
+    const context = (name: EventName) => ({
+      github: events[name],
       secrets: { [v.writeSecret]: 'read-write-token', [v.readOnlySecret]: 'read-only-token', NX_SELF_HOSTED_REMOTE_CACHE_SERVER: 'https://secret.example' },
       vars: { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: 'https://cache.example' },
     });
 
-    it('gives the write token to trusted runs only: never to a fork pull request, never to the tag release', async () => {
+    it('gives the write token to runs of reviewed code only: never to a pull request, another branch or the tag release', async () => {
       const { release, dryRun, ci } = await generate({ remoteCache: mode, gpuRunsOn: ['self-hosted', 'gpu'] });
-      const tokenOf = (job: any, event: EventName) => evaluateExpression(job.env[v.token], context(event));
-      const expected: Record<string, Record<string, EventName[]>> = {
-        ci: { 'read-write-token': ['same-repository pull request', 'push'], 'read-only-token': ['fork pull request'] },
-        dryRun: { 'read-write-token': ['push', 'dispatch'], 'read-only-token': ['fork pull request'] },
-        release: { 'read-only-token': ['push', 'dispatch', 'same-repository pull request', 'fork pull request'] },
-      };
+      const tokenOf = (job: any, name: EventName) => evaluateExpression(job.env[v.token], context(name));
+      const expected = (workflow: string, name: EventName) => (workflow !== 'release' && REVIEWED.includes(name) ? 'read-write-token' : 'read-only-token');
       for (const [name, workflow] of Object.entries({ release, dryRun, ci })) {
         const nxJobs = Object.entries(workflow.jobs).filter(([, job]) => job.steps.some(runsNx));
         expect(nxJobs.length).toBeGreaterThan(1);
         for (const [jobName, job] of nxJobs) {
-          for (const [token, on] of Object.entries(expected[name])) {
-            for (const event of on) expect([name, jobName, event, tokenOf(job, event)]).toEqual([name, jobName, event, token]);
-          }
-          if (v.server) expect(evaluateExpression(job.env[v.server], context('push'))).toBe('https://cache.example');
+          for (const on of ALL) expect([name, jobName, on, tokenOf(job, on)]).toEqual([name, jobName, on, expected(name, on)]);
+          if (v.server) expect(evaluateExpression(job.env[v.server], context('push to the default branch'))).toBe('https://cache.example');
         }
-        // Wherever the write secret is named, a fork's pull request does not get it.
+        // Wherever the write secret is named, no run of unreviewed code gets it.
         for (const text of strings(workflow).filter((t) => t.includes(`secrets.${v.writeSecret}`))) {
-          expect([name, evaluateExpression(text, context('fork pull request'))]).toEqual([name, 'read-only-token']);
+          for (const on of ALL.filter((e) => !REVIEWED.includes(e))) expect([name, on, evaluateExpression(text, context(on))]).toEqual([name, on, 'read-only-token']);
         }
       }
       expect(JSON.stringify(release)).not.toContain(`secrets.${v.writeSecret}`);
@@ -294,7 +330,7 @@ describe('the remote cache', () => {
         jobs++;
       }
     }
-    // gates, platforms/build and cuda in the dry run and the release; affected and cuda in CI.
+    // gates, build and cuda in the dry run and the release; affected and cuda in CI.
     expect(jobs).toBe(8);
   });
 

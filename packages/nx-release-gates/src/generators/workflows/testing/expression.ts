@@ -1,6 +1,7 @@
 /**
  * A small evaluator for the GitHub Actions expressions the generated `if:` conditions use: context paths
- * (`github.event.pull_request.head.repo.full_name`), string literals, `==`, `!=`, `!`, `&&`, `||` and parentheses.
+ * (`github.event.pull_request.head.repo.full_name`), string literals, `==`, `!=`, `!`, `&&`, `||`, parentheses and
+ * `format('{0}', value)`.
  * String comparison is case-insensitive, as on GitHub; a missing property is null. Anything else throws, so a
  * condition the tests cannot read fails them instead of passing. A value with text around the `${{ }}` is refused too.
  */
@@ -15,7 +16,7 @@ export function evaluateCondition(expression: string, context: Record<string, un
 /** The value of `${{ ... }}` as GitHub computes it: `a && b || c` yields b or c itself, e.g. one of two secrets. */
 export function evaluateExpression(expression: string, context: Record<string, unknown>): Value {
   const source = expression.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
-  const tokens = source.match(/'(?:[^']|'')*'|==|!=|&&|\|\||[()!]|[A-Za-z_][\w.-]*|\S/g) ?? [];
+  const tokens = source.match(/'(?:[^']|'')*'|==|!=|&&|\|\||[()!,]|[A-Za-z_][\w.-]*|\S/g) ?? [];
   let i = 0;
   const peek = () => tokens[i];
   const next = () => tokens[i++];
@@ -34,12 +35,25 @@ export function evaluateExpression(expression: string, context: Record<string, u
     if (token.startsWith("'")) return token.slice(1, -1).replace(/''/g, "'");
     if (token === 'true' || token === 'false') return token === 'true';
     if (token === 'null') return null;
+    if (token === 'format' && peek() === '(') return format();
     if (/^[A-Za-z_]/.test(token)) {
       let value: unknown = context;
       for (const part of token.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] ?? null : null;
       return value as Value;
     }
     throw new Error(`cannot read ${token} in ${expression}`);
+  }
+  /** GitHub's format(): `{N}` is the Nth argument after the first, as a string; `{{` and `}}` are braces. */
+  function format(): string {
+    next();
+    const args: Value[] = [or()];
+    while (peek() === ',') {
+      next();
+      args.push(or());
+    }
+    if (next() !== ')') throw new Error(`missing ) after format( in ${expression}`);
+    const text = (v: Value) => (v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    return text(args[0]).replace(/\{\{|\}\}|\{(\d+)\}/g, (match, n: string | undefined) => (n === undefined ? match[0] : text(args[Number(n) + 1] ?? null)));
   }
   function comparison(): Value {
     let left = primary();

@@ -1,14 +1,20 @@
-/** Test helpers: crates written into a generator Tree, and a Tree written out to a real folder. */
+/** Test helpers: crates written into a generator Tree (with their fixture cargo metadata), and a Tree written out to a real folder. */
 import type { Tree } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { declareBinaries } from './crate-facts';
 
 export interface FixtureCrate {
   name: string;
   dir?: string;
   version?: string;
   bin?: boolean;
+  /**
+   * `[[bin]]` names, each built from src/main.rs (package `x-find` with binary `x`); without it the crate has the
+   * binary named after the package when `bin` is not false.
+   */
+  bins?: string[];
   publish?: boolean;
   /** Names of other fixture crates it depends on by path. */
   deps?: string[];
@@ -29,8 +35,11 @@ export function addCrate(tree: Tree, crate: FixtureCrate, dirOf: (name: string) 
       '[dependencies]',
       ...deps,
       '',
+      ...(crate.bins ?? []).flatMap((bin) => ['[[bin]]', `name = "${bin}"`, 'path = "src/main.rs"', '']),
     ].join('\n'),
   );
+  // What cargo metadata reports for it: the [[bin]] names, else the auto-discovered src/main.rs binary.
+  declareBinaries(`${dir}/Cargo.toml`, crate.bins ?? (crate.bin !== false ? [crate.name] : []));
   if (crate.bin !== false) tree.write(`${dir}/src/main.rs`, 'fn main() {}\n');
   else tree.write(`${dir}/src/lib.rs`, '//! lib\n');
 }
