@@ -7,6 +7,7 @@
  */
 import { minimatch } from 'minimatch';
 import { parseFingerprintArgs } from './fingerprint';
+import { coverageOf, learnedForCrate, LearnedCoverage } from './learned-inputs';
 
 /** Globs of one expanded input list, workspace-relative: a file is covered when a positive matches and no negative. */
 export interface FileGroup {
@@ -26,6 +27,8 @@ export interface DeclaredInputs {
   envPatterns: string[];
   /** Path dependencies outside the workspace the fingerprint hashes, workspace-relative (`../shared`). */
   trees: string[];
+  /** The crate's release-gates.lock reads the fingerprint hashes (withLearnedCoverage), paths as recorded there. */
+  learned?: LearnedCoverage;
 }
 
 export interface InputConfig {
@@ -121,4 +124,19 @@ export function fileCoverage(declared: DeclaredInputs, relative: string): Covera
     excludedBy ??= `!${negative} (${group.origin})`;
   }
   return { covered: false, excludedBy };
+}
+
+/**
+ * The declared inputs plus what release-gates.lock says the crate was seen to read: covered, because the fingerprint
+ * hashes each entry, so only when the fingerprint is among the inputs. A lock that does not parse covers nothing (the
+ * fingerprint then changes the key instead).
+ */
+export function withLearnedCoverage(declared: DeclaredInputs, workspaceRoot: string, crateRoot: string): DeclaredInputs {
+  if (!declared.fingerprinted) return declared;
+  try {
+    const found = learnedForCrate(workspaceRoot, crateRoot);
+    return found ? { ...declared, learned: coverageOf(found.learned, found.crate) } : declared;
+  } catch {
+    return declared;
+  }
 }

@@ -98,4 +98,21 @@ describe('fingerprintLines', () => {
     fs.writeFileSync(path.join(base, 'c', 'shared', 'src', 'lib.rs'), 'pub fn y() {}\n');
     expect(treeHash(path.join(base, 'c', 'shared'))).not.toBe(tree);
   });
+
+  it('prints the crate\'s release-gates.lock entries, only its own, and says when the file does not parse', async () => {
+    const ws = layout('d', '[build]\n');
+    const home = path.join(base, 'd', 'home');
+    fs.writeFileSync(path.join(ws, 'crates', 'app', 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\n');
+    fs.writeFileSync(path.join(ws, 'fixture.txt'), 'one');
+    fs.writeFileSync(
+      path.join(ws, 'release-gates.lock'),
+      '[[read]]\ncrate = "app"\ngate = "gate-test"\nfile = "fixture.txt"\n\n[[read]]\ncrate = "other"\ngate = "gate-test"\nenv = "X"\n\n[[contradicted]]\ncrate = "app"\ngate = "gate-test"\nkey = "99"\n',
+    );
+    const lines = await linesFor(ws, home);
+    expect(lines.filter((l) => l.startsWith('learned') || l.startsWith('contradicted'))).toEqual(['contradicted gate-test 99', expect.stringMatching(/^learned file fixture\.txt [0-9a-f]{64}$/)]);
+    fs.writeFileSync(path.join(ws, 'fixture.txt'), 'two');
+    expect(await linesFor(ws, home)).not.toEqual(lines);
+    fs.writeFileSync(path.join(ws, 'release-gates.lock'), '[[read]\n');
+    expect((await linesFor(ws, home)).slice(-1)).toEqual(['learned: unreadable release-gates.lock']);
+  });
 });

@@ -3,7 +3,8 @@
  * by content. The toolchain (`rustc -vV`, `cargo -V` run in the crate folder, so rustup's pins apply), the CUDA
  * toolkit version, every cargo config file cargo reads for the crate folder (each ancestor up to `/`, and
  * CARGO_HOME) and the rustup toolchain file, the variables of the families cargo and build scripts read (hashed),
- * and path dependencies outside the Nx workspace (every file, hashed).
+ * path dependencies outside the Nx workspace (every file, hashed), and the crate's entries in release-gates.lock
+ * (learned-inputs.ts: learned inputs by content, contradicted keys).
  *
  * Nothing machine-specific that does not change a verdict is printed: no absolute path, user or time. A file is named
  * by its path relative to the Nx workspace when it is inside, else by its place (`above-workspace`, `cargo-home`), so
@@ -18,6 +19,7 @@ import { nvccCandidates, parseNvccVersion } from '../model/toolchain';
 import { sha256 } from '../util/hash';
 import { fingerprintedVariables, isSecretName } from '../model/env-families';
 import { decodeRuntimeArgs, encodeRuntimeArgs } from './runtime-args';
+import { learnedForCrate, learnedLines } from './learned-inputs';
 
 export interface FingerprintRequest {
   /** Nx workspace root (absolute): the runtime input runs there. */
@@ -98,7 +100,17 @@ export async function fingerprintLines(request: FingerprintRequest): Promise<str
   }
   for (const [name, value] of fingerprintedVariables(request.env, request.envPatterns)) lines.push(`env: ${name} ${envValueHash(name, value)}`);
   for (const tree of [...request.trees].sort()) lines.push(`tree: ${tree} ${treeHash(path.resolve(request.workspaceRoot, tree))}`);
-  return lines;
+  return [...lines, ...learnedFingerprint(request)];
+}
+
+/** The crate's release-gates.lock entries (learned-inputs.ts); a file that does not parse changes the key, never stops Nx. */
+function learnedFingerprint(request: FingerprintRequest): string[] {
+  try {
+    const found = learnedForCrate(request.workspaceRoot, request.crateRoot);
+    return found ? learnedLines(found.learned, found.crate, request.workspaceRoot, request.env) : [];
+  } catch {
+    return ['learned: unreadable release-gates.lock'];
+  }
 }
 
 /** The runtime command's arguments after the script: `<crate root> [--env PATTERN]... [--tree PATH]...`, maybe encoded. */

@@ -7,7 +7,7 @@
  * variables, and a runtime fingerprint (fingerprint.ts) of what no file input sees: the toolchain as rustup picks it
  * for the crate folder, the CUDA toolkit, every cargo config file cargo reads (ancestors and CARGO_HOME, by content,
  * gitignored or not), the variables of the families cargo and build scripts read, and path dependencies outside the
- * Nx workspace.
+ * Nx workspace, and the crate's entries in release-gates.lock (learned inputs by content, contradicted keys).
  * Out: target/ (cargo's cache, never an Nx input or output) and dist/ (the gates' own results).
  * The gates' processes get only the variables this key covers (gate-environment.ts), so no other can change a verdict.
  */
@@ -17,6 +17,7 @@ import type { CrateModel } from '../model/crate-model';
 import { joinRoot } from '../model/crate-model';
 import { hostTriple, hyphenatedCompilerVariables } from '../model/env-families';
 import { fingerprintArgList } from './fingerprint';
+import { LEARNED_FILE } from './learned-inputs';
 import { runtimeCommand } from './runtime-args';
 import type { GateStateKind } from '../model/state-kinds';
 
@@ -28,11 +29,14 @@ export const CRATE_BUILD_FILES = 'rust-crate-build';
 export const CRATE_NAMED_INPUTS: Readonly<Record<string, readonly string[]>> = {
   // A standalone crate's Cargo.lock lives in its folder: left out here as everywhere, its packages are hashed as
   // external nodes (cargo/lockfile.ts), so a lockfile edit misses only when a package the crate uses changed.
-  [CRATE_FILES]: ['{projectRoot}/**/*', '!{projectRoot}/target/**', '!{projectRoot}/Cargo.lock'],
+  // release-gates.lock likewise: the fingerprint prints each crate's own entries, so a crate learning an input
+  // re-keys that crate's gates, not every gate of every crate sharing the file.
+  [CRATE_FILES]: ['{projectRoot}/**/*', '!{projectRoot}/target/**', '!{projectRoot}/Cargo.lock', `!{projectRoot}/${LEARNED_FILE}`],
   [CRATE_BUILD_FILES]: [
     '{projectRoot}/**/*',
     '!{projectRoot}/target/**',
     '!{projectRoot}/Cargo.lock',
+    `!{projectRoot}/${LEARNED_FILE}`,
     '!{projectRoot}/tests/**',
     '!{projectRoot}/benches/**',
     '!{projectRoot}/examples/**',

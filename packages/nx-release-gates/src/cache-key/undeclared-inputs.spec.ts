@@ -1,5 +1,8 @@
 import type { BuildRecords } from '../parsers/dep-info';
-import { declaredInputs, fileCoverage } from './declared-inputs';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { declaredInputs, fileCoverage, withLearnedCoverage } from './declared-inputs';
 import { undeclaredInputs, undeclaredSummary } from './undeclared-inputs';
 
 const NAMED = {
@@ -89,5 +92,31 @@ describe('undeclaredInputs', () => {
     ]);
     expect(found[4].fix).toContain('envInputs');
     expect(undeclaredSummary(found)).toMatch(/^the build read file shared\/data\.txt \(in no input of app:gate-build\) and 5 more/);
+  });
+
+  it('counts what release-gates.lock learned for the crate as covered: files (also gitignored or outside), folders, variables', () => {
+    const learned = { ...facts, home: '/home/u', declared: { ...declared, learned: { files: ['shared/data.txt', 'crates/app/generated.txt', '~/fixtures/a.txt'], dirs: ['/elsewhere'], envNames: ['FLAVOUR'] } } };
+    const found = undeclaredInputs(
+      records(['/ws/shared/data.txt', '/ws/crates/app/generated.txt', '/home/u/fixtures/a.txt', '/elsewhere/x.txt', '/ws/shared/other.txt'], ['FLAVOUR', 'OTHER']),
+      learned,
+    );
+    expect(found.map((f) => f.name)).toEqual(['shared/other.txt', 'OTHER']);
+  });
+});
+
+describe('withLearnedCoverage', () => {
+  it('adds the crate\'s learned reads when the fingerprint (which hashes them) is among the inputs, else nothing', () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'covered-'));
+    try {
+      fs.mkdirSync(path.join(ws, 'crates', 'app'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'crates', 'app', 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\n');
+      fs.writeFileSync(path.join(ws, 'release-gates.lock'), '[[read]]\ncrate = "app"\ngate = "gate-test"\nfile = "shared/data.txt"\n\n[[read]]\ncrate = "core"\ngate = "gate-test"\nenv = "CORE"\n');
+      expect(withLearnedCoverage(declared, ws, 'crates/app').learned).toEqual({ files: ['shared/data.txt'], dirs: [], envNames: [] });
+      expect(withLearnedCoverage({ ...declared, fingerprinted: false }, ws, 'crates/app').learned).toBeUndefined();
+      fs.writeFileSync(path.join(ws, 'release-gates.lock'), '[[read]\n');
+      expect(withLearnedCoverage(declared, ws, 'crates/app').learned).toBeUndefined();
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
   });
 });

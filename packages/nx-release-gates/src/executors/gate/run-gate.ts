@@ -23,9 +23,10 @@ import { OptionError, validateGateOptions, validTriple } from '../../model/valid
 import { environmentOf, GateResult, isFailure, RESULT_SCHEMA_VERSION, resultFolder } from '../../report/result';
 import { HeldLock, holderText } from '../../ops/lock';
 import { resultBelongsToTask, runStampFrom } from '../../model/freshness';
-import { DeclaredInputs, declaredInputs } from '../../cache-key/declared-inputs';
+import { DeclaredInputs, declaredInputs, withLearnedCoverage } from '../../cache-key/declared-inputs';
 import { gateEnvironment, pathVariable, withheldDetails, withheldSummary, worthWarning } from '../../cache-key/gate-environment';
 import { GateEffects, processEffects } from './effects';
+import { withContradiction } from './contradiction';
 
 export type { GateEffects } from './effects';
 
@@ -52,7 +53,7 @@ export async function runGateTask(gate: GateDefinition, options: Record<string, 
       say(cleared);
       return { success: false };
     }
-    const result = await runGate(gate, options, context, locks, fx);
+    const result = await withContradiction(await runGate(gate, options, context, locks, fx), gate, context, fx);
     return settle(result, context.root, triple, say, fx);
   } finally {
     for (const lock of locks) lock.release();
@@ -278,14 +279,15 @@ function declaredInputsOfTask(context: ExecutorContext, project: string): Declar
     visit(name);
     return [...seen];
   };
-  return declaredInputs({
+  // What release-gates.lock learned for the crate counts as declared: the fingerprint hashes it.
+  return withLearnedCoverage(declaredInputs({
     project,
     projectRoot: projects[project]?.root ?? '.',
     inputs: (context.target?.inputs as unknown[] | undefined) ?? projects[project]?.targets?.[context.targetName ?? '']?.inputs,
     namedInputs: (name) => ({ ...(context.nxJsonConfiguration?.namedInputs ?? {}), ...(projects[name]?.namedInputs ?? {}) }) as Record<string, unknown[]>,
     rootOf: (name) => projects[name]?.root,
     dependenciesOf,
-  });
+  }), context.root, projects[project]?.root ?? '.');
 }
 
 /** This gate's part of the emergency skip: the skip when it names this gate, a refusal line, or null. */

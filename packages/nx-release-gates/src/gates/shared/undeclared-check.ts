@@ -12,6 +12,7 @@ import { collectBuildRecords } from '../../parsers/dep-info';
 import { undeclaredInputs, undeclaredSummary, UndeclaredInput } from '../../cache-key/undeclared-inputs';
 import type { CargoMessage } from '../../parsers/cargo-messages';
 import type { GateContext, GateOutcome } from '../types';
+import { learnUndeclaredInputs } from './learn-inputs';
 
 /** Cargo's target directory holding `file`: the nearest folder above it with cargo's CACHEDIR.TAG. */
 function targetDirectoryOf(file: string): string | null {
@@ -71,5 +72,5 @@ export async function checkUndeclaredInputs(context: GateContext, messages: read
   if (context.options.undeclaredInputs !== 'deny') {
     for (const input of found) context.log.warn(`${context.project}:gate-${context.gateName} read ${input.kind === 'env' ? 'variable' : 'file'} ${input.name} (${input.readBy}), ${input.why}; ${input.fix}`);
   }
-  return withUndeclaredInputs(outcome, found, context.options.undeclaredInputs);
+  return learnUndeclaredInputs(context, withUndeclaredInputs(outcome, found, context.options.undeclaredInputs));
 }
