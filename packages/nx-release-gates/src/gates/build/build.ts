@@ -9,6 +9,9 @@ import { formatBytes } from '../../util/sizes';
 import { builtExecutables, packageArtifacts, parseCargoMessages } from '../../parsers/cargo-messages';
 import { enabledFeatures, featureArgs } from '../../model/feature-sets';
 import { checkUndeclaredInputs } from '../shared/undeclared-check';
+import { forgetFreshness } from '../shared/forget-freshness';
+import { currentTargetDirectory } from '../shared/target-directory';
+import { cargoToolFiles } from '../../ops/keyed-files';
 import { firstFew } from '../../model/reason';
 import { failed, GateContext, GateDefinition, GateOutcome, passed } from '../types';
 import { gateSpec } from '../../model/catalog';
@@ -26,6 +29,11 @@ export interface CopiedBinary {
 
 /** Runs a release build and copies its executables to `binDir`. Shared by gate-build and gate-cuda. */
 export async function releaseBuild(context: GateContext, features: string[], noDefaultFeatures: boolean, binDir: string | null) {
+  // A wrapper or linker named by path is in the cache key by content, but not in cargo's freshness: when Nx runs the
+  // gate, the crate's own release units are compiled and linked again, with the program as it is now.
+  if (cargoToolFiles(context.crateDir, context.env).length > 0) {
+    forgetFreshness(await currentTargetDirectory(context), context.crate.name, { prefixes: ['lib-', 'bin-', 'build-script-'], profile: 'release' });
+  }
   const result = await context.cargo(
     ['build', '--release', ...featureArgs(features, noDefaultFeatures), ...lockedArgs(context), '--message-format=json-render-diagnostics'],
     { live: 'stderr' },

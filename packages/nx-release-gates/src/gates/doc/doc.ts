@@ -11,7 +11,7 @@ import { summarizeCargoError } from '../../parsers/cargo-errors';
 import { cargoConfigFiles, readConfig } from '../../ops/config-files';
 import { checkUndeclaredInputs } from '../shared/undeclared-check';
 import { currentTargetDirectory } from '../shared/target-directory';
-import { forgetDocFreshness } from './doc-freshness';
+import { forgetFreshness } from '../shared/forget-freshness';
 import { failed, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { gateSpec } from '../../model/catalog';
 
@@ -127,7 +127,7 @@ export const docGate: GateDefinition = {
       flags,
     );
     // Nx runs this gate only when no replay fits: cargo's "fresh" must not stand in for a file it does not track.
-    forgetDocFreshness(await currentTargetDirectory(context), context.crate.name);
+    forgetFreshness(await currentTargetDirectory(context), context.crate.name, { prefixes: ['doc-'] });
     const result = await context.cargo(['doc', '--no-deps', ...plan.args, ...features.args, ...lockedArgs(context), '--message-format=json'], {
       env: plan.env,
       live: 'stderr',
