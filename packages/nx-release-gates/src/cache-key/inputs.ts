@@ -5,8 +5,9 @@
  * the build-relevant files of crates it depends on by path (not their tests or docs), the Cargo workspace's root
  * Cargo.toml, the Cargo.lock packages the crate uses (as external nodes), the emergency skip and the gate's own
  * variables, and a runtime fingerprint (fingerprint.ts) of what no file input sees: the toolchain as rustup picks it
- * for the crate folder, the CUDA toolkit, every cargo config file cargo reads (ancestors and CARGO_HOME, by content,
- * gitignored or not), the variables of the families cargo and build scripts read, and path dependencies outside the
+ * for the crate folder, the CUDA toolkit, every cargo config file cargo reads (ancestors and CARGO_HOME and what they
+ * include, by content, gitignored or not), rustfmt's configuration files, the wrappers, linkers and runners config or
+ * variables name by path, the variables of the families cargo and build scripts read, and path dependencies outside the
  * Nx workspace. The gates that package the crate also hash the files its manifest names outside its folder
  * (`readme = "../README.md"`, `license-file = "../LICENSE"`): cargo puts them in the .crate.
  * Out: target/ (cargo's cache, never an Nx input or output) and dist/ (the gates' own results).
