@@ -2,9 +2,11 @@
  * What a gate's runtime cache input prints for one crate: everything cargo reads that no Nx file input can see,
  * by content. The toolchain (`rustc -vV`, `cargo -V` run in the crate folder, so rustup's pins apply), the CUDA
  * toolkit version, every cargo config file cargo reads for the crate folder (each ancestor up to `/`, and
- * CARGO_HOME) and the rustup toolchain file, the variables of the families cargo and build scripts read (hashed),
- * path dependencies outside the Nx workspace (every file, hashed), and the crate's entries in release-gates.lock
- * (learned-inputs.ts: learned inputs by content, contradicted keys).
+ * CARGO_HOME, and the files they include) and the rustup toolchain file, the variables of the families cargo and
+ * build scripts read (hashed), path dependencies outside the Nx workspace (every file, hashed), the crate's entries
+ * in release-gates.lock (learned-inputs.ts: learned inputs by content, contradicted keys), and, by rule, the files
+ * no record of cargo names: rustfmt's configuration files and the programs config or variables name by path
+ * (wrappers, linkers, runners).
  *
  * Nothing machine-specific that does not change a verdict is printed: no absolute path, user or time. A file is named
  * by its path relative to the Nx workspace when it is inside, else by its place (`above-workspace`, `cargo-home`), so
@@ -14,6 +16,7 @@ import { createHash, scryptSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cargoConfigFiles, cargoHome, toolchainFile } from '../ops/config-files';
+import { cargoToolFiles, homeDir, rustfmtConfigFiles } from '../ops/keyed-files';
 import { runQuiet } from '../ops/process';
 import { nvccCandidates, parseNvccVersion } from '../model/toolchain';
 import { sha256 } from '../util/hash';
@@ -55,6 +58,32 @@ function label(workspaceRoot: string, file: string, outside: string): string {
 }
 
 const fileHash = (file: string) => sha256(fs.readFileSync(file, 'utf8'));
+/** A file's bytes, hashed (programs and arbitrary files are not text). */
+const bytesHash = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/** A user-level file's name: `~/`-relative under the home folder, else its place. */
+function userLabel(home: string, file: string, outside: string): string {
+  const rel = path.relative(home, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? outside : `~/${rel.split(path.sep).join('/')}`;
+}
+
+/** `rustfmt:` lines: every rustfmt configuration file that could apply to the crate, by content (gitignored or not). */
+export function rustfmtConfigLines(workspaceRoot: string, cwd: string, env: FingerprintRequest['env']): string[] {
+  return rustfmtConfigFiles(cwd, env).map(({ file, from }) => {
+    const name = from === 'user' ? userLabel(homeDir(env), file, 'user-config') : label(workspaceRoot, file, 'above-workspace');
+    return `rustfmt: ${name} ${fileHash(file)}`;
+  });
+}
+
+/** `tool:` lines: the wrappers, linkers and runners cargo config or variables name by path, by content (or `absent`). */
+export function toolFileLines(workspaceRoot: string, cwd: string, env: FingerprintRequest['env']): string[] {
+  const home = cargoHome(env);
+  return cargoToolFiles(cwd, env).map((file) => {
+    const name = label(workspaceRoot, file, file.startsWith(home + path.sep) ? 'cargo-home' : 'outside-workspace');
+    const content = fs.statSync(file, { throwIfNoEntry: false })?.isFile() ? bytesHash(file) : 'absent';
+    return `tool: ${name} ${content}`;
+  });
+}
 
 /** Every file below `dir` (but target/ and .git/), as `relative-path sha256` lines, sorted: one hash of the tree. */
 export function treeHash(dir: string): string {
@@ -65,7 +94,7 @@ export function treeHash(dir: string): string {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) walk(full, relPath);
-      else if (entry.isFile()) lines.push(`${relPath} ${createHash('sha256').update(fs.readFileSync(full)).digest('hex')}`);
+      else if (entry.isFile()) lines.push(`${relPath} ${bytesHash(full)}`);
     }
   };
   if (fs.existsSync(dir)) walk(dir, '');
@@ -98,6 +127,7 @@ export async function fingerprintLines(request: FingerprintRequest): Promise<str
     const outside = from === 'cargo-home' || file.startsWith(home + path.sep) ? 'cargo-home' : 'above-workspace';
     lines.push(`config: ${label(request.workspaceRoot, file, outside)} ${fileHash(file)}`);
   }
+  lines.push(...rustfmtConfigLines(request.workspaceRoot, cwd, request.env), ...toolFileLines(request.workspaceRoot, cwd, request.env));
   for (const [name, value] of fingerprintedVariables(request.env, request.envPatterns)) lines.push(`env: ${name} ${envValueHash(name, value)}`);
   for (const tree of [...request.trees].sort()) lines.push(`tree: ${tree} ${treeHash(path.resolve(request.workspaceRoot, tree))}`);
   return [...lines, ...learnedFingerprint(request)];

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { crateModel } from '../testing/crate-model';
-import { fingerprintRuntimeInput, gateStateRuntimeInput } from './inputs';
+import { fingerprintRuntimeInput, gateInputs, gateStateRuntimeInput, packagedFileInputs } from './inputs';
 import { decodeRuntimeArgs } from './runtime-args';
 import { parseFingerprintArgs } from './fingerprint';
 
@@ -28,4 +28,21 @@ describe('runtime inputs', () => {
       expect(parseFingerprintArgs(fingerprint.split(' ').slice(2))).toEqual({ crateRoot: `${folder}/app`, envPatterns: [`${folder}_*`], trees: [`../${folder}`] });
     },
   );
+});
+
+describe('files the manifest packages from outside the crate', () => {
+  const meta = { description: 'x', license: null, documentation: null, homepage: null, repository: null };
+  const crate = crateModel({ root: 'ws/pkg', publishMetadata: { ...meta, licenseFile: '../LICENSE', readme: '../README.md' } });
+
+  it('are file inputs of the gates that package the crate, workspace-relative', () => {
+    expect(packagedFileInputs(crate, '/nx')).toEqual(['{workspaceRoot}/ws/LICENSE', '{workspaceRoot}/ws/README.md']);
+    for (const gate of ['package', 'publish', 'install']) expect(gateInputs(crate, '/nx', [], [], undefined, gate)).toContain('{workspaceRoot}/ws/README.md');
+    expect(gateInputs(crate, '/nx', [], [], undefined, 'build')).not.toContain('{workspaceRoot}/ws/README.md');
+  });
+
+  it('leave out files inside the crate (its own files cover them) and outside the Nx workspace (no file input reaches them)', () => {
+    expect(packagedFileInputs(crateModel({ root: 'pkg', publishMetadata: { ...meta, licenseFile: '../../LICENSE', readme: 'README.md' } }), '/nx')).toEqual([]);
+    expect(packagedFileInputs(crateModel({ root: '.', publishMetadata: { ...meta, licenseFile: null, readme: 'docs/README.md' } }), '/nx')).toEqual([]);
+    expect(packagedFileInputs(crateModel({ root: 'pkg' }), '/nx')).toEqual([]);
+  });
 });

@@ -5,9 +5,11 @@
  * the build-relevant files of crates it depends on by path (not their tests or docs), the Cargo workspace's root
  * Cargo.toml, the Cargo.lock packages the crate uses (as external nodes), the emergency skip and the gate's own
  * variables, and a runtime fingerprint (fingerprint.ts) of what no file input sees: the toolchain as rustup picks it
- * for the crate folder, the CUDA toolkit, every cargo config file cargo reads (ancestors and CARGO_HOME, by content,
- * gitignored or not), the variables of the families cargo and build scripts read, and path dependencies outside the
- * Nx workspace, and the crate's entries in release-gates.lock (learned inputs by content, contradicted keys).
+ * for the crate folder, the CUDA toolkit, every cargo config file cargo reads (ancestors and CARGO_HOME and what they
+ * include, by content, gitignored or not), rustfmt's configuration files, the wrappers, linkers and runners config or
+ * variables name by path, the variables of the families cargo and build scripts read, and path dependencies outside the
+ * Nx workspace, and the crate's entries in release-gates.lock (learned inputs by content, contradicted keys). The gates that package the crate also hash the files its manifest names outside its folder
+ * (`readme = "../README.md"`, `license-file = "../LICENSE"`): cargo puts them in the .crate.
  * Out: target/ (cargo's cache, never an Nx input or output) and dist/ (the gates' own results).
  * The gates' processes get only the variables this key covers (gate-environment.ts), so no other can change a verdict.
  */
@@ -59,6 +61,23 @@ function workspaceFiles(crate: CrateModel): string[] {
   return [...new Set(files)].map((f) => `{workspaceRoot}/${f}`);
 }
 
+/** The gates whose verdict depends on what `cargo package` puts in the .crate. */
+export const PACKAGING_GATES: ReadonlySet<string> = new Set(['package', 'publish', 'install']);
+
+/**
+ * The files the manifest names that cargo packages from outside the crate folder (readme, license-file), as Nx file
+ * inputs; inside the crate folder the crate's own files already cover them, outside the Nx workspace no file input
+ * can reach them.
+ */
+export function packagedFileInputs(crate: CrateModel, workspaceRoot: string): string[] {
+  const named = [crate.publishMetadata?.readme, crate.publishMetadata?.licenseFile].filter((f): f is string => typeof f === 'string' && f !== '');
+  const crateDir = path.resolve(workspaceRoot, crate.root);
+  const files = named
+    .map((f) => path.relative(workspaceRoot, path.resolve(crateDir, f)).split(path.sep).join('/'))
+    .filter((rel) => rel !== '' && !rel.startsWith('../') && !path.isAbsolute(rel) && !(crate.root === '.' || rel.startsWith(`${crate.root}/`)));
+  return [...new Set(files)].sort().map((f) => `{workspaceRoot}/${f}`);
+}
+
 /** Path dependencies outside the Nx workspace: no Nx file input can reach them, the fingerprint hashes them. */
 export function outsideTrees(crate: CrateModel): string[] {
   return [...new Set(crate.pathDependencies.map((d) => d.root).filter((root) => root === '..' || root.startsWith('../')))].sort();
@@ -85,11 +104,13 @@ export function gateInputs(
   gateEnv: readonly string[] = [],
   envPatterns: readonly string[] = [],
   stateKind?: GateStateKind,
+  gateName?: string,
 ): TargetConfiguration['inputs'] {
   return [
     CRATE_FILES,
     `^${CRATE_BUILD_FILES}`,
     ...workspaceFiles(crate),
+    ...(gateName && PACKAGING_GATES.has(gateName) ? packagedFileInputs(crate, workspaceRoot) : []),
     ...[...EMERGENCY_ENV_INPUTS, ...gateEnv, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))].map((env) => ({ env })),
     { runtime: fingerprintRuntimeInput(workspaceRoot, crate, envPatterns) },
     ...(stateKind ? [{ runtime: gateStateRuntimeInput(workspaceRoot, crate, stateKind) }] : []),

@@ -23,6 +23,8 @@ export interface PublishMetadata {
   description: string | null;
   license: string | null;
   licenseFile: string | null;
+  /** `readme` as cargo reports it, relative to the crate folder (absent in models read before this field existed). */
+  readme?: string | null;
   documentation: string | null;
   homepage: string | null;
   repository: string | null;

@@ -1,7 +1,8 @@
 /**
  * The cargo configuration files cargo reads for a folder, in cargo's order: `.cargo/config.toml` (or the legacy
  * `.cargo/config`) in that folder and in every ancestor up to `/`, then `$CARGO_HOME/config.toml` when it was not
- * already among them. Nearest first: a nearer file wins where values conflict, and arrays are joined.
+ * already among them. Nearest first: a nearer file wins where values conflict, and arrays are joined. Each file is
+ * followed by the files its `include` pulls in (recursively): cargo merges those under the including file.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +12,7 @@ import { parse } from 'smol-toml';
 export interface ConfigFile {
   /** Absolute path. */
   file: string;
-  /** Where it sits: an ancestor folder of the start folder, or CARGO_HOME. */
+  /** Where it sits: an ancestor folder of the start folder, or CARGO_HOME (an included file: where its includer sits). */
   from: 'ancestor' | 'cargo-home';
 }
 
@@ -37,6 +38,7 @@ export function cargoConfigFiles(startDir: string, env: Readonly<Record<string, 
     if (seen.has(real)) return;
     seen.add(real);
     files.push({ file, from });
+    for (const included of configIncludes(file)) add(included, from);
   };
   let dir = path.resolve(startDir);
   for (;;) {
@@ -56,6 +58,21 @@ export function readConfig(file: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The files a config file's `include` names, absolute, existing ones only (a missing optional one is not read; a
+ * missing required one fails cargo itself). cargo takes an array of paths or of `{ path, optional }` tables; a
+ * single string is taken too. Paths are relative to the including file's folder.
+ */
+export function configIncludes(file: string): string[] {
+  const include = readConfig(file)?.include;
+  const entries = Array.isArray(include) ? include : include === undefined ? [] : [include];
+  const paths = entries.map((e) => (typeof e === 'string' ? e : e && typeof e === 'object' ? (e as Record<string, unknown>).path : undefined));
+  return paths
+    .filter((p): p is string => typeof p === 'string' && p !== '')
+    .map((p) => path.resolve(path.dirname(file), p))
+    .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile());
 }
 
 /** The toolchain pin rustup would use for a folder: the nearest `rust-toolchain.toml` or `rust-toolchain` above it. */

@@ -8,7 +8,9 @@ import { summarizeCargoError } from '../parsers/cargo-errors';
 import { builtExecutables, packageArtifacts, parseCargoMessages } from '../parsers/cargo-messages';
 import { featureArgs } from '../model/feature-sets';
 import { lockedArgs, type CrateModel } from '../model/crate-model';
-import type { CargoRunner } from './target-directory';
+import { currentTargetDirectory, type CargoRunner, type TargetDirectoryContext } from './target-directory';
+import { forgetFreshness } from './forget-freshness';
+import { cargoToolFiles } from './keyed-files';
 
 export interface CopiedBinary {
   name: string;
@@ -18,10 +20,16 @@ export interface CopiedBinary {
 }
 
 /** What a release build needs of a gate's context. */
-export type ReleaseBuildContext = CargoRunner & { crate: Pick<CrateModel, 'lockfile' | 'manifestPath'>; workspaceRoot: string };
+export type ReleaseBuildContext = CargoRunner &
+  TargetDirectoryContext & { crate: Pick<CrateModel, 'lockfile' | 'manifestPath' | 'name'>; workspaceRoot: string; crateDir: string; env: Readonly<Record<string, string | undefined>> };
 
 /** Runs a release build and copies its executables to `binDir`. Shared by gate-build and gate-cuda. */
 export async function releaseBuild(context: ReleaseBuildContext, features: string[], noDefaultFeatures: boolean, binDir: string | null) {
+  // A wrapper or linker named by path is in the cache key by content, but not in cargo's freshness: when Nx runs the
+  // gate, the crate's own release units are compiled and linked again, with the program as it is now.
+  if (cargoToolFiles(context.crateDir, context.env).length > 0) {
+    forgetFreshness(await currentTargetDirectory(context), context.crate.name, { prefixes: ['lib-', 'bin-', 'build-script-'], profile: 'release' });
+  }
   const result = await context.cargo(
     ['build', '--release', ...featureArgs(features, noDefaultFeatures), ...lockedArgs(context), '--message-format=json-render-diagnostics'],
     { live: 'stderr' },

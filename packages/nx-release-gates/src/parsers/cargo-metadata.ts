@@ -34,6 +34,7 @@ interface MetadataPackage {
   description?: string | null;
   license?: string | null;
   license_file?: string | null;
+  readme?: string | null;
   documentation?: string | null;
   homepage?: string | null;
   repository?: string | null;
@@ -111,6 +112,7 @@ export function cratesFromMetadata(
         description: pkg.description ?? null,
         license: pkg.license ?? null,
         licenseFile: pkg.license_file ?? null,
+        readme: pkg.readme ?? null,
         documentation: pkg.documentation ?? null,
         homepage: pkg.homepage ?? null,
         repository: pkg.repository ?? null,

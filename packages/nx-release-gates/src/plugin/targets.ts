@@ -34,7 +34,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       executor: `${PLUGIN_NAME}:${target}`,
       options,
       cache: gate.cacheable,
-      inputs: gateInputs(crate, workspaceRoot, gate.envInputs ?? [], envInputsOf(options), gate.stateInput),
+      inputs: gateInputs(crate, workspaceRoot, gate.envInputs ?? [], envInputsOf(options), gate.stateInput, gate.name),
       outputs: [
         `${RESULTS}/${target}.json`,
         ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`),

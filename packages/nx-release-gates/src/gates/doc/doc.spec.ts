@@ -52,6 +52,18 @@ describe('rustdocFlagPlan', () => {
     });
   });
 
+  it('puts the flags in CARGO_ENCODED_RUSTDOCFLAGS when it is set but empty (cargo still ignores RUSTDOCFLAGS and config)', () => {
+    expect(rustdocFlagPlan({ encoded: '', plain: '--ignored', targetKeys: ['x86_64-unknown-linux-gnu'] }, flags)).toEqual({
+      env: { CARGO_ENCODED_RUSTDOCFLAGS: '-D\u001fmissing_docs\u001f-D\u001fwarnings' },
+      args: [],
+      source: 'CARGO_ENCODED_RUSTDOCFLAGS',
+    });
+  });
+
+  it('puts the flags in RUSTDOCFLAGS when it is set but blank (cargo then ignores config)', () => {
+    expect(rustdocFlagPlan({ plain: '  ', targetKeys: [] }, flags)).toEqual({ env: { RUSTDOCFLAGS: '-D missing_docs -D warnings' }, args: [], source: 'RUSTDOCFLAGS' });
+  });
+
   it('appends to RUSTDOCFLAGS when set', () => {
     expect(rustdocFlagPlan({ plain: ' --cfg docsrs ', targetKeys: ['x86_64-unknown-linux-gnu'] }, flags).env).toEqual({ RUSTDOCFLAGS: '--cfg docsrs -D missing_docs -D warnings' });
   });

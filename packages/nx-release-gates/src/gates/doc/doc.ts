@@ -10,6 +10,8 @@ import { allFeaturesArgs } from '../../model/feature-sets';
 import { summarizeCargoError } from '../../parsers/cargo-errors';
 import { cargoConfigFiles, readConfig } from '../../ops/config-files';
 import { checkUndeclaredInputs } from '../shared/undeclared-check';
+import { currentTargetDirectory } from '../../ops/target-directory';
+import { forgetFreshness } from '../../ops/forget-freshness';
 import { failed, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { gateSpec } from '../../model/catalog';
 
@@ -75,13 +77,17 @@ const tomlKey = (key: string) => (/^[A-Za-z0-9_-]+$/.test(key) ? key : `'${key}'
 /**
  * How to add gate-doc's lint flags to the rustdoc flags cargo would use anyway, never replacing them: cargo takes
  * CARGO_ENCODED_RUSTDOCFLAGS, else RUSTDOCFLAGS, else every matching `target.<triple|cfg>.rustdocflags` joined, else
- * `build.rustdocflags`. A variable that is set gets the flags appended. Otherwise `--config` arrays (which cargo joins
+ * `build.rustdocflags`. A variable that is set gets the flags appended (even when it is empty). Otherwise `--config` arrays (which cargo joins
  * with the config files' arrays) add them to build.rustdocflags and to every target key the config has, so whichever
  * level cargo picks carries them, without having to evaluate cfg() expressions here.
  */
 export function rustdocFlagPlan(facts: RustdocFlagFacts, flags: readonly string[]): RustdocFlagPlan {
-  if (facts.encoded) return { env: { CARGO_ENCODED_RUSTDOCFLAGS: [facts.encoded, ...flags].join('\x1f') }, args: [], source: 'CARGO_ENCODED_RUSTDOCFLAGS' };
-  if (facts.plain?.trim()) return { env: { RUSTDOCFLAGS: [facts.plain.trim(), ...flags].join(' ') }, args: [], source: 'RUSTDOCFLAGS' };
+  // Set but empty (or blank), a variable still wins over the ones after it and over config in cargo: the flags must go
+  // into it, or they never apply.
+  if (facts.encoded !== undefined) {
+    return { env: { CARGO_ENCODED_RUSTDOCFLAGS: [...(facts.encoded ? [facts.encoded] : []), ...flags].join('\x1f') }, args: [], source: 'CARGO_ENCODED_RUSTDOCFLAGS' };
+  }
+  if (facts.plain !== undefined) return { env: { RUSTDOCFLAGS: [...(facts.plain.trim() ? [facts.plain.trim()] : []), ...flags].join(' ') }, args: [], source: 'RUSTDOCFLAGS' };
   const array = JSON.stringify(flags);
   const args = ['--config', `build.rustdocflags=${array}`];
   for (const key of [...new Set(facts.targetKeys)]) args.push('--config', `target.${tomlKey(key)}.rustdocflags=${array}`);
@@ -120,6 +126,8 @@ export const docGate: GateDefinition = {
       { encoded: context.env.CARGO_ENCODED_RUSTDOCFLAGS, plain: context.env.RUSTDOCFLAGS, targetKeys: targetRustdocKeys(context.crateDir, context.env, context.toolchain.host) },
       flags,
     );
+    // Nx runs this gate only when no replay fits: cargo's "fresh" must not stand in for a file it does not track.
+    forgetFreshness(await currentTargetDirectory(context), context.crate.name, { prefixes: ['doc-'] });
     const result = await context.cargo(['doc', '--no-deps', ...plan.args, ...features.args, ...lockedArgs(context), '--message-format=json'], {
       env: plan.env,
       live: 'stderr',
