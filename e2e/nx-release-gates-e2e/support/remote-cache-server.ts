@@ -9,8 +9,8 @@
  *   GET /v1/cache/{hash}  -> 200 the archive (application/octet-stream) | 401 / 403 (text/plain) | 404 not found
  *   security: HTTP bearer token (`Authorization: Bearer <token>`), when the server is given a token.
  *
- * The spec's text has said 200 and 202 for a stored upload at different times; `putStatus` chooses (default 202, what
- * the issue asks for; the measurement that decides what Nx 23.2.1 accepts is in remote-cache.spec.ts and the notes).
+ * The spec's text has said 200 and 202 for a stored upload at different times; `putStatus` chooses (default 202; what
+ * Nx 23.2.1 accepts is measured in remote-cache.spec.ts).
  * Entries are never overwritten (409), as the spec and every cache poisoning advisory want.
  *
  * Fault modes let the tests see what a failing server does to a run: `down` (nothing listens on the port: connection
