@@ -64,6 +64,11 @@ describe('tracedFindings', () => {
     ]);
   });
 
+  it('a script the tree ran is read by its interpreter, not an input', () => {
+    const found = tracedFindings([read('/ws/tools/nvcc', '/usr/bin/cargo', 'exec'), read('/ws/tools/nvcc', '/bin/bash')], facts());
+    expect(found.unaccounted).toEqual([]);
+  });
+
   it('a file read before the tree wrote it is an input; one written first is not', () => {
     const found = tracedFindings([read('/ws/state.json'), read('/ws/state.json', TEST, 'write'), read('/ws/out.json', TEST, 'write'), read('/ws/out.json')], facts());
     expect(found.unaccounted.map((u) => u.name)).toEqual(['state.json']);

@@ -7,7 +7,7 @@
  *   and config files, cargo config files and rust-toolchain files anywhere (the fingerprint reads them), Cargo.lock
  *   (its packages are the key's external nodes);
  * - the system (/etc, /usr, /proc, ...), which the key does not promise to cover;
- * - the build's own products: target directories, OUT_DIRs, and any file the tree wrote before it read it;
+ * - the build's own products: target directories, OUT_DIRs, and any file the tree wrote or ran before it read it;
  * - Nx's and the plugin's own folders and the workspace's .git;
  * - every workspace file the task's declared inputs cover, unless git ignores it (Nx does not hash ignored files).
  * Everything else read is an undeclared input. A folder listing counts through the files it holds; a lookup of an
@@ -135,7 +135,8 @@ export function tracedFindings(records: readonly TraceRecord[], facts: TraceFact
   const read = new Set<string>();
   const found = new Map<string, UndeclaredInput>();
   for (const record of records) {
-    if (record.op === 'write') written.add(record.path);
+    // A program the tree ran is the toolchain's or the build's (a script's interpreter then reads it): not an input.
+    if (record.op === 'write' || record.op === 'exec') written.add(record.path);
     if (record.op === 'write' || record.op === 'exec') continue;
     if (record.op !== 'missing') read.add(record.path);
     if (written.has(record.path) || accountedAnywhere(record.path, facts)) continue;
