@@ -17,6 +17,7 @@ const facts = (over: Partial<TraceFacts> = {}): TraceFacts => ({
   task: 'demo:gate-test',
   declared,
   ignored: new Set(),
+  tempDir: '/tmp',
   accountedFolders: ['/home/me/.rustup', '/home/me/.cargo/registry', '/home/me/.cargo/bin', '/ws/crates/demo/target', '/ws/.nx', '/ws/dist/release-gates'],
   filesIn: () => [],
   ...over,
@@ -40,6 +41,8 @@ describe('tracedFindings', () => {
         read('/ws/crates/demo/rust-toolchain.toml', '', 'missing'),
         read('/home/me/.gitconfig', ''),
         read('/ws/.git/HEAD', ''),
+        read('/ws/.gitignore', ''),
+        read('/tmp/nx-release-gates-nextest-42.toml', '/home/me/.cargo/bin/cargo-nextest'),
         read('/ws/outside-dep/src/lib.rs'.replace('/ws/', '/'), '/home/me/.rustup/toolchains/stable/bin/rustc'),
         read('/tmp/x', TEST, 'write'),
         read('/tmp/x'),
@@ -48,7 +51,7 @@ describe('tracedFindings', () => {
       facts(),
     );
     expect(found.unaccounted).toEqual([]);
-    expect(found.reads).toBe(11);
+    expect(found.reads).toBe(13);
   });
 
   it('reports a file outside the crate that no input covers, a git-ignored file, and a file outside the workspace', () => {

@@ -8,7 +8,8 @@
  *   (its packages are the key's external nodes);
  * - the system (/etc, /usr, /proc, ...), which the key does not promise to cover;
  * - the build's own products: target directories, OUT_DIRs, and any file the tree wrote or ran before it read it;
- * - Nx's and the plugin's own folders and the workspace's .git;
+ * - Nx's and the plugin's own folders and files (`nx-release-gates-*` in the temp folder), the workspace's .git and
+ *   .gitignore files;
  * - every workspace file the task's declared inputs cover, unless git ignores it (Nx does not hash ignored files).
  * Everything else read is an undeclared input. A folder listing counts through the files it holds; a lookup of an
  * absent file counts only for configuration files a tool searches for (rustfmt.toml), inside the workspace: every
@@ -38,6 +39,8 @@ export interface TraceFacts {
   ignored: ReadonlySet<string>;
   /** Folders whose files are accounted for by other means (toolchain, registry, target directories, .nx, ...). */
   accountedFolders: readonly string[];
+  /** The system's temp folder, where the plugin writes its own files for a tool (`nx-release-gates-*`). */
+  tempDir?: string;
   /** The files of a folder (names, not sub-folders), for a listing: only folders inside the workspace are asked. */
   filesIn(folder: string): string[];
 }
@@ -78,8 +81,11 @@ function accountedAnywhere(file: string, facts: TraceFacts): boolean {
   // Cargo.lock is in the key through its packages (Nx's external nodes), or by its appearance when a crate has none.
   if (base === 'Cargo.lock') return true;
   if (facts.home && (file === path.join(facts.home, '.gitconfig') || inside(path.join(facts.home, '.config', 'git'), file))) return true;
-  // A workspace's .git is git's business: the fingerprint and Nx read the checkout itself.
-  return file.split(path.sep).includes('.git');
+  // The plugin's own files for the tool it runs (a nextest profile in the temp folder), written before the call.
+  if (facts.tempDir && path.dirname(file) === facts.tempDir && base.startsWith('nx-release-gates-')) return true;
+  // A workspace's .git and .gitignore files are git's business: cargo reads them to list a package's files, which
+  // the key covers by name.
+  return base === '.gitignore' || file.split(path.sep).includes('.git');
 }
 
 type Verdict = { why: string; fix: string } | null;

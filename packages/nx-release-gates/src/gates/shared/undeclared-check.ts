@@ -117,6 +117,7 @@ export async function tracedInputsOf(context: GateContext, records: readonly Tra
     workspaceRoot: context.workspaceRoot,
     crateDir: context.crateDir,
     home: os.homedir(),
+    tempDir: os.tmpdir(),
     task: `${context.project}:gate-${context.gateName}`,
     declared: context.declaredInputs(),
     accountedFolders: accountedFolders(context, records),
