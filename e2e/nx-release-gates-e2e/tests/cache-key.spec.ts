@@ -40,6 +40,8 @@ describe('what is in a gate\'s cache key', () => {
     fs.writeFileSync(path.join(parent, 'outside.txt'), 'outside the workspace\n');
     ws = TestWorkspace.create('key', {
       parent,
+      // These cases read what `warn` lists; the suite runs with CI=true, whose default is `deny`.
+      pluginOptions: { undeclaredInputs: 'warn' },
       files: {
         ...crateFiles({ name: 'warny', dir: 'crates/warny', main: WARNING_MAIN }),
         ...crateFiles({ name: 'flavour', dir: 'crates/flavour', packageExtra: 'build = "build.rs"', files: { 'build.rs': BUILD_SCRIPT } }),

@@ -8,6 +8,7 @@ import floor from './floor.mjs';
 import inference from './inference.mjs';
 import parallel from './parallel.mjs';
 import remote from './remote.mjs';
+import tracing from './tracing.mjs';
 import warm from './warm.mjs';
 
-export const BENCHMARKS = [inference, affected, cold, warm, floor, remote, parallel];
+export const BENCHMARKS = [inference, affected, cold, warm, floor, tracing, remote, parallel];

@@ -38,7 +38,8 @@ export interface CoverageFacts {
 /** Variables cargo sets for a unit from the manifest and profile (`env!("CARGO_PKG_VERSION")`): derived, covered. */
 const CARGO_DERIVED = /^(CARGO_(PKG|MANIFEST|CRATE|BIN|CFG|FEATURE|PRIMARY_PACKAGE|TARGET_TMPDIR|RUSTC_CURRENT_DIR|MAKEFLAGS)|DEP_|OUT_DIR$)/;
 
-const inside = (folder: string, file: string) => {
+/** Whether `file` is `folder` or inside it (both absolute). */
+export const inside = (folder: string, file: string) => {
   const rel = path.relative(folder, file);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 };

@@ -7,6 +7,10 @@ import type { GateOptions } from '../model/options';
 import type { GateResult, GateStatus } from '../report/result';
 import type { GateSpec } from '../model/catalog';
 import { boundReason } from '../model/reason';
+import type { TraceRecord } from '../parsers/strace';
+
+/** What tracing saw of a traced gate's cargo calls (ops/trace.ts), or why it could not look. */
+export type TracedReads = { mode: 'strace'; records: TraceRecord[] } | { mode: 'unavailable'; reason: string };
 
 /** Where a gate's words go while it runs (the executor decides: terminal, CI log groups, nowhere in unit tests). */
 export interface GateLog {
@@ -51,6 +55,8 @@ export interface GateContext {
   /** The result of another gate of this crate in this Nx run (see UpstreamResult). */
   upstream(gate: string): UpstreamResult;
   cargo(args: string[], options?: RunCommandOptions): Promise<CommandResult>;
+  /** What the cargo calls so far read, for a traced gate (GateSpec.traced); null when not traced or before a call. */
+  tracedReads(): TracedReads | null;
   /** Runs another program (nextest, git, docker, the built binary) the same way. */
   run(file: string, args: string[], options?: RunCommandOptions): Promise<CommandResult>;
 }

@@ -54,6 +54,16 @@ export interface GateSpec {
    * option is one of its options.
    */
   takesTargetTriple?: boolean;
+  /**
+   * The gate's verdict depends on what its cargo process tree reads (sources, build scripts, tests, rustfmt.toml):
+   * on Linux its cargo calls run under strace, and a file read outside the cache key is an undeclared input.
+   */
+  traced?: boolean;
+  /**
+   * Files the gate's tool looks for in every folder above the crate (rustfmt.toml): those between the workspace root
+   * and the crate join the key, present or absent, since crate inputs only cover the crate's own folder.
+   */
+  ancestorFiles?: readonly string[];
   /** Options worth showing as the example in `nx show project` (metadata.help); unset: the gate runs as it is. */
   helpExample?: Readonly<Record<string, unknown>>;
 }
@@ -70,6 +80,8 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'fmt',
+    traced: true,
+    ancestorFiles: ['rustfmt.toml', '.rustfmt.toml'],
     cacheable: true,
     description: "Pre-flight: `cargo fmt --check`; the result lists every file that needs formatting and the rustfmt.toml options stable rustfmt ignored.",
   },
@@ -93,6 +105,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'build',
+    traced: true,
     takesTargetTriple: true,
     helpExample: { features: ['huggingface'] },
     cacheable: true,
@@ -104,6 +117,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'cuda',
+    traced: true,
     helpExample: { requireCuda: true },
     cacheable: true,
     // Both release builds write target/release/<bin>: in a shared target directory gate-cuda and gate-build take turns
@@ -139,6 +153,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'test',
+    traced: true,
     takesTargetTriple: true,
     helpExample: { runner: 'nextest' },
     cacheable: true,
@@ -151,6 +166,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'doc',
+    traced: true,
     helpExample: { missingDocs: 'deny' },
     cacheable: true,
     targetDirectoryParts: ['debug'],

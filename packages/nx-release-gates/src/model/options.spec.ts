@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GateOptions, OPTION_DEFINITIONS, optionsForGate, toKebabCase } from './options';
+import { ciDependentOptions, GateOptions, isCiRun, OPTION_DEFINITIONS, optionsForGate, runtimeDefaults, toKebabCase } from './options';
 import { GATE_SPECS as GATES, gateTarget } from './catalog';
 
 // README is part of the product: every option (both spellings) and every gate must be documented there.
@@ -48,5 +48,18 @@ describe('per-gate facts in the catalog', () => {
     const triple = OPTION_DEFINITIONS.find((d) => d.name === 'targetTriple')!;
     expect([...triple.gates].sort()).toEqual(GATES.filter((g) => g.takesTargetTriple).map((g) => g.name).sort());
     expect(triple.gates).toEqual(expect.arrayContaining(['build', 'size', 'test']));
+  });
+});
+
+describe('runtimeDefaults', () => {
+  it('makes undeclaredInputs deny on a CI run when nothing set it, and leaves a set value and other runs alone', () => {
+    expect(runtimeDefaults('test', {}, { CI: 'true' })).toEqual({ undeclaredInputs: 'deny' });
+    expect(runtimeDefaults('fmt', {}, { CI: '1' })).toEqual({ undeclaredInputs: 'deny' });
+    expect(runtimeDefaults('test', { undeclaredInputs: 'warn' }, { CI: 'true' })).toEqual({ undeclaredInputs: 'warn' });
+    expect(runtimeDefaults('test', {}, { CI: 'false' })).toEqual({});
+    expect(runtimeDefaults('test', {}, {})).toEqual({});
+    expect(runtimeDefaults('lockfile', {}, { CI: 'true' })).toEqual({});
+    expect(isCiRun({ CI: 'TRUE' })).toBe(false);
+    expect(ciDependentOptions('build')).toEqual(['undeclaredInputs']);
   });
 });

@@ -25,6 +25,11 @@ export interface OptionDefinition {
    * nx.json plugin options), not only in project.json target options.
    */
   inferenceOnly?: boolean;
+  /**
+   * The default when the variable CI says this is a CI run (`true` or `1`), resolved when the gate runs: inference
+   * leaves the option unset (Nx caches inference without hashing CI), and the gates reading it hash CI instead.
+   */
+  ciDefault?: unknown;
 }
 
 /** Every gate that runs cargo on the crate's sources and so can read an input the key does not cover. */
@@ -223,9 +228,10 @@ const DEFINITIONS = [
     type: 'enum',
     values: ['warn', 'deny'],
     default: 'warn',
+    ciDefault: 'deny',
     description:
-      'What a gate does when cargo\'s own records (dep-info files, build-script rerun-if lines) show the build read a file or variable the cache key does not cover: `warn` lists it in the result and the table, `deny` fails the gate.',
-    gates: SOURCE_GATES,
+      'What a gate does when cargo\'s own records (dep-info files, build-script rerun-if lines) or, on Linux, a trace of the files its cargo process tree opened show it read a file or variable the cache key does not cover: `warn` lists it in the result and the table, `deny` fails the gate. Default: `deny` when CI=true or CI=1, else `warn` (resolved when the gate runs; CI is then part of the cache key).',
+    gates: [...SOURCE_GATES, 'fmt'],
   },
 ] as const satisfies readonly OptionDefinition[];
 
@@ -270,4 +276,22 @@ export function toKebabCase(name: string): string {
 
 export function fromKebabCase(key: string): string {
   return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Whether the variable CI marks this as a CI run. */
+export function isCiRun(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.CI === 'true' || env.CI === '1';
+}
+
+/** The options a gate did not receive, with their ciDefault on a CI run: what the gate adapter adds before validating. */
+export function runtimeDefaults(gate: string, received: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  if (!isCiRun(env)) return received;
+  const added: Record<string, unknown> = {};
+  for (const def of optionsForGate(gate)) if (def.ciDefault !== undefined && (received[def.name] === undefined || received[def.name] === null)) added[def.name] = def.ciDefault;
+  return { ...received, ...added };
+}
+
+/** Options of a gate whose default depends on CI: left unset by inference, CI joins the gate's key while unset. */
+export function ciDependentOptions(gate: string): string[] {
+  return optionsForGate(gate).filter((d) => d.ciDefault !== undefined).map((d) => d.name);
 }

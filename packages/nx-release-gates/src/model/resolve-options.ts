@@ -25,7 +25,8 @@ export const TARGET_OPTIONS_SOURCE = 'target options (project.json, targetDefaul
 /** The layers below target options, lowest first. */
 export function lowerLayers(crate: CrateModel, pluginOptions: Record<string, unknown> | undefined): OptionLayer[] {
   const defaults: Record<string, unknown> = {};
-  for (const d of OPTION_DEFINITIONS) if (d.default !== undefined) defaults[d.name] = d.default;
+  // An option whose default depends on CI stays unset here: the gate adapter resolves it when the gate runs.
+  for (const d of OPTION_DEFINITIONS) if (d.default !== undefined && d.ciDefault === undefined) defaults[d.name] = d.default;
   const manifest = `${crate.manifestPath}`;
   return [
     { source: 'defaults', values: defaults, kebab: false },

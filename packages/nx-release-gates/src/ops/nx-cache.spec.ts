@@ -13,14 +13,19 @@ describe('Nx local cache', () => {
   it('looks in NX_CACHE_DIRECTORY first, then where the workspace\'s Nx says, else .nx/cache and every ~/.nx/<id>/cache', () => {
     fs.mkdirSync(path.join(base, 'home', '.nx', 'b1', 'cache'), { recursive: true });
     fs.mkdirSync(path.join(base, 'home', '.nx', 'a2', 'cache'), { recursive: true });
-    // No nx is installed in `ws`: the fallbacks.
+    // Where no Nx can be loaded for `ws` (an nx in a folder above the temporary one must not decide this test): the fallbacks.
     const ws = path.join(base, 'ws');
-    expect(localCacheFolders(ws, { NX_CACHE_DIRECTORY: 'tmp/cache' }, path.join(base, 'home'))).toEqual([
+    expect(localCacheFolders(ws, { NX_CACHE_DIRECTORY: 'tmp/cache' }, path.join(base, 'home'), () => null)).toEqual([
       path.join(ws, 'tmp', 'cache'),
       path.join(ws, '.nx', 'cache'),
       path.join(base, 'home', '.nx', 'a2', 'cache'),
       path.join(base, 'home', '.nx', 'b1', 'cache'),
     ]);
+  });
+
+  it('takes the folder the workspace\'s Nx reports instead of guessing', () => {
+    const ws = path.join(base, 'ws');
+    expect(localCacheFolders(ws, {}, path.join(base, 'home'), () => '/somewhere/cache')).toEqual(['/somewhere/cache']);
   });
 
   it('finds the entry folder named by the hash, with the gate\'s result file from it', () => {

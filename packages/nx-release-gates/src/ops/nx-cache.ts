@@ -20,10 +20,15 @@ function reportedByNx(workspaceRoot: string): string | null {
 }
 
 /** Every folder the local cache may be in, most likely first. */
-export function localCacheFolders(workspaceRoot: string, env: Readonly<Record<string, string | undefined>>, home: string = os.homedir()): string[] {
+export function localCacheFolders(
+  workspaceRoot: string,
+  env: Readonly<Record<string, string | undefined>>,
+  home: string = os.homedir(),
+  nxReports: (workspaceRoot: string) => string | null = reportedByNx,
+): string[] {
   const folders: string[] = [];
   if (env.NX_CACHE_DIRECTORY) folders.push(path.resolve(workspaceRoot, env.NX_CACHE_DIRECTORY));
-  const reported = reportedByNx(workspaceRoot);
+  const reported = nxReports(workspaceRoot);
   if (reported) folders.push(reported);
   else {
     folders.push(path.join(workspaceRoot, '.nx', 'cache'));

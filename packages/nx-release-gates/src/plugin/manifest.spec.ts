@@ -28,7 +28,8 @@ describe('executorManifest', () => {
         const property = schema.properties[def.name];
         expect(property.description).toBe(def.description);
         expect(typeof property.description === 'string' && property.description.length > 10).toBe(true);
-        if (def.default === undefined) expect(property).not.toHaveProperty('default');
+        // A CI-dependent default is resolved when the gate runs (the description says it), never by Nx from the schema.
+        if (def.default === undefined || def.ciDefault !== undefined) expect(property).not.toHaveProperty('default');
         else expect(property.default).toEqual(def.default);
       }
     }

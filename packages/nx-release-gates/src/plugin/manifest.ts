@@ -24,7 +24,8 @@ function propertySchema(def: OptionDefinition): Record<string, unknown> {
 }
 
 function declaredSchema(def: OptionDefinition): Record<string, unknown> {
-  const base = { description: def.description, ...(def.default !== undefined ? { default: def.default } : {}) };
+  // A CI-dependent default is not the schema's: Nx would fill it in, and the gate could not tell it from a set value.
+  const base = { description: def.description, ...(def.default !== undefined && def.ciDefault === undefined ? { default: def.default } : {}) };
   switch (def.type) {
     case 'boolean':
       return { type: 'boolean', ...base };

@@ -3,7 +3,7 @@ import { crateModel } from '../testing/crate-model';
 import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catalog';
 import { EMERGENCY_ENV_INPUTS, fingerprintRuntimeInput } from '../cache-key/inputs';
 import { parseFingerprintArgs } from '../cache-key/fingerprint';
-import { TARGET_GROUP, crateProject } from './targets';
+import { ancestorInputs, TARGET_GROUP, crateProject } from './targets';
 
 const WORKSPACE_ROOT = '/ws';
 
@@ -158,5 +158,24 @@ describe('crateProject', () => {
   it('provides the named inputs that ^rust-crate-build refers to, excluding target/ and tests', () => {
     expect(project.namedInputs!['rust-crate']).toEqual(expect.arrayContaining(['{projectRoot}/**/*', '!{projectRoot}/target/**']));
     expect(project.namedInputs!['rust-crate-build']).toEqual(expect.arrayContaining(['!{projectRoot}/target/**', '!{projectRoot}/tests/**']));
+  });
+});
+
+describe('ancestorInputs', () => {
+  it('names the file in every folder from the workspace root down to the crate\'s parent', () => {
+    expect(ancestorInputs('crates/a', ['rustfmt.toml'])).toEqual(['{workspaceRoot}/rustfmt.toml', '{workspaceRoot}/crates/rustfmt.toml']);
+    expect(ancestorInputs('a', ['rustfmt.toml', '.rustfmt.toml'])).toEqual(['{workspaceRoot}/rustfmt.toml', '{workspaceRoot}/.rustfmt.toml']);
+    expect(ancestorInputs('.', ['rustfmt.toml'])).toEqual([]);
+  });
+});
+
+describe('CI in the key', () => {
+  it('joins the inputs of the traced gates while undeclaredInputs is left to its CI-dependent default', () => {
+    const project = crateProject(crateModel(), {}, '/ws');
+    for (const gate of ['gate-build', 'gate-test', 'gate-fmt']) expect(project.targets![gate].inputs).toContainEqual({ env: 'CI' });
+    expect(project.targets!['gate-lockfile'].inputs).not.toContainEqual({ env: 'CI' });
+    expect(project.targets!['gate-test'].options.undeclaredInputs).toBeUndefined();
+    const set = crateProject(crateModel(), { undeclaredInputs: 'warn' }, '/ws');
+    expect(set.targets!['gate-test'].inputs).not.toContainEqual({ env: 'CI' });
   });
 });

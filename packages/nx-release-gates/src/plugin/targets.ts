@@ -8,6 +8,7 @@ import { GATE_SPECS, GATE_TARGETS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, 
 import { crateNamedInputs, gateInputs } from '../cache-key/inputs';
 import { inferredOptionsForGate, lowerLayers } from '../model/resolve-options';
 import { PLUGIN_NAME } from '../model/plugin-options';
+import { ciDependentOptions } from '../model/options';
 import { DRY_RUN_REPORT_FOLDER } from '../generators/workflows/remote-cache';
 
 export const TARGET_GROUP = 'Release gates';
@@ -16,6 +17,21 @@ const RESULTS = `{workspaceRoot}/${RESULTS_FOLDER}/{projectName}`;
 /** `nx show project`'s help (metadata.help): the command that lists the target's options, and an example of them. */
 function help(project: string, target: string, example: Readonly<Record<string, unknown>> = {}): NonNullable<TargetConfiguration['metadata']>['help'] {
   return { command: `nx run ${project}:${target} --help`, example: { options: { ...example } } };
+}
+
+/** CI, for a gate with an option left to its CI-dependent default: a pass under `warn` must not replay in CI. */
+function ciInput(gate: string, options: Record<string, unknown>): string[] {
+  return ciDependentOptions(gate).some((name) => options[name] === undefined) ? ['CI'] : [];
+}
+
+/** `{workspaceRoot}/<folder>/<name>` for every folder from the workspace root down to the crate's parent. */
+export function ancestorInputs(crateRoot: string, names: readonly string[]): string[] {
+  const parts = crateRoot === '.' || crateRoot === '' ? [] : crateRoot.split('/').slice(0, -1);
+  const folders = [''];
+  for (let i = 1; i <= parts.length; i++) folders.push(`${parts.slice(0, i).join('/')}/`);
+  // The crate's own folder is in its inputs already; a crate at the workspace root has no ancestor inside it.
+  if (parts.length === 0 && (crateRoot === '.' || crateRoot === '')) return [];
+  return folders.flatMap((folder) => names.map((name) => `{workspaceRoot}/${folder}${name}`));
 }
 
 /** envInputs as inference merged it, before validation: the gate refuses a bad value when it runs. */
@@ -34,7 +50,10 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       executor: `${PLUGIN_NAME}:${target}`,
       options,
       cache: gate.cacheable,
-      inputs: gateInputs(crate, workspaceRoot, gate.envInputs ?? [], envInputsOf(options), gate.stateInput, gate.name),
+      inputs: [
+        ...(gateInputs(crate, workspaceRoot, [...(gate.envInputs ?? []), ...ciInput(gate.name, options)], envInputsOf(options), gate.stateInput, gate.name) ?? []),
+        ...ancestorInputs(crate.root, gate.ancestorFiles ?? []),
+      ],
       outputs: [
         `${RESULTS}/${target}.json`,
         ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`),

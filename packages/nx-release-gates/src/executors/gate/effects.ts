@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { readCrateAt } from '../../ops/read-crates';
 import type { CrateModel } from '../../model/crate-model';
 import { interruption, runCommand } from '../../ops/process';
+import { traceAvailability } from '../../ops/trace';
 import { detectToolchain, Toolchain } from '../../ops/toolchain';
 import { gateTarget } from '../../model/catalog';
 import type { GateDefinition, GateLog } from '../../gates/types';
@@ -27,6 +28,8 @@ export interface GateEffects {
   exit(code: number): void;
   waitForLock(key: string, what: string, onWait: (owner: LockOwner) => void): Promise<HeldLock>;
   runCommand: typeof runCommand;
+  /** Whether a traced gate's cargo calls can run under strace here (unset: they run untraced, as in unit tests). */
+  traceAvailability?: typeof traceAvailability;
   readCrate(root: string, workspaceRoot: string): Promise<CrateModel | null>;
   detectToolchain(cwd: string): Promise<Toolchain>;
   /** Removes the gate's previous result and outputs; a message when they cannot go. */
@@ -57,6 +60,7 @@ export const processEffects: GateEffects = {
   exit: (code) => process.exit(code),
   waitForLock,
   runCommand,
+  traceAvailability,
   readCrate: readCrateAt,
   detectToolchain: (cwd) => detectToolchain(cwd),
   clearOutputs,

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { CARGO_NOT_FOUND } from '../../parsers/cargo-errors';
 import { CrateModel } from '../../model/crate-model';
-import { signalExitCode } from '../../ops/process';
+import { commandLine, signalExitCode } from '../../ops/process';
 import { headCommit } from '../../ops/git';
 import type { Toolchain } from '../../ops/toolchain';
 import { EmergencySkip, EmergencySkipError, readEmergencySkip } from '../../model/emergency';
@@ -17,7 +17,7 @@ import { findGate } from '../../gates';
 import { GATE_TARGETS, gateTarget } from '../../model/catalog';
 import type { GateContext, GateDefinition, GateOutcome, UpstreamResult } from '../../gates/types';
 import { pluginOptionsFrom } from '../../model/plugin-options';
-import type { GateOptions } from '../../model/options';
+import { GateOptions, runtimeDefaults } from '../../model/options';
 import { lowerLayers } from '../../model/resolve-options';
 import { OptionError, validateGateOptions, validTriple } from '../../model/validate-options';
 import { environmentOf, GateResult, isFailure, RESULT_SCHEMA_VERSION, resultFolder } from '../../report/result';
@@ -27,6 +27,8 @@ import { DeclaredInputs, declaredInputs, withLearnedCoverage } from '../../cache
 import { gateEnvironment, pathVariable, withheldDetails, withheldSummary, worthWarning } from '../../cache-key/gate-environment';
 import { GateEffects, processEffects } from './effects';
 import { withContradiction } from './contradiction';
+import { gateTracer } from './tracing';
+import { withTracedInputs } from '../../gates/shared/undeclared-check';
 
 export type { GateEffects } from './effects';
 
@@ -114,7 +116,8 @@ async function runGate(gate: GateDefinition, options: Record<string, unknown>, c
     const prepared = await prepareGate(run, options, context, fx);
     if ('status' in prepared) return buildResult(run, prepared, fx);
     await takeTargetDirectoryLocks(run, prepared, locks, fx);
-    return buildResult(run, await gate.run(prepared), fx);
+    const outcome = await gate.run(prepared);
+    return buildResult(run, gate.traced ? await withTracedInputs(prepared, outcome) : outcome, fx);
   } catch (error) {
     // A bug of ours, not the user's input: still one line and a failed gate, with the stack only on request.
     if (fx.env.NX_VERBOSE_LOGGING === 'true') fx.error(error);
@@ -159,7 +162,7 @@ async function prepareGate(run: GateRun, options: Record<string, unknown>, conte
   const emergency = emergencySkipFor(gateTarget(run.gate), fx.env);
   if (typeof emergency === 'string') return failure(emergency);
   if (emergency) return { status: 'skipped', reason: `emergency: ${emergency.reason}`, details: { emergency: emergency.reason, emergencyUntil: emergency.until } };
-  const resolved = resolveOptions(run.gate, options, crate, context);
+  const resolved = resolveOptions(run.gate, options, crate, context, fx.env);
   if (typeof resolved === 'string') return failure(resolved);
   run.targetTriple = resolved.targetTriple;
   const crateDir = path.join(context.root, crate.root);
@@ -169,9 +172,9 @@ async function prepareGate(run: GateRun, options: Record<string, unknown>, conte
 }
 
 /** The gate's options from every layer, checked: the options, or the one line saying what is wrong. */
-function resolveOptions(gate: GateDefinition, options: Record<string, unknown>, crate: CrateModel, context: ExecutorContext): { options: GateOptions; targetTriple?: string } | string {
+function resolveOptions(gate: GateDefinition, options: Record<string, unknown>, crate: CrateModel, context: ExecutorContext, env: NodeJS.ProcessEnv): { options: GateOptions; targetTriple?: string } | string {
   try {
-    const resolved = validateGateOptions(gate.name, options, lowerLayers(crate, pluginOptionsFrom(context.nxJsonConfiguration)), {
+    const resolved = validateGateOptions(gate.name, runtimeDefaults(gate.name, options, env), lowerLayers(crate, pluginOptionsFrom(context.nxJsonConfiguration)), {
       workspaceRoot: context.root,
       crateDir: path.join(context.root, crate.root),
       crate,
@@ -203,6 +206,7 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
   if (worthWarning(hermetic.withheld)) fx.log.warn(withheldSummary(`${project}:${gateTarget(gate)}`, hermetic.withheld));
   const PATH = pathVariable(hermetic.env);
   const env: Record<string, string | undefined> = { ...hermetic.env, ...(nvccDir ? { [PATH]: `${nvccDir}${path.delimiter}${hermetic.env[PATH] ?? ''}` } : {}) };
+  const tracer = gate.traced && fx.traceAvailability ? gateTracer(() => fx.traceAvailability!(env)) : null;
   const runProgram: GateContext['run'] = async (file, args, runOptions) => {
     const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, replaceEnv: true, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs });
     if (!runOptions?.probe) run.commands.push(commandResult.commandLine);
@@ -225,13 +229,22 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
     declaredInputs: () => declaredInputsOfTask(context, project),
     run: runProgram,
     targetDirectory,
+    tracedReads: () => tracer?.reads() ?? null,
     // per-gate: this gate's cargo calls get their own target directory, so gates do not wait on cargo's lock.
     // targetTriple: cargo's own CARGO_BUILD_TARGET (= --target) reaches every cargo subcommand, nextest included.
-    cargo: (args, runOptions) =>
-      runProgram('cargo', args, {
+    cargo: async (args, runOptions) => {
+      const cargoOptions = {
         ...runOptions,
         env: { ...runOptions?.env, ...(targetDirectory ? { CARGO_TARGET_DIR: targetDirectory } : {}), ...(targetTriple ? { CARGO_BUILD_TARGET: targetTriple } : {}) },
-      }),
+      };
+      const traced = await tracer?.wrap('cargo', args);
+      if (!traced) return runProgram('cargo', args, cargoOptions);
+      // The result lists the cargo command, not its strace wrapper.
+      const result = await runProgram(traced.file, traced.args, { ...cargoOptions, probe: true }).finally(traced.done);
+      const line = commandLine('cargo', args);
+      if (!runOptions?.probe) run.commands.push(line);
+      return { ...result, commandLine: line };
+    },
   };
 }
 

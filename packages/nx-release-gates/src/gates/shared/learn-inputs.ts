@@ -39,7 +39,8 @@ export async function learnUndeclaredInputs(context: GateContext, outcome: GateO
   if (found.length === 0) return outcome;
   const gate = `gate-${context.gateName}`;
   if (context.options.undeclaredInputs === 'deny') {
-    if (outcome.status !== 'failed' || !outcome.reason.startsWith(DENIED)) return outcome;
+    // The fix is said once, also when tracing's findings come after cargo's records.
+    if (outcome.status !== 'failed' || !outcome.reason.startsWith(DENIED) || outcome.reason.includes('release-gates.lock')) return outcome;
     return failed(`${outcome.reason}; or ${recordFix(context.project, gate)}`, outcome.details);
   }
   const reads = readsToRecord(found, context.crate.name, gate, context.workspaceRoot);

@@ -7,12 +7,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cargoHome } from '../../ops/config-files';
+import { RESULTS_FOLDER } from '../../model/catalog';
 import { ignoredPaths } from '../../ops/git';
 import { collectBuildRecords } from '../../parsers/dep-info';
 import { undeclaredInputs, undeclaredSummary, UndeclaredInput } from '../../cache-key/undeclared-inputs';
 import type { CargoMessage } from '../../parsers/cargo-messages';
+import type { TraceRecord } from '../../parsers/strace';
+import { TracedFindings, tracedFindings, workspaceFilesToCheck } from '../../cache-key/traced-reads';
 import type { GateContext, GateOutcome } from '../types';
 import { learnUndeclaredInputs } from './learn-inputs';
+import { cargoTargetDirectory } from '../../ops/target-directory';
 
 /** Cargo's target directory holding `file`: the nearest folder above it with cargo's CACHEDIR.TAG. */
 function targetDirectoryOf(file: string): string | null {
@@ -73,4 +77,81 @@ export async function checkUndeclaredInputs(context: GateContext, messages: read
     for (const input of found) context.log.warn(`${context.project}:gate-${context.gateName} read ${input.kind === 'env' ? 'variable' : 'file'} ${input.name} (${input.readBy}), ${input.why}; ${input.fix}`);
   }
   return learnUndeclaredInputs(context, withUndeclaredInputs(outcome, found, context.options.undeclaredInputs));
+}
+
+// ---- What tracing saw (ops/trace.ts): the same check over the files the gate's cargo process tree opened. ----
+
+/** Folders whose files the key accounts for by other means: the toolchain, CARGO_HOME's pinned parts, build products. */
+function accountedFolders(context: GateContext, records: readonly TraceRecord[]): string[] {
+  const home = cargoHome(context.env);
+  const rustupHome = context.env.RUSTUP_HOME ? path.resolve(context.env.RUSTUP_HOME) : path.join(os.homedir(), '.rustup');
+  // The sysroot of each compiler the tree ran (the folder above its bin/), wherever the toolchain lives.
+  const sysroots = records.filter((r) => r.op === 'exec' && /^(rustc|rustdoc|cargo|rustfmt|cargo-fmt)$/.test(path.basename(r.path))).map((r) => path.dirname(path.dirname(r.path)));
+  const cuda = context.toolchain.cuda && path.isAbsolute(context.toolchain.cuda.nvcc) ? [path.dirname(path.dirname(context.toolchain.cuda.nvcc))] : [];
+  return [
+    ...new Set([
+      rustupHome,
+      ...sysroots,
+      ...cuda,
+      ...['registry', 'git', 'bin'].map((f) => path.join(home, f)),
+      ...['config', 'config.toml', 'credentials', 'credentials.toml'].map((f) => path.join(home, f)),
+      cargoTargetDirectory(context, context.env),
+      path.join(context.crateDir, 'target'),
+      ...(context.targetDirectory ? [context.targetDirectory] : []),
+      path.join(context.workspaceRoot, '.nx'),
+      path.join(context.workspaceRoot, RESULTS_FOLDER),
+    ]),
+  ];
+}
+
+const filesIn = (folder: string): string[] => {
+  try {
+    return fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+};
+
+/** The traced records of this gate's cargo calls, classified (git asked once which workspace files it ignores). */
+export async function tracedInputsOf(context: GateContext, records: readonly TraceRecord[]): Promise<TracedFindings> {
+  const facts = {
+    workspaceRoot: context.workspaceRoot,
+    crateDir: context.crateDir,
+    home: os.homedir(),
+    tempDir: os.tmpdir(),
+    task: `${context.project}:gate-${context.gateName}`,
+    declared: context.declaredInputs(),
+    accountedFolders: accountedFolders(context, records),
+    filesIn,
+  };
+  const ignored = await ignoredPaths(context, context.workspaceRoot, workspaceFilesToCheck(records, facts));
+  return tracedFindings(records, { ...facts, ignored });
+}
+
+/**
+ * The verdict with what tracing found, for every traced gate (the adapter calls it after the gate ran):
+ * details.tracing says whether tracing ran and how much it saw; files cargo's own records did not already name join
+ * details.undeclaredInputs, and fail the gate under `deny` as those do. Unavailable tracing is said, never silent.
+ */
+export async function withTracedInputs(context: GateContext, outcome: GateOutcome): Promise<GateOutcome> {
+  const traced = context.tracedReads();
+  if (!traced) return outcome;
+  if (traced.mode === 'unavailable') {
+    context.log.warn(`${context.project}:gate-${context.gateName}: reads were not traced: ${traced.reason}`);
+    return { ...outcome, details: { ...outcome.details, tracing: { mode: 'unavailable', reason: traced.reason, reads: 0, unaccounted: 0 } } };
+  }
+  const { reads, unaccounted } = await tracedInputsOf(context, traced.records);
+  const known = new Set(((outcome.details?.undeclaredInputs as UndeclaredInput[] | undefined) ?? []).map((u) => `${u.kind}\0${u.name}`));
+  const fresh = unaccounted.filter((u) => !known.has(`${u.kind}\0${u.name}`));
+  const tracing = { mode: 'strace', reads, unaccounted: unaccounted.length };
+  if (fresh.length === 0) return { ...outcome, details: { ...outcome.details, tracing } };
+  if (context.options.undeclaredInputs !== 'deny') {
+    for (const input of fresh) context.log.warn(`${context.project}:gate-${context.gateName} read file ${input.name} (${input.readBy}, seen by tracing), ${input.why}; ${input.fix}`);
+  }
+  const all = [...((outcome.details?.undeclaredInputs as UndeclaredInput[] | undefined) ?? []), ...fresh];
+  const judged = withUndeclaredInputs({ ...outcome, details: { ...outcome.details, tracing } }, fresh, context.options.undeclaredInputs);
+  // What tracing found is learned like what cargo's records showed: recorded in release-gates.lock under `warn`.
+  const learned = await learnUndeclaredInputs(context, { ...judged, details: { ...judged.details, undeclaredInputs: fresh } });
+  const learnedNames = [...((outcome.details?.learned as string[] | undefined) ?? []), ...((learned.details?.learned as string[] | undefined) ?? [])];
+  return { ...learned, details: { ...learned.details, undeclaredInputs: all, ...(learnedNames.length ? { learned: learnedNames } : {}) } };
 }

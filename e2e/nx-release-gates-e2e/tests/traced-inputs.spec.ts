@@ -1,0 +1,110 @@
+/**
+ * Reads found by tracing (Linux, strace): a test that opens a file outside its crate that no input covers, and a
+ * build script that reads a file without announcing it (no rerun-if-changed), are invisible to cargo's own records.
+ * The gate's trace names them: listed under `warn`, failing the gate under `deny` (the default when CI=true).
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { crateFiles } from '../support/crates';
+import { TestWorkspace } from '../support/workspace';
+
+const hasStrace = (() => {
+  try {
+    execFileSync('strace', ['-V'], { stdio: 'pipe' });
+    return process.platform === 'linux';
+  } catch {
+    return false;
+  }
+})();
+
+const TEST_READER = `//! Reads a fixture outside the crate in its test.
+pub fn shout(s: &str) -> String {
+    s.to_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shouts_the_fixture() {
+        let text = std::fs::read_to_string("../shared-fixture.txt").unwrap();
+        assert_eq!(super::shout(&text), "HELLO\\n");
+    }
+}
+`;
+
+const SECRET_BUILD = `fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let flavour = std::fs::read_to_string("../flavour.txt").unwrap_or_default();
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("flavour.rs");
+    std::fs::write(out, format!("const FLAVOUR: &str = {:?};", flavour.trim())).unwrap();
+}
+`;
+
+(hasStrace ? describe : describe.skip)('undeclared inputs found by tracing', () => {
+  let ws: TestWorkspace;
+  beforeAll(() => {
+    ws = TestWorkspace.create('traced', {
+      files: {
+        ...crateFiles({ name: 'fixture-reader', dir: 'crates/fixture-reader', lib: TEST_READER }),
+        ...crateFiles({
+          name: 'flavoured',
+          dir: 'crates/flavoured',
+          main: '//! Prints its flavour.\ninclude!(concat!(env!("OUT_DIR"), "/flavour.rs"));\nfn main() {\n    println!("{}", FLAVOUR);\n}\n',
+          packageExtra: 'build = "build.rs"',
+          files: { 'build.rs': SECRET_BUILD },
+        }),
+        'crates/shared-fixture.txt': 'hello\n',
+        'crates/flavour.txt': 'vanilla\n',
+      },
+    });
+  });
+  afterAll(() => ws?.remove());
+
+  const run = (project: string, target: string, env: Record<string, string> = {}) => {
+    const nx = ws.nx(['run', `${project}:${target}`, '--skip-nx-cache'], env);
+    return { nx, result: ws.result(project, target) };
+  };
+  const named = (result: Record<string, any>, name: string) => ((result.details.undeclaredInputs ?? []) as any[]).find((u) => u.name === name);
+
+  it('under warn, gate-test passes and lists the fixture its test binary read, found by tracing', () => {
+    const { nx, result } = run('fixture-reader', 'gate-test', { CI: 'false' });
+    expect(result.status).toBe('passed');
+    expect(result.details.tracing).toEqual(expect.objectContaining({ mode: 'strace', unaccounted: 1 }));
+    expect(result.details.tracing.reads).toBeGreaterThan(10);
+    expect(named(result, 'crates/shared-fixture.txt')).toEqual(
+      expect.objectContaining({ kind: 'file', readBy: 'test binary fixture_reader', why: 'in no input of fixture-reader:gate-test', fix: expect.stringContaining('{workspaceRoot}/crates/shared-fixture.txt') }),
+    );
+    expect(nx.output).toContain('crates/shared-fixture.txt');
+  });
+
+  it('under CI=true (deny by default), gate-test fails naming the file', () => {
+    const { nx, result } = run('fixture-reader', 'gate-test');
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/undeclared input \(undeclaredInputs: deny\).*crates\/shared-fixture\.txt/);
+    expect(nx.exitCode).not.toBe(0);
+  });
+
+  it('gate-build finds what a build script read without rerun-if-changed', () => {
+    const warned = run('flavoured', 'gate-build', { CI: 'false' });
+    expect(warned.result.status).toBe('passed');
+    expect(named(warned.result, 'crates/flavour.txt')).toEqual(expect.objectContaining({ readBy: 'flavoured (build script)' }));
+    // Tracing sees what ran: cargo re-runs the build script only from a target directory without its output.
+    fs.rmSync(ws.path('crates/flavoured/target'), { recursive: true, force: true });
+    const denied = run('flavoured', 'gate-build');
+    expect(denied.result.status).toBe('failed');
+    expect(denied.result.reason).toContain('crates/flavour.txt');
+  });
+
+  it('once declared, the file is accounted for and the gate passes under deny', () => {
+    ws.write('crates/fixture-reader/project.json', JSON.stringify({ name: 'fixture-reader', targets: { 'gate-test': { inputs: ['rust-crate', '{workspaceRoot}/crates/shared-fixture.txt', { env: 'CI' }] } } }));
+    const { result } = run('fixture-reader', 'gate-test');
+    expect(result.status).toBe('passed');
+    expect(result.details.tracing).toEqual(expect.objectContaining({ mode: 'strace', unaccounted: 0 }));
+  });
+
+  it('says so when tracing is off, never silently', () => {
+    const { nx, result } = run('fixture-reader', 'gate-test', { NX_RELEASE_GATES_TRACE: '0', CI: 'false' });
+    expect(result.details.tracing).toEqual(expect.objectContaining({ mode: 'unavailable', reason: expect.stringContaining('NX_RELEASE_GATES_TRACE=0') }));
+    expect(nx.output).toContain('reads were not traced');
+  });
+});

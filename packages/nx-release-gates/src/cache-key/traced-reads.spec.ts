@@ -1,0 +1,129 @@
+import type { TraceRecord } from '../parsers/strace';
+import type { DeclaredInputs } from './declared-inputs';
+import { displayName, programName, TraceFacts, tracedFindings, workspaceFilesToCheck } from './traced-reads';
+
+const declared: DeclaredInputs = {
+  fileGroups: [{ origin: 'rust-crate of demo', positives: ['crates/demo/**/*'], negatives: ['crates/demo/target/**', 'crates/demo/Cargo.lock', 'crates/demo/**/*.md'] }],
+  envNames: [],
+  fingerprinted: true,
+  envPatterns: [],
+  trees: ['../outside-dep'],
+};
+
+const facts = (over: Partial<TraceFacts> = {}): TraceFacts => ({
+  workspaceRoot: '/ws',
+  crateDir: '/ws/crates/demo',
+  home: '/home/me',
+  task: 'demo:gate-test',
+  declared,
+  ignored: new Set(),
+  tempDir: '/tmp',
+  accountedFolders: ['/home/me/.rustup', '/home/me/.cargo/registry', '/home/me/.cargo/bin', '/ws/crates/demo/target', '/ws/.nx', '/ws/dist/release-gates'],
+  filesIn: () => [],
+  ...over,
+});
+
+const TEST = '/ws/crates/demo/target/debug/deps/demo-c6eed16a41322e53';
+const SCRIPT = '/ws/crates/demo/target/debug/build/demo-40c6317946ff860c/build-script-build';
+const read = (path: string, program = TEST, op: TraceRecord['op'] = 'read'): TraceRecord => ({ pid: 1, op, path, program });
+
+describe('tracedFindings', () => {
+  it('accounts for the toolchain, the system, the registry, build products, fingerprinted config and covered files', () => {
+    const found = tracedFindings(
+      [
+        read('/home/me/.rustup/toolchains/stable/lib/librustc_driver.so', '/home/me/.rustup/toolchains/stable/bin/rustc'),
+        read('/etc/ld.so.cache'),
+        read('/proc/self/maps'),
+        read('/home/me/.cargo/registry/src/index/itoa-1.0.11/src/lib.rs'),
+        read('/ws/crates/demo/target/debug/deps/libitoa.rlib'),
+        read('/ws/crates/demo/src/lib.rs', '/home/me/.rustup/toolchains/stable/bin/rustc'),
+        read('/ws/.cargo/config.toml', ''),
+        read('/ws/crates/demo/rust-toolchain.toml', '', 'missing'),
+        read('/home/me/.gitconfig', ''),
+        read('/ws/.git/HEAD', ''),
+        read('/ws/.gitignore', ''),
+        read('/tmp/nx-release-gates-nextest-42.toml', '/home/me/.cargo/bin/cargo-nextest'),
+        read('/ws/outside-dep/src/lib.rs'.replace('/ws/', '/'), '/home/me/.rustup/toolchains/stable/bin/rustc'),
+        read('/tmp/x', TEST, 'write'),
+        read('/tmp/x'),
+        read('/ws/crates/demo/missing.so', TEST, 'missing'),
+      ],
+      facts(),
+    );
+    expect(found.unaccounted).toEqual([]);
+    expect(found.reads).toBe(13);
+  });
+
+  it('reports a file outside the crate that no input covers, a git-ignored file, and a file outside the workspace', () => {
+    const found = tracedFindings(
+      [read('/ws/shared-fixture.txt'), read('/ws/crates/demo/secret.txt', SCRIPT), read('/home/me/data.csv'), read('/ws/crates/demo/NOTES.md', SCRIPT), read('/ws/crates/demo/Cargo.lock', SCRIPT)],
+      facts({ ignored: new Set(['crates/demo/secret.txt']) }),
+    );
+    expect(found.unaccounted).toEqual([
+      expect.objectContaining({ name: 'shared-fixture.txt', readBy: 'test binary demo', why: 'in no input of demo:gate-test', fix: expect.stringContaining('"{workspaceRoot}/shared-fixture.txt"') }),
+      expect.objectContaining({ name: 'crates/demo/secret.txt', readBy: 'demo (build script)', why: 'ignored by git, so Nx does not hash it' }),
+      expect.objectContaining({ name: '~/data.csv', readBy: 'test binary demo', why: expect.stringContaining('outside the Nx workspace') }),
+      expect.objectContaining({ name: 'crates/demo/NOTES.md', why: expect.stringContaining('excluded from the inputs of demo:gate-test by !crates/demo/**/*.md') }),
+    ]);
+  });
+
+  it('a script the tree ran is read by its interpreter, not an input', () => {
+    const found = tracedFindings([read('/ws/tools/nvcc', '/usr/bin/cargo', 'exec'), read('/ws/tools/nvcc', '/bin/bash')], facts());
+    expect(found.unaccounted).toEqual([]);
+  });
+
+  it('a file read before the tree wrote it is an input; one written first is not', () => {
+    const found = tracedFindings([read('/ws/state.json'), read('/ws/state.json', TEST, 'write'), read('/ws/out.json', TEST, 'write'), read('/ws/out.json')], facts());
+    expect(found.unaccounted.map((u) => u.name)).toEqual(['state.json']);
+  });
+
+  it('a listed folder counts through the files it holds; cargo listing the crate folder does not', () => {
+    const filesIn = (folder: string) => (folder === '/ws/data' ? ['a.txt'] : folder === '/ws/crates/demo' ? ['Cargo.lock', 'junk.log'] : []);
+    const found = tracedFindings([read('/ws/data', SCRIPT, 'dir'), read('/ws/crates/demo', '/home/me/.cargo/bin/cargo', 'dir')], facts({ filesIn, ignored: new Set(['crates/demo/junk.log']) }));
+    expect(found.unaccounted).toEqual([expect.objectContaining({ name: 'data', readBy: 'demo (build script)', why: 'a folder it lists holds a.txt, in no input of demo:gate-test' })]);
+  });
+
+  it('cargo listing another folder counts only for git-ignored files in it (a rerun-if-changed folder)', () => {
+    const filesIn = (folder: string) => (folder === '/ws/crates/demo/assets' ? ['gen.bin', 'kept.txt'] : []);
+    const cargo = '/home/me/.rustup/toolchains/stable/bin/cargo';
+    const found = tracedFindings([read('/ws/crates/demo/assets', cargo, 'dir')], facts({ filesIn, ignored: new Set(['crates/demo/assets/gen.bin']) }));
+    expect(found.unaccounted).toEqual([expect.objectContaining({ name: 'crates/demo/assets', readBy: 'cargo', why: 'a folder it lists holds gen.bin, ignored by git, so Nx does not hash it' })]);
+  });
+
+  it('reports an absent configuration file a tool looked for inside the workspace, unless an input covers it', () => {
+    const rustfmt = '/home/me/.rustup/toolchains/stable/bin/rustfmt';
+    const found = tracedFindings(
+      [read('/ws/rustfmt.toml', rustfmt, 'missing'), read('/ws/crates/demo/rustfmt.toml', rustfmt, 'missing'), read('/rustfmt.toml', rustfmt, 'missing'), read('/ws/crates/demo/src/bin', '', 'missing')],
+      facts(),
+    );
+    expect(found.unaccounted).toEqual([expect.objectContaining({ name: 'rustfmt.toml', readBy: 'rustfmt', why: expect.stringContaining('looked for and absent') })]);
+  });
+
+  it('judges a workspace under a system folder by its inputs', () => {
+    const found = tracedFindings([read('/opt/ws/notes.txt')], facts({ workspaceRoot: '/opt/ws', crateDir: '/opt/ws/crates/demo', accountedFolders: [] }));
+    expect(found.unaccounted.map((u) => u.name)).toEqual(['notes.txt']);
+  });
+});
+
+describe('workspaceFilesToCheck', () => {
+  it('lists the workspace files read or held by listed folders, not build products', () => {
+    const filesIn = (folder: string) => (folder === '/ws/data' ? ['a.txt'] : []);
+    const records = [read('/ws/crates/demo/src/lib.rs'), read('/ws/crates/demo/target/x'), read('/etc/hosts'), read('/ws/data', SCRIPT, 'dir')];
+    expect(workspaceFilesToCheck(records, facts({ filesIn }))).toEqual(['crates/demo/src/lib.rs', 'data/a.txt']);
+  });
+});
+
+describe('names', () => {
+  it('names programs as a person does', () => {
+    expect(programName(TEST)).toBe('test binary demo');
+    expect(programName(SCRIPT)).toBe('demo (build script)');
+    expect(programName('/home/me/.rustup/toolchains/stable/bin/rustc')).toBe('rustc');
+    expect(programName('')).toBe('cargo');
+  });
+
+  it('names files relative to the workspace or the home folder', () => {
+    expect(displayName('/ws/a/b.txt', '/ws', '/home/me')).toBe('a/b.txt');
+    expect(displayName('/home/me/.config/x', '/ws', '/home/me')).toBe('~/.config/x');
+    expect(displayName('/srv/data', '/ws', '/home/me')).toBe('/srv/data');
+  });
+});

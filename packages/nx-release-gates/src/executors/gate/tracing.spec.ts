@@ -1,0 +1,26 @@
+import * as fs from 'node:fs';
+import { gateTracer } from './tracing';
+
+describe('gateTracer', () => {
+  it('wraps calls in strace and collects what the trace file recorded, removing it', async () => {
+    let asked = 0;
+    const tracer = gateTracer(async () => (asked++, { mode: 'strace' }));
+    expect(tracer.reads()).toBeNull();
+    const wrapped = (await tracer.wrap('cargo', ['build']))!;
+    expect(wrapped.file).toBe('strace');
+    expect(wrapped.args.slice(-3)).toEqual(['--', 'cargo', 'build']);
+    const output = wrapped.args[wrapped.args.indexOf('-o') + 1];
+    fs.writeFileSync(output, '5 openat(AT_FDCWD</w>, "a.txt", O_RDONLY) = 3</w/a.txt>\n');
+    wrapped.done();
+    expect(fs.existsSync(output)).toBe(false);
+    await tracer.wrap('cargo', ['test']).then((w) => w!.done());
+    expect(asked).toBe(1);
+    expect(tracer.reads()).toEqual({ mode: 'strace', records: [{ pid: 5, op: 'read', path: '/w/a.txt', program: '' }] });
+  });
+
+  it('runs the command as it is when tracing is unavailable, and says why', async () => {
+    const tracer = gateTracer(async () => ({ mode: 'unavailable', reason: 'no strace' }));
+    expect(await tracer.wrap('cargo', ['build'])).toBeNull();
+    expect(tracer.reads()).toEqual({ mode: 'unavailable', reason: 'no strace' });
+  });
+});

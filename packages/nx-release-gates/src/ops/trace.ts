@@ -1,0 +1,86 @@
+/**
+ * Tracing a command's process tree with strace (Linux): whether it is available here, and how a command is wrapped
+ * so that every file the tree opens, looks for or runs is written to a file (parsers/strace.ts reads it). Wrapping is
+ * an argument-array transformation: ops/process.ts still starts the one process, strace, which runs the command.
+ *
+ * What is traced, and why: the open family (reads, writes, folder listings, absent files), execve (which program
+ * read), the clone family (a thread or child belongs to the program that made it), chdir, and the stat family, which
+ * is how rustfmt and build scripts look for a file (`Path::exists`): without it an absent rustfmt.toml probe is
+ * invisible. Only failures of stats are kept by the parser; cargo stats every source for its own fingerprint.
+ * `--seccomp-bpf` stops the tree only at these calls, which keeps the cost down.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runQuiet } from './process';
+
+/** The variable that turns tracing off (`0`): the benchmark measures the cost with it. */
+export const TRACE_SWITCH = 'NX_RELEASE_GATES_TRACE';
+
+export const TRACED_CALLS = 'open,openat,openat2,execve,chdir,clone,clone3,fork,vfork,stat,lstat,newfstatat,statx';
+
+export type TraceAvailability = { mode: 'strace' } | { mode: 'unavailable'; reason: string };
+
+/** strace's arguments that run `file args` traced, writing to `output`. */
+export function straceArgs(output: string, file: string, args: readonly string[]): string[] {
+  return ['-f', '-qq', '--seccomp-bpf', '-y', '-e', `trace=${TRACED_CALLS}`, '-e', 'signal=none', '-o', output, '--', file, ...args];
+}
+
+/** The reason tracing cannot run, from the probe's result (pure: unit tested). */
+export function probeProblem(result: { exitCode: number; notFound: boolean; stderr: string }, output: string | null): string | null {
+  if (result.notFound) return 'strace is not installed (apt-get install strace)';
+  if (/ptrace|Operation not permitted|EPERM/i.test(result.stderr)) {
+    return `ptrace is not permitted here (${firstLine(result.stderr)}); allow it (e.g. kernel.yama.ptrace_scope, or a container's seccomp profile)`;
+  }
+  if (result.exitCode !== 0) return `strace failed its probe (${firstLine(result.stderr) || `exit ${result.exitCode}`})`;
+  if (output !== null && !/execve\(/.test(output)) return 'strace ran but recorded nothing';
+  return null;
+}
+
+const firstLine = (text: string) => text.split('\n').find((l) => l.trim())?.trim() ?? '';
+
+/** Whether tracing is off by choice, or on another platform than Linux. */
+export function traceRefusal(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform): string | null {
+  if (env[TRACE_SWITCH] === '0' || env[TRACE_SWITCH] === 'false') return `turned off by ${TRACE_SWITCH}=${env[TRACE_SWITCH]}`;
+  if (platform !== 'linux') return `tracing needs strace, which only exists on Linux (this is ${platform})`;
+  return null;
+}
+
+let probed: Promise<TraceAvailability> | null = null;
+
+/** Whether a command can be traced here: the switch, the platform, then one tiny traced run (once per process). */
+export function traceAvailability(env: Readonly<Record<string, string | undefined>> = process.env): Promise<TraceAvailability> {
+  const refusal = traceRefusal(env, process.platform);
+  if (refusal) return Promise.resolve({ mode: 'unavailable', reason: refusal });
+  probed ??= probeStrace();
+  return probed;
+}
+
+async function probeStrace(): Promise<TraceAvailability> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-release-gates-trace-probe-'));
+  try {
+    const output = path.join(folder, 'probe.strace');
+    // `true` by absolute path when it is there: the probe traces an execve, like every real run does.
+    const program = fs.existsSync('/bin/true') ? '/bin/true' : 'true';
+    const result = await runQuiet('strace', straceArgs(output, program, []), { cwd: folder, timeoutMs: 10_000 });
+    const recorded = fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : result.notFound ? null : '';
+    const problem = probeProblem(result, recorded);
+    return problem ? { mode: 'unavailable', reason: problem } : { mode: 'strace' };
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** A fresh file for one traced command's records, in a folder of its own; remove it with discardTrace. */
+export function newTraceFile(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nx-release-gates-trace-')), 'trace.strace');
+}
+
+/** The recorded text (empty when strace wrote nothing), and the file and its folder gone. */
+export function takeTrace(file: string): string {
+  try {
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
