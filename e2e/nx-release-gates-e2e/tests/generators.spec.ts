@@ -99,6 +99,19 @@ describe('generators in a fresh workspace', () => {
     const replayable = report.gates.filter((g: { gate: string }) => g.gate !== 'gate-workflows' && !NEVER_CACHED.includes(g.gate));
     expect(replayable.map((g: { gate: string }) => g.gate)).toContain('gate-build');
     expect(replayable.map((g: { gate: string; source: string }) => [g.gate, g.source])).toEqual(replayable.map((g: { gate: string }) => [g.gate, 'local cache']));
+
+    // A new option that writes the same files (release is the default environment): only the record changes, and
+    // only gate-workflows, whose key holds it, runs again.
+    const regenerated = ws.nx(['g', 'nx-release-gates:workflows', '--environment=release']);
+    expect([regenerated.exitCode, regenerated.exitCode ? regenerated.output : '']).toEqual([0, '']);
+    expect(JSON.parse(ws.read(RECORD))).toEqual({ nxCache: true, environment: 'release' });
+    expect(ws.git(['status', '--porcelain', '--', '.github', 'scripts', 'RELEASE_PROCESS.md', 'nx.json']).trim()).toBe(`M ${RECORD}`);
+    const again = ws.run(ws.path('scripts/dry-run-release.sh'), []);
+    expect([again.exitCode, again.exitCode ? again.output.slice(-3000) : '']).toEqual([0, '']);
+    const after = ws.result('gen-tool', 'release-dry-run').gates as Array<{ gate: string; source: string }>;
+    expect(after.filter((g) => replayable.some((r: { gate: string }) => r.gate === g.gate)).map((g) => [g.gate, g.source])).toEqual(replayable.map((g: { gate: string }) => [g.gate, 'local cache']));
+    expect(after.find((g) => g.gate === 'gate-workflows')).toMatchObject({ source: 'ran', status: 'passed' });
+    ws.git(['checkout', '--', RECORD]);
   });
 
   it('gate-workflows fails with a diff after a hand edit of release.yml, and reports a file marked owned', () => {
