@@ -13,6 +13,11 @@ import { parse as parseYaml } from 'yaml';
 import { crateFiles } from '../support/crates';
 import { TestWorkspace } from '../support/workspace';
 
+/** Where the workflows generator records its options (never nx.json, which Nx hashes into every task). */
+const RECORD = '.github/nx-release-gates.json';
+/** The gates model/catalog.ts marks `cacheable: false`: they run every time. */
+const NEVER_CACHED = ['gate-version', 'gate-publish', 'gate-semver', 'gate-install', 'gate-docker'];
+
 const GENERATED = [
   '.github/workflows/release-dry-run.yml',
   '.github/workflows/release.yml',
@@ -58,12 +63,14 @@ describe('generators in a fresh workspace', () => {
   });
 
   it('nx g nx-release-gates:workflows writes the files and records its options', () => {
+    const nxJson = ws.read('nx.json');
     const gen = ws.nx(['g', 'nx-release-gates:workflows', '--nxCache']);
     expect(gen.exitCode).toBe(0);
     for (const file of GENERATED) expect(ws.exists(file)).toBe(true);
     expect(fs.statSync(ws.path('scripts/dry-run-release.sh')).mode & 0o111).not.toBe(0);
-    expect(JSON.parse(ws.read('nx.json')).generators['nx-release-gates:workflows']).toEqual({ nxCache: true });
-    // A second run (options now from nx.json) changes nothing.
+    expect(JSON.parse(ws.read(RECORD))).toEqual({ nxCache: true });
+    expect(ws.read('nx.json')).toBe(nxJson);
+    // A second run (options now from the record) changes nothing.
     ws.commitAll('release workflows');
     expect(ws.nx(['g', 'nx-release-gates:workflows']).exitCode).toBe(0);
     expect(ws.git(['status', '--porcelain'])).toBe('');
@@ -79,6 +86,32 @@ describe('generators in a fresh workspace', () => {
     expect(statuses['gate-build']).toBe('passed');
     expect(Object.values(statuses)).not.toContain('failed');
     expect(ws.exists('dist/release-gates/gen-tool/bin/gen-tool')).toBe(true);
+  });
+
+  it('re-running the generator with unchanged options replays every cacheable gate but gate-workflows from the local cache', () => {
+    const nxJson = ws.read('nx.json');
+    expect(ws.nx(['g', 'nx-release-gates:workflows', '--nxCache']).exitCode).toBe(0);
+    expect(ws.read('nx.json')).toBe(nxJson);
+    const run = ws.run(ws.path('scripts/dry-run-release.sh'), []);
+    expect(run.exitCode).toBe(0);
+    const report = ws.result('gen-tool', 'release-dry-run');
+    expect(report.status).toBe('passed');
+    const replayable = report.gates.filter((g: { gate: string }) => g.gate !== 'gate-workflows' && !NEVER_CACHED.includes(g.gate));
+    expect(replayable.map((g: { gate: string }) => g.gate)).toContain('gate-build');
+    expect(replayable.map((g: { gate: string; source: string }) => [g.gate, g.source])).toEqual(replayable.map((g: { gate: string }) => [g.gate, 'local cache']));
+
+    // A new option that writes the same files (release is the default environment): only the record changes, and
+    // only gate-workflows, whose key holds it, runs again.
+    const regenerated = ws.nx(['g', 'nx-release-gates:workflows', '--environment=release']);
+    expect([regenerated.exitCode, regenerated.exitCode ? regenerated.output : '']).toEqual([0, '']);
+    expect(JSON.parse(ws.read(RECORD))).toEqual({ nxCache: true, environment: 'release' });
+    expect(ws.git(['status', '--porcelain', '--', '.github', 'scripts', 'RELEASE_PROCESS.md', 'nx.json']).trim()).toBe(`M ${RECORD}`);
+    const again = ws.run(ws.path('scripts/dry-run-release.sh'), []);
+    expect([again.exitCode, again.exitCode ? again.output.slice(-3000) : '']).toEqual([0, '']);
+    const after = ws.result('gen-tool', 'release-dry-run').gates as Array<{ gate: string; source: string }>;
+    expect(after.filter((g) => replayable.some((r: { gate: string }) => r.gate === g.gate)).map((g) => [g.gate, g.source])).toEqual(replayable.map((g: { gate: string }) => [g.gate, 'local cache']));
+    expect(after.find((g) => g.gate === 'gate-workflows')).toMatchObject({ source: 'ran', status: 'passed' });
+    ws.git(['checkout', '--', RECORD]);
   });
 
   it('gate-workflows fails with a diff after a hand edit of release.yml, and reports a file marked owned', () => {

@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import { crateModel } from '../testing/crate-model';
-import { fingerprintRuntimeInput, gateInputs, gateStateRuntimeInput, packagedFileInputs } from './inputs';
+import { crateNamedInputs, fingerprintRuntimeInput, gateInputs, gateStateRuntimeInput, packagedFileInputs } from './inputs';
+import { declaredInputs, fileCoverage } from './declared-inputs';
+import { GATE_SPECS } from '../model/catalog';
+import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
 import { decodeRuntimeArgs } from './runtime-args';
 import { parseFingerprintArgs } from './fingerprint';
 
@@ -44,5 +47,28 @@ describe('files the manifest packages from outside the crate', () => {
     expect(packagedFileInputs(crateModel({ root: 'pkg', publishMetadata: { ...meta, licenseFile: '../../LICENSE', readme: 'README.md' } }), '/nx')).toEqual([]);
     expect(packagedFileInputs(crateModel({ root: '.', publishMetadata: { ...meta, licenseFile: null, readme: 'docs/README.md' } }), '/nx')).toEqual([]);
     expect(packagedFileInputs(crateModel({ root: 'pkg' }), '/nx')).toEqual([]);
+  });
+});
+
+describe("the workflows generator's record of its options", () => {
+  // A crate at the workspace root: its folder holds .github/, where the generator records its options.
+  const root = crateModel({ root: '.' });
+  const coverage = (gate: string, file: string) =>
+    fileCoverage(
+      declaredInputs({
+        project: 'tool',
+        projectRoot: '.',
+        inputs: gateInputs(root, '/nx', [], [], undefined, gate) as unknown[],
+        namedInputs: () => crateNamedInputs(),
+        rootOf: () => '.',
+        dependenciesOf: () => [],
+      }),
+      file,
+    );
+
+  it('is no file input of any gate (only gate-workflows reads it, through its state input), even for a root crate', () => {
+    for (const gate of GATE_SPECS) expect([gate.name, coverage(gate.name, OPTIONS_RECORD).covered]).toEqual([gate.name, false]);
+    // The workflow files beside it stay the root crate's files, as any file in its folder.
+    expect(coverage('build', '.github/workflows/release.yml').covered).toBe(true);
   });
 });

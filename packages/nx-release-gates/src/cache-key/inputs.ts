@@ -10,7 +10,8 @@
  * variables name by path, the variables of the families cargo and build scripts read, and path dependencies outside the
  * Nx workspace, and the crate's entries in release-gates.lock (learned inputs by content, contradicted keys). The gates that package the crate also hash the files its manifest names outside its folder
  * (`readme = "../README.md"`, `license-file = "../LICENSE"`): cargo puts them in the .crate.
- * Out: target/ (cargo's cache, never an Nx input or output) and dist/ (the gates' own results).
+ * Out: target/ (cargo's cache, never an Nx input or output), dist/ (the gates' own results) and the workflows
+ * generator's record of its options (gate-workflows' state input alone reads it).
  * The gates' processes get only the variables this key covers (gate-environment.ts), so no other can change a verdict.
  */
 import * as path from 'node:path';
@@ -20,6 +21,7 @@ import { joinRoot } from '../model/crate-model';
 import { hostTriple, hyphenatedCompilerVariables } from '../model/env-families';
 import { fingerprintArgList } from './fingerprint';
 import { LEARNED_FILE } from './learned-inputs';
+import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
 import { runtimeCommand } from './runtime-args';
 import type { GateStateKind } from '../model/state-kinds';
 
@@ -33,12 +35,15 @@ export const CRATE_NAMED_INPUTS: Readonly<Record<string, readonly string[]>> = {
   // external nodes (cargo/lockfile.ts), so a lockfile edit misses only when a package the crate uses changed.
   // release-gates.lock likewise: the fingerprint prints each crate's own entries, so a crate learning an input
   // re-keys that crate's gates, not every gate of every crate sharing the file.
-  [CRATE_FILES]: ['{projectRoot}/**/*', '!{projectRoot}/target/**', '!{projectRoot}/Cargo.lock', `!{projectRoot}/${LEARNED_FILE}`],
+  // The workflows generator's record of its options: only gate-workflows reads it (its state input), so a crate at the
+  // workspace root, whose folder holds .github/, does not re-key every gate when the generator records new options.
+  [CRATE_FILES]: ['{projectRoot}/**/*', '!{projectRoot}/target/**', '!{projectRoot}/Cargo.lock', `!{projectRoot}/${LEARNED_FILE}`, `!{projectRoot}/${OPTIONS_RECORD}`],
   [CRATE_BUILD_FILES]: [
     '{projectRoot}/**/*',
     '!{projectRoot}/target/**',
     '!{projectRoot}/Cargo.lock',
     `!{projectRoot}/${LEARNED_FILE}`,
+    `!{projectRoot}/${OPTIONS_RECORD}`,
     '!{projectRoot}/tests/**',
     '!{projectRoot}/benches/**',
     '!{projectRoot}/examples/**',

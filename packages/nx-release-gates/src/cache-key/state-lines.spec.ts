@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lockfileLines } from './state-lines';
+import { lockfileLines, workflowsLines } from './state-lines';
 
 describe('gate state lines (real git in a temporary repository)', () => {
   let dir: string;
@@ -39,4 +39,16 @@ describe('gate state lines (real git in a temporary repository)', () => {
     expect((await lockfileLines(dir, '.')).find((l) => l.startsWith('git '))).toMatch(/^git git failed: .*not a git repository/i);
   });
 
+
+  it("workflows: holds the workflows generator's record of its options, by content", async () => {
+    const record = (lines: string[]) => lines.find((l) => l.startsWith('record '));
+    const none = await workflowsLines(dir);
+    expect(record(none)).toBe('record missing');
+    fs.mkdirSync(path.join(dir, '.github'));
+    fs.writeFileSync(path.join(dir, '.github', 'nx-release-gates.json'), '{}\n');
+    const empty = await workflowsLines(dir);
+    fs.writeFileSync(path.join(dir, '.github', 'nx-release-gates.json'), '{ "nxCache": true }\n');
+    const changed = await workflowsLines(dir);
+    expect(new Set([record(none), record(empty), record(changed)]).size).toBe(3);
+  });
 });

@@ -4,7 +4,8 @@
  *   manifest of its Cargo workspace (`cargo update --workspace --locked` re-resolves them all, not only this crate's).
  * - `tags` (gate-version): every tag with the commit it names, and HEAD (on a tag push the tag must point at it).
  * - `workflows` (gate-workflows): the drift report itself (the generator re-run in memory against the committed
- *   files, exactly what the gate judges), so the key is right whatever the generator reads, plus the plugin version.
+ *   files, exactly what the gate judges), so the key is right whatever the generator reads, plus the plugin version
+ *   and the generator's record of its options (.github/nx-release-gates.json), which no other gate's key holds.
  * Never throws: a missing tool or file is a line (`git: none`), so a runtime input never stops an Nx run.
  */
 import * as fs from 'node:fs';
@@ -15,6 +16,7 @@ import { quietRunnerIn } from '../ops/process';
 import { sha256 } from '../util/hash';
 import { PLUGIN_VERSION } from '../util/plugin-version';
 import type { GateStateKind } from '../model/state-kinds';
+import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
 
 export interface StateRequest {
   kind: GateStateKind;
@@ -70,11 +72,12 @@ export async function lockfileLines(workspaceRoot: string, cargoRoot: string): P
 
 export async function workflowsLines(workspaceRoot: string): Promise<string[]> {
   const { checkWorkflowDrift } = await import('../generators/workflows/drift');
+  const head = [`plugin ${PLUGIN_VERSION}`, `record ${contentHash(path.join(workspaceRoot, OPTIONS_RECORD))}`];
   try {
-    return [`plugin ${PLUGIN_VERSION}`, `drift ${sha256(JSON.stringify(await checkWorkflowDrift(workspaceRoot, GATE_SPECS)))}`];
+    return [...head, `drift ${sha256(JSON.stringify(await checkWorkflowDrift(workspaceRoot, GATE_SPECS)))}`];
   } catch (error) {
     // The gate fails the same way; the message is its input.
-    return [`plugin ${PLUGIN_VERSION}`, `drift unrenderable ${sha256(String((error as Error).message))}`];
+    return [...head, `drift unrenderable ${sha256(String((error as Error).message))}`];
   }
 }
 

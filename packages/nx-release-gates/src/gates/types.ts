@@ -70,6 +70,12 @@ export interface GateOutcome {
 /** A gate: its catalog entry (model/catalog.ts) and the code that runs it. */
 export interface GateDefinition extends GateSpec {
   run(context: GateContext): Promise<GateOutcome>;
+  /**
+   * Whether this run will use the shared target directory parts it names (targetDirectoryParts), decided from the
+   * context alone and without side effects; unset: always. The adapter takes those locks only when it says yes, so a
+   * gate with nothing to build (no CUDA features, say) never waits for another gate's long build.
+   */
+  needsTargetDirectory?(context: GateContext): boolean;
   /** The figure the summary table shows for this gate. */
   keyFigure(result: GateResult): string;
 }

@@ -123,7 +123,8 @@ export const GATE_SPECS: readonly GateSpec[] = [
     // Both release builds write target/release/<bin>: in a shared target directory gate-cuda and gate-build take turns
     // (a lock over the whole gate), so gate-cuda's build never replaces the file between gate-build's cargo and its
     // copy. A lock and not dependsOn: with dependsOn Nx does not run gate-cuda once gate-build fails, and the CUDA
-    // variant's verdict would be lost with it.
+    // variant's verdict would be lost with it. Taken only when gate-cuda builds (its needsTargetDirectory), so a crate
+    // without CUDA features never waits for gate-build's release build.
     targetDirectoryParts: ['release'],
     description:
       'CUDA build (release features + CUDA features) when nvcc is present (a compile error fails); without the toolkit, the CPU fallback build (release features + CPU twins), reported as `fallback`.',

@@ -185,6 +185,39 @@ describe('runGateTask: locks', () => {
   });
 });
 
+describe('runGateTask: gate-cuda takes target/release only when it builds', () => {
+  const cuda = findGate('cuda')!;
+  const withToolkit = (h: ReturnType<typeof harness>) => {
+    h.fx.detectToolchain = async () => ({ rustc: 'rustc 1.90.0', cargo: 'cargo 1.90.0', host: 'x86_64-unknown-linux-gnu', cuda: { nvcc: '/opt/cuda/bin/nvcc', version: '12.4' } });
+  };
+
+  it('a crate without CUDA features: skips at once while gate-build holds the release lock', async () => {
+    const h = harness();
+    withToolkit(h);
+    const build = await h.fx.waitForLock('/ws/target\0release', 'tool:gate-build', () => {});
+    expect(await runGateTask(cuda, {}, context, h.fx)).toEqual({ success: true });
+    expect(h.written[0]).toMatchObject({ gate: 'gate-cuda', status: 'skipped', commands: [] });
+    expect(h.events.filter((e) => e.startsWith('info'))).toEqual([]);
+    expect(h.events.filter((e) => /^(lock|release) /.test(e))).toEqual(['lock release', 'lock gate-cuda', 'release gate-cuda']);
+    build.release();
+  });
+
+  it('a crate with CUDA features: waits for the release lock before it builds', async () => {
+    const h = harness();
+    withToolkit(h);
+    h.fx.readCrate = async () => crateModel({ features: { cuda: [] } });
+    const build = await h.fx.waitForLock('/ws/target\0release', 'tool:gate-build', () => {});
+    const task = runGateTask(cuda, {}, context, h.fx);
+    await settle();
+    expect(h.events).toContain('info tool:gate-cuda: waiting for tool:gate-build (pid 4242, since 2026-01-01T10:00:00.000Z), which uses /ws/target/release');
+    expect(h.written).toEqual([]);
+    build.release();
+    await task;
+    expect(h.written[0]).toMatchObject({ gate: 'gate-cuda', details: { mode: 'cuda' } });
+    expect(h.written[0].commands.some((c) => c.startsWith('cargo build --release'))).toBe(true);
+  });
+});
+
 describe('runGateTask: interruption and exit status', () => {
   it.each([
     ['SIGTERM', 143],

@@ -248,9 +248,12 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
   };
 }
 
-/** Gates that write and read back the same part of a shared target directory (target/package) take turns. */
+/**
+ * Gates that write and read back the same part of a shared target directory (target/package) take turns; a gate whose
+ * pre-check says this run builds nothing takes no lock.
+ */
 async function takeTargetDirectoryLocks(run: GateRun, gateContext: GateContext, locks: HeldLock[], fx: GateEffects): Promise<void> {
-  if (gateContext.targetDirectory) return;
+  if (gateContext.targetDirectory || run.gate.needsTargetDirectory?.(gateContext) === false) return;
   const shared = cargoTargetDirectory(gateContext, gateContext.env);
   const what = `${run.project}:${gateTarget(run.gate)}`;
   for (const part of run.gate.targetDirectoryParts ?? []) {

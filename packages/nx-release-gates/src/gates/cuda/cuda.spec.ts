@@ -1,5 +1,5 @@
 import { crateModel } from '../../testing/crate-model';
-import { judgeCuda, planCuda } from './cuda';
+import { buildsSomething, judgeCuda, planCuda } from './cuda';
 
 const SHIMMY_LIKE = crateModel({ features: { default: [], huggingface: [], llama: [], 'llama-cuda': ['llama'], cuda: [] } });
 const options = { features: ['huggingface'], noDefaultFeatures: true, requireCuda: false };
@@ -33,6 +33,16 @@ describe('planCuda', () => {
   it('has nothing to do without CUDA features, and fails closed with requireCuda', () => {
     expect(planCuda(crateModel(), options, false)).toEqual({ mode: 'none' });
     expect(planCuda(SHIMMY_LIKE, { ...options, requireCuda: true }, false)).toMatchObject({ mode: 'missing-toolkit' });
+  });
+});
+
+describe('buildsSomething (whether gate-cuda needs target/release)', () => {
+  it('is true only for a CUDA build or a fallback that differs from gate-build', () => {
+    expect(buildsSomething(planCuda(SHIMMY_LIKE, options, true))).toBe(true);
+    expect(buildsSomething(planCuda(SHIMMY_LIKE, options, false))).toBe(true);
+    expect(buildsSomething(planCuda(crateModel(), options, true))).toBe(false);
+    expect(buildsSomething(planCuda(SHIMMY_LIKE, { ...options, requireCuda: true }, false))).toBe(false);
+    expect(buildsSomething(planCuda(crateModel({ features: { cuda: [] } }), { ...options, features: [] }, false))).toBe(false);
   });
 });
 

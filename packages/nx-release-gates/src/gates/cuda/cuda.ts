@@ -73,15 +73,21 @@ export function judgeCuda(plan: CudaPlan, noDefaultFeatures: boolean, toolkitVer
   return fallback(`CUDA toolkit absent (${WHERE}); CPU fallback build (${shown}) passed`, details);
 }
 
+/** Whether the plan runs a release build (and so needs target/release): no CUDA feature, a refusal or gate-build's very build does not. */
+export function buildsSomething(plan: CudaPlan): plan is Extract<CudaPlan, { features: string[] }> {
+  return plan.mode === 'cuda' || (plan.mode === 'cpu-fallback' && !plan.sameAsBuild);
+}
+
 export const cudaGate: GateDefinition = {
   ...gateSpec('cuda'),
+  needsTargetDirectory: (context) => buildsSomething(planCuda(context.crate, context.options, context.toolchain.cuda !== null)),
   async run(context) {
     const toolkit = context.toolchain.cuda;
     const plan = planCuda(context.crate, context.options, toolkit !== null);
     let error: string | null = null;
     let messages: CargoMessage[] = [];
     // The executor puts nvcc's folder on PATH for every command when it was found through CUDA_PATH/CUDA_HOME.
-    if (plan.mode === 'cuda' || (plan.mode === 'cpu-fallback' && !plan.sameAsBuild)) {
+    if (buildsSomething(plan)) {
       ({ error, messages } = await releaseBuild(context, plan.features, context.options.noDefaultFeatures, null));
     }
     const judged = judgeCuda(plan, context.options.noDefaultFeatures, toolkit?.version ?? null, error);

@@ -2,7 +2,7 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { workflowsGenerator } from '../../generators/workflows/generator';
-import { WORKFLOW_FILES } from '../../generators/workflows/render';
+import { OPTIONS_RECORD, WORKFLOW_FILES } from '../../generators/workflows/render';
 import { addCrate, materialize, quietFormatterWarnings } from '../../generators/workflows/testing/fixtures';
 import type { GateResult } from '../../report/result';
 import type { GateContext } from '../types';
@@ -61,12 +61,12 @@ describe('gate-workflows', () => {
   });
 
   it('is skipped where the generator never ran', async () => {
-    fs.writeFileSync(path.join(dir, 'nx.json'), '{}\n');
+    fs.rmSync(path.join(dir, OPTIONS_RECORD));
     expect((await workflowsGate.run(contextFor(dir))).status).toBe('skipped');
   });
 
   it('fails with the reason when the recorded options are wrong', async () => {
-    fs.writeFileSync(path.join(dir, 'nx.json'), JSON.stringify({ generators: { 'nx-release-gates:workflows': { crates: ['gone'] } } }));
+    fs.writeFileSync(path.join(dir, OPTIONS_RECORD), JSON.stringify({ crates: ['gone'] }));
     const outcome = await workflowsGate.run(contextFor(dir));
     expect(outcome.status).toBe('failed');
     expect(outcome.reason).toMatch(/no crate named gone/);

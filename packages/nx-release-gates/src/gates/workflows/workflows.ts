@@ -1,18 +1,19 @@
 /**
  * gate-workflows: the generated release files (the dry-run, release and CI workflows, scripts/dry-run-release.sh,
- * RELEASE_PROCESS.md) are what `nx g nx-release-gates:workflows` writes from the options recorded in nx.json. Hand-kept
- * copies of the gates drift apart from each other and from the plugin, so a file edited by hand (or left behind by
- * a plugin upgrade or a new crate) fails the dry run with a unified diff. A file marked
- * `# nx-release-gates: owned-by-hand` is the user's: the gate lists it as owned and does not compare it.
+ * RELEASE_PROCESS.md) are what `nx g nx-release-gates:workflows` writes from the options it recorded in
+ * .github/nx-release-gates.json. Hand-kept copies of the gates drift apart from each other and from the plugin, so a
+ * file edited by hand (or left behind by a plugin upgrade or a new crate) fails the dry run with a unified diff. A file
+ * marked `# nx-release-gates: owned-by-hand` is the user's: the gate lists it as owned and does not compare it.
  *
  * The check is about workspace files, so every crate's gate-workflows reports the same thing. Cached by the
  * `workflows` state input (src/gate-state/): the drift report itself and the plugin version, computed once per Nx run
- * for the whole workspace, so whatever the generator reads (nx.json, every Cargo.toml, toolchain and lock files, its
- * templates) is covered, and the crates' gate tasks replay instead of each starting a process.
+ * for the whole workspace, so whatever the generator reads (its record, every Cargo.toml, toolchain and lock files,
+ * its templates) is covered, and the crates' gate tasks replay instead of each starting a process.
  */
 import type { DriftReport } from '../../generators/workflows/drift';
 import { failed, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { GATE_SPECS, gateSpec } from '../../model/catalog';
+import { OPTIONS_RECORD } from '../../generators/workflows/workflow-files';
 
 const UPDATE_HINT = 'run `nx g nx-release-gates:workflows` to update';
 
@@ -26,7 +27,7 @@ export function driftedFiles(report: DriftReport): DriftReport['files'] {
 /** The verdict on a drift report: any drifted file fails, naming the files and how to update them. */
 export function judgeWorkflows(report: DriftReport): GateOutcome {
   if (!report.generated) {
-    return skipped('no generated workflows: nx.json records no nx-release-gates:workflows options (run `nx g nx-release-gates:workflows` to create them)', {
+    return skipped(`no generated workflows: no ${OPTIONS_RECORD} records the workflows generator's options (run \`nx g nx-release-gates:workflows\` to create them)`, {
       files: [],
       checked: 0,
     });
@@ -56,7 +57,7 @@ export const workflowsGate: GateDefinition = {
     try {
       report = await checkWorkflowDrift(context.workspaceRoot, GATE_SPECS);
     } catch (error) {
-      return failed(`cannot regenerate the workflow files from the options in nx.json: ${(error as Error).message}`);
+      return failed(`cannot regenerate the workflow files from the options in ${OPTIONS_RECORD}: ${(error as Error).message}`);
     }
     // The diffs go to the log for the person reading it; the verdict stays a function of the report alone.
     for (const entry of report.generated ? driftedFiles(report) : []) {

@@ -4,8 +4,7 @@ import type { GateSpec } from '../../model/catalog';
 import { checkWorkflowDrift } from './drift';
 import { renderWorkflows } from './render';
 import { addCrate, materialize, quietFormatterWarnings } from './testing/fixtures';
-import { GENERATOR_KEY } from './options';
-import { WORKFLOW_FILES } from './workflow-files';
+import { OPTIONS_RECORD, WORKFLOW_FILES } from './workflow-files';
 import { fixtureCrateFacts } from './testing/crate-facts';
 
 beforeAll(() => quietFormatterWarnings());
@@ -21,7 +20,7 @@ describe('checkWorkflowDrift', () => {
     const tree = createTreeWithEmptyWorkspace();
     addCrate(tree, { name: 'my-tool' });
     const recorded = { ciTargets: ['gate-build'] };
-    tree.write('nx.json', JSON.stringify({ generators: { [GENERATOR_KEY]: recorded } }));
+    tree.write(OPTIONS_RECORD, JSON.stringify(recorded));
     await renderWorkflows(tree, recorded, gates, fixtureCrateFacts);
     dir = materialize(tree);
   });

@@ -1,22 +1,21 @@
 /**
  * The drift check behind gate-workflows: regenerate the workflow files in memory from the options recorded in
- * nx.json and the gate list the caller passes (the plugin's catalog), and compare them with the files in the
- * workspace.
+ * .github/nx-release-gates.json (OPTIONS_RECORD) and the gate list the caller passes (the plugin's catalog), and
+ * compare them with the files in the workspace.
  */
-import { readNxJson } from '@nx/devkit';
 import type { GateSpec } from '../../model/catalog';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cargoCrateFacts, CrateFacts } from './crate-facts';
 import { unifiedDiff } from './diff';
-import { recordedOptions, GENERATOR_KEY } from './options';
+import { recordedOptions } from './options';
 import { OverlayTree } from './overlay-tree';
 import { isOwnedByHand, renderWorkflows, WORKFLOW_FILES } from './render';
 
 export type FileState = 'in-sync' | 'differs' | 'missing' | 'not-executable' | 'owned';
 
 export interface DriftReport {
-  /** False when the workflows generator never ran here (no recorded options in nx.json). */
+  /** False when the workflows generator never ran here (no OPTIONS_RECORD). */
   generated: boolean;
   files: { file: string; state: FileState; diff?: string }[];
 }
@@ -24,7 +23,7 @@ export interface DriftReport {
 /** `facts`: as the generator's (cargo metadata of the workspace unless a test passes fixtures). */
 export async function checkWorkflowDrift(workspaceRoot: string, gates: readonly GateSpec[], facts: CrateFacts = cargoCrateFacts): Promise<DriftReport> {
   const tree = new OverlayTree(workspaceRoot);
-  const options = recordedOptions(readNxJson(tree));
+  const options = recordedOptions(tree);
   if (!options) return { generated: false, files: [] };
   const result = await renderWorkflows(tree, options, gates, facts);
   const files: DriftReport['files'] = [];
@@ -49,4 +48,3 @@ export async function checkWorkflowDrift(workspaceRoot: string, gates: readonly 
   return { generated: true, files };
 }
 
-export { GENERATOR_KEY };

@@ -1,4 +1,4 @@
-import { readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -6,9 +6,9 @@ import { GATE_SPECS as GATES, gateTarget } from '../../model/catalog';
 import { CrateFactsError } from './crate-facts';
 import { checkWorkflowDrift } from './drift';
 import { workflowsGenerator } from './generator';
-import { GENERATOR_KEY } from './options';
 import { OverlayTree } from './overlay-tree';
 import { GENERATED_FILES, WORKFLOW_FILES } from './render';
+import { OPTIONS_RECORD } from './workflow-files';
 import { addCrate, materialize, quietFormatterWarnings, treeFiles } from './testing/fixtures';
 import { fixtureCrateFacts } from './testing/crate-facts';
 
@@ -34,18 +34,25 @@ function threeCrates(tree: Tree): void {
 
 beforeAll(() => quietFormatterWarnings());
 
+/** The options the generator recorded (OPTIONS_RECORD), parsed. */
+const recorded = (tree: Tree) => JSON.parse(tree.read(OPTIONS_RECORD, 'utf-8')!);
+
 describe('workflows generator', () => {
   let tree: Tree;
+  let nxJsonBefore: string | null;
   beforeEach(() => {
     tree = createTreeWithEmptyWorkspace();
+    nxJsonBefore = tree.read('nx.json', 'utf-8');
   });
+  // Nx hashes nx.json into every task: the generator must never write it.
+  afterEach(() => expect(tree.read('nx.json', 'utf-8')).toBe(nxJsonBefore));
 
-  it('writes the five files for one crate (snapshot) and records the options in nx.json', async () => {
+  it('writes the five files for one crate (snapshot) and records the options beside them, not in nx.json', async () => {
     addCrate(tree, { name: 'my-tool' });
     await workflowsGenerator(tree, {}, fixtureCrateFacts);
     const files = treeFiles(tree);
     for (const file of GENERATED_FILES) expect(files[file]).toMatchSnapshot(file);
-    expect((readNxJson(tree)?.generators as Record<string, unknown>)[GENERATOR_KEY]).toEqual({});
+    expect(recorded(tree)).toEqual({});
     expect(tree.listChanges().find((c) => c.path === WORKFLOW_FILES.script)?.options?.mode).toBe('755');
   });
 
@@ -64,7 +71,7 @@ describe('workflows generator', () => {
     expect(release.indexOf('publish app-core')).toBeLessThan(release.indexOf('publish app-cli'));
     expect(release).toContain('runs-on: ["self-hosted", "gpu"]');
     expect(files[WORKFLOW_FILES.ci]).toContain('main-branch-name: "trunk"');
-    expect(readNxJson(tree)?.generators?.[GENERATOR_KEY]).toEqual({ gpuRunsOn: ['self-hosted', 'gpu'], nxCache: true, mainBranch: 'trunk' });
+    expect(recorded(tree)).toEqual({ gpuRunsOn: ['self-hosted', 'gpu'], nxCache: true, mainBranch: 'trunk' });
   });
 
   it.each(['self-hosted', 'nx-cloud'] as const)('wires the %s remote cache into the workflows and explains it in RELEASE_PROCESS.md (snapshot)', async (remoteCache) => {
@@ -72,7 +79,7 @@ describe('workflows generator', () => {
     await workflowsGenerator(tree, { remoteCache }, fixtureCrateFacts);
     const files = treeFiles(tree);
     for (const file of [WORKFLOW_FILES.release, WORKFLOW_FILES.process]) expect(files[file]).toMatchSnapshot(file);
-    expect(readNxJson(tree)?.generators?.[GENERATOR_KEY]).toEqual({ remoteCache });
+    expect(recorded(tree)).toEqual({ remoteCache });
   });
 
   it('takes every gate from the GATES registry', async () => {
@@ -93,8 +100,8 @@ describe('workflows generator', () => {
     const dir = materialize(tree);
     try {
       const overlay = new OverlayTree(dir);
-      // As Nx runs it the second time: the recorded options come from nx.json.
-      await workflowsGenerator(overlay, readNxJson(overlay)!.generators![GENERATOR_KEY] as object, fixtureCrateFacts);
+      // As Nx runs it the second time, with no options: the generator takes the recorded ones.
+      await workflowsGenerator(overlay, {}, fixtureCrateFacts);
       expect(overlay.listChanges()).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -153,6 +160,26 @@ describe('workflows generator', () => {
     await workflowsGenerator(tree, {}, fixtureCrateFacts);
     expect(tree.read(WORKFLOW_FILES.ci, 'utf-8')).toBe(mine);
   });
+
+  it('takes the recorded options as its defaults: an option given again replaces its value, the others stay', async () => {
+    threeCrates(tree);
+    await workflowsGenerator(tree, { crates: ['app-cli'], nxCache: true }, fixtureCrateFacts);
+    expect(tree.read(OPTIONS_RECORD, 'utf-8')).toBe('{\n  "crates": [\n    "app-cli"\n  ],\n  "nxCache": true\n}\n');
+    await workflowsGenerator(tree, { mainBranch: 'trunk', nxCache: undefined }, fixtureCrateFacts);
+    expect(recorded(tree)).toEqual({ crates: ['app-cli'], nxCache: true, mainBranch: 'trunk' });
+    expect(tree.read(WORKFLOW_FILES.ci, 'utf-8')).toContain('main-branch-name: "trunk"');
+    expect(tree.read(WORKFLOW_FILES.release, 'utf-8')).not.toContain('app-gpu');
+  });
+
+  it('refuses a record it cannot read in one line naming the file and the fix', async () => {
+    addCrate(tree, { name: 'my-tool' });
+    tree.write(OPTIONS_RECORD, '{ "nxCache": true,');
+    await expect(workflowsGenerator(tree, {}, fixtureCrateFacts)).rejects.toThrow(/^\.github\/nx-release-gates\.json is not valid JSON \(.*\); fix it, or delete it and run `nx g nx-release-gates:workflows` again/);
+    tree.write(OPTIONS_RECORD, '["nxCache"]\n');
+    await expect(workflowsGenerator(tree, {}, fixtureCrateFacts)).rejects.toThrow(/must hold one JSON object/);
+    tree.write(OPTIONS_RECORD, '{ "nxcache": true }\n');
+    await expect(workflowsGenerator(tree, {}, fixtureCrateFacts)).rejects.toThrow(/^\.github\/nx-release-gates\.json: unknown option nxcache; known: crates, /);
+  });
 });
 
 describe('drift check (gate-workflows)', () => {
@@ -194,18 +221,15 @@ describe('drift check (gate-workflows)', () => {
   });
 
   it('sees changed options and a script that lost its executable bit', async () => {
-    const overlay = new OverlayTree(dir);
-    const nxJson = readNxJson(overlay)!;
-    updateNxJson(overlay, { ...nxJson, generators: { [GENERATOR_KEY]: { nxCache: false } } });
-    fs.writeFileSync(path.join(dir, 'nx.json'), overlay.read('nx.json', 'utf-8')!);
+    fs.writeFileSync(path.join(dir, OPTIONS_RECORD), JSON.stringify({ nxCache: false }));
     fs.chmodSync(path.join(dir, WORKFLOW_FILES.script), 0o644);
     const states = Object.fromEntries((await checkWorkflowDrift(dir, GATES, fixtureCrateFacts)).files.map((f) => [f.file, f.state]));
     expect(states[WORKFLOW_FILES.ci]).toBe('differs');
     expect(states[WORKFLOW_FILES.script]).toBe('not-executable');
   });
 
-  it('reports nothing generated when nx.json records no options', async () => {
-    fs.writeFileSync(path.join(dir, 'nx.json'), '{}\n');
+  it('reports nothing generated when no record of the options exists', async () => {
+    fs.rmSync(path.join(dir, OPTIONS_RECORD));
     expect((await checkWorkflowDrift(dir, GATES, fixtureCrateFacts)).generated).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { GateSpec, gateTarget, RELEASE_DRY_RUN } from '../../model/catalog';
 import { ACTIONS, ActionName, usesValue } from './actions';
 import { NormalizedWorkflowsOptions } from './options';
 import { DRY_RUN_REPORT_FOLDER, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, PROBE_BIN, REMOTE_CACHE_VARIABLES, REVIEWED_CODE } from './remote-cache';
-import { OWNED_MARKER, WORKFLOW_FILES } from './workflow-files';
+import { OPTIONS_RECORD, OWNED_MARKER, WORKFLOW_FILES } from './workflow-files';
 
 /** The gate targets each platform job runs: build and size everywhere, tests where the runner runs the binaries. */
 export const PLATFORM_GATES = ['gate-build', 'gate-size'];
@@ -82,6 +82,8 @@ export interface WorkflowModel {
   /** Where `cargo doc` leaves each Cargo workspace's docs. */
   docsFolders: string[];
   ownedMarker: string;
+  /** Where the generator's options are recorded (workflow-files.ts). */
+  optionsRecord: string;
   platformGates: string;
   platformTestGate: string;
   targetTripleOption: string;
@@ -139,6 +141,7 @@ export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly
     releaseDryRun: RELEASE_DRY_RUN,
     docsFolders: [...new Set(o.crates.map((c) => (c.cargoWorkspaceRoot === '.' ? 'target/doc/' : `${c.cargoWorkspaceRoot}/target/doc/`)))],
     ownedMarker: OWNED_MARKER,
+    optionsRecord: OPTIONS_RECORD,
     platformGates: PLATFORM_GATES.join(','),
     platformTestGate: PLATFORM_TEST_GATE,
     targetTripleOption: TARGET_TRIPLE_OPTION,

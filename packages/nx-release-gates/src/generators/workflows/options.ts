@@ -1,17 +1,18 @@
 /**
  * The workflows generator's options: defaults worked out from the workspace, validation with one-line errors, and
- * where they are recorded. They are recorded in nx.json as generator defaults (`generators` >
- * `nx-release-gates:workflows`): Nx itself passes them to the next `nx g nx-release-gates:workflows`, and
- * gate-workflows reads them from there to regenerate the files in memory. Only options the user gave are recorded;
- * defaults are derived again on every run (a new crate or a new rust-toolchain.toml then shows up as drift).
+ * where they are recorded. They are recorded in OPTIONS_RECORD (.github/nx-release-gates.json), beside the files they
+ * make: the next `nx g nx-release-gates:workflows` takes them as its defaults, and gate-workflows reads them to
+ * regenerate the files in memory. Never in nx.json, which Nx hashes into every task. Only options the user gave are
+ * recorded; defaults are derived again on every run (a new crate or a new rust-toolchain.toml then shows up as drift).
  */
-import { NxJsonConfiguration, readNxJson, Tree } from '@nx/devkit';
+import { readNxJson, Tree } from '@nx/devkit';
 import { parse as parseToml } from 'smol-toml';
 import { GateSpec, gateTarget, RELEASE_DRY_RUN } from '../../model/catalog';
 import { checkPins } from './actions';
 import { publishOrder, TreeCrate } from './crates-in-tree';
 import { PlatformTarget, platformTargets } from './platform-targets';
 import type { WorkflowsGeneratorSchema } from './schema';
+import { OPTIONS_RECORD } from './workflow-files';
 
 export const GENERATOR_KEY = 'nx-release-gates:workflows';
 export const DEFAULT_CI_TARGETS = ['gate-build', 'gate-test', 'gate-doc'];
@@ -84,13 +85,35 @@ export function optionsToRecord(schema: WorkflowsGeneratorSchema): WorkflowsGene
   return recorded as WorkflowsGeneratorSchema;
 }
 
-/** The options recorded in nx.json, or null when the generator never ran in this workspace. */
-export function recordedOptions(nxJson: NxJsonConfiguration | null): WorkflowsGeneratorSchema | null {
-  const generators = (nxJson?.generators ?? {}) as Record<string, any>;
-  const nested = generators['nx-release-gates']?.workflows;
-  const flat = generators[GENERATOR_KEY];
-  if (nested === undefined && flat === undefined) return null;
-  return { ...(nested ?? {}), ...(flat ?? {}) };
+const RECORD_HINT = `fix it, or delete it and run \`nx g ${GENERATOR_KEY}\` again with the options you want`;
+
+/** The options recorded in OPTIONS_RECORD, or null when the generator never ran in this workspace. */
+export function recordedOptions(tree: Tree): WorkflowsGeneratorSchema | null {
+  const text = tree.read(OPTIONS_RECORD, 'utf-8');
+  if (text === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new WorkflowsOptionError(`${OPTIONS_RECORD} is not valid JSON (${(error as Error).message}); ${RECORD_HINT}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new WorkflowsOptionError(`${OPTIONS_RECORD} must hold one JSON object of the generator's options, not ${JSON.stringify(parsed)}; ${RECORD_HINT}`);
+  }
+  const unknown = Object.keys(parsed).filter((key) => !OPTION_KEYS.includes(key as keyof WorkflowsGeneratorSchema));
+  if (unknown.length) throw new WorkflowsOptionError(`${OPTIONS_RECORD}: unknown option ${unknown.join(', ')}; known: ${OPTION_KEYS.join(', ')}`);
+  return parsed as WorkflowsGeneratorSchema;
+}
+
+/** The record's text: one key per line, so a changed option is a one-line diff in review. */
+export function recordText(options: WorkflowsGeneratorSchema): string {
+  return `${JSON.stringify(options, null, 2)}\n`;
+}
+
+/** Writes the options to OPTIONS_RECORD, only when they changed (a second run changes no file). */
+export function recordOptions(tree: Tree, options: WorkflowsGeneratorSchema): void {
+  const text = recordText(options);
+  if (tree.read(OPTIONS_RECORD, 'utf-8') !== text) tree.write(OPTIONS_RECORD, text);
 }
 
 const SAFE = /^[A-Za-z0-9._\/+-]+$/;

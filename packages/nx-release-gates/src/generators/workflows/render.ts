@@ -16,7 +16,7 @@ import { NormalizedWorkflowsOptions, normalizeOptions } from './options';
 import type { WorkflowsGeneratorSchema } from './schema';
 import { GENERATED_FILES, isOwnedByHand, WORKFLOW_FILES } from './workflow-files';
 
-export { GENERATED_FILES, isOwnedByHand, OWNED_MARKER, WORKFLOW_FILES } from './workflow-files';
+export { GENERATED_FILES, isOwnedByHand, OPTIONS_RECORD, OWNED_MARKER, WORKFLOW_FILES } from './workflow-files';
 
 export interface RenderResult {
   options: NormalizedWorkflowsOptions;

@@ -13,6 +13,13 @@ export const WORKFLOW_FILES = {
 
 export const GENERATED_FILES: readonly string[] = Object.values(WORKFLOW_FILES);
 
+/**
+ * Where the generator records the options it was given, beside the workflows it writes. Not in nx.json: Nx hashes
+ * nx.json into every task, so a generator run there would re-key every gate of every crate; this file is read only by
+ * the generator (its defaults on the next run) and by gate-workflows (its drift check and state input).
+ */
+export const OPTIONS_RECORD = '.github/nx-release-gates.json';
+
 export const OWNED_MARKER = 'nx-release-gates: owned-by-hand';
 const OWNED_LINE = /^[ \t]*(?:#|<!--)[ \t]*nx-release-gates:[ \t]*owned-by-hand\b/m;
 
