@@ -162,8 +162,9 @@ export const GATE_SPECS: readonly GateSpec[] = [
     // the default features, so tests would run a binary built without the features they expect. The two take turns
     // over target/debug for their whole run, from gate-test's build of the tests to its last test.
     targetDirectoryParts: ['debug'],
-    extraOutputs: ['junit.xml'],
-    description: 'Test suite with all features (CUDA features left out when nvcc is absent, excludeFeatures always); counts passed, failed and ignored tests; writes junit.xml.',
+    // gate-test.log: the test run's whole output (the result and junit.xml keep a bounded part of it).
+    extraOutputs: ['junit.xml', 'gate-test.log'],
+    description: 'Test suite with all features (CUDA features left out when nvcc is absent, excludeFeatures always); counts passed, failed and ignored tests; writes junit.xml and the whole output to gate-test.log.',
   },
   {
     name: 'doc',

@@ -12,6 +12,8 @@ import { execFile } from 'node:child_process';
 import type { ResultPromise } from 'execa';
 import { signalTree } from './process-tree';
 import { importEsm } from './import-esm';
+import { BoundedCapture, CaptureOptions } from './bounded-capture';
+export type { CaptureOptions } from './bounded-capture';
 
 export interface CommandResult {
   /** The command line as a person would type it (for result files; never executed from this string). */
@@ -42,6 +44,11 @@ export interface RunOptions {
    */
   live?: 'all' | 'stderr' | 'none' | boolean;
   timeoutMs?: number;
+  /**
+   * For commands whose output can be huge (a test run): the whole output goes to a log file as it arrives, and only a
+   * bounded part of it is held in memory and returned as stdout/stderr (ops/bounded-capture.ts).
+   */
+  capture?: CaptureOptions;
 }
 
 /** Quotes an argument for display only. */
@@ -102,6 +109,7 @@ export async function runCommand(file: string, args: readonly string[], options:
   }
   const live = options.live === false ? 'none' : options.live === true || options.live === undefined ? 'all' : options.live;
   const started = Date.now();
+  const capture = options.capture ? new BoundedCapture(options.capture) : null;
   const child = execa(file, args, {
     cwd: options.cwd,
     ...childEnvironment(options),
@@ -116,16 +124,23 @@ export async function runCommand(file: string, args: readonly string[], options:
     stripFinalNewline: false,
     timeout: options.timeoutMs,
     maxBuffer: 256 * 1024 * 1024,
+    // With a capture, execa keeps nothing: the capture reads the streams as they come.
+    buffer: !capture,
   });
+  if (capture) {
+    child.stdout?.on('data', (chunk: Buffer) => capture.write('stdout', chunk));
+    child.stderr?.on('data', (chunk: Buffer) => capture.write('stderr', chunk));
+  }
   running.add(child);
   try {
     const result = await child;
+    const kept = capture?.finish();
     const notFound = (result as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String(result.message ?? ''));
     return {
       commandLine: commandLine(file, args),
       exitCode: typeof result.exitCode === 'number' ? result.exitCode : notFound ? 127 : 1,
-      stdout: String(result.stdout ?? ''),
-      stderr: String(result.stderr ?? ''),
+      stdout: kept ? kept.stdout : String(result.stdout ?? ''),
+      stderr: kept ? kept.stderr : String(result.stderr ?? ''),
       durationMs: Date.now() - started,
       notFound,
       timedOut: result.timedOut === true,
@@ -143,6 +158,8 @@ export interface RunCommandOptions {
   timeoutMs?: number;
   /** A question the plugin asks for itself (git check-ignore): not listed in the result's commands. */
   probe?: boolean;
+  /** Output written whole to a log file, with a bounded part kept (RunOptions.capture). */
+  capture?: CaptureOptions;
 }
 
 /** Anything that runs commands the way a gate does (a gate's context): what ops/ helpers take to ask a program. */

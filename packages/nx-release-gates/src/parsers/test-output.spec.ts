@@ -1,4 +1,5 @@
-import { parseLibtest, parseNextestJunit, parseNextestSummary } from './test-output';
+import { parseLibtest, parseNextestJunit, parseNextestSummary, TEST_RUN_STRUCTURE } from './test-output';
+import { noisyLibtestOutput } from '../testing/noisy-libtest';
 
 /** `cargo test --no-fail-fast --all-features` of a crate with a lib, a bin, an integration test and doc-tests. */
 const STDERR = `   Compiling llm-cli v0.4.2 (/ws/crates/llm-cli)
@@ -226,5 +227,30 @@ running 1 test
 
   it('reads nothing from a file that is not a report', () => {
     expect(parseNextestJunit('')).toEqual([]);
+  });
+});
+
+describe('parseLibtest on a failing test that printed a million lines', () => {
+  const { stdout, stderr } = noisyLibtestOutput(1_000_000);
+  const { counts, cases } = parseLibtest(stdout, stderr, 'dist/release-gates/noisy/gate-test.log');
+
+  it('finds every failed test and keeps each one a bounded message with its first lines and its panic', () => {
+    expect(counts).toEqual({ passed: 1, failed: 2, ignored: 0 });
+    expect(cases.filter((c) => c.outcome === 'failed').map((c) => c.name)).toEqual(['tests::noisy', 'tests::quiet']);
+    const noisy = cases.find((c) => c.name === 'tests::noisy')!;
+    expect(noisy.suite).toBe('unittests src/lib.rs');
+    expect(noisy.message!.length).toBeLessThan(16 * 1024);
+    expect(noisy.message!.startsWith('noise line 0\nnoise line 1\n')).toBe(true);
+    expect(noisy.message).toContain('lines cut, full output in dist/release-gates/noisy/gate-test.log');
+    expect(noisy.message).toContain('the noisy test gave up');
+    expect(cases.find((c) => c.name === 'tests::quiet')!.message).toBe("thread 'tests::quiet' panicked at src/lib.rs:14:9:\nquietly wrong");
+  });
+
+  it('keeps every line it reads for structure in a bounded capture', () => {
+    for (const line of ['running 3 tests', 'test tests::noisy ... FAILED', '---- tests::noisy stdout ----', 'failures:', 'test result: FAILED. 1 passed;', '     Running unittests src/lib.rs (x)', '  Doc-tests noisy']) {
+      expect(TEST_RUN_STRUCTURE.test(line)).toBe(true);
+    }
+    expect(TEST_RUN_STRUCTURE.test('\u001b[32;1m     Summary\u001b[0m [   0.012s] 3 tests run: 2 passed')).toBe(true);
+    expect(TEST_RUN_STRUCTURE.test('noise line 7')).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { stripAnsi } from './cargo-errors';
 import { unescapeXml } from '../util/xml-text';
+import { BoundedLines, LineBound } from '../util/bounded-lines';
 
 export type TestOutcome = 'passed' | 'failed' | 'ignored';
 
@@ -22,7 +23,23 @@ export interface TestCounts {
   ignored: number;
 }
 
-export function parseLibtest(stdout: string, stderr = ''): { counts: TestCounts; cases: TestCase[] } {
+/**
+ * The lines of a test run the parsers read for structure (libtest's blocks, results and failure headers, cargo's
+ * `Running` lines, nextest's summary): a bounded capture of the run keeps every one of them.
+ */
+export const TEST_RUN_STRUCTURE = /^(running \d+ tests?$|---- .+ stdout ----$|failures:|test result:|test .+ \.\.\. |\s*(Running|Doc-tests) )|Summary\b.*tests? run:/;
+
+/**
+ * How much of one failed test's output its message keeps: its first and last lines (the panic comes last). A bit more
+ * than a bounded capture keeps of a run (util/bounded-lines.ts), so output already cut there is not cut twice.
+ */
+export const FAILURE_MESSAGE_BOUND: LineBound = { headLines: 50, tailLines: 50, maxLineChars: 500 };
+
+/**
+ * libtest's output: every test's outcome, the totals, and each failed test's output as its message (bounded by
+ * FAILURE_MESSAGE_BOUND; `log` names the file that holds the whole output, for the marker of what was cut).
+ */
+export function parseLibtest(stdout: string, stderr = '', log?: string): { counts: TestCounts; cases: TestCase[] } {
   const counts: TestCounts = { passed: 0, failed: 0, ignored: 0 };
   const cases: TestCase[] = [];
   // cargo prints "Running unittests src/lib.rs (target/...)" and "Doc-tests name" on stderr, in step with stdout's
@@ -35,7 +52,8 @@ export function parseLibtest(stdout: string, stderr = ''): { counts: TestCounts;
   const failures = new Map<string, string>();
   const blockOf = new Map<TestCase, number>();
   let capturing: string | null = null;
-  let captured: string[] = [];
+  let captured = new BoundedLines(FAILURE_MESSAGE_BOUND, log);
+  const message = () => captured.lines().join('\n').trim();
   for (const line of stdout.split('\n')) {
     if (/^running \d+ tests?$/.test(line)) {
       block++;
@@ -43,14 +61,14 @@ export function parseLibtest(stdout: string, stderr = ''): { counts: TestCounts;
     }
     const header = /^---- (.+?) stdout ----$/.exec(line);
     if (header) {
-      if (capturing) failures.set(`${block} ${capturing}`, captured.join('\n').trim());
+      if (capturing) failures.set(`${block} ${capturing}`, message());
       capturing = header[1];
-      captured = [];
+      captured = new BoundedLines(FAILURE_MESSAGE_BOUND, log);
       continue;
     }
     if (capturing) {
       if (/^(failures:|test result:)/.test(line)) {
-        failures.set(`${block} ${capturing}`, captured.join('\n').trim());
+        failures.set(`${block} ${capturing}`, message());
         capturing = null;
       } else {
         captured.push(line);
@@ -72,7 +90,7 @@ export function parseLibtest(stdout: string, stderr = ''): { counts: TestCounts;
       counts.ignored += Number(result[3]);
     }
   }
-  if (capturing) failures.set(`${block} ${capturing}`, captured.join('\n').trim());
+  if (capturing) failures.set(`${block} ${capturing}`, message());
   for (const c of cases) {
     const key = `${blockOf.get(c)} ${c.name}`;
     if (c.outcome === 'failed' && failures.has(key)) c.message = failures.get(key);

@@ -53,7 +53,8 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   }
   const summary = buildSummary(rows);
   try {
-    writeSummaryFiles(context.workspaceRoot, summary);
+    // The files also keep the rows of runs still going when this one started (another crate's release dry run).
+    await writeSummaryFiles(context.workspaceRoot, summary, new Date(Number.isFinite(context.startTime) ? context.startTime : Date.now()));
   } catch (error) {
     console.error(`nx-release-gates: could not write ${RESULTS_FOLDER}/summary.*: ${(error as Error).message}`);
   }

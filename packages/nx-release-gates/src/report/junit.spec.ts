@@ -1,5 +1,6 @@
-import type { TestCase } from '../parsers/test-output';
-import { gatesJunit, testsJunit } from './junit';
+import { parseLibtest, parseNextestJunit, TestCase } from '../parsers/test-output';
+import { noisyLibtestOutput } from '../testing/noisy-libtest';
+import { boundedJunit, gatesJunit, testsJunit } from './junit';
 import type { TableRow } from './table';
 
 interface XmlElement {
@@ -162,5 +163,48 @@ describe('gatesJunit', () => {
     expect(failure.attributes.message).toBe('llm is 21.0 MiB > 20.0 MiB limit & "strip" is off <check>');
     expect(failure.text).toBe('llm is 21.0 MiB > 20.0 MiB limit & "strip" is off <check>');
     expect(all(doc2, 'skipped')[0].attributes.message).toBe('emergency skip: CVE-2026-1234 hotfix');
+  });
+});
+
+describe('JUnit of a failing test that printed a million lines', () => {
+  const log = 'dist/release-gates/noisy/gate-test.log';
+
+  it('testsJunit stays small and keeps the failed test with its first lines and its panic', () => {
+    const { stdout, stderr } = noisyLibtestOutput(1_000_000);
+    const xml = testsJunit('noisy', parseLibtest(stdout, stderr, log).cases);
+    expect(xml.length).toBeLessThan(64 * 1024);
+    expect(xml).toContain('name="tests::noisy"');
+    expect(xml).toContain('<failure message="noise line 0">noise line 0\nnoise line 1\n');
+    expect(xml).toContain(`lines cut, full output in ${log}`);
+    expect(xml).toContain('the noisy test gave up');
+    expect(xml).toContain('name="tests::quiet"');
+  });
+
+  it('testsJunit bounds a message that reached it whole', () => {
+    const message = Array.from({ length: 1_000_000 }, (_, i) => `line ${i}`).join('\n');
+    const xml = testsJunit('noisy', [{ suite: 's', name: 'big', outcome: 'failed', message }]);
+    expect(xml.length).toBeLessThan(64 * 1024);
+    expect(xml).toContain('line 999999</failure>');
+  });
+
+  it("boundedJunit cuts nextest's failure text and captured output, and leaves small reports as they are", () => {
+    const noise = Array.from({ length: 1_000_000 }, (_, i) => `noise &lt;${i}&gt;`).join('\n');
+    const report = [
+      '<testsuites><testsuite name="noisy::bin/noisy" tests="2">',
+      `<testcase name="tests::noisy"><failure message="boom" type="test failure">${noise}\nthe noisy test gave up</failure><system-out>${noise}</system-out></testcase>`,
+      '<testcase name="tests::fine"/>',
+      '</testsuite></testsuites>',
+    ].join('\n');
+    const bounded = boundedJunit(report, log);
+    expect(bounded.length).toBeLessThan(128 * 1024);
+    expect(bounded).toContain('<failure message="boom" type="test failure">noise &lt;0&gt;\n');
+    expect(bounded).toContain(`lines cut, full output in ${log}`);
+    expect(bounded).toContain('the noisy test gave up</failure>');
+    expect(parseNextestJunit(bounded).map((c) => [c.name, c.outcome])).toEqual([
+      ['tests::noisy', 'failed'],
+      ['tests::fine', 'passed'],
+    ]);
+    const small = '<testsuites><testsuite name="s"><testcase name="t"><failure>short &amp; sweet</failure></testcase></testsuite></testsuites>';
+    expect(boundedJunit(small, log)).toBe(small);
   });
 });

@@ -2,8 +2,9 @@
 import type { TestCase } from '../parsers/test-output';
 import type { TableRow } from './table';
 import { isFailure } from './result';
-import { escapeXml } from '../util/xml-text';
-
+import { escapeXml, unescapeXml } from '../util/xml-text';
+import { BoundedLines } from '../util/bounded-lines';
+import { FAILURE_MESSAGE_BOUND } from '../parsers/test-output';
 
 interface JunitCase {
   classname: string;
@@ -45,7 +46,7 @@ export function testsJunit(crate: string, cases: TestCase[]): string {
     list.push({
       classname: `${crate}.${c.suite}`,
       name: c.name,
-      failure: c.outcome === 'failed' ? c.message || 'test failed' : undefined,
+      failure: c.outcome === 'failed' ? boundedText(c.message || 'test failed') : undefined,
       skipped: c.outcome === 'ignored' ? 'ignored' : undefined,
     });
     bySuite.set(c.suite, list);
@@ -68,4 +69,26 @@ export function gatesJunit(rows: TableRow[]): string {
     byProject.set(row.project, list);
   }
   return document([...byProject.entries()].map(([project, list]) => suiteXml(project, list)));
+}
+
+/** A failure text or captured output longer than this is cut to its first and last lines (FAILURE_MESSAGE_BOUND). */
+const MAX_ELEMENT_CHARS = 32 * 1024;
+
+/**
+ * Another tool's JUnit report (nextest's) with every failure text and captured output bounded as the parser bounds a
+ * libtest failure's message: a test that prints a million lines leaves a report CI can still load. `log` names the
+ * file holding the whole output, for the marker of what was cut.
+ */
+export function boundedJunit(xml: string, log?: string): string {
+  return xml.replace(/(<(failure|error|system-out|system-err)\b[^>]*>)([\s\S]*?)(<\/\2>)/g, (whole, open: string, _tag, body: string, close: string) => {
+    return body.length <= MAX_ELEMENT_CHARS ? whole : `${open}${escapeXml(boundedText(unescapeXml(body), log))}${close}`;
+  });
+}
+
+/** A text cut to its first and last lines when it is longer than MAX_ELEMENT_CHARS. */
+function boundedText(text: string, log?: string): string {
+  if (text.length <= MAX_ELEMENT_CHARS) return text;
+  const lines = new BoundedLines(FAILURE_MESSAGE_BOUND, log);
+  for (const line of text.split('\n')) lines.push(line);
+  return lines.lines().join('\n');
 }

@@ -1,5 +1,8 @@
-import { GATE_SPECS as GATES, gateTarget } from '../model/catalog';
-import { buildSummary, explainNotRun, githubAnnotations, orderRows, sourceOfStatus, summaryMarkdown, summaryText } from './summary';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GATE_SPECS as GATES, gateTarget, RESULTS_FOLDER } from '../model/catalog';
+import { buildSummary, explainNotRun, githubAnnotations, mergeSummaries, orderRows, RunSummary, sourceOfStatus, summaryMarkdown, summaryText, writeSummaryFiles } from './summary';
 import type { TableRow } from './table';
 
 const row = (project: string, gate: string, status: TableRow['status'], reason = `${gate} ${status}`, extra: Partial<TableRow> = {}): TableRow => ({
@@ -191,5 +194,49 @@ describe('text from tools and users in the summary', () => {
     const annotations = githubAnnotations(summary);
     expect(annotations).toHaveLength(2);
     expect(annotations.every((l) => !l.includes('\n') && /^::(error|warning) title=[^:]*::/.test(l))).toBe(true);
+  });
+});
+
+describe('the summary files of runs at once', () => {
+  let root: string;
+  beforeEach(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'nrg-summary-'))));
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const read = () => JSON.parse(fs.readFileSync(path.join(root, RESULTS_FOLDER, 'summary.json'), 'utf8')) as RunSummary;
+  const keys = (summary: RunSummary) => summary.rows.map((r) => `${r.project}:${r.gate}:${r.status}`);
+  const started = new Date(Date.now() - 60_000);
+
+  it('two writers with different projects: both projects’ rows are in every file', async () => {
+    await Promise.all([
+      writeSummaryFiles(root, buildSummary([row('alpha', 'gate-build', 'passed'), row('alpha', 'gate-test', 'failed')]), started),
+      writeSummaryFiles(root, buildSummary([row('beta', 'gate-build', 'passed')]), started),
+    ]);
+    const summary = read();
+    expect(keys(summary)).toEqual(['alpha:gate-build:passed', 'alpha:gate-test:failed', 'beta:gate-build:passed']);
+    expect(summary.status).toBe('failed');
+    expect(summary.runs?.map((r) => r.projects)).toEqual(expect.arrayContaining([['alpha'], ['beta']]));
+    expect(fs.readFileSync(path.join(root, RESULTS_FOLDER, 'summary.md'), 'utf8')).toContain('| beta | gate-build |');
+    const junit = fs.readFileSync(path.join(root, RESULTS_FOLDER, 'junit.xml'), 'utf8');
+    expect(junit).toContain('<testsuite name="alpha"');
+    expect(junit).toContain('<testsuite name="beta"');
+  });
+
+  it('the same project twice: the later run’s rows replace the earlier’s', async () => {
+    await writeSummaryFiles(root, buildSummary([row('alpha', 'gate-build', 'failed'), row('alpha', 'gate-test', 'passed')]), started);
+    await writeSummaryFiles(root, buildSummary([row('alpha', 'gate-build', 'passed')]), started);
+    expect(keys(read())).toEqual(['alpha:gate-build:passed']);
+    expect(read().status).toBe('passed');
+  });
+
+  it('rows of a run that had finished before this one started are an earlier run’s, and go', async () => {
+    await writeSummaryFiles(root, buildSummary([row('alpha', 'gate-build', 'failed')]), started);
+    await writeSummaryFiles(root, buildSummary([row('beta', 'gate-build', 'passed')]), new Date(Date.now() + 1000));
+    expect(keys(read())).toEqual(['beta:gate-build:passed']);
+  });
+
+  it('mergeSummaries reads a summary written before runs were recorded as one run, and starts afresh without one', () => {
+    const old = { ...buildSummary([row('alpha', 'gate-build', 'passed')]), generatedAt: new Date().toISOString() };
+    const merged = mergeSummaries(old, buildSummary([row('beta', 'gate-build', 'passed')]), started);
+    expect(keys(merged)).toEqual(['alpha:gate-build:passed', 'beta:gate-build:passed']);
+    expect(keys(mergeSummaries(null, buildSummary([row('beta', 'gate-build', 'passed')]), started))).toEqual(['beta:gate-build:passed']);
   });
 });

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expiryNote } from '../model/emergency';
 import { findGateSpec, GATE_SPECS, gateTarget, RESULTS_FOLDER } from '../model/catalog';
-import { writeFileAtomic } from '../util/files';
+import { readJsonIfExists, writeFileAtomic } from '../util/files';
+import { waitForLock } from '../ops/lock';
 import { resultBelongsToTask } from '../model/freshness';
 import { annotationMessage, forWorkflowLog, oneLine } from '../util/workflow-text';
 import { gatesJunit } from './junit';
@@ -106,6 +107,15 @@ export interface RunSummary {
   generatedAt: string;
   emergency: Array<{ project: string; gate: string; reason: string; until?: string | null }>;
   rows: TableRow[];
+  /** The runs whose rows the files hold (see mergeSummaries); absent in a summary of one run not yet written. */
+  runs?: SummaryRun[];
+}
+
+/** One Nx run whose rows a summary file holds: when it ran and the projects whose rows are its. */
+export interface SummaryRun {
+  startedAt: string;
+  finishedAt: string;
+  projects: string[];
 }
 
 export function buildSummary(rows: TableRow[]): RunSummary {
@@ -169,11 +179,44 @@ export function githubAnnotations(summary: RunSummary): string[] {
   return lines;
 }
 
-export function writeSummaryFiles(workspaceRoot: string, summary: RunSummary): void {
+/**
+ * The summary files after this run: its rows, and the rows of the runs the files already hold that were still going
+ * when this one started (two release dry runs of different crates at once both end up in the files). Such a run's
+ * rows of a project this run also touched give way to this run's; a run that had finished before this one started is
+ * an earlier run, and its rows go, as they always did.
+ */
+export function mergeSummaries(previous: RunSummary | null, current: RunSummary, startedAt: Date): RunSummary {
+  const touched = new Set(current.rows.map((r) => r.project));
+  // A summary written before runs were recorded counts as one run that finished when it was generated.
+  const previousRuns = previous ? (previous.runs ?? [{ startedAt: previous.generatedAt, finishedAt: previous.generatedAt, projects: [...new Set(previous.rows.map((r) => r.project))] }]) : [];
+  const concurrent = previousRuns
+    .filter((r) => Date.parse(r.finishedAt) >= startedAt.getTime())
+    .map((r) => ({ ...r, projects: r.projects.filter((p) => !touched.has(p)) }))
+    .filter((r) => r.projects.length > 0);
+  const kept = new Set(concurrent.flatMap((r) => r.projects));
+  const merged = buildSummary([...(previous?.rows ?? []).filter((r) => kept.has(r.project)), ...current.rows]);
+  const run: SummaryRun = { startedAt: startedAt.toISOString(), finishedAt: current.generatedAt, projects: [...touched].sort() };
+  return { ...merged, generatedAt: current.generatedAt, runs: [...concurrent, run] };
+}
+
+/**
+ * Writes dist/release-gates/summary.{json,md} and junit.xml with this run's rows merged into what concurrent runs
+ * wrote (mergeSummaries), under a lock across processes so two runs finishing at once lose nothing. Returns what was
+ * written.
+ */
+export async function writeSummaryFiles(workspaceRoot: string, summary: RunSummary, runStartedAt: Date): Promise<RunSummary> {
   const folder = path.join(workspaceRoot, RESULTS_FOLDER);
-  writeFileAtomic(path.join(folder, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileAtomic(path.join(folder, 'summary.md'), summaryMarkdown(summary));
-  writeFileAtomic(path.join(folder, 'junit.xml'), gatesJunit(summary.rows));
+  const lock = await waitForLock(`${path.resolve(workspaceRoot)}\0summary`, 'the run summary', () => undefined);
+  try {
+    const previous = readJsonIfExists<RunSummary>(path.join(folder, 'summary.json'));
+    const merged = mergeSummaries(Array.isArray(previous?.rows) ? previous : null, summary, runStartedAt);
+    writeFileAtomic(path.join(folder, 'summary.json'), `${JSON.stringify(merged, null, 2)}\n`);
+    writeFileAtomic(path.join(folder, 'summary.md'), summaryMarkdown(merged));
+    writeFileAtomic(path.join(folder, 'junit.xml'), gatesJunit(merged.rows));
+    return merged;
+  } finally {
+    lock.release();
+  }
 }
 
 export function appendStepSummary(file: string | undefined, summary: RunSummary): void {

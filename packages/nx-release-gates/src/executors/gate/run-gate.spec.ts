@@ -342,3 +342,23 @@ describe("runGateTask: the gates' environment", () => {
     expect(h.written[0].details.withheldEnv).toEqual(['NX_RELEASE_GATES_RUN_ID', 'NX_TASK_HASH']);
   });
 });
+
+describe('runGateTask: bounded capture', () => {
+  it("passes a gate's capture option on to the command runner", async () => {
+    const h = harness();
+    const captures: unknown[] = [];
+    const runCommand = h.fx.runCommand;
+    h.fx.runCommand = async (file, args, options) => {
+      if (file === 'cargo') captures.push(options.capture);
+      return runCommand(file, args, options);
+    };
+    const capture = { logFile: '/ws/dist/release-gates/tool/gate-test.log', shownAs: 'dist/release-gates/tool/gate-test.log', keep: /^test / };
+    const gate = buildGate(async (ctx) => {
+      await ctx.cargo(['test'], { capture });
+      await ctx.cargo(['build']);
+      return { status: 'passed', reason: 'tested' };
+    });
+    await runGateTask(gate, {}, context, h.fx);
+    expect(captures).toEqual([capture, undefined]);
+  });
+});

@@ -208,7 +208,7 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
   const env: Record<string, string | undefined> = { ...hermetic.env, ...(nvccDir ? { [PATH]: `${nvccDir}${path.delimiter}${hermetic.env[PATH] ?? ''}` } : {}) };
   const tracer = gate.traced && fx.traceAvailability ? gateTracer(() => fx.traceAvailability!(env)) : null;
   const runProgram: GateContext['run'] = async (file, args, runOptions) => {
-    const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, replaceEnv: true, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs });
+    const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, replaceEnv: true, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs, capture: runOptions?.capture });
     if (!runOptions?.probe) run.commands.push(commandResult.commandLine);
     if (!commandResult.timedOut) run.commandKilledBy ??= commandResult.signal ?? childEndedBySignal(commandResult.stderr);
     return commandResult;

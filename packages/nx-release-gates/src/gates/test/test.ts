@@ -8,13 +8,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { summarizeCargoError } from '../../parsers/cargo-errors';
-import { testsJunit } from '../../report/junit';
+import { boundedJunit, testsJunit } from '../../report/junit';
 import { writeFileAtomic } from '../../util/files';
 import { lockedArgs } from '../../model/crate-model';
 import { allFeaturesArgs } from '../../model/feature-sets';
 import { currentTargetDirectory } from '../../ops/target-directory';
 import { fileWrittenDuring } from '../../model/freshness';
-import { parseLibtest, parseNextestJunit, parseNextestSummary, TestCase, TestCounts } from '../../parsers/test-output';
+import { parseLibtest, parseNextestJunit, parseNextestSummary, TEST_RUN_STRUCTURE, TestCase, TestCounts } from '../../parsers/test-output';
+import type { CaptureOptions } from '../../ops/process';
 import { parseCargoMessages } from '../../parsers/cargo-messages';
 import { checkUndeclaredInputs } from '../shared/undeclared-check';
 import { clip, firstFew } from '../../model/reason';
@@ -41,13 +42,30 @@ async function buildTests(context: GateContext, featureArgs: string[]) {
   return { result, messages: parseCargoMessages(result.stdout) };
 }
 
+/** The whole output of the test run, beside the result (the catalog's extraOutputs, so it is cached with it). */
+export const TEST_LOG = 'gate-test.log';
+
+/**
+ * The test run's output goes whole to gate-test.log; only a bounded part of it (every line the parsers read for
+ * structure, the first and last lines of each failure's output) is held in memory and reaches the reports.
+ */
+function testRunCapture(context: GateContext): CaptureOptions {
+  const logFile = path.join(context.resultDir, TEST_LOG);
+  return { logFile, shownAs: workspacePath(context, logFile), keep: TEST_RUN_STRUCTURE };
+}
+
+function workspacePath(context: GateContext, file: string): string {
+  return path.relative(context.workspaceRoot, file).split(path.sep).join('/');
+}
+
 async function runTests(context: GateContext, featureArgs: string[]) {
   const junitFile = path.join(context.resultDir, 'junit.xml');
+  const capture = testRunCapture(context);
   if (context.options.runner === 'nextest') {
     const config = nextestToolConfig();
     const result = await context.cargo(
       ['nextest', 'run', ...featureArgs, ...lockedArgs(context), '--no-fail-fast', '--no-tests=pass', '--tool-config-file', `nx-release-gates:${config}`, '--profile', NEXTEST_PROFILE],
-      { live: 'all' },
+      { live: 'all', capture },
     );
     fs.rmSync(config, { force: true });
     // Only the report this run wrote: an old one from a moved or shared target directory is never copied.
@@ -56,16 +74,16 @@ async function runTests(context: GateContext, featureArgs: string[]) {
     // The failed names and messages come from the report this run wrote (nextest's terminal list is cut short).
     let cases: TestCase[] = [];
     if (written && fileWrittenDuring(written.mtimeMs, context.startedAt)) {
-      const report = fs.readFileSync(nextestJunit, 'utf8');
+      const report = boundedJunit(fs.readFileSync(nextestJunit, 'utf8'), capture.shownAs);
       writeFileAtomic(junitFile, report);
       cases = parseNextestJunit(report);
     }
-    return { result, counts: parseNextestSummary(result.stderr + result.stdout), cases };
+    return { result, counts: parseNextestSummary(result.stderr + result.stdout), cases, log: capture.shownAs };
   }
-  const result = await context.cargo(['test', ...featureArgs, ...lockedArgs(context), '--no-fail-fast'], { live: 'all' });
-  const parsed = parseLibtest(result.stdout, result.stderr);
+  const result = await context.cargo(['test', ...featureArgs, ...lockedArgs(context), '--no-fail-fast'], { live: 'all', capture });
+  const parsed = parseLibtest(result.stdout, result.stderr, capture.shownAs);
   writeFileAtomic(junitFile, testsJunit(context.crate.name, parsed.cases));
-  return { result, counts: parsed.counts as TestCounts | null, cases: parsed.cases };
+  return { result, counts: parsed.counts as TestCounts | null, cases: parsed.cases, log: capture.shownAs };
 }
 
 export interface TestFacts {
@@ -170,7 +188,8 @@ export const testGate: GateDefinition = {
     const features = allFeaturesArgs(context.crate, context.options, context.toolchain.cuda !== null);
     const build = await buildTests(context, features.args);
     // A build failure is judged like a run that never started a test: "did not build", with cargo's reason.
-    const { result, counts, cases } = build.result.exitCode === 0 ? await runTests(context, features.args) : { result: build.result, counts: null, cases: [] as TestCase[] };
+    const ran = build.result.exitCode === 0 ? await runTests(context, features.args) : { result: build.result, counts: null, cases: [] as TestCase[], log: undefined };
+    const { result, counts, cases } = ran;
     const failedNames = cases.filter((c) => c.outcome === 'failed').map((c) => c.name);
     const featureBlame = counts && counts.failed > 0 ? await probeFeatureBlame(context, features.features, failedNames) : undefined;
     const outcome = judgeTests({
@@ -185,8 +204,8 @@ export const testGate: GateDefinition = {
       allowNoTests: context.options.allowNoTests,
       featureBlame,
     });
-    const junit = path.relative(context.workspaceRoot, path.join(context.resultDir, 'junit.xml')).split(path.sep).join('/');
-    return checkUndeclaredInputs(context, build.messages, { ...outcome, details: { ...outcome.details, junit } });
+    const junit = workspacePath(context, path.join(context.resultDir, 'junit.xml'));
+    return checkUndeclaredInputs(context, build.messages, { ...outcome, details: { ...outcome.details, junit, ...(ran.log ? { log: ran.log } : {}) } });
   },
   keyFigure: (r) => {
     const d = r.details as Partial<TestCounts> & { excludedFeatures?: string[]; built?: boolean };
