@@ -67,6 +67,11 @@ describe('tracedFindings', () => {
     ]);
   });
 
+  it('accounts for the manifests cargo loads for the workspace (gate-lockfile keys them), not other files of a sibling', () => {
+    const found = tracedFindings([read('/ws/crates/sibling/Cargo.toml', ''), read('/ws/crates/sibling/src/lib.rs', '')], facts());
+    expect(found.unaccounted.map((u) => u.name)).toEqual(['crates/sibling/src/lib.rs']);
+  });
+
   it('a script the tree ran is read by its interpreter, not an input', () => {
     const found = tracedFindings([read('/ws/tools/nvcc', '/usr/bin/cargo', 'exec'), read('/ws/tools/nvcc', '/bin/bash')], facts());
     expect(found.unaccounted).toEqual([]);

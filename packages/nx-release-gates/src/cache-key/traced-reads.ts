@@ -80,6 +80,11 @@ function accountedAnywhere(file: string, facts: TraceFacts): boolean {
   if (base === 'rust-toolchain' || base === 'rust-toolchain.toml') return true;
   // Cargo.lock is in the key through its packages (Nx's external nodes), or by its appearance when a crate has none.
   if (base === 'Cargo.lock') return true;
+  // Cargo loads every member's manifest to load the workspace. A sibling's manifest changes this crate's build only
+  // by breaking that load (features and versions of what the crate uses come from its own manifest, the root
+  // manifest and Cargo.lock, all keyed), and gate-lockfile's key holds every manifest of the Cargo workspace, so a
+  // manifest that no longer loads fails the dry run there.
+  if (base === 'Cargo.toml' && inside(facts.workspaceRoot, file)) return true;
   if (facts.home && (file === path.join(facts.home, '.gitconfig') || inside(path.join(facts.home, '.config', 'git'), file))) return true;
   // The plugin's own files for the tool it runs (a nextest profile in the temp folder), written before the call.
   if (facts.tempDir && path.dirname(file) === facts.tempDir && base.startsWith('nx-release-gates-')) return true;

@@ -75,6 +75,28 @@ export function configIncludes(file: string): string[] {
     .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile());
 }
 
+/**
+ * The folders of the local sources cargo config declares (`[source.<name>] directory = ...` for vendored crates,
+ * `local-registry = ...`), absolute. What cargo reads from them is pinned by Cargo.lock's checksums like a registry
+ * download. A relative path is relative to the folder holding the `.cargo` folder of the config file (cargo's rule).
+ */
+export function replacedSourceFolders(startDir: string, env: Readonly<Record<string, string | undefined>>): string[] {
+  const folders: string[] = [];
+  for (const { file } of cargoConfigFiles(startDir, env)) {
+    const sources = readConfig(file)?.source;
+    if (!sources || typeof sources !== 'object') continue;
+    const base = path.basename(path.dirname(file)) === '.cargo' ? path.dirname(path.dirname(file)) : path.dirname(file);
+    for (const source of Object.values(sources as Record<string, unknown>)) {
+      if (!source || typeof source !== 'object') continue;
+      for (const key of ['directory', 'local-registry']) {
+        const value = (source as Record<string, unknown>)[key];
+        if (typeof value === 'string' && value) folders.push(path.resolve(base, value));
+      }
+    }
+  }
+  return [...new Set(folders)];
+}
+
 /** The toolchain pin rustup would use for a folder: the nearest `rust-toolchain.toml` or `rust-toolchain` above it. */
 export function toolchainFile(startDir: string): string | null {
   let dir = path.resolve(startDir);

@@ -7,6 +7,7 @@ import type { CrateModel } from '../model/crate-model';
 import { GATE_SPECS, GATE_TARGETS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
 import { crateNamedInputs, gateInputs } from '../cache-key/inputs';
 import { inferredOptionsForGate, lowerLayers } from '../model/resolve-options';
+import { TRACE_SWITCH } from '../ops/trace';
 import { PLUGIN_NAME } from '../model/plugin-options';
 import { ciDependentOptions } from '../model/options';
 import { DRY_RUN_REPORT_FOLDER } from '../generators/workflows/remote-cache';
@@ -51,7 +52,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       options,
       cache: gate.cacheable,
       inputs: [
-        ...(gateInputs(crate, workspaceRoot, [...(gate.envInputs ?? []), ...ciInput(gate.name, options)], envInputsOf(options), gate.stateInput, gate.name) ?? []),
+        ...(gateInputs(crate, workspaceRoot, [...(gate.envInputs ?? []), ...ciInput(gate.name, options), ...(gate.traced ? [TRACE_SWITCH] : [])], envInputsOf(options), gate.stateInput, gate.name) ?? []),
         ...ancestorInputs(crate.root, gate.ancestorFiles ?? []),
       ],
       outputs: [

@@ -206,7 +206,8 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
   if (worthWarning(hermetic.withheld)) fx.log.warn(withheldSummary(`${project}:${gateTarget(gate)}`, hermetic.withheld));
   const PATH = pathVariable(hermetic.env);
   const env: Record<string, string | undefined> = { ...hermetic.env, ...(nvccDir ? { [PATH]: `${nvccDir}${path.delimiter}${hermetic.env[PATH] ?? ''}` } : {}) };
-  const tracer = gate.traced && fx.traceAvailability ? gateTracer(() => fx.traceAvailability!(env)) : null;
+  // The switch that turns tracing off is the run's own setting (and in the key), not a variable the gate's processes get.
+  const tracer = gate.traced && fx.traceAvailability ? gateTracer(() => fx.traceAvailability!(fx.env)) : null;
   const runProgram: GateContext['run'] = async (file, args, runOptions) => {
     const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, replaceEnv: true, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs, capture: runOptions?.capture });
     if (!runOptions?.probe) run.commands.push(commandResult.commandLine);

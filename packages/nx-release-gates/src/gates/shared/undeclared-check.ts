@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cargoHome } from '../../ops/config-files';
+import { cargoHome, replacedSourceFolders } from '../../ops/config-files';
 import { RESULTS_FOLDER } from '../../model/catalog';
 import { ignoredPaths } from '../../ops/git';
 import { collectBuildRecords } from '../../parsers/dep-info';
@@ -94,6 +94,8 @@ function accountedFolders(context: GateContext, records: readonly TraceRecord[])
       ...sysroots,
       ...cuda,
       ...['registry', 'git', 'bin'].map((f) => path.join(home, f)),
+      // Vendored and local-registry sources: Cargo.lock's checksums pin what is read there.
+      ...replacedSourceFolders(context.crateDir, context.env),
       ...['config', 'config.toml', 'credentials', 'credentials.toml'].map((f) => path.join(home, f)),
       cargoTargetDirectory(context, context.env),
       path.join(context.crateDir, 'target'),

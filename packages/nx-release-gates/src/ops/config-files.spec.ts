@@ -1,0 +1,27 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { replacedSourceFolders } from './config-files';
+
+describe('replacedSourceFolders', () => {
+  it('finds directory and local-registry sources, relative to the folder holding .cargo', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'config-sources-'));
+    const ws = path.join(base, 'ws');
+    fs.mkdirSync(path.join(ws, '.cargo'), { recursive: true });
+    fs.mkdirSync(path.join(ws, 'crate'), { recursive: true });
+    fs.writeFileSync(
+      path.join(ws, '.cargo', 'config.toml'),
+      '[source.crates-io]\nreplace-with = "vendored"\n\n[source.vendored]\ndirectory = "vendor"\n\n[source.mirror]\nlocal-registry = "/srv/registry"\n',
+    );
+    const home = path.join(base, 'home');
+    fs.mkdirSync(home);
+    expect(replacedSourceFolders(path.join(ws, 'crate'), { CARGO_HOME: home })).toEqual([path.join(ws, 'vendor'), '/srv/registry']);
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  it('finds none without source replacement', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'config-sources-'));
+    expect(replacedSourceFolders(base, { CARGO_HOME: path.join(base, 'home') })).toEqual([]);
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+});
