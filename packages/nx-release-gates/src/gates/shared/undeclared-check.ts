@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cargoHome, replacedSourceFolders } from '../../ops/config-files';
+import { cargoConfigFiles, cargoHome, replacedSourceFolders } from '../../ops/config-files';
+import { cargoToolFiles, rustfmtConfigFiles } from '../../ops/keyed-files';
 import { RESULTS_FOLDER } from '../../model/catalog';
 import { ignoredPaths } from '../../ops/git';
 import { collectBuildRecords } from '../../parsers/dep-info';
@@ -93,10 +94,16 @@ function accountedFolders(context: GateContext, records: readonly TraceRecord[])
       rustupHome,
       ...sysroots,
       ...cuda,
-      ...['registry', 'git', 'bin'].map((f) => path.join(home, f)),
+      // CARGO_HOME: registry and git checkouts pinned by Cargo.lock, installed tools, config files the fingerprint
+      // hashes, and cargo's own bookkeeping (locks, the install list): nothing else a build reads lives there.
+      home,
       // Vendored and local-registry sources: Cargo.lock's checksums pin what is read there.
       ...replacedSourceFolders(context.crateDir, context.env),
-      ...['config', 'config.toml', 'credentials', 'credentials.toml'].map((f) => path.join(home, f)),
+      // Files the fingerprint keys by rule, whatever their names: cargo config files with what they include, the
+      // programs config names by path, rustfmt's configuration.
+      ...cargoConfigFiles(context.crateDir, context.env).map((c) => c.file),
+      ...cargoToolFiles(context.crateDir, context.env),
+      ...rustfmtConfigFiles(context.crateDir, context.env).map((c) => c.file),
       cargoTargetDirectory(context, context.env),
       path.join(context.crateDir, 'target'),
       ...(context.targetDirectory ? [context.targetDirectory] : []),
