@@ -44,6 +44,13 @@ export const inside = (folder: string, file: string) => {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 };
 
+/**
+ * Variables that say where programs and files are rather than what to build: a build script declares PATH to find
+ * nvcc or a C compiler, and what PATH selects is keyed by content (the toolchain, the CUDA toolkit's version). Their
+ * values are machine paths no two clones share, so keying them would only keep the cache from being shared.
+ */
+const PROGRAM_LOCATORS = new Set(['PATH', 'HOME', 'TMPDIR']);
+
 export function undeclaredInputs(records: BuildRecords, facts: CoverageFacts): UndeclaredInput[] {
   const found = new Map<string, UndeclaredInput>();
   const add = (input: UndeclaredInput) => {
@@ -82,7 +89,7 @@ export function undeclaredInputs(records: BuildRecords, facts: CoverageFacts): U
     });
   }
   for (const { name, unit, how } of records.env) {
-    if (CARGO_DERIVED.test(name) || CARGO_SET_FOR_BUILD_SCRIPTS.has(name)) continue;
+    if (CARGO_DERIVED.test(name) || CARGO_SET_FOR_BUILD_SCRIPTS.has(name) || PROGRAM_LOCATORS.has(name)) continue;
     if (facts.declared.envNames.includes(name) || facts.declared.learned?.envNames.includes(name)) continue;
     if (facts.declared.fingerprinted && isFingerprinted(name, facts.declared.envPatterns)) continue;
     const secret = isSecretName(name);
