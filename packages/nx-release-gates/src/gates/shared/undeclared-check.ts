@@ -88,7 +88,13 @@ function accountedFolders(context: GateContext, records: readonly TraceRecord[])
   const rustupHome = context.env.RUSTUP_HOME ? path.resolve(context.env.RUSTUP_HOME) : path.join(os.homedir(), '.rustup');
   // The sysroot of each compiler the tree ran (the folder above its bin/), wherever the toolchain lives.
   const sysroots = records.filter((r) => r.op === 'exec' && /^(rustc|rustdoc|cargo|rustfmt|cargo-fmt)$/.test(path.basename(r.path))).map((r) => path.dirname(path.dirname(r.path)));
-  const cuda = context.toolchain.cuda && path.isAbsolute(context.toolchain.cuda.nvcc) ? [path.dirname(path.dirname(context.toolchain.cuda.nvcc))] : [];
+  // The CUDA toolkit: the folder above the bin/ of the nvcc the toolchain found, or of any nvcc the tree ran (found on
+  // PATH the toolchain names it only as `nvcc`); its version is in the key.
+  const nvccs = [
+    ...(context.toolchain.cuda && path.isAbsolute(context.toolchain.cuda.nvcc) ? [context.toolchain.cuda.nvcc] : []),
+    ...records.filter((r) => r.op === 'exec' && path.basename(r.path) === 'nvcc').map((r) => r.path),
+  ];
+  const cuda = nvccs.map((nvcc) => path.dirname(path.dirname(nvcc)));
   return [
     ...new Set([
       rustupHome,
