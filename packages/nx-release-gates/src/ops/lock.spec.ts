@@ -110,4 +110,13 @@ describe('file locks', () => {
       fs.rmSync(nowhere, { recursive: true, force: true });
     }
   });
+
+  it('leaves no exit hook behind once released, however many locks a process takes', () => {
+    const before = process.listenerCount('exit');
+    for (let i = 0; i < 20; i++) {
+      const lock = tryLock(`listener-test-${process.pid}-${i}`, 'test');
+      if ('release' in lock) lock.release();
+    }
+    expect(process.listenerCount('exit')).toBe(before);
+  });
 });

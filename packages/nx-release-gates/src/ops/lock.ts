@@ -118,6 +118,9 @@ export function tryLock(key: string, what: string): HeldLock | { heldBy: LockOwn
       const release = () => {
         if (released) return;
         released = true;
+        // A long-lived process (the Nx daemon runs the summary writer after every run) takes many locks: each one's
+        // exit hook goes with it, so they never pile up.
+        process.removeListener('exit', release);
         if (readOwner(file)?.pid === process.pid) fs.rmSync(file, { force: true });
       };
       process.once('exit', release);
