@@ -51,6 +51,13 @@ describe('init generator', () => {
     expect(readNxJson(tree)?.plugins).toEqual(['@nx/js', { plugin: '@nx/jest', options: { targetName: 'test' } }, { plugin: 'nx-release-gates', options: {} }]);
   });
 
+  it('writes an nx.json holding the plugin when the workspace has none (a crate repository with only nx installed)', async () => {
+    tree.delete('nx.json');
+    await initGenerator(tree, {});
+    expect(tree.exists('nx.json')).toBe(true);
+    expect(readNxJson(tree)?.plugins).toEqual([{ plugin: 'nx-release-gates', options: {} }]);
+  });
+
   it('does not add the ignore line when dist is ignored already, and creates .gitignore when missing', async () => {
     tree.write('.gitignore', 'node_modules\n/dist\n');
     await initGenerator(tree, {});

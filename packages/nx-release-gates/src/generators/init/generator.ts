@@ -7,7 +7,7 @@
  * `rust-crate-build`), so nothing outside the plugin's projects depends on them.
  */
 import * as path from 'node:path';
-import { formatFiles, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { formatFiles, readNxJson, Tree, updateNxJson, writeJson } from '@nx/devkit';
 import { RESULTS_FOLDER } from '../../model/catalog';
 import { PLUGIN_NAME } from '../../model/plugin-options';
 import type { InitGeneratorSchema } from './schema';
@@ -30,7 +30,11 @@ function registerPlugin(tree: Tree): void {
   const plugins = nxJson.plugins ?? [];
   if (plugins.some(isOurPlugin)) return;
   // The options object holds the gates' workspace-wide options (features, maxBinarySize, ...); empty means defaults.
-  updateNxJson(tree, { ...nxJson, plugins: [...plugins, { plugin: PLUGIN_NAME, options: {} }] });
+  const registered = { ...nxJson, plugins: [...plugins, { plugin: PLUGIN_NAME, options: {} }] };
+  // A crate repository with only `npm i -D nx` has no nx.json, and updateNxJson writes nothing then: the plugin
+  // would be "added successfully" yet infer no target. Such a workspace gets an nx.json holding just the plugin.
+  if (tree.exists('nx.json')) updateNxJson(tree, registered);
+  else writeJson(tree, 'nx.json', { $schema: './node_modules/nx/schemas/nx-schema.json', ...registered });
 }
 
 /** Lines that already keep the results folder out of git: it or `dist`, anchored or not, as a folder or a glob. */
