@@ -1,7 +1,8 @@
 /**
  * Reads found by tracing (Linux, strace): a test that opens a file outside its crate that no input covers, and a
  * build script that reads a file without announcing it (no rerun-if-changed), are invisible to cargo's own records.
- * The gate's trace names them: listed under `warn`, failing the gate under `deny` (the default when CI=true).
+ * The gate's trace names them: listed under `warn`, failing the gate under `deny` (the default when CI=true). What a
+ * test reads back from a temporary folder it made itself is no input (the crate's second test).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -28,6 +29,17 @@ mod tests {
     fn shouts_the_fixture() {
         let text = std::fs::read_to_string("../shared-fixture.txt").unwrap();
         assert_eq!(super::shout(&text), "HELLO\\n");
+    }
+
+    // A folder the test makes, and a file and a link it puts there, are the test's own: never an input.
+    #[test]
+    fn reads_back_through_a_link_in_its_own_temporary_folder() {
+        let dir = std::env::temp_dir().join(format!("fixture-reader-{}", std::process::id()));
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("data"), "x").unwrap();
+        std::os::unix::fs::symlink(dir.join("data"), dir.join("link")).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("link")).unwrap(), "x");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
 `;

@@ -82,6 +82,11 @@ describe('tracedFindings', () => {
     expect(found.unaccounted.map((u) => u.name)).toEqual(['state.json']);
   });
 
+  it("what lies in a folder the tree made is the tree's own (a test's temporary folder and the link it made there)", () => {
+    const found = tracedFindings([read('/tmp/.tmpA1/', TEST, 'mkdir'), read('/tmp/.tmpA1/link'), read('/tmp/.tmpA1/sub/data'), read('/tmp/.tmpA10/other')], facts());
+    expect(found.unaccounted.map((u) => u.name)).toEqual(['/tmp/.tmpA10/other']);
+  });
+
   it('a listed folder counts through the files it holds; cargo listing the crate folder does not', () => {
     const filesIn = (folder: string) => (folder === '/ws/data' ? ['a.txt'] : folder === '/ws/crates/demo' ? ['Cargo.lock', 'junk.log'] : []);
     const found = tracedFindings([read('/ws/data', SCRIPT, 'dir'), read('/ws/crates/demo', '/home/me/.cargo/bin/cargo', 'dir')], facts({ filesIn, ignored: new Set(['crates/demo/junk.log']) }));

@@ -7,7 +7,8 @@
  *   and config files, cargo config files and rust-toolchain files anywhere (the fingerprint reads them), Cargo.lock
  *   (its packages are the key's external nodes);
  * - the system (/etc, /usr, /proc, ...), which the key does not promise to cover;
- * - the build's own products: target directories, OUT_DIRs, and any file the tree wrote or ran before it read it;
+ * - the build's own products: target directories, OUT_DIRs, any file the tree wrote or ran before it read it, and
+ *   anything inside a folder the tree made (a test's temporary folder: its files and links are the test's own);
  * - Nx's and the plugin's own folders and files (`nx-release-gates-*` in the temp folder), the workspace's .git and
  *   .gitignore files;
  * - every workspace file the task's declared inputs cover, unless git ignores it (Nx does not hash ignored files).
@@ -143,14 +144,17 @@ function missingVerdict(file: string, facts: TraceFacts): Verdict {
 /** Classifies every read of a trace: how many distinct paths were read, and those no part of the key accounts for. */
 export function tracedFindings(records: readonly TraceRecord[], facts: TraceFacts): TracedFindings {
   const written = new Set<string>();
+  const made: string[] = [];
   const read = new Set<string>();
   const found = new Map<string, UndeclaredInput>();
   for (const record of records) {
     // A program the tree ran is the toolchain's or the build's (a script's interpreter then reads it): not an input.
     if (record.op === 'write' || record.op === 'exec') written.add(record.path);
-    if (record.op === 'write' || record.op === 'exec') continue;
+    if (record.op === 'mkdir') made.push(record.path);
+    if (record.op === 'write' || record.op === 'exec' || record.op === 'mkdir') continue;
     if (record.op !== 'missing') read.add(record.path);
-    if (written.has(record.path) || accountedAnywhere(record.path, facts)) continue;
+    if (written.has(record.path) || made.some((folder) => inside(folder, record.path))) continue;
+    if (accountedAnywhere(record.path, facts)) continue;
     const name = displayName(record.path, facts.workspaceRoot, facts.home);
     if (found.has(name)) continue;
     const verdict = record.op === 'read' ? fileVerdict(record.path, facts) : record.op === 'dir' ? listingVerdict(record, facts) : missingVerdict(record.path, facts);

@@ -4,7 +4,7 @@ describe('straceArgs', () => {
   it('wraps the command after `--`, following children, writing to the file', () => {
     const args = straceArgs('/tmp/t/trace.strace', 'cargo', ['test', '--no-run']);
     expect(args.slice(0, 4)).toEqual(['-f', '-qq', '--seccomp-bpf', '-y']);
-    expect(args).toContain('trace=open,openat,openat2,execve,chdir,clone,clone3,fork,vfork,stat,lstat,newfstatat,statx');
+    expect(args).toContain('trace=open,openat,openat2,execve,chdir,clone,clone3,fork,vfork,stat,lstat,newfstatat,statx,mkdir,mkdirat');
     expect(args.slice(-6)).toEqual(['-o', '/tmp/t/trace.strace', '--', 'cargo', 'test', '--no-run']);
   });
 });

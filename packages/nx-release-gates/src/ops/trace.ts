@@ -6,7 +6,8 @@
  * What is traced, and why: the open family (reads, writes, folder listings, absent files), execve (which program
  * read), the clone family (a thread or child belongs to the program that made it), chdir, and the stat family, which
  * is how rustfmt and build scripts look for a file (`Path::exists`): without it an absent rustfmt.toml probe is
- * invisible. Only failures of stats are kept by the parser; cargo stats every source for its own fingerprint.
+ * invisible. Only failures of stats are kept by the parser; cargo stats every source for its own fingerprint. mkdir:
+ * a folder the tree made (a test's temporary folder) holds only what the tree put there, never an input.
  * `--seccomp-bpf` stops the tree only at these calls, which keeps the cost down.
  */
 import * as fs from 'node:fs';
@@ -17,7 +18,7 @@ import { runQuiet } from './process';
 /** The variable that turns tracing off (`0`): the benchmark measures the cost with it. */
 export const TRACE_SWITCH = 'NX_RELEASE_GATES_TRACE';
 
-export const TRACED_CALLS = 'open,openat,openat2,execve,chdir,clone,clone3,fork,vfork,stat,lstat,newfstatat,statx';
+export const TRACED_CALLS = 'open,openat,openat2,execve,chdir,clone,clone3,fork,vfork,stat,lstat,newfstatat,statx,mkdir,mkdirat';
 
 export type TraceAvailability = { mode: 'strace' } | { mode: 'unavailable'; reason: string };
 

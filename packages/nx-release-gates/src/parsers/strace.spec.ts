@@ -60,6 +60,9 @@ describe('parseStrace', () => {
         '1 openat2(AT_FDCWD</work>, "out.bin", {flags=O_WRONLY|O_CREAT, mode=0644}, 24) = 5</work/out.bin>',
         '1 openat(AT_FDCWD</work>, "denied", O_RDONLY) = -1 EACCES (Permission denied)',
         '1 execve("/nope/prog", ["prog"], 0x0 /* 1 var */) = -1 ENOENT (No such file or directory)',
+        '1 mkdir("/tmp/.tmpX", 0700) = 0',
+        '1 mkdirat(AT_FDCWD</work>, "made", 0777) = 0',
+        '1 mkdirat(AT_FDCWD</work>, "there", 0777) = -1 EEXIST (File exists)',
       ].join('\n'),
     );
     expect(records.map((r) => [r.op, r.path])).toEqual([
@@ -67,6 +70,8 @@ describe('parseStrace', () => {
       ['read', '/work/a b/café "q".txt'],
       ['read', '/work/dir/inner'],
       ['write', '/work/out.bin'],
+      ['mkdir', '/tmp/.tmpX'],
+      ['mkdir', '/work/made'],
     ]);
   });
 

@@ -10,9 +10,9 @@ import * as path from 'node:path';
 /**
  * read: a file opened for reading; write: opened to write, create or truncate (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC);
  * dir: a folder opened to list it (O_DIRECTORY); exec: a program started; missing: a file looked for (opened or
- * stat'ed) that does not exist.
+ * stat'ed) that does not exist; mkdir: a folder made.
  */
-export type TraceOp = 'read' | 'write' | 'dir' | 'exec' | 'missing';
+export type TraceOp = 'read' | 'write' | 'dir' | 'exec' | 'missing' | 'mkdir';
 
 export interface TraceRecord {
   pid: number;
@@ -108,7 +108,7 @@ interface PathCall {
 
 /** The path argument of a call and what it is relative to. */
 function pathArgument(call: Call, cwd: string | null): PathCall | null {
-  const takesDirfd = call.name !== 'open' && call.name !== 'execve' && call.name !== 'chdir' && call.name !== 'stat' && call.name !== 'lstat';
+  const takesDirfd = !PLAIN_PATH_CALLS.has(call.name);
   let at = 0;
   let dir = cwd;
   if (takesDirfd) {
@@ -122,6 +122,9 @@ function pathArgument(call: Call, cwd: string | null): PathCall | null {
   return { dir, path: quoted.value, rest: call.args.slice(quoted.end) };
 }
 
+/** Calls whose first argument is the path (the others take a directory descriptor first). */
+const PLAIN_PATH_CALLS = new Set(['open', 'execve', 'chdir', 'stat', 'lstat', 'mkdir']);
+const MKDIR_CALLS = new Set(['mkdir', 'mkdirat']);
 const WRITE_FLAGS = /\bO_(WRONLY|RDWR|CREAT|TRUNC)\b/;
 const STAT_CALLS = new Set(['stat', 'lstat', 'newfstatat', 'statx', 'fstatat64']);
 const OPEN_CALLS = new Set(['open', 'openat', 'openat2']);
@@ -132,6 +135,8 @@ function opOf(call: Call, rest: string): TraceOp | null {
   const enoent = /^-1 ENOENT\b/.test(call.ret);
   const failed = /^-1\b/.test(call.ret);
   if (call.name === 'execve') return failed ? null : 'exec';
+  // A folder the tree made: what it holds was put there by the tree (a test's temporary folder).
+  if (MKDIR_CALLS.has(call.name)) return failed ? null : 'mkdir';
   if (STAT_CALLS.has(call.name)) return enoent ? 'missing' : null;
   if (!OPEN_CALLS.has(call.name)) return null;
   if (WRITE_FLAGS.test(rest)) return failed ? null : 'write';
