@@ -41,11 +41,16 @@ describe('comparePackages', () => {
 
 describe('recordProblem', () => {
   const expected = { crate: 'core', version: '1.0.0', commit: 'c'.repeat(40), file: 'reports/core/gate-package.json' };
-  const record: VerifiedRecord = { crate: 'core', version: '1.0.0', status: 'passed', commit: 'c'.repeat(40), verified: { cksum: 'f'.repeat(64), bytes: 10, files: [] } };
+  const record: VerifiedRecord = { crate: 'core', version: '1.0.0', status: 'passed', commit: 'c'.repeat(40), verified: { cksum: 'f'.repeat(64), bytes: 10, files: [] }, emergency: null };
 
   it('accepts a passed record of this crate, version and commit', () => {
     expect(recordProblem(record, expected)).toBeNull();
     expect(recordProblem({ ...record, commit: null }, expected)).toBeNull();
+  });
+
+  it('lets an emergency skip of gate-package through, without a file list', () => {
+    expect(recordProblem({ ...record, status: 'skipped', verified: null, emergency: 'CVE hotfix' }, expected)).toBeNull();
+    expect(recordProblem({ ...record, status: 'skipped', verified: null }, expected)).toContain('(skipped)');
   });
 
   it('refuses a missing record, another crate or version, a failed gate, no file list, another commit: one line each', () => {
@@ -86,6 +91,10 @@ describe('resumeDecision', () => {
     const decision = resumeDecision('core@1.0.0', cksum, { kind: 'published', cksum: cksum.toUpperCase() }, 'crates.io');
     expect(decision).toMatchObject({ action: 'skip' });
     expect(decision.sentence).toContain('already on crates.io');
+  });
+  it('skips a version already there when gate-package was skipped in an emergency (nothing to compare)', () => {
+    expect(resumeDecision('core@1.0.0', null, { kind: 'published', cksum }, 'crates.io')).toMatchObject({ action: 'skip' });
+    expect(resumeDecision('core@1.0.0', null, { kind: 'absent' }, 'crates.io')).toMatchObject({ action: 'publish' });
   });
   it('refuses a version there with other bytes, and an index that does not answer', () => {
     expect(resumeDecision('core@1.0.0', cksum, { kind: 'published', cksum: 'cd'.repeat(32) }, 'crates.io')).toMatchObject({ action: 'refuse' });

@@ -70,6 +70,8 @@ export interface VerifiedRecord {
   /** The commit the dry run verified (its release-dry-run.json, else the result's own run), null when unknown. */
   commit: string | null;
   verified: VerifiedPackage | null;
+  /** The reason when gate-package was skipped by an emergency skip (details.emergency), else null. */
+  emergency: string | null;
 }
 
 /**
@@ -83,6 +85,8 @@ export function recordProblem(record: VerifiedRecord | null, expected: { crate: 
   if (record.crate !== expected.crate || record.version !== expected.version) {
     return `${id}: ${expected.file} verified ${record.crate}@${record.version}, not ${id}; ${rerun}`;
   }
+  // An emergency release that skips gate-package ships unverified, as its tag annotation and release notes say.
+  if (record.status === 'skipped' && record.emergency) return null;
   if (record.status !== 'passed') return `${id}: gate-package did not pass in ${expected.file} (${record.status}); fix it and ${rerun}`;
   if (!record.verified) return `${id}: ${expected.file} holds no file list (written by an older plugin version?); ${rerun}`;
   if (expected.commit && record.commit && record.commit !== expected.commit) {
@@ -122,10 +126,14 @@ export type RegistryState = { kind: 'absent' } | { kind: 'published'; cksum: str
 
 export type PublishDecision = { action: 'publish'; sentence: string } | { action: 'skip'; sentence: string } | { action: 'refuse'; sentence: string };
 
-/** Whether to upload `crate@version`, given the index's answer and the verified .crate's sha256. */
-export function resumeDecision(id: string, verifiedCksum: string, state: RegistryState, registry: string): PublishDecision {
+/**
+ * Whether to upload `crate@version`, given the index's answer and the verified .crate's sha256 (null: gate-package was
+ * skipped in an emergency, so there is nothing to compare a published version with).
+ */
+export function resumeDecision(id: string, verifiedCksum: string | null, state: RegistryState, registry: string): PublishDecision {
   if (state.kind === 'absent') return { action: 'publish', sentence: `${id}: not on ${registry} yet; publishing` };
   if (state.kind === 'unknown') return { action: 'refuse', sentence: `${id}: cannot tell whether it is on ${registry} (${state.problem}); run the publish again when the registry answers` };
+  if (verifiedCksum === null) return { action: 'skip', sentence: `${id}: already on ${registry} (not compared: gate-package was skipped in an emergency); skipped` };
   if (state.cksum.toLowerCase() === verifiedCksum.toLowerCase()) {
     return { action: 'skip', sentence: `${id}: already on ${registry} with the verified .crate (sha256 ${verifiedCksum.slice(0, 12)}); skipped` };
   }

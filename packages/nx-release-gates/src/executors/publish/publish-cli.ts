@@ -43,11 +43,12 @@ export function parsePublishArgs(argv: readonly string[], root: string, env: Nod
   return { root, results: path.resolve(root, values.results ?? RESULTS_FOLDER), projects: projects.length ? projects : null, registry, index, dryRun };
 }
 
-/** One line for the log; on GitHub Actions an error also becomes an annotation. */
-function errorLine(line: string, env: NodeJS.ProcessEnv): string {
-  if (env.GITHUB_ACTIONS !== 'true') return `✖ ${line}`;
-  return `::error title=Publish::${line.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`;
+/** One line for the log; on GitHub Actions an error or a warning also becomes an annotation. */
+function annotated(kind: 'error' | 'warning', line: string, env: NodeJS.ProcessEnv): string {
+  if (env.GITHUB_ACTIONS !== 'true') return `${kind === 'error' ? '✖' : '⚠'} ${line}`;
+  return `::${kind} title=Publish::${line.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`;
 }
+const errorLine = (line: string, env: NodeJS.ProcessEnv) => annotated('error', line, env);
 
 export function realEffects(root: string, env: NodeJS.ProcessEnv): PublishEffects {
   const git = runnerIn(root);
@@ -63,6 +64,7 @@ export function realEffects(root: string, env: NodeJS.ProcessEnv): PublishEffect
     sleep: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
     now: () => new Date(),
     log: (line) => console.log(`nx-release-gates publish: ${line}`),
+    warn: (line) => console.error(annotated('warning', line, env)),
     error: (line) => console.error(errorLine(line, env)),
   };
 }

@@ -60,6 +60,7 @@ function setUp(world: World, verified: Record<string, Buffer>) {
     sleep: async (seconds) => void slept.push(seconds),
     now: () => new Date('2026-12-02T10:00:00Z'),
     log: (line) => lines.push(line),
+    warn: (line) => lines.push(`WARN ${line}`),
     error: (line) => lines.push(`ERROR ${line}`),
   };
   const options: PublishOptions = { root: '/ws', results, projects: null, registry: 'local', index: 'http://127.0.0.1:1/index/', dryRun: false };
@@ -86,6 +87,15 @@ describe('publishVerified', () => {
     expect(await publishVerified(t.options, t.fx)).toBe(1);
     expect(t.published()).toEqual([]);
     expect(t.lines).toContainEqual(expect.stringMatching(/^ERROR app@1\.0\.0: .*changed src\/lib\.rs/));
+  });
+
+  it('publishes a crate whose gate-package an emergency skipped, saying it is unverified', async () => {
+    const t = setUp({ now: { core: CORE, app: APP }, index: { core: [absent], app: [absent] } }, { core: CORE, app: APP });
+    const file = path.join(t.options.results, 'app', 'gate-package.json');
+    fs.writeFileSync(file, JSON.stringify({ crate: 'app', version: '1.0.0', status: 'skipped', run: { commit: COMMIT }, details: { emergency: 'CVE hotfix' } }));
+    expect(await publishVerified(t.options, t.fx)).toBe(0);
+    expect(t.published()).toEqual(['core', 'app']);
+    expect(t.lines).toContainEqual(expect.stringMatching(/^WARN app@1\.0\.0: .*emergency \(CVE hotfix\)/));
   });
 
   it('refuses without a verified record, before packaging', async () => {

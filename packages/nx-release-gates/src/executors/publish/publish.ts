@@ -27,7 +27,7 @@ import {
 } from '../../model/verified-package';
 import { verifiedPackage } from '../../parsers/crate-files';
 import { summarizeCargoError } from '../../parsers/cargo-errors';
-import type { IndexLookup } from '../../ops/registry-index';
+import { indexName, type IndexLookup } from '../../ops/registry-index';
 import type { CommandResult } from '../../ops/process';
 import { readJsonIfExists } from '../../util/files';
 
@@ -56,6 +56,8 @@ export interface PublishEffects {
   sleep(seconds: number): Promise<void>;
   now(): Date;
   log(line: string): void;
+  /** Something to act on that does not stop the publish. */
+  warn(line: string): void;
   error(line: string): void;
 }
 
@@ -67,11 +69,12 @@ const GATE_PACKAGE = 'gate-package';
 /** The record of `crate` in the reports: gate-package's result, with the commit of the dry run that covered it. */
 export function readRecord(results: string, crate: string): { record: VerifiedRecord | null; file: string } {
   const file = path.join(results, crate, `${GATE_PACKAGE}.json`);
-  const result = readJsonIfExists<{ crate?: string; version?: string; status?: string; run?: { commit?: string | null }; details?: { verifiedPackage?: VerifiedPackage } }>(file);
+  const result = readJsonIfExists<{ crate?: string; version?: string; status?: string; run?: { commit?: string | null }; details?: { verifiedPackage?: VerifiedPackage; emergency?: string } }>(file);
   if (!result) return { record: null, file };
   const dryRun = readJsonIfExists<{ git?: { commit?: string | null } }>(path.join(results, crate, 'release-dry-run.json'));
   const commit = dryRun?.git?.commit ?? result.run?.commit ?? null;
-  return { record: { crate: result.crate ?? '', version: result.version ?? '', status: result.status ?? '', commit, verified: result.details?.verifiedPackage ?? null }, file };
+  const { verifiedPackage: verified, emergency } = result.details ?? {};
+  return { record: { crate: result.crate ?? '', version: result.version ?? '', status: result.status ?? '', commit, verified: verified ?? null, emergency: emergency ?? null }, file };
 }
 
 /** The crates to publish, path dependencies first; or the line saying which asked-for crate cannot be. */
@@ -159,12 +162,13 @@ async function verifyAll(options: PublishOptions, fx: PublishEffects): Promise<{
     const { record, file } = readRecord(options.results, crate.name);
     const problem = recordProblem(record, { crate: crate.name, version: crate.version, commit, file });
     if (problem) problems.push(problem);
-    else verified.set(crate.name, record!.verified!);
+    else if (record!.verified) verified.set(crate.name, record!.verified);
+    else fx.warn(`${crate.name}@${crate.version}: gate-package was skipped in an emergency (${record!.emergency}); publishing a package nobody verified`);
   }
   if (problems.length) return { problems };
   const packaged = await packageAgain(crates, options, fx);
   if ('problem' in packaged) return { problems: [packaged.problem] };
-  for (const crate of crates) {
+  for (const crate of crates.filter((c) => verified.has(c.name))) {
     const difference = comparePackages(verified.get(crate.name)!.files, packaged.get(crate.name)!.files);
     if (!isSamePackage(difference)) problems.push(`${crate.name}@${crate.version}: the package differs from the one the dry run verified (${describeDifference(difference)}); run the dry run on what you release`);
   }
@@ -178,10 +182,10 @@ export async function publishVerified(options: PublishOptions, fx: PublishEffect
     fx.error('nothing was published');
     return 1;
   }
-  const registry = options.registry ?? 'the registry';
+  const registry = options.registry ?? indexName(options.index);
   const plan = [];
   for (const crate of checked.crates) {
-    const decision = resumeDecision(`${crate.name}@${crate.version}`, checked.verified.get(crate.name)!.cksum, await registryState(crate, options, fx), registry);
+    const decision = resumeDecision(`${crate.name}@${crate.version}`, checked.verified.get(crate.name)?.cksum ?? null, await registryState(crate, options, fx), registry);
     plan.push({ crate, decision });
   }
   const refused = plan.filter((p) => p.decision.action === 'refuse');
