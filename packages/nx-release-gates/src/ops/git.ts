@@ -187,3 +187,9 @@ export async function pushBranch(runner: CommandRunner, remote: string, branch: 
 export async function deleteRemoteBranch(runner: CommandRunner, remote: string, branch: string): Promise<void> {
   await must(runner, ['push', remote, '--delete', branch], `deleting ${branch} on ${remote}`);
 }
+
+/** The files git tracks or would track (untracked, not ignored) matching `pathspecs`, `/`-separated, relative to `cwd`. */
+export async function listedFiles(runner: CommandRunner, pathspecs: readonly string[]): Promise<string[] | null> {
+  const result = await git(runner, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...pathspecs]);
+  return result.exitCode === 0 ? [...new Set(result.stdout.split('\0').filter(Boolean))] : null;
+}

@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { indexFilePath, indexLocation, lookUpCrate, parseIndexEntry } from './registry-index';
@@ -43,6 +45,17 @@ describe('registry index', () => {
   it('reports a registry that does not answer as unreachable', async () => {
     // Port 9 (discard) on localhost refuses connections on this kind of machine.
     expect(await lookUpCrate('http://127.0.0.1:9/', 'hexyl')).toMatchObject({ kind: 'unreachable' });
+  });
+
+  it("passes on the Retry-After of an index that answers 429 (too many requests), for the caller's wait", async () => {
+    const server = http.createServer((_req, res) => res.writeHead(429, { 'retry-after': '12' }).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      expect(await lookUpCrate(`sparse+http://127.0.0.1:${port}/`, 'hexyl')).toMatchObject({ kind: 'unreachable', retryAfter: '12' });
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -22,7 +22,8 @@ export type IndexLookup =
   | { kind: 'found'; versions: PublishedVersion[]; where: string }
   /** The index has no entry for the crate: it was never published there. */
   | { kind: 'absent'; where: string }
-  | { kind: 'unreachable'; problem: string; where: string };
+  /** `retryAfter`: set when the index answered 429 (too many requests), to the Retry-After header it sent (or null). */
+  | { kind: 'unreachable'; problem: string; where: string; retryAfter?: string | null };
 
 /** Cargo's index file path for a crate name: `1/a`, `2/ab`, `3/a/abc`, `se/rd/serde` (lowercased). */
 export function indexFilePath(crateName: string): string {
@@ -81,6 +82,7 @@ export async function lookUpCrate(index: string, crateName: string): Promise<Ind
     const response = await fetch(where, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { 'user-agent': 'nx-release-gates' } });
     // crates.io's sparse index answers 404 (or 403 from its CDN, or 410) for a name it never had.
     if (response.status === 404 || response.status === 410 || response.status === 403) return { kind: 'absent', where };
+    if (response.status === 429) return { kind: 'unreachable', problem: `HTTP 429 (too many requests) from ${where}`, where, retryAfter: response.headers.get('retry-after') };
     if (!response.ok) return { kind: 'unreachable', problem: `HTTP ${response.status} from ${where}`, where };
     return { kind: 'found', versions: parseIndexEntry(await response.text()), where };
   } catch (error) {

@@ -28,6 +28,12 @@ describe('judgePackage', () => {
     expect(outcome.details).toMatchObject({ checked: 3, fileCount: 3, missing: [], crateBytes: 2048, withSiblings: [] });
   });
 
+  it("records the verified package (each file with its sha256, the .crate's own) for the publish step", () => {
+    const verified = { cksum: 'a'.repeat(64), bytes: 2048, files: [{ path: 'Cargo.toml', sha256: 'b'.repeat(64), bytes: 10 }] };
+    expect(judgePackage(facts({ pack: packed({ verified }) })).details?.verifiedPackage).toEqual(verified);
+    expect(judgePackage(facts()).details?.verifiedPackage).toBeUndefined();
+  });
+
   it('fails on a required path that matches nothing on disk, before packaging', () => {
     const outcome = judgePackage(facts({ notOnDisk: ['templates/**'], pack: null }));
     expect(outcome).toMatchObject({ status: 'failed', details: { requiredFiles: ['templates/**'], notOnDisk: ['templates/**'] } });

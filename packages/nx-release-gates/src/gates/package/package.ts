@@ -12,7 +12,8 @@ import { minimatch } from 'minimatch';
 import { parse as parseToml } from 'smol-toml';
 import { summarizeCargoError } from '../../parsers/cargo-errors';
 import { formatBytes } from '../../util/sizes';
-import { tarFileNames } from '../../parsers/tar-entries';
+import { verifiedPackage } from '../../parsers/crate-files';
+import type { VerifiedPackage } from '../../model/verified-package';
 import { cargoPackage, crateWrittenThisRun, packageDirectory } from '../../ops/cargo-package';
 import { packageRuleDropping } from './package-rules';
 import { firstFew } from '../../model/reason';
@@ -64,6 +65,8 @@ export interface PackFacts {
   /** The files inside the .crate, relative to the crate folder. */
   files: readonly string[];
   crateBytes: number;
+  /** Each file's sha256 and the .crate's own: what the publish step holds a package made again against. */
+  verified?: VerifiedPackage;
   /** For each required pattern missing from the .crate: the include/exclude rule of Cargo.toml that drops a file on disk matching it, or null. */
   causes: ReadonlyMap<string, string | null>;
 }
@@ -98,6 +101,7 @@ export function judgePackage(facts: PackageFacts): GateOutcome {
   const { files, crateBytes } = pack;
   const missing = missingFromPackage(requiredFiles, files);
   const details: Record<string, unknown> = { checked: files.length, fileCount: files.length, requiredFiles, missing, crateBytes, maxCrateSize, withSiblings: siblings };
+  if (pack.verified) details.verifiedPackage = pack.verified;
 
   if (missing.length) {
     const causes = missing.map((pattern) => ({ pattern, rule: pack.causes.get(pattern) ?? null }));
@@ -123,8 +127,8 @@ async function pack(context: GateContext, requiredFiles: readonly string[]): Pro
   const found = crateWrittenThisRun([await packageDirectory(context)], context.crate.name, context.crate.version, context.startedAt);
   const crateFile = path.relative(context.workspaceRoot, found.file);
   if (found.written !== 'this-run') return { facts: { error: null, crateFile, written: found.written, ...none }, siblings };
-  const prefix = `${context.crate.name}-${context.crate.version}/`;
-  const files = tarFileNames(fs.readFileSync(found.file)).map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));
+  const verified = verifiedPackage(fs.readFileSync(found.file), context.crate.name, context.crate.version);
+  const files = verified.files.map((f) => f.path);
   const causes = new Map<string, string | null>();
   const missing = missingFromPackage(requiredFiles, files);
   if (missing.length) {
@@ -134,7 +138,7 @@ async function pack(context: GateContext, requiredFiles: readonly string[]): Pro
       causes.set(pattern, onDisk.map((f) => packageRuleDropping(f, rules.include, rules.exclude)).find((r) => r !== null) ?? null);
     }
   }
-  return { facts: { error: null, crateFile, written: 'this-run', files, crateBytes: found.bytes, causes }, siblings };
+  return { facts: { error: null, crateFile, written: 'this-run', files, crateBytes: found.bytes, causes, verified }, siblings };
 }
 
 export const packageGate: GateDefinition = {

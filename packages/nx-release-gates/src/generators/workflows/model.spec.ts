@@ -69,6 +69,7 @@ describe('workflowModel', () => {
     expect(kinds(setup.host)).toEqual(['checkout', 'node', 'install', 'rust', 'cargo-cache', 'nx-cache']);
     // A matrix job adds its target to the toolchain, keys the cargo cache by it, and keeps no Nx cache.
     expect(kinds(setup.matrix)).toEqual(['checkout', 'node', 'install', 'rust', 'cargo-cache']);
+    expect(kinds(setup.publish)).toEqual(['checkout', 'node', 'install', 'rust']);
     expect(setup.matrix).toContainEqual(expect.objectContaining({ kind: 'rust', matrixTarget: true }));
     expect(setup.matrix).toContainEqual({ kind: 'cargo-cache', sharedKey: 'release-gates-${{ matrix.target }}', workspaces: ['.', 'libs'] });
     expect(setup.host).toContainEqual({ kind: 'cargo-cache', sharedKey: 'release-gates-host', workspaces: ['.', 'libs'] });

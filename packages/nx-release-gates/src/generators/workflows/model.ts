@@ -99,8 +99,11 @@ export interface WorkflowModel {
   dryRunReportFolder: string;
   /** The dry-run workflow's file name, as GitHub's API names it. */
   dryRunWorkflow: string;
-  /** The setup steps of a job on the host target, and of a platform matrix job (`${{ matrix.target }}`). */
-  setup: { host: SetupStep[]; matrix: SetupStep[] };
+  /**
+   * The setup steps of a job on the host target, of a platform matrix job (`${{ matrix.target }}`), and of the publish
+   * job (the plugin's publish command and cargo; no caches: it builds nothing).
+   */
+  setup: { host: SetupStep[]; matrix: SetupStep[]; publish: SetupStep[] };
   releaseJobs: ReleaseJobsModel;
 }
 
@@ -153,7 +156,7 @@ export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly
     dryRunReportsArtifact: DRY_RUN_REPORTS_ARTIFACT,
     dryRunReportFolder: DRY_RUN_REPORT_FOLDER,
     dryRunWorkflow: path.posix.basename(WORKFLOW_FILES.dryRun),
-    setup: { host: setupSteps(o, pm, false), matrix: setupSteps(o, pm, true) },
+    setup: { host: setupSteps(o, pm, false), matrix: setupSteps(o, pm, true), publish: setupSteps(o, pm, false).filter((s) => !CACHE_STEPS.includes(s.kind)) },
     releaseJobs: {
       pack: o.crates.filter((c) => c.binaries.length > 0).map((c) => ({ crate: c.name, binaries: c.binaries })),
       assetsFolder: 'release/assets',
@@ -162,6 +165,9 @@ export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly
     },
   };
 }
+
+/** The setup steps that only save a job time: the publish job leaves them out (and a remote cache's probe with them). */
+const CACHE_STEPS: readonly SetupStep['kind'][] = ['cargo-cache', 'nx-cache', 'probe'];
 
 /**
  * Which setup steps a job gets. A matrix job builds `${{ matrix.target }}`: it adds that target to the toolchain,
