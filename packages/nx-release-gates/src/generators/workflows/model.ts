@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { GateSpec, gateTarget, RELEASE_DRY_RUN } from '../../model/catalog';
+import { SEMVER_CHECKS_VERSION } from '../../model/toolchain';
 import { ACTIONS, ActionName, usesValue } from './actions';
 import { NormalizedWorkflowsOptions } from './options';
 import { DRY_RUN_REPORT_FOLDER, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, PROBE_BIN, REMOTE_CACHE_VARIABLES, REVIEWED_CODE } from './remote-cache';
@@ -54,6 +55,7 @@ export type SetupStep =
   | { kind: 'install'; command: string }
   | { kind: 'rust'; toolchain: string; source: string; matrixTarget: boolean }
   | { kind: 'cargo-cache'; sharedKey: string; workspaces: string[] }
+  | { kind: 'semver-checks'; version: string; crates: string[] }
   | { kind: 'nx-cache' }
   | { kind: 'probe'; command: string };
 
@@ -99,8 +101,12 @@ export interface WorkflowModel {
   dryRunReportFolder: string;
   /** The dry-run workflow's file name, as GitHub's API names it. */
   dryRunWorkflow: string;
-  /** The setup steps of a job on the host target, and of a platform matrix job (`${{ matrix.target }}`). */
-  setup: { host: SetupStep[]; matrix: SetupStep[] };
+  /**
+   * The setup steps of a job on the host target, and of a platform matrix job (`${{ matrix.target }}`); `gates`: a
+   * host job that runs gate-semver (the release's gates job), `ci`: the CI job (gates' steps when ciTargets run
+   * gate-semver, else host's).
+   */
+  setup: { host: SetupStep[]; matrix: SetupStep[]; gates: SetupStep[]; ci: SetupStep[] };
   releaseJobs: ReleaseJobsModel;
 }
 
@@ -153,7 +159,7 @@ export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly
     dryRunReportsArtifact: DRY_RUN_REPORTS_ARTIFACT,
     dryRunReportFolder: DRY_RUN_REPORT_FOLDER,
     dryRunWorkflow: path.posix.basename(WORKFLOW_FILES.dryRun),
-    setup: { host: setupSteps(o, pm, false), matrix: setupSteps(o, pm, true) },
+    setup: setupModel(o, pm),
     releaseJobs: {
       pack: o.crates.filter((c) => c.binaries.length > 0).map((c) => ({ crate: c.name, binaries: c.binaries })),
       assetsFolder: 'release/assets',
@@ -161,6 +167,21 @@ export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly
       archivesArtifact: 'release-archives',
     },
   };
+}
+
+/**
+ * gate-semver of a library crate needs cargo-semver-checks (it fails with the install command without it): the jobs
+ * that run it install the pinned version. A tree of binaries only never pays for the install.
+ */
+function setupModel(o: NormalizedWorkflowsOptions, pm: PackageManagerCommands): WorkflowModel['setup'] {
+  const libraries = o.crates.filter((c) => c.hasLibrary).map((c) => c.name);
+  const host = setupSteps(o, pm, false);
+  const semver: SetupStep | null = libraries.length ? { kind: 'semver-checks', version: SEMVER_CHECKS_VERSION, crates: libraries } : null;
+  // After the cargo cache, which may restore the installed tool, and before Nx runs.
+  const at = host.findIndex((s) => s.kind === 'nx-cache' || s.kind === 'probe');
+  const gates = semver ? [...host.slice(0, at < 0 ? host.length : at), semver, ...(at < 0 ? [] : host.slice(at))] : host;
+  const ciRunsSemver = o.ciTargets.includes(gateTarget('semver')) || o.ciTargets.includes(RELEASE_DRY_RUN);
+  return { host, matrix: setupSteps(o, pm, true), gates, ci: ciRunsSemver ? gates : host };
 }
 
 /**
