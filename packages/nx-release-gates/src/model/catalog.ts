@@ -14,6 +14,7 @@ export const RELEASE_TAG_ENV = ['RELEASE_TAG', 'GITHUB_REF_NAME', 'GITHUB_REF_TY
 export const RELEASE_DRY_RUN = 'release-dry-run';
 export const RELEASE_REHEARSAL = 'release-rehearsal';
 export const RELEASE_PARITY = 'release-parity';
+export const RELEASE_PLAN = 'release-plan';
 
 /**
  * Where gate results, reports, summaries and run records go, relative to the workspace root (posix separators, as

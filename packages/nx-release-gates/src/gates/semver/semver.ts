@@ -152,11 +152,13 @@ export function judgeSemver(facts: SemverFacts): GateOutcome {
     return passed(`public API of ${facts.version} is compatible with ${against} (${details.checked} checks)`, details);
   }
   if (failures.length) {
-    const items = failures.map((f) => `${f.lint} (${f.items.join(', ') || f.summary})`).join('; ');
+    const items = describeFailures(failures);
     return failed(`breaking change(s) against ${against} without the version bump they need (version ${facts.version}): ${items}; bump the major version (0.x: the minor) or restore the items`, details);
   }
   return failed(`cargo semver-checks against ${against} failed: ${summarizeCargoError(facts.check.output)}`, details);
 }
+
+const describeFailures = (failures: SemverFailure[]) => failures.map((f) => `${f.lint} (${f.items.join(', ') || f.summary})`).join('; ');
 
 /** One line for a baseline that does not build here, in place of cargo doc's dump. */
 function describeUnbuildable(baseline: Baseline, u: UnbuildableBaseline): string {
@@ -179,7 +181,7 @@ function judgeBetweenReleases(facts: SemverFacts, check: { output: string }, bas
   const head = `between releases (${facts.version} is ${against})`;
   if (bump === 'none') return passed(`${head}: the crate is unchanged since the release; no bump needed (${details.checked} checks)`, details);
   const why = failures.length
-    ? failures.map((f) => `${f.lint} (${f.items.join(', ') || f.summary})`).join('; ')
+    ? describeFailures(failures)
     : added.length
       ? `added ${added.join(', ')}`
       : `the public API is unchanged${facts.reverse ? '' : ' (additions were not compared: the reverse comparison could not run)'}`;
