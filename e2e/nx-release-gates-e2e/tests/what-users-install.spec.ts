@@ -3,7 +3,8 @@
  *  - fresh/: a Cargo workspace of two crates whose Cargo.lock pins tinydep 0.1.0, resolved from a local directory
  *    registry the test builds (crates.io replaced by it in .cargo/config.toml) that also holds tinydep 0.1.1, where
  *    `add` takes a third argument. nrg-fresh-ok uses only what 0.1.1 kept; nrg-fresh-broken calls `add(1, 2)`.
- *  - nrg-api: a library released as the tag nrg-api-v0.1.0 (the semver baseline: no published crate needed).
+ *  - nrg-api: a library released as the tag nrg-api-v0.1.0 (the semver baseline: no published crate needed), changed
+ *    first at that version (between releases: which bump the changes need), then bumped to 0.1.1.
  *  - nrg-indexed-api and hexyl: libraries whose registryIndex is a local index folder. It lists nrg-indexed-api
  *    0.1.0, 0.2.0, 0.2.5 (yanked) and 0.9.0, a crate crates.io has never had, and no hexyl, which crates.io has.
  *  - nrg-untested: a library without a single test; nrg-unlicensed: a crate without `license`.
@@ -111,6 +112,30 @@ describe('gates for what users install', () => {
     // The same crate builds with its Cargo.lock: only the fresh resolution breaks.
     ws.nx(['run', 'nrg-fresh-broken:gate-build']);
     expect(ws.result('nrg-fresh-broken', 'gate-build').status).toBe('passed');
+  });
+
+  it('gate-semver between releases (the version still the tag\'s) passes a removed public fn, saying it needs the breaking bump', () => {
+    ws.write('nrg-api/src/lib.rs', API_V1.replace('/// Removed later.\npub fn gone() -> u8 {\n    2\n}\n', ''));
+    const run = ws.nx(['run', 'nrg-api:gate-semver']);
+    const result = ws.result('nrg-api', 'gate-semver');
+    expect(run.exitCode).toBe(0);
+    expect(result.status).toBe('passed');
+    expect(result.details.baseline).toEqual({ kind: 'tag', tag: 'nrg-api-v0.1.0', version: '0.1.0' });
+    expect(result.details.requiredBump).toBe('major');
+    expect(result.details.nextVersion).toBe('0.2.0');
+    expect(result.reason).toContain('function_missing (function nrg_api::gone)');
+    expect(result.commands.some((c: string) => c.includes('--baseline-rev nrg-api-v0.1.0 --release-type patch'))).toBe(true);
+  });
+
+  it('gate-semver between releases says an added public fn needs a minor bump', () => {
+    ws.write('nrg-api/src/lib.rs', API_V1.replace('/// Kept.', '/// Added.\npub fn added() -> u8 {\n    3\n}\n\n/// Kept.'));
+    ws.nx(['run', 'nrg-api:gate-semver']);
+    const result = ws.result('nrg-api', 'gate-semver');
+    expect(result.status).toBe('passed');
+    expect(result.details.requiredBump).toBe('minor');
+    expect(result.details.nextVersion).toBe('0.1.1');
+    expect(result.details.added).toEqual(['function nrg_api::added']);
+    expect(result.reason).toContain('need a minor bump, to 0.1.1: added function nrg_api::added');
   });
 
   it('gate-semver passes an additive change against the release tag', () => {

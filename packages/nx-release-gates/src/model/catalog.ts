@@ -14,6 +14,7 @@ export const RELEASE_TAG_ENV = ['RELEASE_TAG', 'GITHUB_REF_NAME', 'GITHUB_REF_TY
 export const RELEASE_DRY_RUN = 'release-dry-run';
 export const RELEASE_REHEARSAL = 'release-rehearsal';
 export const RELEASE_PARITY = 'release-parity';
+export const RELEASE_PLAN = 'release-plan';
 
 /**
  * Where gate results, reports, summaries and run records go, relative to the workspace root (posix separators, as
@@ -179,7 +180,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
     // Tags and the registry decide the baseline.
     cacheable: false,
     description:
-      'Public API against the previous release (its release tag, else the newest earlier version in the registry index) with cargo-semver-checks: a breaking change without a major bump fails, naming the items. A missing tool fails with the install command; a first release is skipped without it. Never cached.',
+      'Public API against the previous release (its release tag, else the newest earlier version in the registry index) with cargo-semver-checks: a breaking change without a major bump fails, naming the items. Between releases (the version is still that of the latest tag) it compares with that tag and says which bump the changes need. A missing tool fails with the install command; a first release is skipped without it. Never cached.',
   },
   {
     name: 'publish',

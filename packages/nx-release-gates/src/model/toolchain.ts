@@ -34,3 +34,10 @@ export function parseNvccVersion(output: string): string | null {
   return /release (\d+\.\d+)/.exec(output)?.[1] ?? null;
 }
 
+
+/**
+ * The cargo-semver-checks gate-semver is tested with; its install hint and the generated workflows install exactly
+ * this version, so CI and a maintainer's machine read the same report format.
+ */
+export const SEMVER_CHECKS_VERSION = '0.51.0';
+export const SEMVER_CHECKS_INSTALL = `cargo install --locked cargo-semver-checks@${SEMVER_CHECKS_VERSION}`;

@@ -98,6 +98,21 @@ export async function headCommit(context: CommandRunner, repo?: GitRepository): 
   return result.exitCode === 0 ? result.stdout.trim() : null;
 }
 
+/** Whether `tag` points at the checked-out commit (annotated tags peeled); false when git cannot say. */
+export async function tagIsHead(runner: CommandRunner, tag: string): Promise<boolean> {
+  const [tagged, head] = await Promise.all([
+    git(runner, ['rev-parse', '-q', '--verify', `refs/tags/${tag}^{commit}`]),
+    git(runner, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']),
+  ]);
+  return tagged.exitCode === 0 && head.exitCode === 0 && tagged.stdout.trim() === head.stdout.trim();
+}
+
+/** Whether the tracked files under `pathspec` (relative to the runner's folder) differ from `rev`'s; null when git cannot say. */
+export async function changedSince(runner: CommandRunner, rev: string, pathspec: string): Promise<boolean | null> {
+  const result = await git(runner, ['diff', '--quiet', rev, '--', pathspec]);
+  return result.exitCode === 0 ? false : result.exitCode === 1 ? true : null;
+}
+
 /** Every local tag name, or null when git cannot list them (no git, no repository). */
 export async function localTags(runner: CommandRunner): Promise<string[] | null> {
   const result = await git(runner, ['tag', '--list']);

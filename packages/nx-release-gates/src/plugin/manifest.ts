@@ -2,7 +2,7 @@
  * What executors.json, generators.json and the executor schemas say, derived from the gate registry and the option
  * definitions. tools/build.mjs writes them into the package; a unit test checks them.
  */
-import { GATE_SPECS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
+import { GATE_SPECS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_PLAN, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
 import { OPTION_DEFINITIONS, OptionDefinition, optionsForGate } from '../model/options';
 
 /**
@@ -80,6 +80,14 @@ export function executorManifest(): Record<string, ExecutorEntry> {
     schema: schema(RELEASE_DRY_RUN, dryRun, {
       gates: { type: 'array', items: { type: 'string' }, description: 'Gate targets to run, in table order. Default: every gate.' },
       parallel: { type: 'number', description: 'How many gates Nx runs at once (cargo still serializes builds that share a target directory).' },
+    }),
+  };
+  const plan = 'Prints which gates will run or replay and why, what the release builds for which targets (the archive names) and what it publishes; writes release-plan.json. Builds nothing.';
+  entries[RELEASE_PLAN] = {
+    description: plan,
+    implementation: './src/executors/release-plan/executor',
+    schema: schema(RELEASE_PLAN, plan, {
+      registryIndex: { type: 'string', description: "Registry index asked whether the version is already published. Default: gate-publish's registryIndex (crates.io's sparse index unless set)." },
     }),
   };
   const rehearsal = 'Creates test-release-v<version> at HEAD and pushes it (the "Release dry run" workflow runs on it), or deletes it with --cleanup.';

@@ -4,7 +4,7 @@
  */
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { CrateModel } from '../model/crate-model';
-import { GATE_SPECS, GATE_TARGETS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
+import { GATE_SPECS, GATE_TARGETS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_PLAN, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
 import { crateNamedInputs, gateInputs } from '../cache-key/inputs';
 import { inferredOptionsForGate, lowerLayers } from '../model/resolve-options';
 import { TRACE_SWITCH } from '../ops/trace';
@@ -78,6 +78,12 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
     `Runs every release gate of the crate through Nx (cached gates replay, live output), then prints one table and writes ${RESULTS_FOLDER}/<project>/${RELEASE_DRY_RUN}.json, also when gates fail.`,
     { gates: ['gate-build', 'gate-test'] },
   );
+  targets[RELEASE_PLAN] = crateTarget(
+    RELEASE_PLAN,
+    {},
+    `Before anything builds: which gates will run or replay (Nx's task hashes against the local cache) and why, what the release workflow builds for which targets and the archives it packs, and what it publishes; writes ${RESULTS_FOLDER}/<project>/${RELEASE_PLAN}.json.`,
+    {},
+  );
   targets[RELEASE_REHEARSAL] = crateTarget(
     RELEASE_REHEARSAL,
     {},
@@ -96,6 +102,6 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
     tags: ['rust', 'cargo'],
     namedInputs: crateNamedInputs(),
     targets,
-    metadata: { technologies: ['rust'], targetGroups: { [TARGET_GROUP]: [...GATE_TARGETS, RELEASE_DRY_RUN, RELEASE_REHEARSAL, RELEASE_PARITY] } },
+    metadata: { technologies: ['rust'], targetGroups: { [TARGET_GROUP]: [...GATE_TARGETS, RELEASE_DRY_RUN, RELEASE_PLAN, RELEASE_REHEARSAL, RELEASE_PARITY] } },
   };
 }

@@ -9,6 +9,12 @@
  * (it has no option for another registry), so an index other than crates.io or its mirror chooses a version
  * crates.io may not hold: the tag baseline is the one that works there.
  *
+ * Between releases (a release tag of the manifest's very version exists and is not the checked-out commit: the
+ * usual state until the next bump) the baseline is that tag, and the gate says which bump the changes need
+ * (required-bump.ts) instead of judging one: needing a bump before it is made is no failure. At the tagged commit
+ * itself (the release), or once the version is bumped past the tag, the earlier tag is the baseline and the bump
+ * made is judged.
+ *
  * The tool is a real dependency: when `cargo semver-checks` is missing the gate fails with the install command
  * (a silent skip is what made release-plz's check worthless for users without the tool); `semver: false` opts out.
  * A first release needs no tool, so that skip comes first: a new library must not fail for a comparison it cannot make.
@@ -20,16 +26,29 @@ import { stripAnsi, summarizeCargoError } from '../../parsers/cargo-errors';
 import { indexName, lookUpCrate } from '../../ops/registry-index';
 import { previousPublished } from '../../ops/published-version';
 import { compareVersions, parseReleaseTag } from '../../model/release-tag';
-import { localTags } from '../../ops/git';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { changedSince, localTags, tagIsHead } from '../../ops/git';
+import { currentTargetDirectory } from '../../ops/target-directory';
 import { unknownFeatures } from '../../model/feature-sets';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { gateSpec } from '../../model/catalog';
+import { SEMVER_CHECKS_INSTALL } from '../../model/toolchain';
+import { nextVersion, requiredBump, summaryBump, UnbuildableBaseline, unbuildableBaseline } from './required-bump';
 
-export const SEMVER_CHECKS_VERSION = '0.51.0';
-export const SEMVER_CHECKS_INSTALL = `cargo install --locked cargo-semver-checks@${SEMVER_CHECKS_VERSION}`;
+export { SEMVER_CHECKS_INSTALL, SEMVER_CHECKS_VERSION } from '../../model/toolchain';
 
 /** The release compared against; a registry baseline names the index it was found in (option registryIndex). */
 export type Baseline = { kind: 'tag'; tag: string; version: string } | { kind: 'registry'; version: string; index: string };
+
+/** This crate's release tag of exactly `version`, from `git tag --list` output. */
+export function releaseTagOf(tags: readonly string[], crateName: string, version: string): { tag: string; version: string } | null {
+  const tag = tags.find((t) => {
+    const parsed = parseReleaseTag(t, crateName);
+    return parsed.kind === 'this-crate' && compareVersions(parsed.version, version) === 0;
+  });
+  return tag ? { tag, version } : null;
+}
 
 /** The newest earlier release tag of this crate, from `git tag --list` output. */
 export function previousReleaseTag(tags: readonly string[], crateName: string, current: string): { tag: string; version: string } | null {
@@ -69,7 +88,7 @@ export function parseSemverFailures(output: string): SemverFailure[] {
     }
     if (inItems) {
       if (!line.trim() || /^\S/.test(line)) inItems = false;
-      else current.items.push(line.trim().replace(/, previously in file .*$/, '').replace(/ in file .*$/, ''));
+      else current.items.push(line.trim().replace(/, previously in file .*$/, '').replace(/ in (file )?\/\S+:\d+$/, ''));
     }
   }
   return failures;
@@ -91,6 +110,12 @@ export interface SemverFacts {
   /** The comparison, when it ran. */
   check: { exitCode: number; output: string } | null;
   version: string;
+  /** The baseline is the release tag of this very version (see the file comment). */
+  betweenReleases: boolean;
+  /** Between releases: the reverse comparison (the release's API against the working tree's), null when it could not run. */
+  reverse: { exitCode: number; output: string } | null;
+  /** Between releases: whether the crate's files differ from the tag's (null: git could not say). */
+  changedSinceBaseline: boolean | null;
 }
 
 const describeBaseline = (b: Baseline) => (b.kind === 'tag' ? `release tag ${b.tag}` : `${indexName(b.index)} ${b.version}`);
@@ -113,6 +138,9 @@ export function judgeSemver(facts: SemverFacts): GateOutcome {
   const checkedMatch = /Checked \[[^\]]*\]\s+(\d+) checks?/.exec(stripAnsi(facts.check.output));
   details.checked = checkedMatch ? Number(checkedMatch[1]) : 0;
   details.failures = failures;
+  const unbuildable = facts.check.exitCode === 0 ? null : unbuildableBaseline(facts.check.output);
+  if (unbuildable) return failed(describeUnbuildable(facts.baseline, unbuildable), { ...details, unbuildableBaseline: unbuildable });
+  if (facts.betweenReleases) return judgeBetweenReleases(facts, facts.check, facts.baseline, details);
   const against = describeBaseline(facts.baseline);
   if (facts.check.exitCode === 0) {
     // A major bump (0.x: a minor one) allows breaking changes, so cargo-semver-checks skips every check: that is no
@@ -124,10 +152,40 @@ export function judgeSemver(facts: SemverFacts): GateOutcome {
     return passed(`public API of ${facts.version} is compatible with ${against} (${details.checked} checks)`, details);
   }
   if (failures.length) {
-    const items = failures.map((f) => `${f.lint} (${f.items.join(', ') || f.summary})`).join('; ');
+    const items = describeFailures(failures);
     return failed(`breaking change(s) against ${against} without the version bump they need (version ${facts.version}): ${items}; bump the major version (0.x: the minor) or restore the items`, details);
   }
   return failed(`cargo semver-checks against ${against} failed: ${summarizeCargoError(facts.check.output)}`, details);
+}
+
+const describeFailures = (failures: SemverFailure[]) => failures.map((f) => `${f.lint} (${f.items.join(', ') || f.summary})`).join('; ');
+
+/** One line for a baseline that does not build here, in place of cargo doc's dump. */
+function describeUnbuildable(baseline: Baseline, u: UnbuildableBaseline): string {
+  if (baseline.kind === 'tag') return `the crate at release tag ${baseline.tag} does not build here (${u.cause}); install what its build needs, or set semver: false`;
+  return (
+    `the baseline ${u.crate} ${u.version} from ${indexName(baseline.index)} does not build here (${u.cause}); if it is another project's crate, tag ` +
+    `this crate's releases (v<version>) to compare with them; else install what it needs, or set semver: false`
+  );
+}
+
+/** Between releases: which bump the changes since the tag need, as a pass (see the file comment). */
+function judgeBetweenReleases(facts: SemverFacts, check: { output: string }, baseline: Baseline, details: Record<string, unknown>): GateOutcome {
+  const against = describeBaseline(baseline);
+  const bump = requiredBump({ forward: check.output, reverse: facts.reverse?.output ?? null, changed: facts.changedSinceBaseline });
+  if (bump === null) return failed(`cargo semver-checks against ${against} failed: ${summarizeCargoError(check.output)}`, details);
+  const next = nextVersion(facts.version, bump);
+  const added = facts.reverse ? parseSemverFailures(facts.reverse.output).flatMap((f) => f.items) : [];
+  Object.assign(details, { requiredBump: bump, nextVersion: next, added, additionsCompared: facts.reverse !== null });
+  const failures = details.failures as SemverFailure[];
+  const head = `between releases (${facts.version} is ${against})`;
+  if (bump === 'none') return passed(`${head}: the crate is unchanged since the release; no bump needed (${details.checked} checks)`, details);
+  const why = failures.length
+    ? describeFailures(failures)
+    : added.length
+      ? `added ${added.join(', ')}`
+      : `the public API is unchanged${facts.reverse ? '' : ' (additions were not compared: the reverse comparison could not run)'}`;
+  return passed(`${head}: the changes need a ${bump} bump, to ${next}: ${why}`, details);
 }
 
 /**
@@ -138,16 +196,78 @@ export function semverFeatureArgs(features: string[], noDefaultFeatures: boolean
   return [noDefaultFeatures ? '--only-explicit-features' : '--default-features', ...features.flatMap((f) => ['--features', f])];
 }
 
-/** The baseline: this crate's newest earlier release tag, else the newest earlier version in the registry index. */
-async function findBaseline(context: GateContext, facts: SemverFacts): Promise<Pick<SemverFacts, 'baseline' | 'registryProblem'>> {
+type BaselineFacts = Pick<SemverFacts, 'baseline' | 'registryProblem' | 'betweenReleases'> & { changedSinceBaseline?: boolean | null };
+
+/**
+ * The baseline: the release tag of this very version between releases, else this crate's newest earlier release tag,
+ * else the newest earlier version in the registry index.
+ */
+async function findBaseline(context: GateContext, facts: SemverFacts): Promise<BaselineFacts> {
   const { crate } = context;
   const tags = await localTags(context);
+  const current = tags ? releaseTagOf(tags, crate.name, crate.version) : null;
+  if (current) {
+    // The tagged commit itself, unchanged, is the release: its bump is judged against the earlier tag.
+    const changed = await changedSince(context, current.tag, '.');
+    if (changed !== false || !(await tagIsHead(context, current.tag))) {
+      return { baseline: { kind: 'tag', ...current }, registryProblem: null, betweenReleases: true, changedSinceBaseline: changed };
+    }
+  }
   const tag = tags ? previousReleaseTag(tags, crate.name, crate.version) : null;
-  if (tag) return { baseline: { kind: 'tag', ...tag }, registryProblem: null };
+  if (tag) return { baseline: { kind: 'tag', ...tag }, registryProblem: null, betweenReleases: false };
   const lookup = await lookUpCrate(facts.index, crate.name);
   const version = previousPublished(lookup, crate.version);
-  if (version) return { baseline: { kind: 'registry', version, index: facts.index }, registryProblem: null };
-  return { baseline: null, registryProblem: lookup.kind === 'unreachable' ? lookup.problem : null };
+  if (version) return { baseline: { kind: 'registry', version, index: facts.index }, registryProblem: null, betweenReleases: false };
+  return { baseline: null, registryProblem: lookup.kind === 'unreachable' ? lookup.problem : null, betweenReleases: false };
+}
+
+/**
+ * The rustdoc JSON files cargo-semver-checks keeps under `<target>/semver-checks/`: the working tree's
+ * (`local-<crate>-<version>-<target>-<hash>`) and the tag's (`git-<tag>/local-...`), newest of each (a folder per
+ * feature set), or null when either is missing. They are its cache, not its interface: without them the additions
+ * are left uncompared, and the result says so.
+ */
+function rustdocPair(targetDirectory: string, crateName: string, version: string, tag: string): { current: string; baseline: string } | null {
+  const root = path.join(targetDirectory, 'semver-checks');
+  const underscored = (text: string) => text.replace(/[^A-Za-z0-9]/g, '_');
+  const prefix = `local-${underscored(crateName)}-${underscored(version)}-`;
+  const newestJson = (dir: string): { file: string; mtime: number } | null => {
+    const found = safeList(dir)
+      .filter((entry) => entry.isDirectory() && entry.name.startsWith(prefix))
+      .flatMap((entry) => {
+        const docs = path.join(dir, entry.name, 'target', 'doc');
+        return safeList(docs)
+          .filter((doc) => doc.isFile() && doc.name.endsWith('.json'))
+          .map((doc) => ({ file: path.join(docs, doc.name), mtime: fs.statSync(path.join(docs, doc.name)).mtimeMs }));
+      });
+    return found.sort((x, y) => y.mtime - x.mtime)[0] ?? null;
+  };
+  const current = newestJson(root);
+  const baseline = newestJson(path.join(root, `git-${underscored(tag)}`));
+  return current && baseline ? { current: current.file, baseline: baseline.file } : null;
+}
+
+function safeList(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+/** Between releases: the reverse comparison, which finds the additions the forward report never names. */
+async function reverseComparison(context: GateContext, tag: string): Promise<SemverFacts['reverse']> {
+  const pair = rustdocPair(await currentTargetDirectory(context), context.crate.name, context.crate.version, tag);
+  let reverse: SemverFacts['reverse'] = null;
+  if (pair) {
+    const result = await context.cargo(
+      ['semver-checks', 'check-release', '--current-rustdoc', pair.baseline, '--baseline-rustdoc', pair.current, '--release-type', 'patch'],
+      { live: 'none' },
+    );
+    const output = `${result.stdout}\n${result.stderr}`;
+    if (summaryBump(output) !== null) reverse = { exitCode: result.exitCode ?? 1, output };
+  }
+  return reverse;
 }
 
 export const semverGate: GateDefinition = {
@@ -166,6 +286,9 @@ export const semverGate: GateDefinition = {
       registryProblem: null,
       check: null,
       version: crate.version,
+      betweenReleases: false,
+      reverse: null,
+      changedSinceBaseline: null,
     };
     if (!facts.enabled || !facts.hasLibrary || facts.unknownFeatures.length) return judgeSemver(facts);
     facts = { ...facts, ...(await findBaseline(context, facts)) };
@@ -174,17 +297,25 @@ export const semverGate: GateDefinition = {
     facts.toolInstalled = tool.exitCode === 0 && !tool.notFound;
     if (!facts.toolInstalled) return judgeSemver(facts);
     const baselineArgs = facts.baseline.kind === 'tag' ? ['--baseline-rev', facts.baseline.tag] : ['--baseline-version', facts.baseline.version];
+    // Between releases nothing is bumped yet: judging the changes as a patch release makes every needed bump show.
+    const releaseType = facts.betweenReleases ? ['--release-type', 'patch'] : [];
     const check = await context.cargo(
-      ['semver-checks', 'check-release', '--manifest-path', 'Cargo.toml', '-p', crate.name, ...baselineArgs, ...semverFeatureArgs(features, options.noDefaultFeatures)],
+      ['semver-checks', 'check-release', '--manifest-path', 'Cargo.toml', '-p', crate.name, ...baselineArgs, ...releaseType, ...semverFeatureArgs(features, options.noDefaultFeatures)],
       { live: 'all' },
     );
     facts.check = { exitCode: check.exitCode ?? 1, output: `${check.stdout}\n${check.stderr}` };
+    if (facts.betweenReleases && facts.baseline.kind === 'tag' && summaryBump(facts.check.output) === 'none') {
+      facts.reverse = await reverseComparison(context, facts.baseline.tag);
+    }
     return judgeSemver(facts);
   },
   keyFigure: (r) => {
     const baseline = r.details.baseline as Baseline | null | undefined;
-    if (!baseline) return r.status === 'skipped' ? '' : '';
+    if (!baseline) return '';
+    const against = `vs ${baseline.kind === 'tag' ? baseline.tag : baseline.version}`;
+    const bump = r.details.requiredBump as string | undefined;
+    if (bump) return bump === 'none' ? `${against}: unchanged` : `${against}: needs ${bump} (${r.details.nextVersion})`;
     const failures = (r.details.failures as SemverFailure[] | undefined) ?? [];
-    return `vs ${baseline.kind === 'tag' ? baseline.tag : baseline.version}: ${failures.length ? `${failures.length} breaking` : 'compatible'}`;
+    return `${against}: ${failures.length ? `${failures.length} breaking` : 'compatible'}`;
   },
 };

@@ -1,18 +1,18 @@
 import type { CrateModel } from '../../model/crate-model';
 import { describeManifest, groupManifests } from '../../parsers/manifest-groups';
-import { binariesByManifest, cargoCrateFacts, CrateFactsError } from './crate-facts';
+import { factsByManifest, cargoCrateFacts, CrateFactsError } from './crate-facts';
 
 jest.mock('../../ops/read-crates', () => ({ readCargoWorkspace: jest.fn() }));
 const { readCargoWorkspace } = jest.requireMock('../../ops/read-crates') as { readCargoWorkspace: jest.Mock };
 
 const xFind = describeManifest('x-find/Cargo.toml', '[package]\nname = "x-find"\nversion = "0.1.0"\n\n[[bin]]\nname = "x"\npath = "src/main.rs"\n');
 const group = groupManifests([xFind])[0];
-const crate = (change: Partial<CrateModel>) => ({ name: 'x-find', manifestPath: 'x-find/Cargo.toml', binaries: ['x'], ...change }) as CrateModel;
+const crate = (change: Partial<CrateModel>) => ({ name: 'x-find', manifestPath: 'x-find/Cargo.toml', binaries: ['x'], hasLibrary: false, ...change }) as CrateModel;
 
 describe('cargoCrateFacts', () => {
-  it("takes the binaries from cargo metadata's bin targets", async () => {
-    readCargoWorkspace.mockResolvedValueOnce([crate({ binaries: ['x', 'a'] })]);
-    await expect(cargoCrateFacts('/ws', group)).resolves.toEqual([{ manifestPath: 'x-find/Cargo.toml', binaries: ['a', 'x'] }]);
+  it("takes the binaries from cargo metadata's bin targets, and whether it has a library", async () => {
+    readCargoWorkspace.mockResolvedValueOnce([crate({ binaries: ['x', 'a'], hasLibrary: true })]);
+    await expect(cargoCrateFacts('/ws', group)).resolves.toEqual([{ manifestPath: 'x-find/Cargo.toml', binaries: ['a', 'x'], hasLibrary: true }]);
     expect(readCargoWorkspace).toHaveBeenCalledWith(group, '/ws');
   });
 
@@ -26,14 +26,15 @@ describe('cargoCrateFacts', () => {
   });
 });
 
-describe('binariesByManifest', () => {
-  it('maps each manifest to the binaries its facts report', async () => {
-    const found = await binariesByManifest(async () => [{ manifestPath: 'x-find/Cargo.toml', binaries: ['x'] }], '/ws', [group]);
-    expect([...found]).toEqual([['x-find/Cargo.toml', ['x']]]);
+describe('factsByManifest', () => {
+  it('maps each manifest to the facts reported for it', async () => {
+    const fact = { manifestPath: 'x-find/Cargo.toml', binaries: ['x'], hasLibrary: false };
+    const found = await factsByManifest(async () => [fact], '/ws', [group]);
+    expect([...found]).toEqual([['x-find/Cargo.toml', fact]]);
   });
 
   it('refuses to guess for a package the facts leave out', async () => {
-    await expect(binariesByManifest(async () => [], '/ws', [group])).rejects.toThrow(
+    await expect(factsByManifest(async () => [], '/ws', [group])).rejects.toThrow(
       /^cargo metadata did not report the package of x-find\/Cargo.toml; check that its Cargo workspace lists it \(members\) and run again$/,
     );
   });

@@ -14,6 +14,8 @@ export interface CrateFact {
   /** Relative to the Nx workspace root, posix separators (as ManifestInfo.file). */
   manifestPath: string;
   binaries: string[];
+  /** It has a library target: gate-semver compares its public API, so the jobs that run it need cargo-semver-checks. */
+  hasLibrary: boolean;
 }
 
 /** The facts of the crates of one Cargo workspace (`group`) under `workspaceRoot`. */
@@ -28,14 +30,14 @@ export const cargoCrateFacts: CrateFacts = async (workspaceRoot, group) => {
   if (broken) {
     throw new CrateFactsError(`cannot tell which binaries ${broken.manifestPath} builds (cargo metadata): ${broken.error}`);
   }
-  return crates.map((c) => ({ manifestPath: c.manifestPath, binaries: [...c.binaries].sort() }));
+  return crates.map((c) => ({ manifestPath: c.manifestPath, binaries: [...c.binaries].sort(), hasLibrary: c.hasLibrary }));
 };
 
-/** Binaries by manifest path, from every group's facts; a package cargo did not report is an error, never a guess. */
-export async function binariesByManifest(facts: CrateFacts, workspaceRoot: string, groups: ManifestGroup[]): Promise<Map<string, string[]>> {
-  const found = new Map<string, string[]>();
+/** Each crate's facts by manifest path, from every group's; a package cargo did not report is an error, never a guess. */
+export async function factsByManifest(facts: CrateFacts, workspaceRoot: string, groups: ManifestGroup[]): Promise<Map<string, CrateFact>> {
+  const found = new Map<string, CrateFact>();
   for (const group of groups) {
-    for (const fact of await facts(workspaceRoot, group)) found.set(fact.manifestPath, fact.binaries);
+    for (const fact of await facts(workspaceRoot, group)) found.set(fact.manifestPath, fact);
   }
   for (const manifest of groups.flatMap((g) => g.manifests)) {
     if (manifest.hasPackage && manifest.packageName && !found.has(manifest.file)) {

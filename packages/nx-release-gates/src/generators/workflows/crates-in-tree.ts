@@ -9,7 +9,7 @@ import { Tree, visitNotIgnoredFiles } from '@nx/devkit';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describeManifest, groupManifests, isBuildOutputManifest } from '../../parsers/manifest-groups';
-import { binariesByManifest, CrateFacts } from './crate-facts';
+import { CrateFacts, factsByManifest } from './crate-facts';
 
 export interface TreeCrate {
   name: string;
@@ -19,6 +19,8 @@ export interface TreeCrate {
   cargoWorkspaceRoot: string;
   /** `bin` targets cargo builds for it, as cargo metadata reports them. */
   binaries: string[];
+  /** It has a library target (cargo metadata): gate-semver has a public API to compare. */
+  hasLibrary: boolean;
   /** False for `publish = false` or `publish = []`. */
   publish: boolean;
   /** Crates of this workspace it depends on (normal and build dependencies): they publish first. */
@@ -39,7 +41,7 @@ export async function readCratesInTree(tree: Tree, facts: CrateFacts): Promise<T
     .sort()
     .map((f) => describeManifest(f, tree.read(f, 'utf-8') ?? ''));
   const groups = groupManifests(manifests);
-  const binaries = await binariesByManifest(facts, tree.root, groups);
+  const cargoFacts = await factsByManifest(facts, tree.root, groups);
   const crates: TreeCrate[] = [];
   const tomls = new Map<TreeCrate, Record<string, any>>();
   for (const group of groups) {
@@ -54,7 +56,8 @@ export async function readCratesInTree(tree: Tree, facts: CrateFacts): Promise<T
         name: manifest.packageName,
         root: manifest.dir,
         cargoWorkspaceRoot: group.root,
-        binaries: binaries.get(manifest.file) ?? [],
+        binaries: cargoFacts.get(manifest.file)?.binaries ?? [],
+        hasLibrary: cargoFacts.get(manifest.file)?.hasLibrary ?? false,
         publish: publishOf(pkg.publish, inherited.publish),
         localDependencies: [],
       };

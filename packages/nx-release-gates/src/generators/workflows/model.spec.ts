@@ -8,6 +8,7 @@ const crate = (name: string, cargoWorkspaceRoot: string, binaries: string[] = [n
   cargoWorkspaceRoot,
   binaries,
   publish,
+  hasLibrary: binaries.length === 0,
   localDependencies: [],
 });
 
@@ -73,6 +74,17 @@ describe('workflowModel', () => {
     expect(setup.matrix).toContainEqual(expect.objectContaining({ kind: 'rust', matrixTarget: true }));
     expect(setup.matrix).toContainEqual({ kind: 'cargo-cache', sharedKey: 'release-gates-${{ matrix.target }}', workspaces: ['.', 'libs'] });
     expect(setup.host).toContainEqual({ kind: 'cargo-cache', sharedKey: 'release-gates-host', workspaces: ['.', 'libs'] });
+  });
+
+  it('installs cargo-semver-checks in the jobs that run gate-semver of a library crate, pinned', () => {
+    const { setup } = workflowModel(options({ nxCache: true }), gates);
+    expect(kinds(setup.gates)).toEqual(['checkout', 'node', 'install', 'rust', 'cargo-cache', 'semver-checks', 'nx-cache']);
+    expect(setup.gates).toContainEqual({ kind: 'semver-checks', version: '0.51.0', crates: ['core'] });
+    // CI runs gate-build only here; with gate-semver (or the whole dry run) it installs the tool too.
+    expect(setup.ci).toEqual(setup.host);
+    expect(workflowModel(options({ ciTargets: ['gate-semver'] }), gates).setup.ci).toContainEqual(expect.objectContaining({ kind: 'semver-checks' }));
+    // Binaries only: nothing to compare, nothing to install.
+    expect(kinds(workflowModel(options({ crates: [crate('tool', '.')] }), gates).setup.gates)).not.toContain('semver-checks');
   });
 
   it.each([

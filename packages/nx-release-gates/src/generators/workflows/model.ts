@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { GateSpec, gateTarget, RELEASE_DRY_RUN } from '../../model/catalog';
+import { SEMVER_CHECKS_VERSION } from '../../model/toolchain';
 import { ACTIONS, ActionName, usesValue } from './actions';
 import { NormalizedWorkflowsOptions } from './options';
 import { DRY_RUN_REPORT_FOLDER, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, PROBE_BIN, REMOTE_CACHE_VARIABLES, REVIEWED_CODE } from './remote-cache';
@@ -54,6 +55,7 @@ export type SetupStep =
   | { kind: 'install'; command: string }
   | { kind: 'rust'; toolchain: string; source: string; matrixTarget: boolean }
   | { kind: 'cargo-cache'; sharedKey: string; workspaces: string[] }
+  | { kind: 'semver-checks'; version: string; crates: string[] }
   | { kind: 'nx-cache' }
   | { kind: 'probe'; command: string };
 
@@ -100,10 +102,12 @@ export interface WorkflowModel {
   /** The dry-run workflow's file name, as GitHub's API names it. */
   dryRunWorkflow: string;
   /**
-   * The setup steps of a job on the host target, of a platform matrix job (`${{ matrix.target }}`), and of the publish
-   * job (the plugin's publish command and cargo; no caches: it builds nothing).
+   * The setup steps of a job on the host target, and of a platform matrix job (`${{ matrix.target }}`); `gates`: a
+   * host job that runs gate-semver (the release's gates job), `ci`: the CI job (gates' steps when ciTargets run
+   * gate-semver, else host's); `publish`: the publish job (the plugin's publish command and cargo; no caches: it
+   * builds nothing).
    */
-  setup: { host: SetupStep[]; matrix: SetupStep[]; publish: SetupStep[] };
+  setup: { host: SetupStep[]; matrix: SetupStep[]; gates: SetupStep[]; ci: SetupStep[]; publish: SetupStep[] };
   releaseJobs: ReleaseJobsModel;
 }
 
@@ -156,7 +160,7 @@ export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly
     dryRunReportsArtifact: DRY_RUN_REPORTS_ARTIFACT,
     dryRunReportFolder: DRY_RUN_REPORT_FOLDER,
     dryRunWorkflow: path.posix.basename(WORKFLOW_FILES.dryRun),
-    setup: { host: setupSteps(o, pm, false), matrix: setupSteps(o, pm, true), publish: setupSteps(o, pm, false).filter((s) => !CACHE_STEPS.includes(s.kind)) },
+    setup: setupModel(o, pm),
     releaseJobs: {
       pack: o.crates.filter((c) => c.binaries.length > 0).map((c) => ({ crate: c.name, binaries: c.binaries })),
       assetsFolder: 'release/assets',
@@ -168,6 +172,22 @@ export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly
 
 /** The setup steps that only save a job time: the publish job leaves them out (and a remote cache's probe with them). */
 const CACHE_STEPS: readonly SetupStep['kind'][] = ['cargo-cache', 'nx-cache', 'probe'];
+
+/**
+ * gate-semver of a library crate needs cargo-semver-checks (it fails with the install command without it): the jobs
+ * that run it install the pinned version. A tree of binaries only never pays for the install.
+ */
+function setupModel(o: NormalizedWorkflowsOptions, pm: PackageManagerCommands): WorkflowModel['setup'] {
+  const libraries = o.crates.filter((c) => c.hasLibrary).map((c) => c.name);
+  const host = setupSteps(o, pm, false);
+  const semver: SetupStep | null = libraries.length ? { kind: 'semver-checks', version: SEMVER_CHECKS_VERSION, crates: libraries } : null;
+  // After the cargo cache, which may restore the installed tool, and before Nx runs.
+  const at = host.findIndex((s) => s.kind === 'nx-cache' || s.kind === 'probe');
+  const gates = semver ? [...host.slice(0, at < 0 ? host.length : at), semver, ...(at < 0 ? [] : host.slice(at))] : host;
+  const ciRunsSemver = o.ciTargets.includes(gateTarget('semver')) || o.ciTargets.includes(RELEASE_DRY_RUN);
+  const publish = host.filter((s) => !CACHE_STEPS.includes(s.kind));
+  return { host, matrix: setupSteps(o, pm, true), gates, ci: ciRunsSemver ? gates : host, publish };
+}
 
 /**
  * Which setup steps a job gets. A matrix job builds `${{ matrix.target }}`: it adds that target to the toolchain,

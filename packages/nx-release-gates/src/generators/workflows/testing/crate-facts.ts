@@ -5,17 +5,18 @@
  */
 import type { CrateFacts } from '../crate-facts';
 
-const declared = new Map<string, string[]>();
+const declared = new Map<string, { binaries: string[]; hasLibrary: boolean }>();
 
-export function declareBinaries(manifestPath: string, binaries: string[]): void {
-  declared.set(manifestPath, [...binaries].sort());
+/** `hasLibrary`: cargo reports a lib target (a fixture crate without binaries is a library). */
+export function declareBinaries(manifestPath: string, binaries: string[], hasLibrary = binaries.length === 0): void {
+  declared.set(manifestPath, { binaries: [...binaries].sort(), hasLibrary });
 }
 
 export const fixtureCrateFacts: CrateFacts = async (_workspaceRoot, group) =>
   group.manifests
     .filter((m) => m.hasPackage)
     .map((m) => {
-      const binaries = declared.get(m.file);
-      if (!binaries) throw new Error(`no fixture cargo metadata for ${m.file}: write the crate with addCrate or declareBinaries`);
-      return { manifestPath: m.file, binaries };
+      const fact = declared.get(m.file);
+      if (!fact) throw new Error(`no fixture cargo metadata for ${m.file}: write the crate with addCrate or declareBinaries`);
+      return { manifestPath: m.file, ...fact };
     });

@@ -39,7 +39,7 @@ export function addCrate(tree: Tree, crate: FixtureCrate, dirOf: (name: string) 
     ].join('\n'),
   );
   // What cargo metadata reports for it: the [[bin]] names, else the auto-discovered src/main.rs binary.
-  declareBinaries(`${dir}/Cargo.toml`, crate.bins ?? (crate.bin !== false ? [crate.name] : []));
+  declareBinaries(`${dir}/Cargo.toml`, crate.bins ?? (crate.bin !== false ? [crate.name] : []), crate.bin === false);
   if (crate.bin !== false) tree.write(`${dir}/src/main.rs`, 'fn main() {}\n');
   else tree.write(`${dir}/src/lib.rs`, '//! lib\n');
 }

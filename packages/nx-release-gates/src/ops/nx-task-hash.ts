@@ -1,0 +1,63 @@
+/**
+ * Nx's own task hashes for targets of one project, computed the way `nx graph --file` does (Nx 23: the task graph,
+ * the task hasher, each task hashed against its own environment), so a hash here is the key Nx would look up in its
+ * cache when the task runs. Nx's hashing modules are not public API: they are loaded from the workspace's own nx,
+ * and anything that fails to load or answer is a one-line problem, never an exception.
+ */
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import type { ProjectGraph } from '@nx/devkit';
+
+interface NxHashing {
+  createTaskGraph(graph: ProjectGraph, extra: object, projects: string[], targets: string[], configuration: undefined, overrides: object): { tasks: Record<string, NxTask> };
+  createTaskHasher(graph: ProjectGraph, nxJson: unknown): { hashTasks(tasks: NxTask[], taskGraph: unknown, envs: Record<string, NodeJS.ProcessEnv>): Promise<{ value: string }[]> };
+  getTaskSpecificEnv(task: NxTask, graph: ProjectGraph): NodeJS.ProcessEnv;
+  readNxJson(root: string): unknown;
+  daemonClient: { enabled(): boolean };
+  retrieveWorkspaceFiles(root: string, projectRootMap: Record<string, string>): Promise<{ fileMap: unknown; rustReferences: unknown }>;
+  hydrateFileMap(fileMap: unknown, rustReferences: unknown): void;
+}
+
+interface NxTask {
+  id: string;
+  target: { project: string; target: string };
+}
+
+function loadNxHashing(workspaceRoot: string): NxHashing {
+  const load = createRequire(path.join(workspaceRoot, 'package.json'));
+  return {
+    ...(load('nx/src/tasks-runner/create-task-graph') as Pick<NxHashing, 'createTaskGraph'>),
+    ...(load('nx/src/hasher/create-task-hasher') as Pick<NxHashing, 'createTaskHasher'>),
+    ...(load('nx/src/tasks-runner/task-env') as Pick<NxHashing, 'getTaskSpecificEnv'>),
+    ...(load('nx/src/config/nx-json') as Pick<NxHashing, 'readNxJson'>),
+    ...(load('nx/src/daemon/client/client') as Pick<NxHashing, 'daemonClient'>),
+    ...(load('nx/src/project-graph/utils/retrieve-workspace-files') as Pick<NxHashing, 'retrieveWorkspaceFiles'>),
+    ...(load('nx/src/project-graph/build-project-graph') as Pick<NxHashing, 'hydrateFileMap'>),
+  };
+}
+
+/**
+ * Without the daemon Nx hashes in process from the workspace's file map, which only the process that built the
+ * project graph holds: an executor's process reads it again for the graph it was given, as Nx does for a cached graph.
+ */
+async function hydrateFiles(nx: NxHashing, workspaceRoot: string, graph: ProjectGraph): Promise<void> {
+  if (nx.daemonClient.enabled()) return;
+  const projectRoots = Object.fromEntries(Object.entries(graph.nodes).map(([name, node]) => [node.data.root, name]));
+  const { fileMap, rustReferences } = await nx.retrieveWorkspaceFiles(workspaceRoot, projectRoots);
+  nx.hydrateFileMap(fileMap, rustReferences);
+}
+
+/** Target name -> Nx task hash for `targets` of `project`, or the one-line reason Nx could not say. */
+export async function taskHashes(workspaceRoot: string, graph: ProjectGraph, project: string, targets: readonly string[]): Promise<Record<string, string> | string> {
+  try {
+    const nx = loadNxHashing(workspaceRoot);
+    await hydrateFiles(nx, workspaceRoot, graph);
+    const taskGraph = nx.createTaskGraph(graph, {}, [project], [...targets], undefined, {});
+    const tasks = Object.values(taskGraph.tasks).filter((t) => t.target.project === project);
+    const envs = Object.fromEntries(tasks.map((t) => [t.id, nx.getTaskSpecificEnv(t, graph)]));
+    const hashes = await nx.createTaskHasher(graph, nx.readNxJson(workspaceRoot)).hashTasks(tasks, taskGraph, envs);
+    return Object.fromEntries(tasks.map((t, i) => [t.target.target, hashes[i].value]));
+  } catch (error) {
+    return `Nx's task hasher failed: ${((error as Error).message ?? String(error)).split('\n')[0]}`;
+  }
+}
