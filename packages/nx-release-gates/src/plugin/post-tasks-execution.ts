@@ -44,7 +44,9 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   if (nestedRunId) {
     try {
       const stoppedTasks = Object.values(context.taskResults).filter((r) => r.status === 'stopped').length;
-      writeNestedRun(context.workspaceRoot, { runId: nestedRunId, rows, stoppedTasks });
+      // The hashes Nx computed now: what a replay's signature must name (release-dry-run verifies it).
+      const taskHashes = Object.fromEntries(Object.values(context.taskResults).filter((r) => r.task.hash).map((r) => [`${r.task.target.project}:${r.task.target.target}`, r.task.hash!]));
+      writeNestedRun(context.workspaceRoot, { runId: nestedRunId, rows, stoppedTasks, taskHashes });
     } catch (error) {
       // release-dry-run then fails every row for want of this record; say why where the daemon is off.
       console.error(`nx-release-gates: could not record the nested run's results: ${(error as Error).message}`);
