@@ -12,6 +12,11 @@ import * as crypto from 'node:crypto';
 
 export const SIGNATURE_VERSION = 1;
 
+/** The trusted writer's private key (PEM text, or a file holding it): only runs of reviewed code hold it. */
+export const SIGNING_KEY_VARIABLE = 'NX_RELEASE_GATES_SIGNING_KEY';
+/** The public key (PEM text, or a file relative to the workspace root) a release verifies replays with. */
+export const TRUSTED_KEY_VARIABLE = 'NX_RELEASE_GATES_TRUSTED_KEY';
+
 /** What a signature vouches for. */
 export interface Vouched {
   /** The Nx task hash the outputs were computed for. */
@@ -28,6 +33,9 @@ export interface ReplaySignature extends Vouched {
   /** ed25519 signature (base64) of statementOf(taskHash, files). */
   signature: string;
 }
+
+/** What a row says of a gate whose replay was not trusted. */
+export const UNTRUSTED_REPLAY = 'replay not signed by a trusted run';
 
 export type ReplayTrust = { trusted: true } | { trusted: false; why: string };
 

@@ -2,7 +2,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { outputHashes, signatureFile, signGateOutputs, signingKeyFrom, trustedKeyFrom, verifyGateOutputs } from './result-signature';
+import { outputHashes, signatureFile, signGateOutputs, signingKeyFrom, trustedKeyFrom, verifyGateOutputs, withReplayChecked } from './result-signature';
+import type { TableRow } from './table';
 
 const trusted = crypto.generateKeyPairSync('ed25519');
 const pem = (key: crypto.KeyObject) => key.export({ type: key.type === 'private' ? 'pkcs8' : 'spki', format: 'pem' }).toString();
@@ -61,5 +62,27 @@ describe('the keys a run holds', () => {
       /^NX_RELEASE_GATES_TRUSTED_KEY \(missing\.pub\): cannot read the key file \(ENOENT\); set it to the path of the committed ed25519 public key/,
     );
     expect(() => signingKeyFrom({ NX_RELEASE_GATES_SIGNING_KEY: pem(trusted.publicKey) }, root)).toThrow(/^NX_RELEASE_GATES_SIGNING_KEY is not a PEM private key .*; set it to an ed25519 private key in PEM/);
+  });
+});
+
+describe('withReplayChecked (a run outside release-dry-run)', () => {
+  const row: TableRow = { project: 'app', gate: 'gate-build', status: 'passed', source: 'remote cache', durationMs: 9, figure: '1 binary', reason: 'built' };
+
+  it('keeps a signed replay and what the run itself computed', () => {
+    signGateOutputs(root, 'app', 'gate-build', 'h1', trusted.privateKey);
+    expect(withReplayChecked(root, row, { hash: 'h1' }, trusted.publicKey)).toBe(row);
+    const ran = { ...row, source: 'ran' };
+    expect(withReplayChecked(root, ran, { hash: 'h2' }, 'unreadable key')).toBe(ran);
+  });
+
+  it('fails an unsigned replay and removes its outputs, so no step after the run packs its binary', () => {
+    const checked = withReplayChecked(root, row, { hash: 'h1' }, trusted.publicKey);
+    expect(checked).toMatchObject({ status: 'failed', figure: '', reason: 'replay not signed by a trusted run (no signature); its outputs were removed: run it again with --skip-nx-cache' });
+    expect(fs.existsSync(path.join(root, 'dist/release-gates/app/bin'))).toBe(false);
+    expect(fs.existsSync(path.join(root, 'dist/release-gates/app/gate-build.json'))).toBe(false);
+  });
+
+  it('fails every replay when the trusted key cannot be read', () => {
+    expect(withReplayChecked(root, row, { hash: 'h1' }, 'NX_RELEASE_GATES_TRUSTED_KEY (x.pub): cannot read the key file (ENOENT)').reason).toMatch(/^replay not signed by a trusted run \(NX_RELEASE_GATES_TRUSTED_KEY/);
   });
 });

@@ -11,12 +11,12 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findGateSpec } from '../model/catalog';
-import { ed25519KeyFrom, ReplaySignature, ReplayTrust, signVouched, verifyReplay, Vouched } from '../model/replay-trust';
+import { ed25519KeyFrom, ReplaySignature, ReplayTrust, SIGNING_KEY_VARIABLE, signVouched, TRUSTED_KEY_VARIABLE, UNTRUSTED_REPLAY, verifyReplay, Vouched } from '../model/replay-trust';
+import type { TableRow } from './table';
 import { readJsonIfExists, writeFileAtomic } from '../util/files';
 import { resultFile, resultFolder } from './result';
 
-export const SIGNING_KEY_VARIABLE = 'NX_RELEASE_GATES_SIGNING_KEY';
-export const TRUSTED_KEY_VARIABLE = 'NX_RELEASE_GATES_TRUSTED_KEY';
+export { SIGNING_KEY_VARIABLE, TRUSTED_KEY_VARIABLE };
 
 /** The signature file's name beside the gate's result (also the target's declared output). */
 export function signatureName(target: string): string {
@@ -90,14 +90,24 @@ function addTree(workspaceRoot: string, file: string, files: Record<string, stri
   files[path.relative(workspaceRoot, file).split(path.sep).join('/')] = hashFile(file, stat);
 }
 
-/** The SHA-256 of every output file of the gate on disk now: its result JSON and its extra outputs (binaries, ...). */
-export function outputHashes(workspaceRoot: string, project: string, target: string, targetTriple?: string): Record<string, string> {
+/** The gate's outputs a signature vouches for: its result JSON and its extra outputs (binaries, ...). */
+function vouchedOutputs(workspaceRoot: string, project: string, target: string, targetTriple?: string): string[] {
   const folder = path.join(workspaceRoot, resultFolder(project, targetTriple));
+  return [resultFile(workspaceRoot, project, target, targetTriple), ...(findGateSpec(target)?.extraOutputs ?? []).map((o) => path.join(folder, o))];
+}
+
+/** The SHA-256 of every output file of the gate on disk now. */
+export function outputHashes(workspaceRoot: string, project: string, target: string, targetTriple?: string): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const file of [resultFile(workspaceRoot, project, target, targetTriple), ...(findGateSpec(target)?.extraOutputs ?? []).map((o) => path.join(folder, o))]) {
-    addTree(workspaceRoot, file, files);
-  }
+  for (const file of vouchedOutputs(workspaceRoot, project, target, targetTriple)) addTree(workspaceRoot, file, files);
   return files;
+}
+
+/** Removes a replay no trusted run signed, so nothing after the run (packing a binary, a report) takes it. */
+export function removeGateOutputs(workspaceRoot: string, project: string, target: string, targetTriple?: string): void {
+  for (const file of [...vouchedOutputs(workspaceRoot, project, target, targetTriple), signatureFile(workspaceRoot, project, target, targetTriple)]) {
+    fs.rmSync(file, { recursive: true, force: true });
+  }
 }
 
 /** Signs the gate's outputs as they are on disk for the task with this hash, beside its result; returns the file. */
@@ -113,4 +123,19 @@ export function verifyGateOutputs(workspaceRoot: string, project: string, target
   const file = signatureFile(workspaceRoot, project, target, targetTriple);
   const signature = fs.existsSync(file) ? (readJsonIfExists<ReplaySignature>(file) ?? { unreadable: true }) : null;
   return verifyReplay({ taskHash, files: outputHashes(workspaceRoot, project, target, targetTriple) }, signature, key);
+}
+
+/**
+ * A gate's row in a run outside release-dry-run (which runs such gates again itself) that verifies replays: as it is
+ * unless Nx replayed it without a trusted signature; then failed, with the replayed outputs removed so nothing after
+ * the run (packing a binary) takes them. `key`: the trusted key, or why it could not be read.
+ */
+export function withReplayChecked(workspaceRoot: string, row: TableRow, task: { hash?: string; targetTriple?: string }, key: crypto.KeyObject | string): TableRow {
+  if (row.source !== 'local cache' && row.source !== 'remote cache') return row;
+  let trust: ReplayTrust = { trusted: false, why: typeof key === 'string' ? key : 'Nx named no task hash' };
+  if (typeof key !== 'string' && task.hash) trust = verifyGateOutputs(workspaceRoot, row.project, row.gate, task.hash, key, task.targetTriple);
+  if (trust.trusted) return row;
+  removeGateOutputs(workspaceRoot, row.project, row.gate, task.targetTriple);
+  const reason = `${UNTRUSTED_REPLAY} (${trust.why}); its outputs were removed: run it again with --skip-nx-cache`;
+  return { ...row, status: 'failed', figure: '', checked: null, reason, replayTrust: reason };
 }

@@ -28,9 +28,11 @@ describe('untrustedReplays', () => {
     write('gate-doc', 'writer');
     signGateOutputs(root, 'app', 'gate-doc', 'h-gate-doc', other.privateKey);
     write('gate-semver', 'writer');
+    // A result no JSON reader takes (a tampered replay) is not this run's either.
+    fs.writeFileSync(path.join(root, 'dist/release-gates/app/gate-test.json'), '{"status": "pas');
     const taskHashes = { 'app:gate-lockfile': 'h-gate-lockfile', 'app:gate-doc': 'h-gate-doc' };
-    const untrusted = untrustedReplays(root, 'app', ['gate-fmt', 'gate-lockfile', 'gate-doc', 'gate-semver', 'gate-size'], { runId: 'this-run', taskHashes }, trusted.publicKey);
-    expect([...untrusted.keys()]).toEqual(['gate-doc', 'gate-semver']);
+    const untrusted = untrustedReplays(root, 'app', ['gate-fmt', 'gate-lockfile', 'gate-doc', 'gate-semver', 'gate-test', 'gate-size'], { runId: 'this-run', taskHashes }, trusted.publicKey);
+    expect([...untrusted.keys()]).toEqual(['gate-doc', 'gate-semver', 'gate-test']);
     expect(untrusted.get('gate-doc')).toMatch(/^signed by another key/);
     expect(untrusted.get('gate-semver')).toBe('the nested run recorded no task hash for it');
   });

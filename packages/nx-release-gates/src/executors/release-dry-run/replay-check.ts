@@ -5,15 +5,14 @@
  * read their outputs, run again with the cache skipped, and their rows say so.
  */
 import type * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import type { ExecutorContext } from '@nx/devkit';
 import { resultBelongsToRun } from '../../model/freshness';
-import { withDependents } from '../../model/replay-trust';
-import { readGateResult } from '../../report/result';
+import { UNTRUSTED_REPLAY, withDependents } from '../../model/replay-trust';
+import { readGateResult, resultFile } from '../../report/result';
 import { verifyGateOutputs } from '../../report/result-signature';
 import type { TableRow } from '../../report/table';
 
-/** What a re-ran row says, and the start of the line printed for it. */
-export const UNTRUSTED_REPLAY = 'replay not signed by a trusted run';
 
 /** Each gate whose replayed outputs carry no trusted signature for this run's task, with why. */
 export function untrustedReplays(
@@ -26,8 +25,9 @@ export function untrustedReplays(
   const untrusted = new Map<string, string>();
   for (const gate of gates) {
     const result = readGateResult(workspaceRoot, project, gate);
-    // No result: the row already fails. This run's own result: nothing was replayed.
-    if (!result || resultBelongsToRun(result, run.runId)) continue;
+    // No result file: the row already fails. This run's own result: nothing was replayed.
+    if (!result && !fs.existsSync(resultFile(workspaceRoot, project, gate))) continue;
+    if (result && resultBelongsToRun(result, run.runId)) continue;
     const taskHash = run.taskHashes?.[`${project}:${gate}`];
     const trust = taskHash ? verifyGateOutputs(workspaceRoot, project, gate, taskHash, key) : { trusted: false as const, why: 'the nested run recorded no task hash for it' };
     if (!trust.trusted) untrusted.set(gate, trust.why);
