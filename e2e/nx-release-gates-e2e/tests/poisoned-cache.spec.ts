@@ -2,7 +2,8 @@
  * A poisoned remote cache never passes a release. Writers run release-dry-run against the test cache server
  * (support/remote-cache-server.ts), signing with NX_RELEASE_GATES_SIGNING_KEY; a clean clone that trusts only the
  * committed public key (NX_RELEASE_GATES_TRUSTED_KEY) then runs the same gates from the cache:
- * (a) entries an untrusted writer (another key) stored are fetched, not trusted, and the gates run again;
+ * (a) entries an untrusted writer (another key) stored are fetched, not trusted, and the gates run again; a direct
+ *     run of gate-build (the platform jobs) fails the replay and removes its binary, so nothing unsigned is packed;
  * (c) entries a trusted writer stored replay (the check is not vacuous);
  * (b) the same trusted entries with a byte changed on the server (a result, gate-build's binary) run again, the
  *     untouched one still replays.
@@ -112,8 +113,10 @@ describe('a poisoned remote cache', () => {
     return own.run.runId !== writer.result(CRATE, gate).run.runId && own.startedAt !== writer.result(CRATE, gate).startedAt;
   };
 
+  let untrustedServer: RemoteCacheServer;
+
   it('(a) does not replay entries another key signed: every gate runs again, and the release says so', async () => {
-    const server = await filledBy(untrusted.privateKey);
+    const server = (untrustedServer = await filledBy(untrusted.privateKey));
     server.resetCounters();
     const run = await dryRun(release, releaseEnv(server));
     expect(server.counters.hits).toBe(GATES.length);
@@ -125,6 +128,16 @@ describe('a poisoned remote cache', () => {
       expect(ranInRelease(gate)).toBe(true);
     }
     expect(run.output).toContain(`↻ ${CRATE}:gate-fmt: replay not signed by a trusted run (signed by another key`);
+  });
+
+  it('(a) a direct run of gate-build (as the platform jobs run it) fails the unsigned replay and leaves no binary to pack', async () => {
+    const run = await release.nxAsync(['run', `${CRATE}:gate-build`], { ...emptyLocalCache(release), ...releaseEnv(untrustedServer) });
+    expect(run.output).toContain('remote cache');
+    const row = JSON.parse(release.read('dist/release-gates/summary.json')).rows.find((r: any) => r.gate === 'gate-build');
+    expect(row).toMatchObject({ status: 'failed', source: 'remote cache' });
+    expect(row.reason).toMatch(/^replay not signed by a trusted run \(signed by another key .*\); its outputs were removed: run it again with --skip-nx-cache$/);
+    expect(release.exists(`dist/release-gates/${CRATE}/bin/${CRATE}`)).toBe(false);
+    expect(release.exists(`dist/release-gates/${CRATE}/gate-build.json`)).toBe(false);
   });
 
   describe('entries a trusted writer signed', () => {
