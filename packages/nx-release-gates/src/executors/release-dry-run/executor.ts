@@ -11,6 +11,9 @@
  * a row comes only from the nested run's record (report/nested-run.ts) or, after an interruption, from a result this
  * run wrote (the verdict: model/run-verdict.ts). SIGINT/SIGTERM end the nested run's whole process tree
  * (ops/process.ts), cut-off gates show `interrupted`, and the exit status is 130/143.
+ *
+ * Trust: with a trusted key (NX_RELEASE_GATES_TRUSTED_KEY), a gate Nx replayed without a trusted run's signature runs
+ * again in a second nested run with the cache skipped, and its row says so (replay-check.ts).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
