@@ -7,11 +7,10 @@
  * probe first (nx-release-gates-remote-cache-probe), every gate runs. release-parity against clone A's report shows
  * no difference for clone B and the one difference of each other clone. Steps run in order; each reads result files.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { testCudaPath } from '../support/checks';
+import { cloneOf, emptyLocalCache } from '../support/clones';
 import { crateFiles } from '../support/crates';
 import { FaultMode, RemoteCacheServer } from '../support/remote-cache-server';
 import { TestWorkspace } from '../support/workspace';
@@ -20,20 +19,6 @@ const CRATE = 'shared-tool';
 const TOKEN = 'e2e-write-token';
 /** Gates with `cache: true` (lockfile and workflows through their state inputs); the others read remote state and always run. */
 const CACHEABLE = ['gate-lockfile', 'gate-fmt', 'gate-workflows', 'gate-build', 'gate-cuda', 'gate-package', 'gate-size', 'gate-test', 'gate-doc'];
-
-/** A second checkout of `ws`'s commit in its own folder: git clone, then npm install from the committed lockfile. */
-function cloneOf(ws: TestWorkspace, name: string): TestWorkspace {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), `nrg-${name}-`));
-  execFileSync('git', ['clone', '--quiet', ws.root, root]);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: root, stdio: 'pipe' });
-  return new TestWorkspace(root);
-}
-
-/** Forgets everything this checkout's Nx cached locally: the cache folder and Nx's cache database. */
-function emptyLocalCache(ws: TestWorkspace): Record<string, string> {
-  fs.rmSync(ws.path('.nx'), { recursive: true, force: true });
-  return { NX_CACHE_DIRECTORY: ws.path('.nx/test-local-cache') };
-}
 
 interface DryRun {
   exitCode: number;

@@ -62,6 +62,8 @@ describe('crateProject', () => {
       }
     }
     expect(targets['gate-build'].outputs).toContain('{workspaceRoot}/dist/release-gates/{projectName}/bin');
+    // A trusted writer's signature is cached and replayed with what it vouches for.
+    expect(targets['gate-build'].outputs).toContain('{workspaceRoot}/dist/release-gates/{projectName}/gate-build.signature.json');
     expect(targets['gate-test'].outputs).toContain('{workspaceRoot}/dist/release-gates/{projectName}/junit.xml');
   });
 

@@ -11,6 +11,7 @@ import { TRACE_SWITCH } from '../ops/trace';
 import { PLUGIN_NAME } from '../model/plugin-options';
 import { ciDependentOptions } from '../model/options';
 import { DRY_RUN_REPORT_FOLDER } from '../generators/workflows/remote-cache';
+import { signatureName } from '../report/result-signature';
 
 export const TARGET_GROUP = 'Release gates';
 const RESULTS = `{workspaceRoot}/${RESULTS_FOLDER}/{projectName}`;
@@ -57,9 +58,13 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       ],
       outputs: [
         `${RESULTS}/${target}.json`,
+        // A trusted writer's signature replays with what it vouches for (report/result-signature.ts).
+        `${RESULTS}/${signatureName(target)}`,
         ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/${o}`),
         // With --targetTriple, that triple's folder; Nx drops an output whose option is unset (the host build).
-        ...(gate.takesTargetTriple ? [`${RESULTS}/{options.targetTriple}/${target}.json`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/{options.targetTriple}/${o}`)] : []),
+        ...(gate.takesTargetTriple
+          ? [`${RESULTS}/{options.targetTriple}/${target}.json`, `${RESULTS}/{options.targetTriple}/${signatureName(target)}`, ...(gate.extraOutputs ?? []).map((o) => `${RESULTS}/{options.targetTriple}/${o}`)]
+          : []),
       ],
       ...(dependsOn.length ? { dependsOn: dependsOn.map(gateTarget) } : {}),
       metadata: { description: gate.description, technologies: ['rust'], help: help(crate.name, target, gate.helpExample) },

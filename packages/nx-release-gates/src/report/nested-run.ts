@@ -38,6 +38,8 @@ export interface NestedRunRecord {
    * it skipped tasks after a failed dependency; only this count tells the two apart.
    */
   stoppedTasks: number;
+  /** The hash Nx computed for each task of the run, by `<project>:<target>`. */
+  taskHashes?: Record<string, string>;
 }
 
 /** Run records of this plugin's own (nested runs, combined tables): beside the results, never a project's. */

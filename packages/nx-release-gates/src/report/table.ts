@@ -20,6 +20,8 @@ export interface TableRow {
   emergencyUntil?: string | null;
   /** Inputs the build read that the cache key does not cover (details.undeclaredInputs), one line each. */
   undeclaredInputs?: string[];
+  /** Set when the release did not trust the replayed result (no trusted signature) and ran the gate again: why. */
+  replayTrust?: string;
 }
 
 const HEADERS = ['Crate', 'Gate', 'Status', 'Source', 'Time', 'Checked', 'Key figure'];

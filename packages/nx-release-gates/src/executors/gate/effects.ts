@@ -14,6 +14,7 @@ import { detectToolchain, Toolchain } from '../../ops/toolchain';
 import { gateTarget } from '../../model/catalog';
 import type { GateDefinition, GateLog } from '../../gates/types';
 import { GateResult, readGateResult, resultFile, resultFolder, writeGateResult } from '../../report/result';
+import { signatureFile, signGateOutputs, signingKeyFrom } from '../../report/result-signature';
 import { printGateLine } from '../../report/console';
 import { HeldLock, LockOwner, waitForLock } from '../../ops/lock';
 
@@ -37,6 +38,11 @@ export interface GateEffects {
   /** Writes the result file and returns its path. */
   writeResult(workspaceRoot: string, result: GateResult): string;
   readResult: typeof readGateResult;
+  /**
+   * Signs the written result and outputs when this run holds the signing key (a trusted writer); returns the
+   * signature file, or null when it signs nothing. Throws one line when the key is unusable.
+   */
+  signOutputs?(workspaceRoot: string, result: GateResult, env: NodeJS.ProcessEnv): string | null;
   printGateLine(result: GateResult, file: string): void;
   /** A line (or, on request, a stack) for the person, on stderr. */
   error(message: unknown): void;
@@ -66,6 +72,7 @@ export const processEffects: GateEffects = {
   clearOutputs,
   writeResult: writeGateResult,
   readResult: readGateResult,
+  signOutputs,
   printGateLine,
   error: (message) => console.error(message),
   log: consoleLog,
@@ -77,7 +84,8 @@ export const processEffects: GateEffects = {
  */
 function clearOutputs(gate: GateDefinition, workspaceRoot: string, project: string, triple: string | undefined): string | null {
   const folder = path.join(workspaceRoot, resultFolder(project, triple));
-  for (const file of [resultFile(workspaceRoot, project, gateTarget(gate), triple), ...(gate.extraOutputs ?? []).map((o) => path.join(folder, o))]) {
+  const target = gateTarget(gate);
+  for (const file of [resultFile(workspaceRoot, project, target, triple), signatureFile(workspaceRoot, project, target, triple), ...(gate.extraOutputs ?? []).map((o) => path.join(folder, o))]) {
     try {
       fs.rmSync(file, { recursive: true, force: true });
     } catch (error) {
@@ -91,4 +99,11 @@ function clearOutputs(gate: GateDefinition, workspaceRoot: string, project: stri
     return `cannot write to ${path.relative(workspaceRoot, folder)}: ${(error as Error).message}; make dist/release-gates writable and run again`;
   }
   return null;
+}
+
+function signOutputs(workspaceRoot: string, result: GateResult, env: NodeJS.ProcessEnv): string | null {
+  const key = signingKeyFrom(env, workspaceRoot);
+  // Without the task hash there is nothing a release could check the signature against.
+  if (!key || !result.run?.taskHash) return null;
+  return signGateOutputs(workspaceRoot, result.project, result.gate, result.run.taskHash, key, result.targetTriple);
 }

@@ -279,15 +279,40 @@ describe('runGateTask: interruption and exit status', () => {
     });
   });
 
-  it('a result that cannot be written fails the task in one line', async () => {
+  // A result that cannot be written, or signed with an unusable key, fails the task in one line.
+  it.each([
+    [
+      'writeResult',
+      'EACCES: permission denied',
+      "✖ tool:gate-build failed: cannot write its result file dist/release-gates/tool/gate-build.json: EACCES: permission denied; make dist/release-gates writable and run again (the gate's verdict, passed, is void without it)",
+    ],
+    [
+      'signOutputs',
+      'NX_RELEASE_GATES_SIGNING_KEY is not a PEM private key (bad); set it to an ed25519 private key',
+      "✖ tool:gate-build failed: cannot sign its outputs: NX_RELEASE_GATES_SIGNING_KEY is not a PEM private key (bad); set it to an ed25519 private key (the gate's verdict, passed, does not count unsigned)",
+    ],
+  ] as const)('a throwing %s fails the task in one line', async (effect, message, line) => {
     const h = harness();
-    h.fx.writeResult = () => {
-      throw new Error('EACCES: permission denied');
+    h.fx[effect] = () => {
+      throw new Error(message);
     };
     expect(await runGateTask(passing, {}, context, h.fx)).toEqual({ success: false });
-    expect(h.errors).toEqual([
-      "✖ tool:gate-build failed: cannot write its result file dist/release-gates/tool/gate-build.json: EACCES: permission denied; make dist/release-gates writable and run again (the gate's verdict, passed, is void without it)",
-    ]);
+    expect(h.errors).toEqual([line]);
+  });
+
+  it('signs the written result with the environment it ran in, after writing it', async () => {
+    const h = harness();
+    const order: string[] = [];
+    h.fx.writeResult = (_root, result) => {
+      order.push(`write ${result.status}`);
+      return '/ws/dist/release-gates/tool/gate-build.json';
+    };
+    h.fx.signOutputs = (root, result, env) => {
+      order.push(`sign ${root} ${result.run?.taskHash} ${env.NX_TASK_HASH}`);
+      return '/ws/dist/release-gates/tool/gate-build.signature.json';
+    };
+    expect(await runGateTask(passing, {}, context, h.fx)).toEqual({ success: true });
+    expect(order).toEqual(['write passed', 'sign /ws hash-1 hash-1']);
   });
 });
 

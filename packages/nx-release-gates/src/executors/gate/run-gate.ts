@@ -71,6 +71,12 @@ function settle(result: GateResult, root: string, triple: string | undefined, sa
     say(`cannot write its result file ${path.join(resultFolder(result.project, triple), `${result.gate}.json`)}: ${(error as Error).message}; make dist/release-gates writable and run again (the gate's verdict, ${result.status}, is void without it)`);
     return { success: false };
   }
+  try {
+    fx.signOutputs?.(root, result, fx.env);
+  } catch (error) {
+    say(`cannot sign its outputs: ${(error as Error).message} (the gate's verdict, ${result.status}, does not count unsigned)`);
+    return { success: false };
+  }
   fx.printGateLine(result, path.relative(root, file));
   const signal = fx.interruption();
   if (signal) fx.exit(signalExitCode(signal));

@@ -11,6 +11,9 @@
  * a row comes only from the nested run's record (report/nested-run.ts) or, after an interruption, from a result this
  * run wrote (the verdict: model/run-verdict.ts). SIGINT/SIGTERM end the nested run's whole process tree
  * (ops/process.ts), cut-off gates show `interrupted`, and the exit status is 130/143.
+ *
+ * Trust: with a trusted key (NX_RELEASE_GATES_TRUSTED_KEY), a gate Nx replayed without a trusted run's signature runs
+ * again in a second nested run with the cache skipped, and its row says so (replay-check.ts).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -25,14 +28,17 @@ import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { findGateSpec, GATE_TARGETS, RELEASE_DRY_RUN, RESULTS_FOLDER } from '../../model/catalog';
 import { RUN_ID_VARIABLE } from '../../model/freshness';
 import { NestedRunRecord, nestedRunMarker, takeNestedRun } from '../../report/nested-run';
-import { mayAwaitSignal, runVerdict } from '../../model/run-verdict';
+import { mayAwaitSignal, runVerdict, RunVerdict } from '../../model/run-verdict';
 import { buildReleaseReport, releaseReportFile } from '../../report/release-report';
-import { readGateResult, resultFile, resultFolder } from '../../report/result';
+import { GateStatus, readGateResult, resultFile, resultFolder } from '../../report/result';
+import { trustedKeyFrom } from '../../report/result-signature';
+import type { TableRow } from '../../report/table';
 import { buildSummary, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
 import { writeFileAtomic } from '../../util/files';
 import { tryLock } from '../../ops/lock';
 import { forWorkflowLog } from '../../util/workflow-text';
 import { collectForCombinedTable } from './combined-table';
+import { firstFailureStands, gatesToRerun, mergeRerun, rerunReason, untrustedReplays, writtenBy } from './replay-check';
 
 export interface ReleaseDryRunOptions {
   gates?: string[];
@@ -116,6 +122,12 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
     if (error instanceof EmergencySkipError) return refuse(`${error.message}; no gate was run`);
     throw error;
   }
+  let trustedKey: crypto.KeyObject | null;
+  try {
+    trustedKey = trustedKeyFrom(process.env, context.root);
+  } catch (error) {
+    return refuse(`${(error as Error).message}; no gate was run`);
+  }
   const lock = tryLock(`${context.root}\0${project}\0${RELEASE_DRY_RUN}`, `${project}:${RELEASE_DRY_RUN}`);
   if (!('release' in lock)) {
     return refuse(`another release-dry-run of ${project} is running (pid ${lock.heldBy.pid}, since ${lock.heldBy.since}); wait for it to finish, nothing was changed`);
@@ -123,27 +135,63 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
   try {
     const problem = clearPrevious(context.root, project, gates);
     if (problem) return refuse(problem);
-    return await dryRun(options, context, project, gates, emergency);
+    return await dryRun(options, context, { project, gates, emergency, trustedKey });
   } finally {
     lock.release();
   }
 }
 
-async function dryRun(
-  options: ReleaseDryRunOptions,
-  context: ExecutorContext,
-  project: string,
-  gates: string[],
-  emergency: ReturnType<typeof readEmergencySkip>,
-): Promise<{ success: boolean }> {
-  const started = new Date();
+interface DryRunPlan {
+  project: string;
+  gates: string[];
+  emergency: ReturnType<typeof readEmergencySkip>;
+  /** The key replays must be signed with (NX_RELEASE_GATES_TRUSTED_KEY), or null: every replay is trusted. */
+  trustedKey: crypto.KeyObject | null;
+}
+
+interface NestedRun {
+  runId: string;
+  nested: Awaited<ReturnType<typeof runCommand>>;
+  record: NestedRunRecord | null;
+  verdict: RunVerdict<GateStatus, TableRow>;
+}
+
+/**
+ * One nested Nx run of `targets`, and what it did to `gates` (the dry run's gates: Nx also runs the targets'
+ * dependencies, and their rows are this run's too).
+ */
+async function nestedRun(options: ReleaseDryRunOptions, context: ExecutorContext, project: string, gates: string[], targets = gates, extraArgs: string[] = []): Promise<NestedRun> {
   const runId = crypto.randomUUID();
-  const args = [nxCli(context.root), 'run-many', `--targets=${gates.join(',')}`, `--projects=${project}`, nestedRunMarker(runId), `--outputStyle=${outputStyle()}`];
+  const args = [nxCli(context.root), 'run-many', `--targets=${targets.join(',')}`, `--projects=${project}`, nestedRunMarker(runId), `--outputStyle=${outputStyle()}`, ...extraArgs];
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
   const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' });
   const record = takeNestedRun(context.root, runId);
   const received = await awaitSignal(nested.exitCode, record);
   const verdict = runVerdict({ project, gates, runId, exitCode: nested.exitCode, received, record, resultOf: (gate) => readGateResult(context.root, project, gate) });
+  return { runId, nested, record, verdict };
+}
+
+/**
+ * Gates Nx replayed without a trusted run's signature run again with the cache skipped (with the gates that read
+ * their outputs); their rows come from that run and say so. Nothing changes without a trusted key or after a signal.
+ */
+async function trustedReplaysOnly(options: ReleaseDryRunOptions, context: ExecutorContext, plan: DryRunPlan, first: NestedRun): Promise<NestedRun> {
+  if (!plan.trustedKey || first.verdict.interruptedBy) return first;
+  const untrusted = untrustedReplays(context.root, plan.project, first.verdict.rows.keys(), { runId: first.runId, taskHashes: first.record?.taskHashes }, plan.trustedKey);
+  if (untrusted.size === 0) return first;
+  const rerun = gatesToRerun(context, plan.project, plan.gates, untrusted);
+  for (const gate of rerun) console.log(forWorkflowLog(`↻ ${plan.project}:${gate}: ${rerunReason(untrusted.get(gate))}: running it again without the cache`));
+  const second = await nestedRun(options, context, plan.project, plan.gates, rerun, ['--skip-nx-cache']);
+  const rows = mergeRerun(first.verdict.rows, second.verdict.rows, { gates: rerun, untrusted, resultIsTheRerun: writtenBy(context.root, plan.project, second.runId), notRun: second.verdict.notRun });
+  const firstStands = firstFailureStands(first.verdict, rerun);
+  const verdict = { ...second.verdict, rows, nxFailed: firstStands || second.verdict.nxFailed };
+  return { ...second, nested: firstStands ? first.nested : second.nested, verdict };
+}
+
+async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, plan: DryRunPlan): Promise<{ success: boolean }> {
+  const { project, gates, emergency } = plan;
+  const started = new Date();
+  const { nested, verdict } = await trustedReplaysOnly(options, context, plan, await nestedRun(options, context, project, gates));
   const signal = verdict.interruptedBy;
 
   const root = context.projectsConfigurations?.projects[project]?.root ?? '.';
@@ -181,6 +229,7 @@ async function dryRun(
   console.log(summaryText(summary));
   // Problems quote Nx's own stderr: log-safe like the table (summaryText is already).
   for (const problem of report.problems) console.log(forWorkflowLog(problem));
+  for (const row of report.rows) if (row.replayTrust) console.log(forWorkflowLog(`↻ ${project}:${row.gate}: ${row.replayTrust}`));
   console.log(`\nReport: ${path.relative(context.root, file)}`);
   if (signal) {
     const cut = report.rows.filter((r) => r.status === 'interrupted');

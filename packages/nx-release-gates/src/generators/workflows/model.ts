@@ -8,7 +8,7 @@ import { GateSpec, gateTarget, RELEASE_DRY_RUN } from '../../model/catalog';
 import { SEMVER_CHECKS_VERSION } from '../../model/toolchain';
 import { ACTIONS, ActionName, usesValue } from './actions';
 import { NormalizedWorkflowsOptions } from './options';
-import { DRY_RUN_REPORT_FOLDER, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, PROBE_BIN, REMOTE_CACHE_VARIABLES, REVIEWED_CODE } from './remote-cache';
+import { DRY_RUN_REPORT_FOLDER, DRY_RUN_REPORTS_ARTIFACT, NOT_FROM_FORK, PROBE_BIN, REMOTE_CACHE_VARIABLES, REPLAY_SIGNING, REVIEWED_CODE } from './remote-cache';
 import { OPTIONS_RECORD, OWNED_MARKER, WORKFLOW_FILES } from './workflow-files';
 
 /** The gate targets each platform job runs: build and size everywhere, tests where the runner runs the binaries. */
@@ -97,6 +97,8 @@ export interface WorkflowModel {
   remoteCache: NormalizedWorkflowsOptions['remoteCache'];
   /** Null without a remote cache. */
   cacheVariables: CacheVariables | null;
+  /** The replay signing key's secret and the release's verify key (used with a remote cache only). */
+  signing: typeof REPLAY_SIGNING;
   dryRunReportsArtifact: string;
   dryRunReportFolder: string;
   /** The dry-run workflow's file name, as GitHub's API names it. */
@@ -157,6 +159,7 @@ export function workflowModel(o: NormalizedWorkflowsOptions, gateSpecs: readonly
     reviewedCode: REVIEWED_CODE,
     remoteCache: o.remoteCache,
     cacheVariables: o.remoteCache === 'none' ? null : { ...REMOTE_CACHE_VARIABLES[o.remoteCache] },
+    signing: REPLAY_SIGNING,
     dryRunReportsArtifact: DRY_RUN_REPORTS_ARTIFACT,
     dryRunReportFolder: DRY_RUN_REPORT_FOLDER,
     dryRunWorkflow: path.posix.basename(WORKFLOW_FILES.dryRun),

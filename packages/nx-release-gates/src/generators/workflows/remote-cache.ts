@@ -12,7 +12,14 @@
  * runs, and nothing a release computes needs sharing. GitHub gives a fork's pull request no secrets at all, but the
  * expression keeps the write token out of its reach all the same (a `pull_request_target` trigger added by hand would
  * otherwise hand it over).
+ *
+ * Signatures: a write token proves nothing about what was written (a token leaks; a server can be written to
+ * directly). The jobs that get the write token for reviewed code also get the replay signing key, and sign every gate's
+ * outputs; the tag release verifies each replay with the committed public key and runs again whatever it cannot
+ * verify (model/replay-trust.ts).
  */
+import { SIGNING_KEY_VARIABLE, TRUSTED_KEY_VARIABLE } from '../../model/replay-trust';
+
 /** The artifact the private dry run's gates job uploads dist/release-gates/ (minus binaries) under. */
 export const DRY_RUN_REPORTS_ARTIFACT = 'release-gate-reports';
 /** Where the release puts the dry run's reports: dry-run-report/<crate>/release-dry-run.json. */
@@ -42,4 +49,13 @@ export const REMOTE_CACHE_VARIABLES = {
     writeSecret: 'NX_CLOUD_ACCESS_TOKEN',
     readOnlySecret: 'NX_CLOUD_READ_ONLY_ACCESS_TOKEN',
   },
+} as const;
+
+/** The secret a trusted writer signs with, and the committed public key the tag release verifies replays with. */
+export const REPLAY_SIGNING = {
+  /** The secret and the variable its job gets have the same name. */
+  signingKey: SIGNING_KEY_VARIABLE,
+  trustedKey: TRUSTED_KEY_VARIABLE,
+  /** Where the public key is committed (the release's NX_RELEASE_GATES_TRUSTED_KEY names it). */
+  trustedKeyFile: '.github/release-gates-signing.pub',
 } as const;

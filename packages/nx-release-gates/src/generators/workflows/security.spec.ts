@@ -17,7 +17,7 @@ import { workflowsGenerator } from './generator';
 import { DEFAULT_PLATFORM_TARGETS } from './platform-targets';
 import { WORKFLOW_FILES } from './render';
 import type { WorkflowsGeneratorSchema } from './schema';
-import { REMOTE_CACHE_VARIABLES } from './remote-cache';
+import { REMOTE_CACHE_VARIABLES, REPLAY_SIGNING } from './remote-cache';
 import { evaluateCondition, evaluateExpression } from './testing/expression';
 import { addCrate, quietFormatterWarnings } from './testing/fixtures';
 import { fixtureCrateFacts } from './testing/crate-facts';
@@ -308,6 +308,26 @@ describe('the remote cache', () => {
       expect(JSON.stringify(release)).not.toContain(`secrets.${v.writeSecret}`);
     });
 
+    it('gives the replay signing key to the jobs that get the write token, for reviewed code only; the release verifies with the committed key', async () => {
+      const { release, dryRun, ci } = await generate({ remoteCache: mode, gpuRunsOn: ['self-hosted', 'gpu'] });
+      const signingContext = (name: EventName) => ({ ...context(name), secrets: { ...context(name).secrets, [REPLAY_SIGNING.signingKey]: 'private-key' } });
+      for (const [name, workflow] of Object.entries({ dryRun, ci })) {
+        for (const [jobName, job] of Object.entries(workflow.jobs).filter(([, job]) => job.steps.some(runsNx))) {
+          for (const on of ALL) {
+            const key = evaluateExpression(job.env[REPLAY_SIGNING.signingKey], signingContext(on));
+            const token = evaluateExpression(job.env[v.token], signingContext(on));
+            // The key goes exactly where the write token goes.
+            expect([name, jobName, on, key]).toEqual([name, jobName, on, token === 'read-write-token' ? 'private-key' : '']);
+          }
+          expect(job.env[REPLAY_SIGNING.trustedKey]).toBeUndefined();
+        }
+      }
+      const releaseNxJobs = Object.values(release.jobs).filter((job: any) => job.steps.some(runsNx));
+      expect(releaseNxJobs.length).toBeGreaterThan(1);
+      for (const job of releaseNxJobs) expect(job.env[REPLAY_SIGNING.trustedKey]).toBe(REPLAY_SIGNING.trustedKeyFile);
+      expect(JSON.stringify(release)).not.toContain(`secrets.${REPLAY_SIGNING.signingKey}`);
+    });
+
     it('lets the release gates job read the dry run\'s artifacts, and no other job more than before', async () => {
       const { release } = await generate({ remoteCache: mode });
       expect(release.jobs.gates.permissions).toEqual({ contents: 'read', actions: 'read' });
@@ -337,7 +357,7 @@ describe('the remote cache', () => {
   it('adds nothing without the option: no cache variables, no probe, no extra permissions', async () => {
     const { tree, release } = await generate();
     for (const file of [WORKFLOW_FILES.release, WORKFLOW_FILES.dryRun, WORKFLOW_FILES.ci]) {
-      expect(tree.read(file, 'utf-8')).not.toMatch(/NX_SELF_HOSTED|NX_CLOUD|remote-cache-probe|release-parity/);
+      expect(tree.read(file, 'utf-8')).not.toMatch(/NX_SELF_HOSTED|NX_CLOUD|remote-cache-probe|release-parity|NX_RELEASE_GATES_(SIGNING|TRUSTED)_KEY/);
     }
     expect(release.jobs.gates.permissions).toBeUndefined();
     await expect(generate({ remoteCache: 'redis' as never })).rejects.toThrow(/^remoteCache must be none, self-hosted, nx-cloud, not "redis"$/);
