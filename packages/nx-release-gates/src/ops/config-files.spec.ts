@@ -27,13 +27,13 @@ describe('replacedSourceFolders', () => {
 });
 
 describe('rustupOverrideFolder', () => {
-  let home: string;
-  beforeEach(() => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'rustup-home-'));
-  });
-  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+  const homes: string[] = [];
+  /** A fresh RUSTUP_HOME for one test. */
+  const rustupHome = () => homes[homes.push(fs.mkdtempSync(path.join(os.tmpdir(), 'rustup-home-'))) - 1];
+  afterAll(() => homes.forEach((h) => fs.rmSync(h, { recursive: true, force: true })));
 
   it('finds the nearest override at or above the folder', () => {
+    const home = rustupHome();
     fs.writeFileSync(path.join(home, 'settings.toml'), `version = "12"\n[overrides]\n"/ws" = "stable"\n"/ws/crates/a" = "nightly"\n`);
     expect(rustupOverrideFolder('/ws/crates/a/sub', { RUSTUP_HOME: home })).toBe('/ws/crates/a');
     expect(rustupOverrideFolder('/ws/crates/b', { RUSTUP_HOME: home })).toBe('/ws');
@@ -42,6 +42,7 @@ describe('rustupOverrideFolder', () => {
   });
 
   it('answers null without a settings file, and the folder itself when it does not parse', () => {
+    const home = rustupHome();
     expect(rustupOverrideFolder('/ws', { RUSTUP_HOME: home })).toBeNull();
     fs.writeFileSync(path.join(home, 'settings.toml'), '[overrides\n');
     expect(rustupOverrideFolder('/ws/x', { RUSTUP_HOME: home })).toBe('/ws/x');
