@@ -58,6 +58,14 @@ describe('fingerprintVariables (one process for the whole run)', () => {
     expect(otherFlags[fingerprintVariable(['crates/a'])]).not.toBe(after[fingerprintVariable(['crates/a'])]);
   });
 
+  it('gives a crate whose files cannot be read a variable all the same (a line, as the runtime input printed)', async () => {
+    const failing: ProgramLines = async () => {
+      throw Object.assign(new Error('denied'), { code: 'EACCES' });
+    };
+    const vars = await fingerprintVariables(ws, [['crates/a']], env(), failing);
+    expect(vars[fingerprintVariable(['crates/a'])]).toBe(sha256('unreadable: EACCES'));
+  });
+
   it('sharedPrograms answers two folders under one pin from one question', async () => {
     const programs = sharedPrograms(ask);
     fs.mkdirSync(path.join(ws, 'crates', 'pinned', 'sub'));

@@ -48,7 +48,8 @@ export async function fingerprintVariables(workspaceRoot: string, requests: Read
     const request = parseFingerprintArgs([...args]);
     for (const p of request.envPatterns) patterns.add(p);
     for (const name of learnedVariables(workspaceRoot, request.crateRoot)) named.add(name);
-    const lines = await fingerprintLines({ workspaceRoot, env, ...request }, programs);
+    // As the runtime input printed it: a file that cannot be read is a line, never a failed Nx run.
+    const lines = await fingerprintLines({ workspaceRoot, env, ...request }, programs).catch((error: NodeJS.ErrnoException) => [`unreadable: ${error.code ?? error.name}`]);
     out[fingerprintVariable(args)] = sha256(lines.join('\n'));
   }
   out[FINGERPRINT_CHECK_VARIABLE] = fingerprintCheck(env, [...patterns], [...named]);

@@ -24,7 +24,7 @@ export function fingerprintRequestsIn(graph: Pick<ProjectGraph, 'nodes'>): Map<s
   return requests;
 }
 
-/** Sets the run's fingerprint variables in `env`; returns how many requests there were, or null without a graph. */
+/** Sets the run's fingerprint variables in `env`; returns how many requests there were, or null when it could not. */
 export async function exportFingerprints(workspaceRoot: string, readGraph: () => Pick<ProjectGraph, 'nodes'>, env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
   let graph: Pick<ProjectGraph, 'nodes'>;
   try {
@@ -33,7 +33,12 @@ export async function exportFingerprints(workspaceRoot: string, readGraph: () =>
     return null;
   }
   const requests = fingerprintRequestsIn(graph);
-  const values = await fingerprintVariables(workspaceRoot, [...requests.values()], { ...env });
+  let values: Record<string, string>;
+  try {
+    values = await fingerprintVariables(workspaceRoot, [...requests.values()], { ...env });
+  } catch {
+    return null;
+  }
   for (const [name, value] of Object.entries(values)) env[name] = value;
   return requests.size;
 }
