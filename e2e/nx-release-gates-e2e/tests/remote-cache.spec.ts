@@ -3,8 +3,9 @@
  * speaking Nx's API (support/remote-cache-server.ts); clone B of the same commit, in another folder with an empty
  * local cache, replays every cacheable gate from it, gate-build's binary included. A difference that changes a
  * verdict (RUSTFLAGS, an emergency skip) replays none of the gates it affects. A failing server (down, 500, garbage)
- * never yields a pass: without the probe Nx 23.2.1 ends the run with exit 1 and the gates are `not run`; with the
- * probe first (nx-release-gates-remote-cache-probe), every gate runs. release-parity against clone A's report shows
+ * never yields a pass: with the plugin's check turned off Nx 23.2.1 ends the run with exit 1 and the gates are
+ * `not run`; with the probe first (nx-release-gates-remote-cache-probe), every gate runs; with neither, the check
+ * before each Nx run turns the remote cache off for that run and says so, and the gate runs here. release-parity against clone A's report shows
  * no difference for clone B and the one difference of each other clone. Steps run in order; each reads result files.
  */
 import * as fs from 'node:fs';
@@ -141,8 +142,8 @@ describe('shared remote cache', () => {
     beforeEach(() => server.setFault(mode));
     afterEach(() => server.setFault('none'));
 
-    it('never yields a pass: Nx 23.2.1 ends the run with exit 1 and the cacheable gates are not run', async () => {
-      const run = await dryRun(b, { ...emptyLocalCache(b), ...server.env() });
+    it('never yields a pass: without the check, Nx 23.2.1 ends the run with exit 1 and the cacheable gates are not run', async () => {
+      const run = await dryRun(b, { ...emptyLocalCache(b), ...server.env(), NX_RELEASE_GATES_REMOTE_CACHE_CHECK: 'false' });
       expect(run.exitCode).not.toBe(0);
       expect(run.report.status).toBe('failed');
       for (const gate of CACHEABLE) expect(run.sources[gate]).not.toBe('remote cache');
@@ -167,6 +168,26 @@ describe('shared remote cache', () => {
       expect(failedGates(run.report)).toEqual([]);
       expect(run.exitCode).toBe(0);
       expect(run.sources).toEqual(every(Object.keys(first.sources), 'ran'));
+    });
+  });
+
+  describe.each<FaultMode>(['down', 'error', 'garbage', 'slow'])('on a laptop, a server that is %s', (mode) => {
+    beforeEach(() => server.setFault(mode));
+    afterEach(() => server.setFault('none'));
+
+    it('turns the remote cache off for the run and says so once: the gate runs here and the run exits 0', async () => {
+      const before = Date.now();
+      const run = await b.nxAsync(['run', `${CRATE}:gate-fmt`], { ...emptyLocalCache(b), ...server.env() });
+      expect(run.exitCode).toBe(0);
+      const lines = run.output.split('\n').filter((l) => l.includes('nx-release-gates: remote cache:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/running without the remote cache for this run, every gate runs here/);
+      // No pass invented: the result file is this run's, computed here.
+      const result = b.result(CRATE, 'gate-fmt');
+      expect(result.status).toBe('passed');
+      expect(Date.parse(result.startedAt)).toBeGreaterThanOrEqual(before - 1000);
+      const summary = JSON.parse(b.read('dist/release-gates/summary.json'));
+      expect(summary.rows.filter((r: any) => r.project === CRATE).map((r: any) => [r.gate, r.source])).toEqual([['gate-fmt', 'ran']]);
     });
   });
 

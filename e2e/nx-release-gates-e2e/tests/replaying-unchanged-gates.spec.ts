@@ -1,6 +1,7 @@
 /**
- * Caching: a second release-dry-run with nothing changed replays every gate; a source edit, a Cargo.lock edit and a
- * new maxBinarySize (from Cargo.toml metadata, nx.json plugin options and project.json target options) miss.
+ * Caching: a second release-dry-run with nothing changed replays every gate; a source edit misses (but for
+ * gate-lockfile and gate-workflows, whose keys hold no source file), a Cargo.lock edit and a new maxBinarySize (from
+ * Cargo.toml metadata, nx.json plugin options and project.json target options) miss.
  * Steps run in order on one workspace; each compares with the results of the step before.
  */
 import { crateFiles } from '../support/crates';
@@ -62,6 +63,25 @@ describe('gate caching', () => {
     expect(sources(report)).toEqual(everyGate('ran'));
     expect(rerun(report).sort()).toEqual([...GATE_TARGETS].sort());
     previous = report;
+  });
+
+  it('a comment in src/main.rs re-runs neither gate-lockfile nor gate-workflows (their keys hold no source file)', () => {
+    expect(ws.nx(['g', 'nx-release-gates:workflows']).exitCode).toBe(0);
+    ws.commitAll('workflows');
+    const both = ['run-many', '-t', 'gate-lockfile', 'gate-workflows', `--projects=${CRATE}`];
+    expect(ws.nx(both).exitCode).toBe(0);
+    const first = { lockfile: ws.result(CRATE, 'gate-lockfile'), workflows: ws.result(CRATE, 'gate-workflows') };
+    expect([first.lockfile.status, first.workflows.status]).toEqual(['passed', 'passed']);
+    ws.write(`${CRATE}/src/main.rs`, `${ws.read(`${CRATE}/src/main.rs`)}\n// A comment.\n`);
+    ws.commitAll('a comment');
+    const again = ws.nx(both);
+    expect(again.exitCode).toBe(0);
+    expect(ws.result(CRATE, 'gate-lockfile').startedAt).toBe(first.lockfile.startedAt);
+    expect(ws.result(CRATE, 'gate-workflows').startedAt).toBe(first.workflows.startedAt);
+    // A gate that reads the sources does run again.
+    expect(ws.nx(['run', `${CRATE}:gate-build`]).exitCode).toBe(0);
+    expect(ws.result(CRATE, 'gate-build').startedAt).not.toBe(byGate(previous)['gate-build'].startedAt);
+    previous = dryRun();
   });
 
   // Cargo.lock's packages are Nx external nodes, for a standalone crate as inside a Cargo workspace: an edit

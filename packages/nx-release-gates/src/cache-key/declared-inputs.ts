@@ -1,12 +1,14 @@
 /**
  * What a gate task's hash covers, read from the same configuration Nx hashes with: the target's `inputs` (named
  * inputs expanded from the project and nx.json, `^name` over the project's dependencies, plain filesets), its `{env}`
- * inputs, and the arguments of this plugin's runtime fingerprint (envInputs patterns, outside path dependencies).
+ * inputs, and the arguments of this plugin's fingerprint (envInputs patterns, outside path dependencies), which the
+ * fingerprint variable's name holds (fingerprint-env.ts; a runtime `fingerprint-cli.js` input is read the same way).
  * The undeclared-input check holds cargo's records against this; it never guesses from the plugin's defaults, so
  * an input a user adds in project.json counts, and one a user removes does not.
  */
 import { minimatch } from 'minimatch';
 import { parseFingerprintArgs } from './fingerprint';
+import { fingerprintVariableArgs } from './fingerprint-env';
 import { coverageOf, learnedForCrate, LearnedCoverage } from './learned-inputs';
 
 /** Globs of one expanded input list, workspace-relative: a file is covered when a positive matches and no negative. */
@@ -58,6 +60,13 @@ export function declaredInputs(config: InputConfig): DeclaredInputs {
   const declared: DeclaredInputs = { fileGroups: [], envNames: [], fingerprinted: false, envPatterns: [], trees: [] };
   const seen = new Set<string>();
 
+  const fingerprinted = (argv: string[]) => {
+    declared.fingerprinted = true;
+    const args = parseFingerprintArgs(argv);
+    declared.envPatterns.push(...args.envPatterns);
+    declared.trees.push(...args.trees);
+  };
+
   const expand = (entries: unknown[], project: string, origin: string, depth: number) => {
     if (depth > 20) return;
     const root = config.rootOf(project) ?? '.';
@@ -76,19 +85,16 @@ export function declaredInputs(config: InputConfig): DeclaredInputs {
         }
       } else if (entry && typeof entry === 'object') {
         const object = entry as Record<string, unknown>;
-        if (typeof object.env === 'string') declared.envNames.push(object.env);
+        const fingerprint = typeof object.env === 'string' ? fingerprintVariableArgs(object.env) : null;
+        if (fingerprint) fingerprinted(fingerprint);
+        else if (typeof object.env === 'string') declared.envNames.push(object.env);
         if (typeof object.fileset === 'string') {
           const negative = object.fileset.startsWith('!');
           (negative ? group.negatives : group.positives).push(substitute(negative ? object.fileset.slice(1) : object.fileset, root));
         }
         if (typeof object.runtime === 'string') {
           const match = FINGERPRINT.exec(object.runtime);
-          if (match) {
-            declared.fingerprinted = true;
-            const args = parseFingerprintArgs(match[1].trim() ? match[1].trim().split(/\s+/) : []);
-            declared.envPatterns.push(...args.envPatterns);
-            declared.trees.push(...args.trees);
-          }
+          if (match) fingerprinted(match[1].trim() ? match[1].trim().split(/\s+/) : []);
         }
         if (typeof object.input === 'string') {
           const targets = object.dependencies === true ? config.dependenciesOf(project) : [project];

@@ -111,15 +111,19 @@ export function envValueHash(name: string, value: string): string {
   return isSecretName(name) ? scryptSync(value, `nx-release-gates env-inputs ${name}`, 16).toString('hex') : sha256(value).slice(0, 16);
 }
 
-export async function fingerprintLines(request: FingerprintRequest): Promise<string[]> {
+/** The lines that come from asking programs (the toolchain as rustup picks it in `cwd`, the CUDA toolkit). */
+export type ProgramLines = (cwd: string, env: FingerprintRequest['env']) => Promise<string[]>;
+
+/** Asks rustc, cargo and nvcc in `cwd`: one set of processes per call. */
+export const askPrograms: ProgramLines = async (cwd, env) => {
+  const [rustc, cargo, cuda] = await Promise.all([probe('rustc', ['-vV'], cwd, env), probe('cargo', ['-V'], cwd, env), cudaVersion(cwd, env)]);
+  return [`rustc: ${(rustc ?? 'none').trim().replace(/\n/g, ' | ')}`, `cargo: ${(cargo ?? 'none').trim()}`, `cuda: ${cuda}`];
+};
+
+export async function fingerprintLines(request: FingerprintRequest, programs: ProgramLines = askPrograms): Promise<string[]> {
   const crateDir = path.resolve(request.workspaceRoot, request.crateRoot);
   const cwd = fs.existsSync(crateDir) ? crateDir : request.workspaceRoot;
-  const [rustc, cargo, cuda] = await Promise.all([probe('rustc', ['-vV'], cwd, request.env), probe('cargo', ['-V'], cwd, request.env), cudaVersion(cwd, request.env)]);
-  const lines = [
-    `rustc: ${(rustc ?? 'none').trim().replace(/\n/g, ' | ')}`,
-    `cargo: ${(cargo ?? 'none').trim()}`,
-    `cuda: ${cuda}`,
-  ];
+  const lines = await programs(cwd, request.env);
   const pin = toolchainFile(cwd);
   if (pin) lines.push(`toolchain-file: ${label(request.workspaceRoot, pin, 'above-workspace')} ${fileHash(pin)}`);
   const home = cargoHome(request.env);

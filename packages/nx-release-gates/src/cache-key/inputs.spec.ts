@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import { crateModel } from '../testing/crate-model';
-import { crateNamedInputs, fingerprintRuntimeInput, gateInputs, gateStateRuntimeInput, packagedFileInputs } from './inputs';
+import { crateNamedInputs, fingerprintGuardInput, fingerprintInput, gateInputs, gateStateRuntimeInput, packagedFileInputs } from './inputs';
 import { declaredInputs, fileCoverage } from './declared-inputs';
 import { GATE_SPECS } from '../model/catalog';
 import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
 import { decodeRuntimeArgs } from './runtime-args';
 import { parseFingerprintArgs } from './fingerprint';
+import { fingerprintVariableArgs } from './fingerprint-env';
 
 const WORKSPACE = path.resolve(__dirname, '..', '..', '..', '..');
 /** The arguments after `node "<script>"`, as the CLI decodes them. */
@@ -23,14 +24,29 @@ describe('runtime inputs', () => {
     (folder) => {
       const crate = crateModel({ root: `${folder}/app`, workspaceRoot: folder, pathDependencies: [{ name: 's', root: `../${folder}`, kind: 'normal' }] });
       const state = gateStateRuntimeInput(WORKSPACE, crate, 'lockfile');
-      const fingerprint = fingerprintRuntimeInput(WORKSPACE, crate, [`${folder}_*`]);
-      for (const command of [state, fingerprint]) {
-        expect(command).toMatch(/^node "[^"$`\\]+" b64:[A-Za-z0-9_-]+$/);
-      }
+      const fingerprint = fingerprintInput(crate, [`${folder}_*`]).env;
+      expect(state).toMatch(/^node "[^"$`\\]+" b64:[A-Za-z0-9_-]+$/);
+      // The fingerprint travels as a variable name: letters, digits and underscores only, never shell syntax.
+      expect(fingerprint).toMatch(/^NX_RELEASE_GATES_FP_[A-Z2-7]+$/);
       expect(argsOf(state)).toEqual(['lockfile', folder]);
-      expect(parseFingerprintArgs(fingerprint.split(' ').slice(2))).toEqual({ crateRoot: `${folder}/app`, envPatterns: [`${folder}_*`], trees: [`../${folder}`] });
+      expect(parseFingerprintArgs(fingerprintVariableArgs(fingerprint) ?? [])).toEqual({ crateRoot: `${folder}/app`, envPatterns: [`${folder}_*`], trees: [`../${folder}`] });
     },
   );
+});
+
+describe('the fingerprint inputs', () => {
+  it('one variable per request, and one check command shared by every crate (Nx runs it once per run)', () => {
+    const a = gateInputs(crateModel({ root: 'crates/a' }), WORKSPACE) ?? [];
+    const b = gateInputs(crateModel({ root: 'crates/b' }), WORKSPACE) ?? [];
+    expect(a).toContainEqual(fingerprintInput(crateModel({ root: 'crates/a' })));
+    expect(b).toContainEqual(fingerprintInput(crateModel({ root: 'crates/b' })));
+    expect(fingerprintInput(crateModel({ root: 'crates/a' }))).not.toEqual(fingerprintInput(crateModel({ root: 'crates/b' })));
+    const guard = fingerprintGuardInput(WORKSPACE);
+    expect(guard.runtime).toMatch(/^node "[^"]+fingerprint-guard-cli\.js"$/);
+    expect(a).toContainEqual(guard);
+    expect(b).toContainEqual(guard);
+    expect(a.filter((i) => typeof i === 'object' && 'runtime' in i && /fingerprint/.test(String(i.runtime)))).toEqual([guard]);
+  });
 });
 
 describe('files the manifest packages from outside the crate', () => {

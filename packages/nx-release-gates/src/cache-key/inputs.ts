@@ -4,7 +4,7 @@
  * In: the crate's own files (sources, build.rs, Cargo.toml, tests, README: package contents matter to gate-package),
  * the build-relevant files of crates it depends on by path (not their tests or docs), the Cargo workspace's root
  * Cargo.toml, the Cargo.lock packages the crate uses (as external nodes), the emergency skip and the gate's own
- * variables, and a runtime fingerprint (fingerprint.ts) of what no file input sees: the toolchain as rustup picks it
+ * variables, and a fingerprint (fingerprint.ts, computed once per run: fingerprint-env.ts) of what no file input sees: the toolchain as rustup picks it
  * for the crate folder, the CUDA toolkit, every cargo config file cargo reads (ancestors and CARGO_HOME and what they
  * include, by content, gitignored or not), rustfmt's configuration files, the wrappers, linkers and runners config or
  * variables name by path, the variables of the families cargo and build scripts read, and path dependencies outside the
@@ -20,6 +20,7 @@ import type { CrateModel } from '../model/crate-model';
 import { joinRoot } from '../model/crate-model';
 import { hostTriple, hyphenatedCompilerVariables } from '../model/env-families';
 import { fingerprintArgList } from './fingerprint';
+import { fingerprintVariable } from './fingerprint-env';
 import { LEARNED_FILE } from './learned-inputs';
 import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
 import { runtimeCommand } from './runtime-args';
@@ -28,6 +29,7 @@ import type { GateStateKind } from '../model/state-kinds';
 /** Named inputs each crate project carries (so `^` can refer to them in dependencies). */
 export const CRATE_FILES = 'rust-crate';
 export const CRATE_BUILD_FILES = 'rust-crate-build';
+export const CRATE_MANIFEST = 'rust-crate-manifest';
 
 /** Globs of the named inputs, with `{projectRoot}` left in (the undeclared-input check evaluates them too). */
 export const CRATE_NAMED_INPUTS: Readonly<Record<string, readonly string[]>> = {
@@ -49,6 +51,8 @@ export const CRATE_NAMED_INPUTS: Readonly<Record<string, readonly string[]>> = {
     '!{projectRoot}/examples/**',
     '!{projectRoot}/**/*.md',
   ],
+  // What gate-lockfile reads of a path dependency outside its Cargo workspace (its state input holds the rest).
+  [CRATE_MANIFEST]: ['{projectRoot}/Cargo.toml'],
 };
 
 export function crateNamedInputs(): Record<string, string[]> {
@@ -88,10 +92,17 @@ export function outsideTrees(crate: CrateModel): string[] {
   return [...new Set(crate.pathDependencies.map((d) => d.root).filter((root) => root === '..' || root.startsWith('../')))].sort();
 }
 
-/** The runtime input: a small script of this package, run by path relative to the workspace root, for one crate. */
-export function fingerprintRuntimeInput(workspaceRoot: string, crate: CrateModel, envPatterns: readonly string[] = []): string {
-  const args = fingerprintArgList({ crateRoot: crate.root, envPatterns: [...envPatterns], trees: outsideTrees(crate) });
-  return runtimeCommand(workspaceRoot, path.join(__dirname, 'fingerprint-cli.js'), args);
+/** The fingerprint of one crate as an input: the variable the preTasksExecution hook sets for it (fingerprint-env.ts). */
+export function fingerprintInput(crate: CrateModel, envPatterns: readonly string[] = []): { env: string } {
+  return { env: fingerprintVariable(fingerprintArgList({ crateRoot: crate.root, envPatterns: [...envPatterns], trees: outsideTrees(crate) })) };
+}
+
+/**
+ * The input every gate shares: whether the hook computed the fingerprints for this run and the task's environment
+ * (fingerprint-guard-cli.ts). One command for the whole workspace: Nx runs it once per run.
+ */
+export function fingerprintGuardInput(workspaceRoot: string): { runtime: string } {
+  return { runtime: runtimeCommand(workspaceRoot, path.join(__dirname, 'fingerprint-guard-cli.js'), []) };
 }
 
 /**
@@ -103,6 +114,17 @@ export function gateStateRuntimeInput(workspaceRoot: string, crate: CrateModel, 
   return runtimeCommand(workspaceRoot, path.join(__dirname, 'gate-state-cli.js'), [kind, ...(kind === 'lockfile' ? [crate.workspaceRoot] : [])]);
 }
 
+/**
+ * The files a gate's verdict reads. A gate with a state input reads no source file: gate-workflows' state is its whole
+ * verdict (the drift report), gate-lockfile's holds the lockfile and every manifest of its Cargo workspace, plus the
+ * manifests of the path dependencies it resolves here; a comment in src/main.rs re-runs neither.
+ */
+function fileInputs(crate: CrateModel, workspaceRoot: string, stateKind?: GateStateKind, gateName?: string): string[] {
+  if (stateKind === 'workflows') return [];
+  if (stateKind === 'lockfile') return [CRATE_MANIFEST, `^${CRATE_MANIFEST}`, ...workspaceFiles(crate)];
+  return [CRATE_FILES, `^${CRATE_BUILD_FILES}`, ...workspaceFiles(crate), ...(gateName && PACKAGING_GATES.has(gateName) ? packagedFileInputs(crate, workspaceRoot) : [])];
+}
+
 export function gateInputs(
   crate: CrateModel,
   workspaceRoot: string,
@@ -112,12 +134,10 @@ export function gateInputs(
   gateName?: string,
 ): TargetConfiguration['inputs'] {
   return [
-    CRATE_FILES,
-    `^${CRATE_BUILD_FILES}`,
-    ...workspaceFiles(crate),
-    ...(gateName && PACKAGING_GATES.has(gateName) ? packagedFileInputs(crate, workspaceRoot) : []),
+    ...fileInputs(crate, workspaceRoot, stateKind, gateName),
     ...[...EMERGENCY_ENV_INPUTS, ...gateEnv, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))].map((env) => ({ env })),
-    { runtime: fingerprintRuntimeInput(workspaceRoot, crate, envPatterns) },
+    fingerprintInput(crate, envPatterns),
+    fingerprintGuardInput(workspaceRoot),
     ...(stateKind ? [{ runtime: gateStateRuntimeInput(workspaceRoot, crate, stateKind) }] : []),
     { externalDependencies: crate.externalDependencies },
   ];

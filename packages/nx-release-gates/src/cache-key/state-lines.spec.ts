@@ -34,6 +34,20 @@ describe('gate state lines (real git in a temporary repository)', () => {
     expect((await lockfileLines(dir, '.')).find((l) => l.startsWith('manifest member/'))).not.toEqual(staged.find((l) => l.startsWith('manifest member/')));
   });
 
+  it('lockfile: changes when cargo would discover other targets, not when a target file is edited', async () => {
+    fs.mkdirSync(path.join(dir, 'member', 'src', 'bin'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'member', 'src', 'main.rs'), 'fn main() {}\n');
+    const before = await lockfileLines(dir, '.');
+    fs.appendFileSync(path.join(dir, 'member', 'src', 'main.rs'), '// a comment\n');
+    expect(await lockfileLines(dir, '.')).toEqual(before);
+    fs.writeFileSync(path.join(dir, 'member', 'src', 'bin', 'tool.rs'), 'fn main() {}\n');
+    const withBin = await lockfileLines(dir, '.');
+    expect(withBin).not.toEqual(before);
+    expect(withBin).toContain('targets member/Cargo.toml src/bin/tool.rs src/main.rs');
+    fs.rmSync(path.join(dir, 'member', 'src', 'main.rs'));
+    expect(await lockfileLines(dir, '.')).not.toEqual(withBin);
+  });
+
   it('lockfile: outside a git repository it is a line, not an exception', async () => {
     fs.rmSync(path.join(dir, '.git'), { recursive: true });
     expect((await lockfileLines(dir, '.')).find((l) => l.startsWith('git '))).toMatch(/^git git failed: .*not a git repository/i);

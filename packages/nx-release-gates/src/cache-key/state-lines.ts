@@ -1,11 +1,14 @@
 /**
  * Probes of outside state, one per kind, each a list of lines for a runtime cache input:
  * - `lockfile` (gate-lockfile): Cargo.lock's content, how git sees it (tracked, staged, modified, ignored), and every
- *   manifest of its Cargo workspace (`cargo update --workspace --locked` re-resolves them all, not only this crate's).
+ *   manifest of its Cargo workspace (`cargo update --workspace --locked` re-resolves them all, not only this crate's)
+ *   with the target files cargo discovers beside it, by name: the gate's only inputs but the fingerprint, so a source
+ *   edit keeps it cached.
  * - `tags` (gate-version): every tag with the commit it names, and HEAD (on a tag push the tag must point at it).
  * - `workflows` (gate-workflows): the drift report itself (the generator re-run in memory against the committed
  *   files, exactly what the gate judges), so the key is right whatever the generator reads, plus the plugin version
- *   and the generator's record of its options (.github/nx-release-gates.json), which no other gate's key holds.
+ *   and the generator's record of its options (.github/nx-release-gates.json), which no other gate's key holds: the
+ *   gate's only inputs but the fingerprint, so an edit of a crate's sources keeps it cached.
  * Never throws: a missing tool or file is a line (`git: none`), so a runtime input never stops an Nx run.
  */
 import * as fs from 'node:fs';
@@ -60,13 +63,41 @@ function manifestsBelow(root: string): string[] {
   return found.sort();
 }
 
+/** Folders cargo looks in for targets it discovers by themselves (a manifest without them may fail to parse). */
+const TARGET_FOLDERS = ['src/bin', 'examples', 'tests', 'benches'];
+
+/**
+ * The files cargo's target discovery finds for a manifest's folder, by name only: cargo parses every manifest to
+ * resolve the lockfile, and a manifest with no target (src/lib.rs and src/main.rs gone) or clashing target names fails
+ * to. Their content never changes the resolution, so an edit inside them keeps gate-lockfile cached.
+ */
+export function discoveredTargets(folder: string): string[] {
+  const found = ['build.rs', 'src/lib.rs', 'src/main.rs'].filter((f) => fs.existsSync(path.join(folder, f)));
+  for (const sub of TARGET_FOLDERS) {
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(path.join(folder, sub), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isFile() && e.name.endsWith('.rs')) found.push(`${sub}/${e.name}`);
+      else if (e.isDirectory() && fs.existsSync(path.join(folder, sub, e.name, 'main.rs'))) found.push(`${sub}/${e.name}/main.rs`);
+    }
+  }
+  return found.sort();
+}
+
 export async function lockfileLines(workspaceRoot: string, cargoRoot: string): Promise<string[]> {
   const root = path.join(workspaceRoot, cargoRoot);
   const lockfile = path.posix.join(cargoRoot, 'Cargo.lock');
   return [
     `lockfile ${contentHash(path.join(root, 'Cargo.lock'))}`,
     `git ${await lockfileStatus(workspaceRoot, lockfile)}`,
-    ...manifestsBelow(root).map((m) => `manifest ${m} ${contentHash(path.join(root, m))}`),
+    ...manifestsBelow(root).flatMap((m) => [
+      `manifest ${m} ${contentHash(path.join(root, m))}`,
+      `targets ${m} ${discoveredTargets(path.dirname(path.join(root, m))).join(' ')}`,
+    ]),
   ];
 }
 

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { declaredInputs, fileCoverage, withLearnedCoverage } from './declared-inputs';
 import { undeclaredInputs, undeclaredSummary } from './undeclared-inputs';
+import { fingerprintVariable } from './fingerprint-env';
 
 const NAMED = {
   'rust-crate': ['{projectRoot}/**/*', '!{projectRoot}/target/**'],
@@ -35,6 +36,18 @@ describe('declaredInputs', () => {
     expect(fileCoverage(declared, 'Cargo.toml').covered).toBe(true);
     expect(fileCoverage(declared, 'shared/data.txt')).toEqual({ covered: false, excludedBy: undefined });
     expect(declared).toMatchObject({ fingerprinted: true, envPatterns: ['MY_*'], trees: ['../shared'], envNames: ['RELEASE_GATES_SKIP'] });
+  });
+
+  it('reads the fingerprint arguments from the fingerprint variable the inferred targets hash', () => {
+    const fromVariable = declaredInputs({
+      project: 'app',
+      projectRoot: 'crates/app',
+      inputs: ['rust-crate', { env: 'RELEASE_GATES_SKIP' }, { env: fingerprintVariable(['crates/app', '--env', 'MY_*', '--tree', '../shared']) }],
+      namedInputs: () => NAMED,
+      rootOf: () => 'crates/app',
+      dependenciesOf: () => [],
+    });
+    expect(fromVariable).toMatchObject({ fingerprinted: true, envPatterns: ['MY_*'], trees: ['../shared'], envNames: ['RELEASE_GATES_SKIP'] });
   });
 
   it('uses default and ^default when the target has no inputs', () => {

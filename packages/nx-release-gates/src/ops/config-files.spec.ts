@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { replacedSourceFolders } from './config-files';
+import { replacedSourceFolders, rustupOverrideFolder } from './config-files';
 
 describe('replacedSourceFolders', () => {
   it('finds directory and local-registry sources, relative to the folder holding .cargo', () => {
@@ -23,5 +23,28 @@ describe('replacedSourceFolders', () => {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), 'config-sources-'));
     expect(replacedSourceFolders(base, { CARGO_HOME: path.join(base, 'home') })).toEqual([]);
     fs.rmSync(base, { recursive: true, force: true });
+  });
+});
+
+describe('rustupOverrideFolder', () => {
+  const homes: string[] = [];
+  /** A fresh RUSTUP_HOME for one test. */
+  const rustupHome = () => homes[homes.push(fs.mkdtempSync(path.join(os.tmpdir(), 'rustup-home-'))) - 1];
+  afterAll(() => homes.forEach((h) => fs.rmSync(h, { recursive: true, force: true })));
+
+  it('finds the nearest override at or above the folder', () => {
+    const home = rustupHome();
+    fs.writeFileSync(path.join(home, 'settings.toml'), `version = "12"\n[overrides]\n"/ws" = "stable"\n"/ws/crates/a" = "nightly"\n`);
+    expect(rustupOverrideFolder('/ws/crates/a/sub', { RUSTUP_HOME: home })).toBe('/ws/crates/a');
+    expect(rustupOverrideFolder('/ws/crates/b', { RUSTUP_HOME: home })).toBe('/ws');
+    expect(rustupOverrideFolder('/elsewhere', { RUSTUP_HOME: home })).toBeNull();
+    expect(rustupOverrideFolder('/ws/crates/ab', { RUSTUP_HOME: home })).toBe('/ws');
+  });
+
+  it('answers null without a settings file, and the folder itself when it does not parse', () => {
+    const home = rustupHome();
+    expect(rustupOverrideFolder('/ws', { RUSTUP_HOME: home })).toBeNull();
+    fs.writeFileSync(path.join(home, 'settings.toml'), '[overrides\n');
+    expect(rustupOverrideFolder('/ws/x', { RUSTUP_HOME: home })).toBe('/ws/x');
   });
 });

@@ -110,3 +110,30 @@ export function toolchainFile(startDir: string): string | null {
     dir = parent;
   }
 }
+
+function rustupHome(env: Readonly<Record<string, string | undefined>>): string {
+  return env.RUSTUP_HOME ? path.resolve(env.RUSTUP_HOME) : path.join(os.homedir(), '.rustup');
+}
+
+/**
+ * The folder of the `rustup override` that applies to a folder (the nearest one at or above it), or null when none
+ * does. A settings file that does not parse answers the folder itself: a caller sharing one answer between folders
+ * then asks rustup in each.
+ */
+export function rustupOverrideFolder(startDir: string, env: Readonly<Record<string, string | undefined>>): string | null {
+  const file = path.join(rustupHome(env), 'settings.toml');
+  let overrides: unknown;
+  try {
+    if (!fs.existsSync(file)) return null;
+    overrides = parse(fs.readFileSync(file, 'utf8')).overrides;
+  } catch {
+    return path.resolve(startDir);
+  }
+  if (!overrides || typeof overrides !== 'object') return null;
+  const start = path.resolve(startDir);
+  const covering = Object.keys(overrides).filter((dir) => {
+    const rel = path.relative(path.resolve(dir), start);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  });
+  return covering.sort((a, b) => b.length - a.length)[0] ?? null;
+}

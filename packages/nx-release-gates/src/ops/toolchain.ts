@@ -1,6 +1,6 @@
 /**
  * What the machine's Rust and CUDA toolchains are. Recorded in every result file and, through the runtime cache
- * input (fingerprint-cli), part of every gate's cache key: a CPU fallback pass is never replayed on a machine that
+ * input (fingerprint.ts), part of every gate's cache key: a CPU fallback pass is never replayed on a machine that
  * has nvcc, and a new rustc misses the cache.
  */
 import * as fs from 'node:fs';

@@ -5,9 +5,8 @@
  * hands its own to the nested run; a workflow may set it to the CI run id).
  */
 import * as crypto from 'node:crypto';
-import type { PreTasksExecution } from '@nx/devkit';
 import { RUN_ID_VARIABLE } from '../model/freshness';
 
-export const preTasksExecution: PreTasksExecution = async () => {
-  if (!process.env[RUN_ID_VARIABLE]) process.env[RUN_ID_VARIABLE] = crypto.randomUUID();
-};
+export function ensureRunId(env: NodeJS.ProcessEnv = process.env): void {
+  if (!env[RUN_ID_VARIABLE]) env[RUN_ID_VARIABLE] = crypto.randomUUID();
+}

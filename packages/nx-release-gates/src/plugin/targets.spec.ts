@@ -1,10 +1,12 @@
 import type { CrateModel } from '../model/crate-model';
 import { crateModel } from '../testing/crate-model';
 import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catalog';
-import { EMERGENCY_ENV_INPUTS, fingerprintRuntimeInput } from '../cache-key/inputs';
+import { EMERGENCY_ENV_INPUTS, fingerprintGuardInput, fingerprintInput } from '../cache-key/inputs';
+import { fingerprintVariableArgs } from '../cache-key/fingerprint-env';
 import { parseFingerprintArgs } from '../cache-key/fingerprint';
 import { ancestorInputs, TARGET_GROUP, crateProject } from './targets';
 
+const STATEFUL = ['gate-lockfile', 'gate-workflows'];
 const WORKSPACE_ROOT = '/ws';
 
 function crate(overrides: Partial<CrateModel> = {}): CrateModel {
@@ -70,20 +72,32 @@ describe('crateProject', () => {
   it('hashes the crate, its path dependencies’ build files, the emergency skip, the fingerprint and the lockfile packages it uses', () => {
     for (const target of GATE_TARGETS) {
       const inputs = targets[target].inputs as Input[];
-      expect(inputs).toContain('rust-crate');
-      expect(inputs).toContain('^rust-crate-build');
-      expect(inputs).toContainEqual({ runtime: fingerprintRuntimeInput(WORKSPACE_ROOT, crate()) });
+      // gate-lockfile and gate-workflows read no source file: their state inputs hold what they judge (below).
+      if (!STATEFUL.includes(target)) expect(inputs).toContain('rust-crate');
+      if (!STATEFUL.includes(target)) expect(inputs).toContain('^rust-crate-build');
+      expect(inputs).toContainEqual(fingerprintInput(crate()));
+      expect(inputs).toContainEqual(fingerprintGuardInput(WORKSPACE_ROOT));
       expect(inputs).toContainEqual({ externalDependencies: ['cargo:serde@1.0.200', 'cargo:itoa@1.0.11'] });
       for (const env of EMERGENCY_ENV_INPUTS) expect(inputs).toContainEqual({ env });
-      expect(inputs).toContain('{workspaceRoot}/Cargo.toml');
+      if (target !== 'gate-workflows') expect(inputs).toContain('{workspaceRoot}/Cargo.toml');
       // Cargo.lock is represented by its external nodes, not hashed as a file.
       expect(inputs).not.toContain('{workspaceRoot}/Cargo.lock');
       for (const input of inputs) if (typeof input === 'string') expect(input).not.toMatch(/^[^!].*\/target(\/|$)/);
     }
     const runtime = (targets['gate-build'].inputs as Input[]).find((i) => typeof i === 'object' && 'runtime' in i) as { runtime: string };
-    // Run for the crate's own folder, by a path relative to the workspace: the same command in every clone.
-    expect(runtime.runtime).toMatch(/^node ".*fingerprint-cli\.js" crates\/llm-cli$/);
+    // By a path relative to the workspace: the same command in every clone; the crate's own folder is in its variable.
+    expect(runtime.runtime).toMatch(/^node ".*fingerprint-guard-cli\.js"$/);
     expect(runtime.runtime).not.toContain(WORKSPACE_ROOT);
+    expect(fingerprintVariableArgs(fingerprintInput(crate()).env)).toEqual(['crates/llm-cli']);
+  });
+
+  it('keys gate-lockfile by manifests and gate-workflows by its state alone: a source edit re-runs neither', () => {
+    const files = (target: string) => (targets[target].inputs as Input[]).filter((i): i is string => typeof i === 'string');
+    expect(files('gate-lockfile')).toEqual(['rust-crate-manifest', '^rust-crate-manifest', '{workspaceRoot}/Cargo.toml']);
+    expect(files('gate-workflows')).toEqual([]);
+    const state = (target: string) => (targets[target].inputs as Input[]).filter((i) => typeof i === 'object' && 'runtime' in i && /gate-state-cli/.test(String(i.runtime)));
+    expect(state('gate-lockfile')).toHaveLength(1);
+    expect(state('gate-workflows')).toHaveLength(1);
   });
 
   it('passes envInputs patterns and path dependencies outside the workspace to the fingerprint, shell-safely', () => {
@@ -95,13 +109,16 @@ describe('crateProject', () => {
       {},
       WORKSPACE_ROOT,
     );
-    const runtime = (outside.targets!['gate-test'].inputs as Input[]).find((i) => typeof i === 'object' && 'runtime' in i) as { runtime: string };
-    // `MY_BUILD_*` is encoded: sh would expand it against the files in the workspace root.
-    expect(runtime.runtime).toMatch(/^node "[^"]+fingerprint-cli\.js" b64:[A-Za-z0-9_-]+$/);
-    expect(parseFingerprintArgs(runtime.runtime.split(' ').slice(2))).toEqual({ crateRoot: 'crates/llm-cli', envPatterns: ['MY_BUILD_*', 'GIT_HASH'], trees: ['../shared'] });
+    const fingerprintOf = (inputs: Input[]) => inputs.find((i): i is { env: string } => typeof i === 'object' && 'env' in i && String(i.env).startsWith('NX_RELEASE_GATES_FP_'))!.env;
+    const variable = fingerprintOf(outside.targets!['gate-test'].inputs as Input[]);
+    // `MY_BUILD_*` travels inside a variable name of letters and digits: no shell ever sees it.
+    expect(variable).toMatch(/^NX_RELEASE_GATES_FP_[A-Z2-7]+$/);
+    expect(parseFingerprintArgs(fingerprintVariableArgs(variable) ?? [])).toEqual({ crateRoot: 'crates/llm-cli', envPatterns: ['MY_BUILD_*', 'GIT_HASH'], trees: ['../shared'] });
     const spaced = crateProject(crate({ root: 'my crates/x;rm -rf ~' }), {}, WORKSPACE_ROOT);
-    const encoded = (spaced.targets!['gate-test'].inputs as Input[]).find((i) => typeof i === 'object' && 'runtime' in i) as { runtime: string };
-    expect(encoded.runtime).toMatch(/^node "[^"]+" b64:[A-Za-z0-9_-]+$/);
+    const encoded = fingerprintOf(spaced.targets!['gate-test'].inputs as Input[]);
+    expect(encoded).toMatch(/^NX_RELEASE_GATES_FP_[A-Z2-7]+$/);
+    expect(fingerprintVariableArgs(encoded)).toEqual(['my crates/x;rm -rf ~']);
+    for (const input of spaced.targets!['gate-test'].inputs as Input[]) if (typeof input === 'object' && 'runtime' in input) expect(input.runtime).not.toContain('rm -rf');
   });
 
   it('adds the release tag variables to gate-version only', () => {

@@ -25,8 +25,9 @@ export interface ProbeVerdict {
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-export function judgeProbe(outcome: ProbeOutcome): ProbeVerdict {
-  const off = (why: string): ProbeVerdict => ({ useRemoteCache: false, reason: `${why}; running without the remote cache (NX_SKIP_REMOTE_CACHE=true), every gate runs here` });
+/** `how`: how the cache is turned off, said in the reason (the workflows' probe: NX_SKIP_REMOTE_CACHE=true). */
+export function judgeProbe(outcome: ProbeOutcome, how: string = '(NX_SKIP_REMOTE_CACHE=true)'): ProbeVerdict {
+  const off = (why: string): ProbeVerdict => ({ useRemoteCache: false, reason: `${why}; running without the remote cache ${how}, every gate runs here` });
   switch (outcome.kind) {
     case 'unconfigured':
       return { useRemoteCache: false, reason: 'NX_SELF_HOSTED_REMOTE_CACHE_SERVER is not set: no remote cache' };

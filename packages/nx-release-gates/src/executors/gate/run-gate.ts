@@ -29,6 +29,7 @@ import { GateEffects, processEffects } from './effects';
 import { withContradiction } from './contradiction';
 import { gateTracer } from './tracing';
 import { withTracedInputs } from '../../gates/shared/undeclared-check';
+import { announceRemoteCacheOff } from './remote-cache-notice';
 
 export type { GateEffects } from './effects';
 
@@ -46,6 +47,7 @@ export async function runGateTask(gate: GateDefinition, options: Record<string, 
   const triple = validTriple(options.targetTriple);
   const say = (line: string) => fx.error(`✖ ${project}:${target} failed: ${line}`);
   const locks: HeldLock[] = [];
+  announceRemoteCacheOff(context.root, process.env, fx.error);
   try {
     // One run of a crate's gate at a time: a second waits instead of deleting or mixing the first one's files.
     const what = `${project}:${target}`;
