@@ -51,7 +51,7 @@ describe('gates cached by the outside state they read', () => {
     const result = ws.result(project, target);
     return `${result.run?.runId ?? 'none'} ${result.startedAt}`;
   };
-  const identities = () => ({
+  const identities = (): Record<string, string> => ({
     ...Object.fromEntries(STATELY_GATES.map((t) => [t, identity(STATELY, t)])),
     'gate-install': identity(INSTALLER, 'gate-install'),
   });

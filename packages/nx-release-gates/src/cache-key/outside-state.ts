@@ -23,6 +23,7 @@ import { headCommit, tagTargets } from '../ops/git';
 import { quietRunnerIn, type CommandRunner } from '../ops/process';
 import { entryStamp } from '../ops/registry-index';
 import { sha256 } from '../util/hash';
+import { readJsonIfExists, readTextIfExists } from '../util/files';
 
 /** A line no other run prints: the key misses, the gate runs. */
 export const unknownLine = (what: string, why: string) => `${what} unknown (${why}) ${randomUUID()}`;
@@ -130,22 +131,10 @@ export function manifestRegistryNames(manifest: Record<string, unknown>): { name
   return { names, other };
 }
 
-function readText(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 /** Names gate-install's last result recorded (details.resolvedNames), or none. */
 function recordedNames(file: string): string[] {
-  try {
-    const names = (JSON.parse(fs.readFileSync(file, 'utf8')) as { details?: { resolvedNames?: unknown } }).details?.resolvedNames;
-    return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
-  } catch {
-    return [];
-  }
+  const names = readJsonIfExists<{ details?: { resolvedNames?: unknown } }>(file)?.details?.resolvedNames;
+  return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
 }
 
 /** A local source folder cargo config puts in a registry's place, by what a resolution can see: its listing, its checksums. */
@@ -156,7 +145,7 @@ function localSourceLine(folder: string): string {
   } catch {
     return `source ${folder} missing`;
   }
-  const parts = entries.map((entry) => `${entry} ${readText(path.join(folder, entry, '.cargo-checksum.json')) ?? ''}`);
+  const parts = entries.map((entry) => `${entry} ${readTextIfExists(path.join(folder, entry, '.cargo-checksum.json')) ?? ''}`);
   const index = path.join(folder, 'index');
   return `source ${folder} ${sha256(...parts)}${fs.existsSync(index) ? ` index ${sha256(...indexFiles(index))}` : ''}`;
 }
@@ -166,7 +155,7 @@ function indexFiles(dir: string): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) found.push(...indexFiles(full));
-    else found.push(`${entry.name} ${readText(full) ?? ''}`);
+    else found.push(`${entry.name} ${readTextIfExists(full) ?? ''}`);
   }
   return found.sort();
 }
@@ -189,7 +178,7 @@ export async function resolutionLines(workspaceRoot: string, request: Resolution
   } catch {
     lines.push('manifest unreadable');
   }
-  const lock = request.lockfile ? readText(path.join(workspaceRoot, request.lockfile)) : null;
+  const lock = request.lockfile ? readTextIfExists(path.join(workspaceRoot, request.lockfile)) : null;
   lines.push(`lockfile ${lock === null ? 'none' : sha256(lock)}`);
   try {
     for (const p of lock ? parseLockfile(lock) : []) {
