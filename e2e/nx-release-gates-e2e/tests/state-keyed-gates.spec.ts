@@ -141,6 +141,21 @@ describe('gates cached by the outside state they read', () => {
     expect(ws.result(INSTALLER, 'gate-install')).toMatchObject({ status: 'failed', details: { differences: [{ name: 'tinydep', locked: ['0.1.0'], fresh: ['0.1.1'] }] } });
   });
 
+  it('refuses, in one line, a registryIndex given where the cache key cannot see it', () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'nrg-state-other-'));
+    try {
+      const run = ws.nx(['run', `${STATELY}:gate-version`, `--registryIndex=${other}`]);
+      expect(run.exitCode).not.toBe(0);
+      const result = ws.result(STATELY, 'gate-version');
+      expect(result.status).toBe('failed');
+      expect(result.reason).toMatch(/^option registryIndex differs from what gate-version's cache key reads .*nx\.json plugin options or in Cargo\.toml/);
+      expect(result.reason.split('\n')).toHaveLength(1);
+      expect(run.output).not.toMatch(/\n\s+at /);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('re-runs gate-docker when a container engine appears', () => {
     const docker = path.join(FAKE_BIN, 'docker');
     // An engine that answers the probe and builds anything.
