@@ -41,9 +41,14 @@ function envInputsOf(options: Record<string, unknown>): string[] {
   return Array.isArray(options.envInputs) ? options.envInputs.filter((v): v is string => typeof v === 'string') : [];
 }
 
-/** The gate's state probes; a crate without Cargo.lock resolves afresh wherever the gate says so. */
-function stateInputsOf(gate: GateSpec, crate: CrateModel): GateStateKind[] {
-  return [...(gate.stateInputs ?? []), ...(crate.lockfile ? [] : (gate.stateInputsWithoutLockfile ?? []))];
+/**
+ * The gate's state probes; a crate without Cargo.lock resolves afresh wherever the gate says so. A crate that is not
+ * published (`publish = false`) is never looked up for gate-version, gate-publish or gate-install, which do not ask
+ * the registry about it: its name stays off the network. gate-semver still asks for a baseline.
+ */
+export function stateInputsOf(gate: Pick<GateSpec, 'name' | 'stateInputs' | 'stateInputsWithoutLockfile'>, crate: Pick<CrateModel, 'lockfile' | 'publish'>): GateStateKind[] {
+  const kinds = [...(gate.stateInputs ?? []), ...(crate.lockfile ? [] : (gate.stateInputsWithoutLockfile ?? []))];
+  return crate.publish ? kinds : kinds.filter((k) => k !== 'resolution' && !(k === 'registry' && gate.name !== 'semver'));
 }
 
 export function crateProject(crate: CrateModel, pluginOptions: Record<string, unknown>, workspaceRoot: string): Omit<ProjectConfiguration, 'root'> {
