@@ -93,10 +93,10 @@ describe('release-dry-run', () => {
     ws.nx(['daemon', '--stop']); // the later tests look for processes left in the workspace
   });
 
-  // gate-version is never cached (what the registry holds is remote state); it runs on a new tag like every time.
-  it('replays gate-lockfile, runs gate-version, and re-runs gate-lockfile when Cargo.lock changes', () => {
+  // gate-version is keyed by the registry entry and the release tags: unchanged, it replays; a new tag re-runs it.
+  it('replays gate-lockfile and gate-version, re-runs gate-version on a new tag and gate-lockfile when Cargo.lock changes', () => {
     expect(ws.nx(['run', 'alpha:release-dry-run']).exitCode).toBe(0);
-    expect(sources(report(ws, 'alpha'))).toEqual({ 'gate-lockfile': 'cache', 'gate-version': 'ran', 'gate-build': 'cache' });
+    expect(sources(report(ws, 'alpha'))).toEqual({ 'gate-lockfile': 'cache', 'gate-version': 'cache', 'gate-build': 'cache' });
 
     ws.git(['tag', 'v0.1.0']);
     const tagged = ws.nx(['run', 'alpha:release-dry-run'], { RELEASE_TAG: 'v0.1.0' });

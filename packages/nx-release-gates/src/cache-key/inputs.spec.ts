@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { crateModel } from '../testing/crate-model';
-import { crateNamedInputs, fingerprintGuardInput, fingerprintInput, gateInputs, gateStateRuntimeInput, packagedFileInputs } from './inputs';
+import { crateNamedInputs, dockerFileInputs, fingerprintGuardInput, fingerprintInput, gateInputs, gateStateRuntimeInput, packagedFileInputs, stateArgs } from './inputs';
 import { declaredInputs, fileCoverage } from './declared-inputs';
 import { GATE_SPECS } from '../model/catalog';
 import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
@@ -55,7 +55,7 @@ describe('files the manifest packages from outside the crate', () => {
 
   it('are file inputs of the gates that package the crate, workspace-relative', () => {
     expect(packagedFileInputs(crate, '/nx')).toEqual(['{workspaceRoot}/ws/LICENSE', '{workspaceRoot}/ws/README.md']);
-    for (const gate of ['package', 'publish', 'install']) expect(gateInputs(crate, '/nx', [], [], undefined, gate)).toContain('{workspaceRoot}/ws/README.md');
+    for (const gate of ['package', 'publish', 'install', 'version']) expect(gateInputs(crate, '/nx', [], [], undefined, gate)).toContain('{workspaceRoot}/ws/README.md');
     expect(gateInputs(crate, '/nx', [], [], undefined, 'build')).not.toContain('{workspaceRoot}/ws/README.md');
   });
 
@@ -86,5 +86,50 @@ describe("the workflows generator's record of its options", () => {
     for (const gate of GATE_SPECS) expect([gate.name, coverage(gate.name, OPTIONS_RECORD).covered]).toEqual([gate.name, false]);
     // The workflow files beside it stay the root crate's files, as any file in its folder.
     expect(coverage('build', '.github/workflows/release.yml').covered).toBe(true);
+  });
+});
+
+describe('the state probes of the registry, tag and engine gates', () => {
+  const crate = crateModel({
+    name: 'tool',
+    root: 'crates/tool',
+    pathDependencies: [
+      { name: 'zeta', root: '../zeta', kind: 'normal' },
+      { name: 'alpha', root: '../alpha', kind: 'build' },
+      { name: 'helper', root: '../helper', kind: 'dev' },
+    ],
+  });
+
+  it('registry: the index (crates.io unless set) and the crate with its non-dev path dependencies, sorted', () => {
+    expect(stateArgs(crate, 'registry', {})).toEqual(['https://index.crates.io/', 'alpha', 'tool', 'zeta']);
+    expect(stateArgs(crate, 'registry', { registryIndex: '/srv/index' })[0]).toBe('/srv/index');
+  });
+
+  it('tags: HEAD only in the key of gate-version (on a tag push the tag must be the checkout)', () => {
+    expect(stateArgs(crate, 'tags', {}, 'version')).toEqual(['tool', 'head']);
+    expect(stateArgs(crate, 'tags', {}, 'semver')).toEqual(['tool']);
+  });
+
+  it('engines: the configured order, the default without one', () => {
+    expect(stateArgs(crate, 'engines', {})).toEqual(['docker', 'podman', 'buildah']);
+    expect(stateArgs(crate, 'engines', { containerEngines: [] })).toEqual([]);
+  });
+
+  it("resolution: the index, the crate folder, gate-install's result file and the lockfile", () => {
+    expect(stateArgs(crate, 'resolution', {})).toEqual(['https://index.crates.io/', 'crates/tool', 'dist/release-gates/tool/gate-install.json', 'Cargo.lock']);
+    expect(stateArgs(crateModel({ lockfile: null }), 'resolution', {})[3]).toBe('');
+  });
+
+  it('travel encoded for the shell (a URL holds a colon) and decode whole', () => {
+    const command = gateStateRuntimeInput(WORKSPACE, crate, 'registry', { registryIndex: 'sparse+https://mirror.example/$x' });
+    expect(command).toMatch(/^node "[^"$`\\]+" b64:[A-Za-z0-9_-]+$/);
+    expect(argsOf(command)).toEqual(['registry', 'sparse+https://mirror.example/$x', 'alpha', 'tool', 'zeta']);
+  });
+
+  it("gate-docker's Dockerfile and context outside the crate folder are file inputs; inside or outside the workspace they are not", () => {
+    expect(dockerFileInputs(crate, '/nx', { dockerfile: '../../docker/Dockerfile', dockerContext: '../..' })).toEqual(['{workspaceRoot}/docker/Dockerfile']);
+    expect(dockerFileInputs(crate, '/nx', { dockerfile: 'Dockerfile', dockerContext: '../shared' })).toEqual(['{workspaceRoot}/crates/shared/**/*']);
+    expect(dockerFileInputs(crate, '/nx', { dockerfile: '../../../Dockerfile' })).toEqual([]);
+    expect(gateInputs(crate, '/nx', [], [], [], 'docker', { dockerfile: 'Dockerfile', dockerContext: '../shared' })).toContain('{workspaceRoot}/crates/shared/**/*');
   });
 });

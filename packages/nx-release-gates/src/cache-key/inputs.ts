@@ -25,6 +25,8 @@ import { LEARNED_FILE } from './learned-inputs';
 import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
 import { runtimeCommand } from './runtime-args';
 import type { GateStateKind } from '../model/state-kinds';
+import { OPTION_DEFINITIONS } from '../model/options';
+import { RESULTS_FOLDER } from '../model/catalog';
 
 /** Named inputs each crate project carries (so `^` can refer to them in dependencies). */
 export const CRATE_FILES = 'rust-crate';
@@ -70,8 +72,8 @@ function workspaceFiles(crate: CrateModel): string[] {
   return [...new Set(files)].map((f) => `{workspaceRoot}/${f}`);
 }
 
-/** The gates whose verdict depends on what `cargo package` puts in the .crate. */
-export const PACKAGING_GATES: ReadonlySet<string> = new Set(['package', 'publish', 'install']);
+/** The gates whose verdict depends on what `cargo package` puts in the .crate (gate-version: a resumed release's). */
+export const PACKAGING_GATES: ReadonlySet<string> = new Set(['package', 'publish', 'install', 'version']);
 
 /**
  * The files the manifest names that cargo packages from outside the crate folder (readme, license-file), as Nx file
@@ -85,6 +87,20 @@ export function packagedFileInputs(crate: CrateModel, workspaceRoot: string): st
     .map((f) => path.relative(workspaceRoot, path.resolve(crateDir, f)).split(path.sep).join('/'))
     .filter((rel) => rel !== '' && !rel.startsWith('../') && !path.isAbsolute(rel) && !(crate.root === '.' || rel.startsWith(`${crate.root}/`)));
   return [...new Set(files)].sort().map((f) => `{workspaceRoot}/${f}`);
+}
+
+/**
+ * gate-docker's Dockerfile and build context when they lie outside the crate folder (inside it, the crate's own files
+ * cover them); outside the Nx workspace no file input can reach them (gate-docker refuses such paths).
+ */
+export function dockerFileInputs(crate: CrateModel, workspaceRoot: string, options: StateOptions): string[] {
+  const crateDir = path.resolve(workspaceRoot, crate.root);
+  const inside = (rel: string) => rel !== '' && rel !== '..' && !rel.startsWith('../') && !path.isAbsolute(rel) && !(crate.root === '.' || rel === crate.root || rel.startsWith(`${crate.root}/`));
+  const relative = (value: string) => path.relative(workspaceRoot, path.resolve(crateDir, value)).split(path.sep).join('/');
+  const inputs: string[] = [];
+  if (typeof options.dockerfile === 'string' && options.dockerfile && inside(relative(options.dockerfile))) inputs.push(`{workspaceRoot}/${relative(options.dockerfile)}`);
+  if (typeof options.dockerContext === 'string' && options.dockerContext && inside(relative(options.dockerContext))) inputs.push(`{workspaceRoot}/${relative(options.dockerContext)}/**/*`);
+  return inputs;
 }
 
 /** Path dependencies outside the Nx workspace: no Nx file input can reach them, the fingerprint hashes them. */
@@ -105,13 +121,55 @@ export function fingerprintGuardInput(workspaceRoot: string): { runtime: string 
   return { runtime: runtimeCommand(workspaceRoot, path.join(__dirname, 'fingerprint-guard-cli.js'), []) };
 }
 
+/** What the state probes and file inputs read from the gate's options, as inference knows them (unset: the default). */
+export interface StateOptions {
+  registryIndex?: unknown;
+  containerEngines?: unknown;
+  dockerfile?: unknown;
+  dockerContext?: unknown;
+}
+
+const optionDefault = (name: string): unknown => OPTION_DEFINITIONS.find((d) => d.name === name)?.default;
+
+function stringOption(options: StateOptions, name: 'registryIndex'): string {
+  const value = options[name] ?? optionDefault(name);
+  return typeof value === 'string' ? value : '';
+}
+
+/** The registry names publishing may ask the index about: the crate and its non-dev path dependencies. */
+function publishedNames(crate: CrateModel): string[] {
+  return [crate.name, ...crate.pathDependencies.filter((d) => d.kind !== 'dev').map((d) => d.name)];
+}
+
+/** The probe's arguments for a kind (state-lines.ts reads them in this order). */
+export function stateArgs(crate: CrateModel, kind: GateStateKind, options: StateOptions, gateName?: string): string[] {
+  switch (kind) {
+    case 'lockfile':
+      return [crate.workspaceRoot];
+    case 'registry':
+      return [stringOption(options, 'registryIndex'), ...[...new Set(publishedNames(crate))].sort()];
+    case 'tags':
+      // On a tag push gate-version asks whether the tag is the checked-out commit: only its key holds HEAD.
+      return [crate.name, ...(gateName === 'version' ? ['head'] : [])];
+    case 'engines': {
+      const engines = options.containerEngines ?? optionDefault('containerEngines');
+      return Array.isArray(engines) ? engines.map(String) : [];
+    }
+    case 'resolution':
+      return [stringOption(options, 'registryIndex'), crate.root, `${RESULTS_FOLDER}/${crate.name}/gate-install.json`, crate.lockfile ?? ''];
+    case 'workflows':
+    case 'semver-tool':
+      return [];
+  }
+}
+
 /**
- * The per-gate runtime input of a cacheable gate that reads outside state (GateDefinition.stateInput): a script of
- * this package printing that state (state-lines.ts). Workspace-wide kinds print the same command for every crate, so
- * Nx runs it once per run.
+ * The per-gate runtime input of a cacheable gate that reads outside state (GateSpec.stateInputs): a script of this
+ * package printing that state (state-lines.ts). Kinds whose arguments are the same for several gates or crates print
+ * the same command, so Nx runs it once per run.
  */
-export function gateStateRuntimeInput(workspaceRoot: string, crate: CrateModel, kind: GateStateKind): string {
-  return runtimeCommand(workspaceRoot, path.join(__dirname, 'gate-state-cli.js'), [kind, ...(kind === 'lockfile' ? [crate.workspaceRoot] : [])]);
+export function gateStateRuntimeInput(workspaceRoot: string, crate: CrateModel, kind: GateStateKind, options: StateOptions = {}, gateName?: string): string {
+  return runtimeCommand(workspaceRoot, path.join(__dirname, 'gate-state-cli.js'), [kind, ...stateArgs(crate, kind, options, gateName)]);
 }
 
 /**
@@ -119,10 +177,16 @@ export function gateStateRuntimeInput(workspaceRoot: string, crate: CrateModel, 
  * verdict (the drift report), gate-lockfile's holds the lockfile and every manifest of its Cargo workspace, plus the
  * manifests of the path dependencies it resolves here; a comment in src/main.rs re-runs neither.
  */
-function fileInputs(crate: CrateModel, workspaceRoot: string, stateKind?: GateStateKind, gateName?: string): string[] {
-  if (stateKind === 'workflows') return [];
-  if (stateKind === 'lockfile') return [CRATE_MANIFEST, `^${CRATE_MANIFEST}`, ...workspaceFiles(crate)];
-  return [CRATE_FILES, `^${CRATE_BUILD_FILES}`, ...workspaceFiles(crate), ...(gateName && PACKAGING_GATES.has(gateName) ? packagedFileInputs(crate, workspaceRoot) : [])];
+function fileInputs(crate: CrateModel, workspaceRoot: string, stateKinds: readonly GateStateKind[], gateName: string | undefined, options: StateOptions): string[] {
+  if (stateKinds.includes('workflows')) return [];
+  if (stateKinds.includes('lockfile')) return [CRATE_MANIFEST, `^${CRATE_MANIFEST}`, ...workspaceFiles(crate)];
+  return [
+    CRATE_FILES,
+    `^${CRATE_BUILD_FILES}`,
+    ...workspaceFiles(crate),
+    ...(gateName && PACKAGING_GATES.has(gateName) ? packagedFileInputs(crate, workspaceRoot) : []),
+    ...(gateName === 'docker' ? dockerFileInputs(crate, workspaceRoot, options) : []),
+  ];
 }
 
 export function gateInputs(
@@ -130,15 +194,16 @@ export function gateInputs(
   workspaceRoot: string,
   gateEnv: readonly string[] = [],
   envPatterns: readonly string[] = [],
-  stateKind?: GateStateKind,
+  stateKinds: readonly GateStateKind[] = [],
   gateName?: string,
+  options: StateOptions = {},
 ): TargetConfiguration['inputs'] {
   return [
-    ...fileInputs(crate, workspaceRoot, stateKind, gateName),
+    ...fileInputs(crate, workspaceRoot, stateKinds, gateName, options),
     ...[...EMERGENCY_ENV_INPUTS, ...gateEnv, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))].map((env) => ({ env })),
     fingerprintInput(crate, envPatterns),
     fingerprintGuardInput(workspaceRoot),
-    ...(stateKind ? [{ runtime: gateStateRuntimeInput(workspaceRoot, crate, stateKind) }] : []),
+    ...stateKinds.map((kind) => ({ runtime: gateStateRuntimeInput(workspaceRoot, crate, kind, options, gateName) })),
     { externalDependencies: crate.externalDependencies },
   ];
 }

@@ -4,11 +4,13 @@
  *   manifest of its Cargo workspace (`cargo update --workspace --locked` re-resolves them all, not only this crate's)
  *   with the target files cargo discovers beside it, by name: the gate's only inputs but the fingerprint, so a source
  *   edit keeps it cached.
- * - `tags` (gate-version): every tag with the commit it names, and HEAD (on a tag push the tag must point at it).
  * - `workflows` (gate-workflows): the drift report itself (the generator re-run in memory against the committed
  *   files, exactly what the gate judges), so the key is right whatever the generator reads, plus the plugin version
  *   and the generator's record of its options (.github/nx-release-gates.json), which no other gate's key holds: the
  *   gate's only inputs but the fingerprint, so an edit of a crate's sources keeps it cached.
+ * - `registry`, `tags`, `engines`, `resolution`, `semver-tool` (gate-version, gate-publish, gate-semver,
+ *   gate-install, gate-docker): outside-state.ts.
+ * The arguments after the kind are the probe's (stateArgs in inputs.ts writes them).
  * Never throws: a missing tool or file is a line (`git: none`), so a runtime input never stops an Nx run.
  */
 import * as fs from 'node:fs';
@@ -20,11 +22,12 @@ import { sha256 } from '../util/hash';
 import { PLUGIN_VERSION } from '../util/plugin-version';
 import type { GateStateKind } from '../model/state-kinds';
 import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
+import { engineLines, registryLines, resolutionLines, semverToolLines, tagLines } from './outside-state';
 
 export interface StateRequest {
   kind: GateStateKind;
-  /** Cargo workspace root, relative to the Nx workspace (`lockfile`). */
-  cargoRoot?: string;
+  /** The probe's arguments, as stateArgs (inputs.ts) lays them out for the kind. */
+  args: readonly string[];
 }
 
 /** How git sees the lockfile (path relative to the workspace root), as git prints it; a line when git cannot say. */
@@ -113,10 +116,21 @@ export async function workflowsLines(workspaceRoot: string): Promise<string[]> {
 }
 
 export async function stateLines(workspaceRoot: string, request: StateRequest): Promise<string[]> {
+  const [first, ...rest] = request.args;
   switch (request.kind) {
     case 'lockfile':
-      return lockfileLines(workspaceRoot, request.cargoRoot ?? '.');
+      return lockfileLines(workspaceRoot, first ?? '.');
     case 'workflows':
       return workflowsLines(workspaceRoot);
+    case 'registry':
+      return registryLines(first ?? '', rest);
+    case 'tags':
+      return tagLines(workspaceRoot, first ?? '', rest.includes('head'));
+    case 'engines':
+      return engineLines(workspaceRoot, request.args);
+    case 'resolution':
+      return resolutionLines(workspaceRoot, { index: first ?? '', crateRoot: rest[0] ?? '.', resultFile: rest[1] ?? '', lockfile: rest[2] || null });
+    case 'semver-tool':
+      return semverToolLines(process.env);
   }
 }

@@ -28,17 +28,20 @@ export interface GateSpec {
   /** What the gate protects against, for `nx show project` and README. */
   description: string;
   /**
-   * Whether Nx may replay the gate's result. False for gates whose answer depends on state that no cache input
-   * sees (the registry, tags, container engines).
+   * Whether Nx may replay the gate's result: true for every gate whose inputs and state probes (stateInputs) cover
+   * what its answer depends on.
    */
   cacheable: boolean;
   /** Environment variables (beyond the cargo families every gate hashes) that change this gate's answer. */
   envInputs?: readonly string[];
   /**
    * Outside state this gate's answer depends on that no file input sees (git's index, the generated workflow files'
-   * drift): the kind of state probe whose output joins the gate's cache key as a runtime input.
+   * drift, the registry index, release tags, container engines): the kinds of state probe whose output joins the
+   * gate's cache key, one runtime input each.
    */
-  stateInput?: GateStateKind;
+  stateInputs?: readonly GateStateKind[];
+  /** More state probes for a crate without Cargo.lock, whose build then resolves its dependencies afresh. */
+  stateInputsWithoutLockfile?: readonly GateStateKind[];
   /** Other gates of the same crate that must finish first (their outputs are read). */
   dependsOn?: string[];
   /** Gates that must finish first depending on the options (e.g. gate-version runs gate-build's binary). */
@@ -75,7 +78,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   {
     name: 'lockfile',
     cacheable: true,
-    stateInput: 'lockfile',
+    stateInputs: ['lockfile'],
     description:
       "Pre-flight: Cargo.lock exists, is tracked by git with no uncommitted change, and agrees with the manifests (`cargo update --workspace --locked --offline`). Cached by the lockfile's content, its git state and the workspace manifests.",
   },
@@ -89,20 +92,21 @@ export const GATE_SPECS: readonly GateSpec[] = [
   {
     name: 'workflows',
     cacheable: true,
-    stateInput: 'workflows',
+    stateInputs: ['workflows'],
     description:
       'Generated release files: the workflows, scripts/dry-run-release.sh and RELEASE_PROCESS.md match what `nx g nx-release-gates:workflows` writes from its recorded options; files marked owned-by-hand are reported, not compared.',
   },
   {
     name: 'version',
     helpExample: { versionCommand: ['--version'] },
-    // The registry may publish the version at any moment: a replayed pass could hide it.
-    cacheable: false,
+    // The registry may publish the version and a tag may appear at any moment: both are in the key.
+    cacheable: true,
+    stateInputs: ['registry', 'tags'],
     envInputs: RELEASE_TAG_ENV,
     // The binary versionCommand runs is gate-build's.
     optionalDependsOn: (options) => (Array.isArray(options.versionCommand) && options.versionCommand.length > 0 ? ['build'] : []),
     description:
-      'Version: Cargo.toml version is semver and not yet in the registry index (a resumed release with the identical .crate passes); a release tag (RELEASE_TAG, or GITHUB_REF_NAME on a tag push; v1.7.2 or <crate>-v1.7.2) matches it and does not exist yet; optionally `<binary> <versionCommand>` prints it. Never cached.',
+      'Version: Cargo.toml version is semver and not yet in the registry index (a resumed release with the identical .crate passes); a release tag (RELEASE_TAG, or GITHUB_REF_NAME on a tag push; v1.7.2 or <crate>-v1.7.2) matches it and does not exist yet; optionally `<binary> <versionCommand>` prints it. Cached by the registry index entries it reads and the release tags (and, with a release tag, the checked-out commit).',
   },
   {
     name: 'build',
@@ -140,10 +144,12 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'install',
-    // The registry's newest versions are an input no Nx hash sees; the gate's own memo replays by the fresh lockfile.
-    cacheable: false,
+    // The registry's newest versions are in the key (resolution); the gate's own memo still saves the build when the
+    // Nx cache is cold (a new machine) but the fresh resolution is one it built before.
+    cacheable: true,
+    stateInputs: ['resolution'],
     description:
-      'What `cargo install` without --locked gets: the .crate unpacked, dependencies resolved afresh, the binaries built (release) or the library checked; lists every dependency that differs from Cargo.lock. Not cached by Nx: its own memo replays when the fresh resolution and the inputs are unchanged.',
+      'What `cargo install` without --locked gets: the .crate unpacked, dependencies resolved afresh, the binaries built (release) or the library checked; lists every dependency that differs from Cargo.lock. Cached by the registry index entries of every package the resolution can reach (and the local sources cargo config puts in the registry\'s place); its own memo replays when the fresh resolution and the inputs are unchanged.',
   },
   {
     name: 'size',
@@ -177,28 +183,33 @@ export const GATE_SPECS: readonly GateSpec[] = [
   },
   {
     name: 'semver',
-    // Tags and the registry decide the baseline.
-    cacheable: false,
+    // Tags and the registry decide the baseline, the installed cargo-semver-checks the comparison: all in the key.
+    cacheable: true,
+    stateInputs: ['registry', 'tags', 'semver-tool'],
     description:
-      'Public API against the previous release (its release tag, else the newest earlier version in the registry index) with cargo-semver-checks: a breaking change without a major bump fails, naming the items. Between releases (the version is still that of the latest tag) it compares with that tag and says which bump the changes need. A missing tool fails with the install command; a first release is skipped without it. Never cached.',
+      'Public API against the previous release (its release tag, else the newest earlier version in the registry index) with cargo-semver-checks: a breaking change without a major bump fails, naming the items. Between releases (the version is still that of the latest tag) it compares with that tag and says which bump the changes need. A missing tool fails with the install command; a first release is skipped without it. Cached by the release tags, the registry index entry and the installed tool.',
   },
   {
     name: 'publish',
-    // What the registry holds decides the verdict.
-    cacheable: false,
+    // What the registry holds decides the verdict: its entries are in the key, and without Cargo.lock the verify build
+    // resolves afresh, so the resolution is too.
+    cacheable: true,
+    stateInputs: ['registry'],
+    stateInputsWithoutLockfile: ['resolution'],
     // It rewrites target/package/<crate>-<version>.crate (gate-package reads it) and verify-builds into target/debug
     // (gate-doc's check builds live there).
     targetDirectoryParts: ['package', 'debug'],
     description:
-      '`cargo publish --dry-run --allow-dirty` with the configured features, and the registry index must not hold the version yet (unless the packaged .crate is the published one: a resumed release); an unreachable registry is `skipped`, never a pass or a failure. Never cached.',
+      '`cargo publish --dry-run --allow-dirty` with the configured features, and the registry index must not hold the version yet (unless the packaged .crate is the published one: a resumed release); an unreachable registry is `skipped`, never a pass or a failure. Cached by the registry index entries of the crate and its path dependencies.',
   },
   {
     name: 'docker',
     helpExample: { dockerfile: 'templates/docker/Dockerfile' },
-    // Container engines and base images are outside state no input fingerprints.
-    cacheable: false,
+    // The engines found are in the key. Base images are not: a moved tag (rust:1) is the engines' own cache's business.
+    cacheable: true,
+    stateInputs: ['engines'],
     description:
-      'Dockerfile: every COPY/ADD source exists in the build context (static), then a real build with docker, podman or buildah; no engine reports `fallback`. Skipped without a `dockerfile` option. Never cached.',
+      'Dockerfile: every COPY/ADD source exists in the build context (static), then a real build with docker, podman or buildah; no engine reports `fallback`. Skipped without a `dockerfile` option. Cached by the engines found (and their versions); base images are not in the key.',
   },
 ];
 

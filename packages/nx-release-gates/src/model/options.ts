@@ -182,8 +182,8 @@ const DEFINITIONS = [
     type: 'string',
     default: 'https://index.crates.io/',
     description:
-      "Registry index gate-publish and gate-version read to tell whether the crate's version is already published, and gate-semver reads for the newest earlier version when there is no earlier release tag (crates.io's sparse index by default). An http(s) URL (`sparse+` prefix allowed) or a local folder with the same file layout (absolute path or file:// URL).",
-    gates: ['publish', 'version', 'semver'],
+      "Registry index gate-publish and gate-version read to tell whether the crate's version is already published, gate-semver reads for the newest earlier version when there is no earlier release tag, and gate-install's cache key reads for the dependencies a fresh resolution can pick (crates.io's sparse index by default; point it at the mirror cargo's config uses). An http(s) URL (`sparse+` prefix allowed) or a local folder with the same file layout (absolute path or file:// URL).",
+    gates: ['publish', 'version', 'semver', 'install'],
   },
   {
     name: 'install',

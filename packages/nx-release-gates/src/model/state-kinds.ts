@@ -1,8 +1,8 @@
 /**
- * The outside state a cacheable gate's answer depends on, by kind. Each kind has a probe (state-lines.ts) that the
- * runtime input runs before Nx hashes the gate: its output changes whenever the gate's answer could change.
+ * The outside state a cacheable gate's answer depends on, by kind. Each kind has a probe (cache-key/state-lines.ts)
+ * that the runtime input runs before Nx hashes the gate: its output changes whenever the gate's answer could change.
  */
-export const GATE_STATE_KINDS = ['lockfile', 'workflows'] as const;
+export const GATE_STATE_KINDS = ['lockfile', 'workflows', 'registry', 'tags', 'engines', 'resolution', 'semver-tool'] as const;
 export type GateStateKind = (typeof GATE_STATE_KINDS)[number];
 
 export function isGateStateKind(value: string): value is GateStateKind {

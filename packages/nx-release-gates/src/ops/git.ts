@@ -120,6 +120,23 @@ export async function localTags(runner: CommandRunner): Promise<string[] | null>
 }
 
 /**
+ * Every local tag with the object it names and, for an annotated tag, the commit it peels to (`<tag> <object>
+ * [<commit>]`), or null when git cannot list them (no git, no repository).
+ */
+export async function tagTargets(runner: CommandRunner): Promise<Array<{ tag: string; target: string }> | null> {
+  const result = await git(runner, ['for-each-ref', '--format=%(refname:strip=2) %(objectname) %(*objectname)', 'refs/tags']);
+  if (result.exitCode !== 0) return null;
+  return result.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [tag, ...objects] = line.split(' ');
+      return { tag, target: objects.filter(Boolean).join(' ') };
+    });
+}
+
+/**
  * Which of `paths` (relative to `repoRoot`, `/`-separated) git ignores: what Nx leaves out of a hash. Asked as a
  * probe: it is the plugin's own question, not a command of the gate. Empty when git cannot say.
  */

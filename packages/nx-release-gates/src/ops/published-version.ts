@@ -6,7 +6,7 @@
  *   after uploading is being resumed, not repeated.
  * - The newest earlier published version (gate-semver's baseline when the repository has no earlier release tag).
  *
- * The gates that ask are `cacheable: false`, so what the registry holds never sits in a cached result.
+ * The gates that ask hold the entries they read in their cache key (cache-key/outside-state.ts, `registry`).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sha256 } from '../util/hash';
 
 export const CRATES_IO_INDEX = 'https://index.crates.io/';
 
@@ -88,5 +89,37 @@ export async function lookUpCrate(index: string, crateName: string): Promise<Ind
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return { kind: 'unreachable', problem: `${where}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, where };
+  }
+}
+
+/**
+ * What a cache key holds of a crate's index entry: its content hash in a folder index; over HTTP the entry's ETag or
+ * Last-Modified (a HEAD request: the body of a popular crate's entry is large, and either header changes with it),
+ * else the hash of the body. `absent` when the index has no entry; null when the index cannot say (no answer in
+ * `timeoutMs`, an error status, a missing folder): the caller must then never match a cached key.
+ */
+export async function entryStamp(index: string, crateName: string, timeoutMs: number): Promise<string | null> {
+  const location = indexLocation(index, crateName);
+  if ('file' in location) {
+    if (!fs.statSync(location.folder, { throwIfNoEntry: false })?.isDirectory()) return null;
+    try {
+      return `sha256 ${sha256(fs.readFileSync(location.file, 'utf8'))}`;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : null;
+    }
+  }
+  try {
+    const ask = (method: 'HEAD' | 'GET') => fetch(location.url, { method, signal: AbortSignal.timeout(timeoutMs), headers: { 'user-agent': 'nx-release-gates' } });
+    const head = await ask('HEAD');
+    if (head.status === 404 || head.status === 410 || head.status === 403) return 'absent';
+    if (!head.ok) return null;
+    const etag = head.headers.get('etag');
+    if (etag) return `etag ${etag}`;
+    const modified = head.headers.get('last-modified');
+    if (modified) return `last-modified ${modified}`;
+    const body = await ask('GET');
+    return body.ok ? `sha256 ${sha256(await body.text())}` : null;
+  } catch {
+    return null;
   }
 }

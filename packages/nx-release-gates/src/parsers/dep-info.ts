@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CargoMessage } from './cargo-messages';
+import { readTextIfExists } from '../util/files';
 
 export interface DepInfo {
   /** Files as written in the .d file (absolute, or relative to rustc's working directory). */
@@ -73,14 +74,6 @@ export function packageDirOf(packageId: string): string | null {
   }
 }
 
-function readIfExists(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The rustc dep-info file of one artifact. Libraries name their hashed `deps/lib<name>-<hash>.rmeta`; test and
  * check units their hashed executable; an uplifted binary (`target/release/<name>`) has no hash in its name, so the
@@ -102,13 +95,13 @@ function depInfoFiles(message: CargoMessage): string[] {
     // The hashed copy carries the env-dep lines the uplifted one drops.
     const unitName = (message.target?.name ?? '').replace(/-/g, '_');
     const depsDir = path.join(dir, 'deps');
-    const upliftedFiles = new Set(parseDepInfo(readIfExists(uplifted) ?? '').files);
+    const upliftedFiles = new Set(parseDepInfo(readTextIfExists(uplifted) ?? '').files);
     const candidates = (fs.existsSync(depsDir) ? fs.readdirSync(depsDir) : [])
       .filter((f) => f.startsWith(`${unitName}-`) && f.endsWith('.d'))
       .map((f) => path.join(depsDir, f))
       .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
     const match = candidates.find((candidate) => {
-      const text = readIfExists(candidate);
+      const text = readTextIfExists(candidate);
       return text !== null && parseDepInfo(text).files.every((f) => [...upliftedFiles].some((u) => u === f || u.endsWith(`/${f}`)));
     });
     if (match) found.add(match);
@@ -128,7 +121,7 @@ export function collectBuildRecords(messages: readonly CargoMessage[], rustcCwd:
     const packageDir = packageDirOf(message.package_id ?? '') ?? (message.manifest_path ? path.dirname(message.manifest_path) : rustcCwd);
     if (message.reason === 'compiler-artifact') {
       for (const depInfo of depInfoFiles(message)) {
-        const parsed = parseDepInfo(readIfExists(depInfo) ?? '');
+        const parsed = parseDepInfo(readTextIfExists(depInfo) ?? '');
         for (const file of parsed.files) {
           const absolute = path.isAbsolute(file) ? file : [rustcCwd, packageDir].map((base) => path.resolve(base, file)).find((f) => fs.existsSync(f)) ?? path.resolve(rustcCwd, file);
           records.files.push({ file: path.normalize(absolute), unit });
@@ -137,7 +130,7 @@ export function collectBuildRecords(messages: readonly CargoMessage[], rustcCwd:
       }
     } else if (message.reason === 'build-script-executed' && message.out_dir) {
       records.outDirs.push(message.out_dir);
-      const output = parseBuildScriptOutput(readIfExists(path.join(path.dirname(message.out_dir), 'output')) ?? '');
+      const output = parseBuildScriptOutput(readTextIfExists(path.join(path.dirname(message.out_dir), 'output')) ?? '');
       const scriptUnit = `${message.package_id?.split('#')[0].split('/').pop() ?? 'build script'} (build script)`;
       for (const file of output.rerunFiles) records.files.push({ file: path.normalize(path.resolve(packageDir, file)), unit: scriptUnit });
       for (const name of output.rerunEnv) records.env.push({ name, unit: scriptUnit, how: 'rerun-if-env-changed' });

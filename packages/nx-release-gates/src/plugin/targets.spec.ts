@@ -4,7 +4,7 @@ import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catal
 import { EMERGENCY_ENV_INPUTS, fingerprintGuardInput, fingerprintInput } from '../cache-key/inputs';
 import { fingerprintVariableArgs } from '../cache-key/fingerprint-env';
 import { parseFingerprintArgs } from '../cache-key/fingerprint';
-import { ancestorInputs, TARGET_GROUP, crateProject } from './targets';
+import { ancestorInputs, TARGET_GROUP, crateProject, stateInputsOf } from './targets';
 
 const STATEFUL = ['gate-lockfile', 'gate-workflows'];
 const WORKSPACE_ROOT = '/ws';
@@ -196,5 +196,30 @@ describe('CI in the key', () => {
     expect(project.targets!['gate-test'].options.undeclaredInputs).toBeUndefined();
     const set = crateProject(crateModel(), { undeclaredInputs: 'warn' }, '/ws');
     expect(set.targets!['gate-test'].inputs).not.toContainEqual({ env: 'CI' });
+  });
+});
+
+describe('the state probes a gate gets', () => {
+  const spec = (name: string) => GATES.find((g) => g.name === name)!;
+
+  it('are the catalog kinds; without Cargo.lock gate-publish also keys the fresh resolution', () => {
+    expect(stateInputsOf(spec('version'), { lockfile: 'Cargo.lock', publish: true })).toEqual(['registry', 'tags']);
+    expect(stateInputsOf(spec('publish'), { lockfile: 'Cargo.lock', publish: true })).toEqual(['registry']);
+    expect(stateInputsOf(spec('publish'), { lockfile: null, publish: true })).toEqual(['registry', 'resolution']);
+    expect(stateInputsOf(spec('docker'), { lockfile: null, publish: true })).toEqual(['engines']);
+  });
+
+  it('leave an unpublished crate off the registry, except for the baseline gate-semver looks up', () => {
+    const unpublished = { lockfile: null, publish: false };
+    expect(stateInputsOf(spec('version'), unpublished)).toEqual(['tags']);
+    expect(stateInputsOf(spec('publish'), unpublished)).toEqual([]);
+    expect(stateInputsOf(spec('install'), unpublished)).toEqual([]);
+    expect(stateInputsOf(spec('semver'), unpublished)).toEqual(['registry', 'tags', 'semver-tool']);
+  });
+
+  it('reach every cacheable gate that reads outside state as one runtime input per kind', () => {
+    const inputs = crateProject(crate(), {}, WORKSPACE_ROOT).targets!['gate-semver'].inputs as Input[];
+    const state = inputs.filter((i) => typeof i === 'object' && typeof i.runtime === 'string' && /gate-state-cli/.test(i.runtime as string));
+    expect(state).toHaveLength(3);
   });
 });

@@ -4,7 +4,8 @@
  */
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { CrateModel } from '../model/crate-model';
-import { GATE_SPECS, GATE_TARGETS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_PLAN, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
+import type { GateStateKind } from '../model/state-kinds';
+import { GateSpec, GATE_SPECS, GATE_TARGETS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_PLAN, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
 import { crateNamedInputs, gateInputs } from '../cache-key/inputs';
 import { inferredOptionsForGate, lowerLayers } from '../model/resolve-options';
 import { TRACE_SWITCH } from '../ops/trace';
@@ -41,6 +42,16 @@ function envInputsOf(options: Record<string, unknown>): string[] {
   return Array.isArray(options.envInputs) ? options.envInputs.filter((v): v is string => typeof v === 'string') : [];
 }
 
+/**
+ * The gate's state probes; a crate without Cargo.lock resolves afresh wherever the gate says so. A crate that is not
+ * published (`publish = false`) is never looked up for gate-version, gate-publish or gate-install, which do not ask
+ * the registry about it: its name stays off the network. gate-semver still asks for a baseline.
+ */
+export function stateInputsOf(gate: Pick<GateSpec, 'name' | 'stateInputs' | 'stateInputsWithoutLockfile'>, crate: Pick<CrateModel, 'lockfile' | 'publish'>): GateStateKind[] {
+  const kinds = [...(gate.stateInputs ?? []), ...(crate.lockfile ? [] : (gate.stateInputsWithoutLockfile ?? []))];
+  return crate.publish ? kinds : kinds.filter((k) => k !== 'resolution' && !(k === 'registry' && gate.name !== 'semver'));
+}
+
 export function crateProject(crate: CrateModel, pluginOptions: Record<string, unknown>, workspaceRoot: string): Omit<ProjectConfiguration, 'root'> {
   const layers = lowerLayers(crate, pluginOptions);
   const targets: Record<string, TargetConfiguration> = {};
@@ -53,7 +64,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       options,
       cache: gate.cacheable,
       inputs: [
-        ...(gateInputs(crate, workspaceRoot, [...(gate.envInputs ?? []), ...ciInput(gate.name, options), ...(gate.traced ? [TRACE_SWITCH] : [])], envInputsOf(options), gate.stateInput, gate.name) ?? []),
+        ...(gateInputs(crate, workspaceRoot, [...(gate.envInputs ?? []), ...ciInput(gate.name, options), ...(gate.traced ? [TRACE_SWITCH] : [])], envInputsOf(options), stateInputsOf(gate, crate), gate.name, options) ?? []),
         ...ancestorInputs(crate.root, gate.ancestorFiles ?? []),
       ],
       outputs: [

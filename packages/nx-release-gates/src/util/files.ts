@@ -16,3 +16,12 @@ export function readJsonIfExists<T>(file: string): T | null {
     return null;
   }
 }
+
+/** A text file's content, or null when it cannot be read (missing, a folder, no permission). */
+export function readTextIfExists(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}

@@ -24,6 +24,7 @@ import { environmentOf, GateResult, isFailure, RESULT_SCHEMA_VERSION, resultFold
 import { HeldLock, holderText } from '../../ops/lock';
 import { resultBelongsToTask, runStampFrom } from '../../model/freshness';
 import { DeclaredInputs, declaredInputs, withLearnedCoverage } from '../../cache-key/declared-inputs';
+import { keyedOptionsProblem } from '../../cache-key/keyed-options';
 import { gateEnvironment, pathVariable, withheldDetails, withheldSummary, worthWarning } from '../../cache-key/gate-environment';
 import { GateEffects, processEffects } from './effects';
 import { withContradiction } from './contradiction';
@@ -172,6 +173,8 @@ async function prepareGate(run: GateRun, options: Record<string, unknown>, conte
   if (emergency) return { status: 'skipped', reason: `emergency: ${emergency.reason}`, details: { emergency: emergency.reason, emergencyUntil: emergency.until } };
   const resolved = resolveOptions(run.gate, options, crate, context, fx.env);
   if (typeof resolved === 'string') return failure(resolved);
+  const keyed = keyedOptionsProblem(run.gate.name, taskInputs(context, run.project), crate, resolved.options, context.root);
+  if (keyed) return failure(keyed);
   run.targetTriple = resolved.targetTriple;
   const crateDir = path.join(context.root, crate.root);
   const toolchain = (run.toolchain = await fx.detectToolchain(crateDir));
@@ -288,6 +291,11 @@ function upstreamResult(context: ExecutorContext, project: string, gate: string,
   return { result };
 }
 
+/** The running target's inputs as Nx merged them (undefined when Nx does not say). */
+function taskInputs(context: ExecutorContext, project: string): unknown[] | undefined {
+  return (context.target?.inputs as unknown[] | undefined) ?? context.projectsConfigurations?.projects[project]?.targets?.[context.targetName ?? '']?.inputs;
+}
+
 /** The running target's inputs as Nx merged them, with the named inputs and dependencies Nx expands them with. */
 function declaredInputsOfTask(context: ExecutorContext, project: string): DeclaredInputs {
   const projects = context.projectsConfigurations?.projects ?? {};
@@ -308,7 +316,7 @@ function declaredInputsOfTask(context: ExecutorContext, project: string): Declar
   return withLearnedCoverage(declaredInputs({
     project,
     projectRoot: projects[project]?.root ?? '.',
-    inputs: (context.target?.inputs as unknown[] | undefined) ?? projects[project]?.targets?.[context.targetName ?? '']?.inputs,
+    inputs: taskInputs(context, project),
     namedInputs: (name) => ({ ...(context.nxJsonConfiguration?.namedInputs ?? {}), ...(projects[name]?.namedInputs ?? {}) }) as Record<string, unknown[]>,
     rootOf: (name) => projects[name]?.root,
     dependenciesOf,

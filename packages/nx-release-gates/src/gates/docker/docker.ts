@@ -8,8 +8,9 @@
  *     the static check passed, the build part is `skipped` with each engine's reason.
  * No `dockerfile`: `skipped`. A static-check failure fails the gate without building (the build could only fail).
  *
- * Never cached (`cacheable: false`): the build depends on which engines are present and on base images, which no Nx
- * input sees; the engines' own layer caches keep an unchanged rebuild fast.
+ * Cached by the engines the search finds (each probe's answer, versions included: cache-key/outside-state.ts) and by
+ * the Dockerfile and build context as files. Base images are not in the key: a moved tag (`rust:1`) shows up after
+ * the next change; the engines' own layer caches keep a rebuild fast.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

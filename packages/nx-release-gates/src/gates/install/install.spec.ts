@@ -40,6 +40,12 @@ describe('judgeInstall', () => {
     expect(outcome.details).toMatchObject({ checked: 1, mode: 'build', differences: [{ name: 'tinydep' }] });
   });
 
+  it("records the registry names the fresh resolution reached, for the next run's cache key", () => {
+    const fresh = [pkg('tool', '1.0.0', true), pkg('b', '2.0.0'), pkg('a', '1.0.0'), pkg('a', '0.9.0')];
+    expect(judgeInstall(facts({ fresh })).details?.resolvedNames).toEqual(['a', 'b']);
+    expect(judgeInstall(facts({ fresh, build: { problem: 'error' } })).details?.resolvedNames).toEqual(['a', 'b']);
+  });
+
   it('fails when the fresh resolution does not build, with the differing dependency in the reason', () => {
     const outcome = judgeInstall(facts({ build: { problem: 'error[E0061]: this function takes 2 arguments' } }));
     expect(outcome.status).toBe('failed');

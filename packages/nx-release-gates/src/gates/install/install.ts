@@ -10,12 +10,15 @@
  * same cargo config the other gates do (registry mirrors, source replacement); an empty `[workspace]` table appended
  * to its manifest makes it its own workspace, as the unpacked crate of `cargo install` is.
  *
- * Caching. Nx cannot hash the registry's answer, so the gate is `cacheable: false`, and keeps its own memo instead:
- * resolving is cheap (an index query), building is not. The memo key is the fresh Cargo.lock, the .crate files this
- * run packaged (byte for byte: sources, manifest), the build mode and features, and the crate's runtime fingerprint
- * (toolchain, CUDA, cargo config files, cargo's environment families, outside path dependencies): everything that
- * could change the verdict. A key seen before replays that pass, marked `replayed`; anything else builds. Only
- * passes are memoized (a failure re-runs: it may come from an interruption), never a `skipped` (registry unreachable).
+ * Caching. Nx replays the gate by its files, its fingerprint and the state a fresh resolution could pick from
+ * (cache-key/outside-state.ts, `resolution`): the index entries of every registry package the manifest, Cargo.lock
+ * and this gate's last fresh resolution (details.resolvedNames) name, and the local sources cargo config puts in the
+ * registry's place. The gate also keeps its own memo, for a cold Nx cache (a new machine): resolving is cheap (an
+ * index query), building is not. The memo key is the fresh Cargo.lock, the .crate files this run packaged (byte for
+ * byte: sources, manifest), the build mode and features, and the crate's runtime fingerprint (toolchain, CUDA, cargo
+ * config files, cargo's environment families, outside path dependencies): everything that could change the verdict.
+ * A key seen before replays that pass, marked `replayed`; anything else builds. Only passes are memoized (a failure
+ * re-runs: it may come from an interruption), never a `skipped` (registry unreachable).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -90,6 +93,8 @@ export function judgeInstall(facts: InstallFacts): GateOutcome {
     checked: dependencies,
     differences,
     comparedWith: facts.committed ? 'Cargo.lock' : null,
+    // The registry names the resolution reached: the next run's cache key reads their index entries.
+    resolvedNames: [...new Set(facts.fresh.filter((p) => p.source).map((p) => p.name))].sort(),
   };
   const changed = differences.length
     ? `resolved differently from Cargo.lock: ${differences.map(describeDifference).join(', ')}`

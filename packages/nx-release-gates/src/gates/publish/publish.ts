@@ -11,9 +11,10 @@
  *   checked against the registry) nor a failure (nothing is wrong with the crate).
  * - A version the registry index (option registryIndex) already holds fails: the real publish would refuse it.
  *   When the packaged .crate's sha256 equals the index's checksum the release is being resumed: passed, and said.
- * - Never cached (`cacheable: false`): the answer depends on the registry (reachability, what it holds), which no
- *   Nx input sees; a cached "registry unreachable" would otherwise hide the check until the crate changed. Cargo's
- *   own target directory keeps the verify build incremental for dependencies.
+ * - Cached by the registry index entries of the crate and its path dependencies (cache-key/outside-state.ts), so a
+ *   version published meanwhile re-runs it; when the index cannot be asked the key never matches and the gate runs.
+ *   The verify build reads what the other building gates read (crate files, path dependencies, Cargo.lock, the
+ *   fingerprint), all in the same key; a crate without Cargo.lock resolves afresh and adds the resolution's state.
  */
 import { registryUnreachable, stripAnsi, summarizeCargoError } from '../../parsers/cargo-errors';
 import { lockedArgs } from '../../model/crate-model';

@@ -19,8 +19,9 @@
  * (a silent skip is what made release-plz's check worthless for users without the tool); `semver: false` opts out.
  * A first release needs no tool, so that skip comes first: a new library must not fail for a comparison it cannot make.
  *
- * Never cached by Nx: the baseline depends on git tags and the registry, which no Nx input sees. cargo-semver-checks
- * caches the baseline's rustdoc JSON itself (target/semver-checks), so a warm run costs one rustdoc of the crate.
+ * Cached by the state it reads (cache-key/outside-state.ts): this crate's release tags with their commits, the
+ * registry index entry, and the cargo-semver-checks executable. cargo-semver-checks caches the baseline's rustdoc
+ * JSON itself (target/semver-checks), so a run after a miss costs one rustdoc of the crate.
  */
 import { stripAnsi, summarizeCargoError } from '../../parsers/cargo-errors';
 import { indexName, lookUpCrate } from '../../ops/registry-index';

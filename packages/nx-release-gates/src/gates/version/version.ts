@@ -1,5 +1,5 @@
 /**
- * gate-version: tag, Cargo.toml version and `binary --version` agree (failure mode 9 of what-breaks-releases).
+ * gate-version: tag, Cargo.toml version and `binary --version` agree.
  * - The crate version is valid semver.
  * - With a release tag (RELEASE_TAG, or GITHUB_REF_NAME when GITHUB_REF_TYPE=tag) of the form v1.7.2 or
  *   <crate>-v1.7.2, the tag's version equals the crate's. A `<other>-v...` tag releases another crate: `skipped`.
@@ -12,9 +12,8 @@
  *   alone passes a version crates.io already holds. A published version whose .crate equals the one packaged now is
  *   a resumed release and passes, said so.
  *
- * Never cached (`cacheable: false`): what the registry holds is remote state no input can fingerprint cheaply (a
- * version published since would replay a pass), and whether a tag exists is git state; the gate costs one or two git
- * calls and one index GET.
+ * Cached by what it reads (cache-key/outside-state.ts): the registry index entry, this crate's release tags with
+ * their commits, and HEAD (a tag push must build the tag); a version published meanwhile or a new tag re-runs it.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
