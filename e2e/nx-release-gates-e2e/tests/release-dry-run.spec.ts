@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crateFiles } from '../support/crates';
 import { TestWorkspace } from '../support/workspace';
+import { buildScriptRunning, processesIn, sleep, waitFor } from '../support/processes';
 
 const GATES = ['gate-lockfile', 'gate-version', 'gate-build'];
 /** A build script that takes a while, so a test can act while cargo builds; edited to force a new build. */
@@ -18,39 +19,6 @@ function report(ws: TestWorkspace, crate: string): Record<string, any> {
   return ws.result(crate, 'release-dry-run');
 }
 const sources = (r: Record<string, any>) => Object.fromEntries(r.rows.map((row: any) => [row.gate, /cache/.test(row.source) ? 'cache' : row.source]));
-
-/** Processes whose command line or working directory is inside the workspace (cargo, rustc, build scripts, nx). */
-function processesIn(root: string): string[] {
-  const found: string[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      let cwd = '';
-      try {
-        cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
-      } catch {
-        // gone or not ours
-      }
-      if (cmd.includes(root) || cwd.startsWith(root)) found.push(`${pid} ${cmd.trim()}`);
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 240_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
-/** The built build script of the crate is running (cargo is building). */
-const buildScriptRunning = (root: string) => () => processesIn(root).some((p) => /build-script-build/.test(p));
 
 function startDryRun(ws: TestWorkspace, crate: string) {
   const nxPackage = path.join(ws.root, 'node_modules', 'nx');

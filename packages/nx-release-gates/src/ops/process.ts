@@ -63,6 +63,18 @@ export function commandLine(file: string, args: readonly string[]): string {
 const running = new Set<ResultPromise>();
 let handlersInstalled = false;
 let interruptedBy: NodeJS.Signals | null = null;
+const onInterrupt = new Set<(signal: NodeJS.Signals) => void>();
+
+/**
+ * Runs `record` synchronously the moment SIGINT/SIGTERM arrives, before any child is signalled: a terminal's Ctrl-C
+ * reaches the outer Nx too, which may end this process at once, so what must survive is written first. Returns the
+ * function that unregisters it.
+ */
+export function whenInterrupted(record: (signal: NodeJS.Signals) => void): () => void {
+  installSignalHandlers();
+  onInterrupt.add(record);
+  return () => onInterrupt.delete(record);
+}
 
 /** The signal that interrupted this process (SIGINT, SIGTERM), or null: an interrupted gate says so, not a cargo line. */
 export function interruption(): NodeJS.Signals | null {
@@ -86,6 +98,13 @@ function installSignalHandlers(): void {
     process.on(signal, () => {
       if (interruptedBy) return;
       interruptedBy = signal;
+      for (const record of onInterrupt) {
+        try {
+          record(signal);
+        } catch {
+          // The refined report still follows when the command returns.
+        }
+      }
       for (const child of running) signalTree(child.pid, 'SIGTERM');
       setTimeout(() => {
         for (const child of running) signalTree(child.pid, 'SIGKILL');

@@ -19,7 +19,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../ops/read-crates';
 import { fingerprintLines } from '../../cache-key/fingerprint';
 import { outsideTrees } from '../../cache-key/inputs';
-import { interruption, runCommand, runnerIn, signalExitCode } from '../../ops/process';
+import { interruption, runCommand, runnerIn, signalExitCode, whenInterrupted } from '../../ops/process';
 import { changedPaths, headCommit } from '../../ops/git';
 import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { findGateSpec, GATE_TARGETS, RELEASE_DRY_RUN, RESULTS_FOLDER } from '../../model/catalog';
@@ -28,7 +28,10 @@ import { NestedRunRecord, nestedRunMarker, takeNestedRun } from '../../report/ne
 import { mayAwaitSignal, runVerdict } from '../../model/run-verdict';
 import { buildReleaseReport, releaseReportFile } from '../../report/release-report';
 import { readGateResult, resultFile, resultFolder } from '../../report/result';
-import { buildSummary, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
+import { buildSummary, dropProjectRows, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
+import type { ReleaseReport } from '../../report/release-report';
+import type { TableRow } from '../../report/table';
+import type { GateStatus } from '../../report/result';
 import { writeFileAtomic } from '../../util/files';
 import { tryLock } from '../../ops/lock';
 import { forWorkflowLog } from '../../util/workflow-text';
@@ -71,9 +74,17 @@ async function gitState(cwd: string): Promise<{ commit: string | null; clean: bo
   return { commit, clean: changed ? changed.length === 0 : null };
 }
 
-/** Removes the previous report and gate results, so nothing left by an earlier run can read as this run's. */
-function clearPrevious(root: string, project: string, gates: string[]): string | null {
+/**
+ * Removes the previous report and gate results, and the crate's rows from the workspace summary, so nothing left by
+ * an earlier run can read as this run's, however early this one is cut off.
+ */
+async function clearPrevious(root: string, project: string, gates: string[]): Promise<string | null> {
   const folder = path.join(root, resultFolder(project));
+  try {
+    await dropProjectRows(root, project);
+  } catch (error) {
+    return `cannot remove ${project}'s rows from ${RESULTS_FOLDER}/summary.json (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); make ${RESULTS_FOLDER} writable and run again; no gate was run`;
+  }
   for (const file of [releaseReportFile(root, project), ...gates.map((g) => resultFile(root, project, g))]) {
     try {
       fs.rmSync(file, { force: true });
@@ -121,7 +132,7 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
     return refuse(`another release-dry-run of ${project} is running (pid ${lock.heldBy.pid}, since ${lock.heldBy.since}); wait for it to finish, nothing was changed`);
   }
   try {
-    const problem = clearPrevious(context.root, project, gates);
+    const problem = await clearPrevious(context.root, project, gates);
     if (problem) return refuse(problem);
     return await dryRun(options, context, project, gates, emergency);
   } finally {
@@ -140,7 +151,8 @@ async function dryRun(
   const runId = crypto.randomUUID();
   const args = [nxCli(context.root), 'run-many', `--targets=${gates.join(',')}`, `--projects=${project}`, nestedRunMarker(runId), `--outputStyle=${outputStyle()}`];
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
-  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' });
+  const early = whenInterrupted((signal) => recordInterruption({ context, project, gates, runId, started, emergency, signal }));
+  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' }).finally(early);
   const record = takeNestedRun(context.root, runId);
   const received = await awaitSignal(nested.exitCode, record);
   const verdict = runVerdict({ project, gates, runId, exitCode: nested.exitCode, received, record, resultOf: (gate) => readGateResult(context.root, project, gate) });
@@ -183,13 +195,58 @@ async function dryRun(
   for (const problem of report.problems) console.log(forWorkflowLog(problem));
   console.log(`\nReport: ${path.relative(context.root, file)}`);
   if (signal) {
-    const cut = report.rows.filter((r) => r.status === 'interrupted');
-    console.error(
-      `✖ ${project}:${RELEASE_DRY_RUN} interrupted by ${signal}: ${cut.filter((r) => r.source !== 'not run').map((r) => r.gate).join(', ') || 'no gate'} cut off, ${cut.filter((r) => r.source === 'not run').length} not started`,
-    );
+    // The line went out when the signal came (recordInterruption), unless the nested run alone saw it.
+    if (!interruption()) console.error(interruptedLine(project, signal, report));
     process.exit(signalExitCode(signal));
   }
   const combined = collectForCombinedTable(context, RELEASE_DRY_RUN, project, report.rows.length ? report.rows : []);
   if (combined) console.log(`\n${combined}\n`);
   return { success: report.status !== 'failed' };
+}
+
+/** The one line that says what an interruption cut off. */
+function interruptedLine(project: string, signal: NodeJS.Signals, report: Pick<ReleaseReport, 'rows'>): string {
+  const open = report.rows.filter((r) => r.status === 'interrupted');
+  const finished = report.rows.filter((r) => r.status !== 'interrupted').map((r) => r.gate);
+  return `✖ ${project}:${RELEASE_DRY_RUN} interrupted by ${signal}: ${open.map((r) => r.gate).join(', ') || 'no gate'} not finished${finished.length ? ` (finished: ${finished.join(', ')})` : ''}`;
+}
+
+interface EarlyFacts {
+  context: ExecutorContext;
+  project: string;
+  gates: string[];
+  runId: string;
+  started: Date;
+  emergency: ReturnType<typeof readEmergencySkip>;
+  signal: NodeJS.Signals;
+}
+
+/**
+ * Synchronously, the moment the signal comes: an `interrupted` release-dry-run.json from the results this run has
+ * written so far, and the one line. A terminal's Ctrl-C also reaches the outer Nx, which may end this process before
+ * the nested run returns; when it does not, the report is refined (and rewritten) once the nested run has ended.
+ */
+function recordInterruption(facts: EarlyFacts): void {
+  const { context, project, gates, signal } = facts;
+  const verdict = runVerdict<GateStatus, TableRow>({ project, gates, runId: facts.runId, exitCode: signalExitCode(signal), received: signal, record: null, resultOf: (gate) => readGateResult(context.root, project, gate) });
+  const report = buildReleaseReport({
+    workspaceRoot: context.root,
+    project,
+    gates,
+    startedAt: facts.started,
+    rows: verdict.rows,
+    missing: { status: 'interrupted', reason: `not finished: ${signal} interrupted the dry run before this gate ended` },
+    git: { commit: null, clean: null },
+    lockfile: null,
+    emergency: facts.emergency,
+    env: process.env,
+  });
+  report.interruptedBy = signal;
+  report.status = 'failed';
+  try {
+    writeFileAtomic(releaseReportFile(context.root, project), `${JSON.stringify(report, null, 2)}\n`);
+  } catch {
+    // The refined report retries the write; the line must go out regardless.
+  }
+  console.error(interruptedLine(project, signal, report));
 }
