@@ -18,7 +18,9 @@ const BUILD = (marker: string, seconds: number) => `fn main() {\n    // ${marker
 function inTerminal(ws: TestWorkspace) {
   const child = spawn('script', ['-qfec', 'npx nx run beta:release-dry-run', '/dev/null'], {
     cwd: ws.root,
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: undefined, GITHUB_ACTIONS: undefined },
+    // Nx's TUI waits for answers from a real terminal that script's pipe never gives; the stream output is what a
+    // terminal without the TUI shows.
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: undefined, GITHUB_ACTIONS: undefined },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
