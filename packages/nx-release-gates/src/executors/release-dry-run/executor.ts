@@ -21,6 +21,7 @@ import { fingerprintLines } from '../../cache-key/fingerprint';
 import { outsideTrees } from '../../cache-key/inputs';
 import { interruption, runCommand, runnerIn, signalExitCode, whenInterrupted } from '../../ops/process';
 import { changedPaths, headCommit } from '../../ops/git';
+import { openUserStream, UserStream } from '../../ops/user-stream';
 import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { findGateSpec, GATE_TARGETS, RELEASE_DRY_RUN, RESULTS_FOLDER } from '../../model/catalog';
 import { RUN_ID_VARIABLE } from '../../model/freshness';
@@ -151,8 +152,12 @@ async function dryRun(
   const runId = crypto.randomUUID();
   const args = [nxCli(context.root), 'run-many', `--targets=${gates.join(',')}`, `--projects=${project}`, nestedRunMarker(runId), `--outputStyle=${outputStyle()}`];
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
-  const early = whenInterrupted((signal) => recordInterruption({ context, project, gates, runId, started, emergency, signal }));
-  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' }).finally(early);
+  const user = openUserStream();
+  const early = whenInterrupted((signal) => recordInterruption({ context, project, gates, runId, started, emergency, signal, user }));
+  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' }).finally(() => {
+    early();
+    user.close();
+  });
   const record = takeNestedRun(context.root, runId);
   const received = await awaitSignal(nested.exitCode, record);
   const verdict = runVerdict({ project, gates, runId, exitCode: nested.exitCode, received, record, resultOf: (gate) => readGateResult(context.root, project, gate) });
@@ -219,12 +224,15 @@ interface EarlyFacts {
   started: Date;
   emergency: ReturnType<typeof readEmergencySkip>;
   signal: NodeJS.Signals;
+  /** Where the one line goes: Nx silences its own output on SIGINT, this process's included. */
+  user: UserStream;
 }
 
 /**
  * Synchronously, the moment the signal comes: an `interrupted` release-dry-run.json from the results this run has
- * written so far, and the one line. A terminal's Ctrl-C also reaches the outer Nx, which may end this process before
- * the nested run returns; when it does not, the report is refined (and rewritten) once the nested run has ended.
+ * written so far, and the one line, straight to the user's stream. A terminal's Ctrl-C also reaches the outer Nx,
+ * which then prints nothing more and may end this process before the nested run returns; when it does not, the
+ * report is refined (and rewritten) once the nested run has ended.
  */
 function recordInterruption(facts: EarlyFacts): void {
   const { context, project, gates, signal } = facts;
@@ -248,5 +256,5 @@ function recordInterruption(facts: EarlyFacts): void {
   } catch {
     // The refined report retries the write; the line must go out regardless.
   }
-  console.error(interruptedLine(project, signal, report));
+  facts.user.write(interruptedLine(project, signal, report));
 }
