@@ -36,7 +36,8 @@ function startDryRun(ws: TestWorkspace, crate: string, log?: string) {
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  // 'close': every line written to the job's output has been read (a process may write the last one just before nx exits).
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   return { child, exit, output: () => (log ? fs.readFileSync(log, 'utf8') : output) };
 }
 

@@ -152,12 +152,14 @@ async function dryRun(
   const runId = crypto.randomUUID();
   const args = [nxCli(context.root), 'run-many', `--targets=${gates.join(',')}`, `--projects=${project}`, nestedRunMarker(runId), `--outputStyle=${outputStyle()}`];
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
+  // Opened now: the nx command the user started may be gone when the line has to go out.
   const user = openUserStream();
-  const early = whenInterrupted((signal) => recordInterruption({ context, project, gates, runId, started, emergency, signal, user }));
-  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' }).finally(() => {
-    early();
-    user.close();
+  let told = false;
+  const early = whenInterrupted((signal) => {
+    recordInterruption({ context, project, gates, runId, started, emergency, signal, user });
+    told = true;
   });
+  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' }).finally(early);
   const record = takeNestedRun(context.root, runId);
   const received = await awaitSignal(nested.exitCode, record);
   const verdict = runVerdict({ project, gates, runId, exitCode: nested.exitCode, received, record, resultOf: (gate) => readGateResult(context.root, project, gate) });
@@ -200,10 +202,13 @@ async function dryRun(
   for (const problem of report.problems) console.log(forWorkflowLog(problem));
   console.log(`\nReport: ${path.relative(context.root, file)}`);
   if (signal) {
-    // The line went out when the signal came (recordInterruption), unless the nested run alone saw it.
-    if (!interruption()) console.error(interruptedLine(project, signal, report));
+    // The line went out when the signal came (recordInterruption), unless it came once the nested run had ended (Nx
+    // ends a task's tree deepest first) or the nested run alone saw it. Nx shows no output of a stopped task.
+    if (!told) user.write(interruptedLine(project, signal, report));
+    user.close();
     process.exit(signalExitCode(signal));
   }
+  user.close();
   const combined = collectForCombinedTable(context, RELEASE_DRY_RUN, project, report.rows.length ? report.rows : []);
   if (combined) console.log(`\n${combined}\n`);
   return { success: report.status !== 'failed' };
