@@ -1,14 +1,16 @@
 /**
  * A maintainer runs release-dry-run over a workspace: the combined table of a run over two crates with the Nx daemon
  * on; gate-lockfile and gate-version cached and re-run when their outside state changes; a second dry run of the same
- * crate refuses while the first runs; SIGTERM and SIGKILL leave nothing running; a result folder that cannot be written
- * fails the report and the summary.
+ * crate refuses while the first runs; SIGTERM to the outer nx and SIGINT to a CI job's process group end the run
+ * as interrupted, say so in one line (in the job's log too) and leave nothing running, nor does SIGKILL; a result
+ * folder that cannot be written fails the report and the summary.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crateFiles } from '../support/crates';
 import { TestWorkspace } from '../support/workspace';
+import { buildScriptRunning, processesIn, sleep, waitFor } from '../support/processes';
 
 const GATES = ['gate-lockfile', 'gate-version', 'gate-build'];
 /** A build script that takes a while, so a test can act while cargo builds; edited to force a new build. */
@@ -19,53 +21,24 @@ function report(ws: TestWorkspace, crate: string): Record<string, any> {
 }
 const sources = (r: Record<string, any>) => Object.fromEntries(r.rows.map((row: any) => [row.gate, /cache/.test(row.source) ? 'cache' : row.source]));
 
-/** Processes whose command line or working directory is inside the workspace (cargo, rustc, build scripts, nx). */
-function processesIn(root: string): string[] {
-  const found: string[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      let cwd = '';
-      try {
-        cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
-      } catch {
-        // gone or not ours
-      }
-      if (cmd.includes(root) || cwd.startsWith(root)) found.push(`${pid} ${cmd.trim()}`);
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 240_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
-/** The built build script of the crate is running (cargo is building). */
-const buildScriptRunning = (root: string) => () => processesIn(root).some((p) => /build-script-build/.test(p));
-
-function startDryRun(ws: TestWorkspace, crate: string) {
+/** A dry run in its own process group, as a CI runner's job; its output to pipes, or with `log` to that file. */
+function startDryRun(ws: TestWorkspace, crate: string, log?: string) {
   const nxPackage = path.join(ws.root, 'node_modules', 'nx');
   const bin = JSON.parse(fs.readFileSync(path.join(nxPackage, 'package.json'), 'utf8')).bin.nx as string;
+  const logFd = log ? fs.openSync(log, 'w') : null;
   const child = spawn(process.execPath, [path.join(nxPackage, bin), 'run', `${crate}:release-dry-run`], {
     cwd: ws.root,
-    detached: true, // its own process group, as a CI runner's job
+    detached: true,
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: logFd === null ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
   });
+  if (logFd !== null) fs.closeSync(logFd);
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  return { child, exit, output: () => output };
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  // 'close': every line written to the job's output has been read (a process may write the last one just before nx exits).
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, exit, output: () => (log ? fs.readFileSync(log, 'utf8') : output) };
 }
 
 describe('release-dry-run', () => {
@@ -138,6 +111,25 @@ describe('release-dry-run', () => {
     const rows = Object.fromEntries(report(ws, 'beta').rows.map((r: any) => [r.gate, r.status]));
     expect(rows['gate-build']).toBe('interrupted');
     expect(report(ws, 'beta').status).toBe('failed');
+  });
+
+  // A cancelled CI job: every process of the job gets SIGINT at once, and Nx then prints nothing more of its own.
+  it('SIGINT to the process group of a job logging to a file: the log says what was cut off, the report says interrupted', async () => {
+    ws.write('beta/build.rs', SLOW_BUILD('sigint-group'));
+    const log = `${ws.root}.sigint.log`;
+    const run = startDryRun(ws, 'beta', log);
+    try {
+      await waitFor('beta build script', buildScriptRunning(ws.root));
+      process.kill(-run.child.pid!, 'SIGINT');
+      expect(await run.exit).toBe(130);
+      expect(report(ws, 'beta').interruptedBy).toBe('SIGINT');
+      expect(Object.fromEntries(report(ws, 'beta').rows.map((r: any) => [r.gate, r.status]))['gate-build']).toBe('interrupted');
+      expect(run.output().split('\n').filter((l) => l.includes('beta:release-dry-run interrupted by SIGINT: gate-build not finished'))).toHaveLength(1);
+      await waitFor('the job to leave nothing running', () => processesIn(ws.root).length === 0, 15_000).catch(() => undefined);
+      expect(processesIn(ws.root)).toEqual([]);
+    } finally {
+      fs.rmSync(log, { force: true });
+    }
   });
 
   it('SIGKILL of the process group leaves no cargo, rustc, build script or nx running', async () => {

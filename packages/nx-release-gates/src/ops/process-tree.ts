@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 
-function parentOf(pid: string): number | null {
+/** The parent of a process, from /proc; null when it is gone or /proc is not there. */
+export function parentOf(pid: string | number): number | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Field 4 (ppid) follows the command name in parentheses, which may itself hold spaces or parentheses.

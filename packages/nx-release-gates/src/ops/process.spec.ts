@@ -12,3 +12,33 @@ describe('childEnvironment', () => {
     expect(childEnvironment({ replaceEnv: true })).toEqual({ env: undefined, extendEnv: true });
   });
 });
+
+describe('whenInterrupted', () => {
+  it('runs what must survive synchronously on the first signal, once, and never after it is unregistered', () => {
+    jest.useFakeTimers(); // the backstop exit of the handler must not fire in the test process
+    const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+    try {
+      jest.isolateModules(() => {
+        const fresh = require('./process') as typeof import('./process');
+        const seen: string[] = [];
+        const dropped: string[] = [];
+        fresh.whenInterrupted(() => {
+          throw new Error('a failing recorder stops no other');
+        });
+        fresh.whenInterrupted((signal) => seen.push(signal));
+        fresh.whenInterrupted((signal) => dropped.push(signal))();
+        process.emit('SIGTERM', 'SIGTERM');
+        process.emit('SIGINT', 'SIGINT');
+        expect(seen).toEqual(['SIGTERM']);
+        expect(dropped).toEqual([]);
+        expect(fresh.interruption()).toBe('SIGTERM');
+      });
+    } finally {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        for (const listener of process.listeners(signal)) if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+      }
+      jest.clearAllTimers();
+      jest.useRealTimers();
+    }
+  });
+});

@@ -13,6 +13,7 @@ import type { ResultPromise } from 'execa';
 import { signalTree } from './process-tree';
 import { importEsm } from './import-esm';
 import { BoundedCapture, CaptureOptions } from './bounded-capture';
+import { WholeLines } from '../util/whole-lines';
 export type { CaptureOptions } from './bounded-capture';
 
 export interface CommandResult {
@@ -49,6 +50,8 @@ export interface RunOptions {
    * bounded part of it is held in memory and returned as stdout/stderr (ops/bounded-capture.ts).
    */
   capture?: CaptureOptions;
+  /** Each whole line of either stream as it comes (without its line ending), shown live or not: progress watchers. */
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 
 /** Quotes an argument for display only. */
@@ -63,6 +66,18 @@ export function commandLine(file: string, args: readonly string[]): string {
 const running = new Set<ResultPromise>();
 let handlersInstalled = false;
 let interruptedBy: NodeJS.Signals | null = null;
+const onInterrupt = new Set<(signal: NodeJS.Signals) => void>();
+
+/**
+ * Runs `record` synchronously the moment SIGINT/SIGTERM arrives, before any child is signalled: a terminal's Ctrl-C
+ * reaches the outer Nx too, which may end this process at once, so what must survive is written first. Returns the
+ * function that unregisters it.
+ */
+export function whenInterrupted(record: (signal: NodeJS.Signals) => void): () => void {
+  installSignalHandlers();
+  onInterrupt.add(record);
+  return () => onInterrupt.delete(record);
+}
 
 /** The signal that interrupted this process (SIGINT, SIGTERM), or null: an interrupted gate says so, not a cargo line. */
 export function interruption(): NodeJS.Signals | null {
@@ -86,6 +101,13 @@ function installSignalHandlers(): void {
     process.on(signal, () => {
       if (interruptedBy) return;
       interruptedBy = signal;
+      for (const record of onInterrupt) {
+        try {
+          record(signal);
+        } catch {
+          // The refined report still follows when the command returns.
+        }
+      }
       for (const child of running) signalTree(child.pid, 'SIGTERM');
       setTimeout(() => {
         for (const child of running) signalTree(child.pid, 'SIGKILL');
@@ -118,9 +140,9 @@ export async function runCommand(file: string, args: readonly string[], options:
     // ends cargo, rustc and build scripts too, instead of leaving them holding cargo's lock.
     cleanup: true,
     stdin: 'ignore',
-    // Live output goes to our stderr/stdout as-is; stdout of a JSON-reading call stays captured only.
-    stdout: live === 'all' ? ['pipe', 'inherit'] : 'pipe',
-    stderr: live === 'none' ? 'pipe' : ['pipe', 'inherit'],
+    // Both streams come to us and are shown live a whole line at a time (util/whole-lines.ts).
+    stdout: 'pipe',
+    stderr: 'pipe',
     stripFinalNewline: false,
     timeout: options.timeoutMs,
     maxBuffer: 256 * 1024 * 1024,
@@ -131,9 +153,23 @@ export async function runCommand(file: string, args: readonly string[], options:
     child.stdout?.on('data', (chunk: Buffer) => capture.write('stdout', chunk));
     child.stderr?.on('data', (chunk: Buffer) => capture.write('stderr', chunk));
   }
+  const shown = { stdout: live === 'all', stderr: live !== 'none' };
+  const forwarders: WholeLines[] = [];
+  for (const stream of ['stdout', 'stderr'] as const) {
+    if (!shown[stream] && !options.onLine) continue;
+    const out = stream === 'stdout' ? process.stdout : process.stderr;
+    const lines = new WholeLines((line) => {
+      if (shown[stream]) out.write(`${line}\n`);
+      options.onLine?.(stream, line);
+    });
+    forwarders.push(lines);
+    child[stream]?.on('data', (chunk: Buffer) => lines.push(chunk));
+    child[stream]?.on('end', () => lines.end());
+  }
   running.add(child);
   try {
     const result = await child;
+    for (const lines of forwarders) lines.end();
     const kept = capture?.finish();
     const notFound = (result as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String(result.message ?? ''));
     return {
@@ -160,6 +196,8 @@ export interface RunCommandOptions {
   probe?: boolean;
   /** Output written whole to a log file, with a bounded part kept (RunOptions.capture). */
   capture?: CaptureOptions;
+  /** Each whole line of the output as it comes (RunOptions.onLine). */
+  onLine?: RunOptions['onLine'];
 }
 
 /** Anything that runs commands the way a gate does (a gate's context): what ops/ helpers take to ask a program. */

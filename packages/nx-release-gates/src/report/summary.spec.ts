@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GATE_SPECS as GATES, gateTarget, RESULTS_FOLDER } from '../model/catalog';
-import { buildSummary, explainNotRun, githubAnnotations, mergeSummaries, orderRows, RunSummary, sourceOfStatus, summaryMarkdown, summaryText, writeSummaryFiles } from './summary';
+import { buildSummary, explainNotRun, githubAnnotations, dropProjectRows, mergeSummaries, orderRows, RunSummary, sourceOfStatus, summaryMarkdown, summaryText, withoutProject, writeSummaryFiles } from './summary';
 import type { TableRow } from './table';
 
 const row = (project: string, gate: string, status: TableRow['status'], reason = `${gate} ${status}`, extra: Partial<TableRow> = {}): TableRow => ({
@@ -238,5 +238,53 @@ describe('the summary files of runs at once', () => {
     const merged = mergeSummaries(old, buildSummary([row('beta', 'gate-build', 'passed')]), started);
     expect(keys(merged)).toEqual(['alpha:gate-build:passed', 'beta:gate-build:passed']);
     expect(keys(mergeSummaries(null, buildSummary([row('beta', 'gate-build', 'passed')]), started))).toEqual(['beta:gate-build:passed']);
+  });
+});
+
+describe('dropProjectRows', () => {
+  const passed = (project: string, gate: string) => row(project, gate, 'passed', 'ok');
+  const folder = (root: string) => path.join(root, RESULTS_FOLDER);
+  const started = new Date(Date.now() - 60_000);
+  let root: string;
+  beforeEach(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-rows-'))));
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('keeps other crates\' rows and takes out every row of the crate, in all three files', async () => {
+    await writeSummaryFiles(root, buildSummary([passed('alpha', 'gate-build'), passed('beta', 'gate-build')]), started);
+    await dropProjectRows(root, 'beta');
+    const summary = JSON.parse(fs.readFileSync(path.join(folder(root), 'summary.json'), 'utf8'));
+    expect(summary.rows.map((r: TableRow) => r.project)).toEqual(['alpha']);
+    expect(fs.readFileSync(path.join(folder(root), 'summary.md'), 'utf8')).not.toContain('beta');
+    expect(fs.readFileSync(path.join(folder(root), 'junit.xml'), 'utf8')).not.toContain('beta');
+  });
+
+  it('keeps the other runs and when they ran, so a later run still tells concurrent runs from earlier ones', async () => {
+    await writeSummaryFiles(root, buildSummary([passed('alpha', 'gate-build'), passed('beta', 'gate-build')]), started);
+    const before = JSON.parse(fs.readFileSync(path.join(folder(root), 'summary.json'), 'utf8')) as RunSummary;
+    await dropProjectRows(root, 'beta');
+    const after = JSON.parse(fs.readFileSync(path.join(folder(root), 'summary.json'), 'utf8')) as RunSummary;
+    expect(after.generatedAt).toBe(before.generatedAt);
+    expect(after.runs).toEqual([{ ...before.runs![0], projects: ['alpha'] }]);
+    const legacy = { ...buildSummary([passed('alpha', 'gate-build'), passed('beta', 'gate-test')]), generatedAt: '2020-01-01T00:00:00.000Z' };
+    expect(withoutProject(legacy, 'beta')?.runs).toEqual([{ startedAt: legacy.generatedAt, finishedAt: legacy.generatedAt, projects: ['alpha'] }]);
+  });
+
+  it('removes the summary when only the crate was in it, or when it cannot be read', async () => {
+    await writeSummaryFiles(root, buildSummary([passed('beta', 'gate-build')]), started);
+    await dropProjectRows(root, 'beta');
+    expect(fs.readdirSync(folder(root)).filter((f) => !f.startsWith('.'))).toEqual([]);
+    fs.writeFileSync(path.join(folder(root), 'summary.json'), '{not json');
+    fs.writeFileSync(path.join(folder(root), 'summary.md'), 'Release gates: PASSED');
+    await dropProjectRows(root, 'alpha');
+    expect(fs.readdirSync(folder(root)).filter((f) => !f.startsWith('.'))).toEqual([]);
+  });
+
+  it('leaves a summary without the crate untouched, and no summary at all alone', async () => {
+    await dropProjectRows(root, 'beta');
+    expect(fs.existsSync(folder(root))).toBe(false);
+    await writeSummaryFiles(root, buildSummary([passed('alpha', 'gate-build')]), started);
+    const before = fs.readFileSync(path.join(folder(root), 'summary.json'), 'utf8');
+    await dropProjectRows(root, 'beta');
+    expect(fs.readFileSync(path.join(folder(root), 'summary.json'), 'utf8')).toBe(before);
   });
 });

@@ -179,6 +179,11 @@ export function githubAnnotations(summary: RunSummary): string[] {
   return lines;
 }
 
+/** The runs a summary holds; one written before runs were recorded counts as one run that finished when generated. */
+function runsOf(summary: RunSummary): SummaryRun[] {
+  return summary.runs ?? [{ startedAt: summary.generatedAt, finishedAt: summary.generatedAt, projects: [...new Set(summary.rows.map((r) => r.project))] }];
+}
+
 /**
  * The summary files after this run: its rows, and the rows of the runs the files already hold that were still going
  * when this one started (two release dry runs of different crates at once both end up in the files). Such a run's
@@ -187,8 +192,7 @@ export function githubAnnotations(summary: RunSummary): string[] {
  */
 export function mergeSummaries(previous: RunSummary | null, current: RunSummary, startedAt: Date): RunSummary {
   const touched = new Set(current.rows.map((r) => r.project));
-  // A summary written before runs were recorded counts as one run that finished when it was generated.
-  const previousRuns = previous ? (previous.runs ?? [{ startedAt: previous.generatedAt, finishedAt: previous.generatedAt, projects: [...new Set(previous.rows.map((r) => r.project))] }]) : [];
+  const previousRuns = previous ? runsOf(previous) : [];
   const concurrent = previousRuns
     .filter((r) => Date.parse(r.finishedAt) >= startedAt.getTime())
     .map((r) => ({ ...r, projects: r.projects.filter((p) => !touched.has(p)) }))
@@ -226,4 +230,40 @@ export function appendStepSummary(file: string | undefined, summary: RunSummary)
   } catch {
     // The step summary is a courtesy; the files in dist/release-gates are the record.
   }
+}
+
+/**
+ * Takes a crate's rows out of the workspace summary (summary.json, .md, junit.xml) before its release-dry-run starts:
+ * an interrupted run, or one the outer Nx ends before its hook runs, then leaves no earlier pass of that crate behind.
+ * The other runs' rows and times stay as they were (mergeSummaries still tells concurrent runs from earlier ones); a
+ * summary that cannot be read is removed, never trusted. Under the summary lock, like every write of these files.
+ */
+export async function dropProjectRows(workspaceRoot: string, project: string): Promise<void> {
+  const folder = path.join(workspaceRoot, RESULTS_FOLDER);
+  const file = path.join(folder, 'summary.json');
+  if (!fs.existsSync(file)) return;
+  const lock = await waitForLock(`${path.resolve(workspaceRoot)}\0summary`, 'the run summary', () => undefined);
+  try {
+    let previous = readJsonIfExists<RunSummary>(file);
+    if (previous && !Array.isArray(previous.rows)) previous = null;
+    if (previous && !previous.rows.some((r) => r.project === project)) return;
+    const kept = previous ? withoutProject(previous, project) : null;
+    if (!kept) {
+      for (const name of ['summary.json', 'summary.md', 'junit.xml']) fs.rmSync(path.join(folder, name), { force: true });
+      return;
+    }
+    writeFileAtomic(file, `${JSON.stringify(kept, null, 2)}\n`);
+    writeFileAtomic(path.join(folder, 'summary.md'), summaryMarkdown(kept));
+    writeFileAtomic(path.join(folder, 'junit.xml'), gatesJunit(kept.rows));
+  } finally {
+    lock.release();
+  }
+}
+
+/** The summary without a project's rows, its runs and time kept; null when nothing else is left. */
+export function withoutProject(summary: RunSummary, project: string): RunSummary | null {
+  const rows = summary.rows.filter((r) => r.project !== project);
+  if (!rows.length) return null;
+  const runs = runsOf(summary).map((r) => ({ ...r, projects: r.projects.filter((p) => p !== project) })).filter((r) => r.projects.length > 0);
+  return { ...buildSummary(rows), generatedAt: summary.generatedAt, runs };
 }

@@ -17,6 +17,8 @@ import { GateResult, readGateResult, resultFile, resultFolder, writeGateResult }
 import { signatureFile, signGateOutputs, signingKeyFrom } from '../../report/result-signature';
 import { printGateLine } from '../../report/console';
 import { HeldLock, LockOwner, waitForLock } from '../../ops/lock';
+import { openUserStream, UserStream } from '../../ops/user-stream';
+import type { HeartbeatClock } from './heartbeat';
 
 /** What the adapter does to the world outside the gate's own code. */
 export interface GateEffects {
@@ -48,6 +50,13 @@ export interface GateEffects {
   error(message: unknown): void;
   /** Where the gate's own words go. */
   log: GateLog;
+  /**
+   * A line for the person now that Nx must not keep with the task's output (whom a lock waits for): a replay from
+   * the cache would repeat it, naming a process long gone.
+   */
+  notice(line: string): void;
+  /** The clock of the heartbeat lines while cargo runs (the real one unless a test gives a fake). */
+  heartbeatClock?: HeartbeatClock;
 }
 
 /** What the gate prints goes to stderr: stdout belongs to tools whose output Nx shows as is. */
@@ -76,7 +85,11 @@ export const processEffects: GateEffects = {
   printGateLine,
   error: (message) => console.error(message),
   log: consoleLog,
+  notice: (line) => (userStream ??= openUserStream()).write(line),
 };
+
+/** Opened at the first notice and kept for the life of the task process. */
+let userStream: UserStream | null = null;
 
 /**
  * The previous run's result file and extra outputs go before the gate starts, so nothing can read them as this

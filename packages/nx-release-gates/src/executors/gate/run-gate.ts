@@ -28,6 +28,7 @@ import { keyedOptionsProblem } from '../../cache-key/keyed-options';
 import { gateEnvironment, pathVariable, withheldDetails, withheldSummary, worthWarning } from '../../cache-key/gate-environment';
 import { GateEffects, processEffects } from './effects';
 import { withContradiction } from './contradiction';
+import { startHeartbeat } from './heartbeat';
 import { gateTracer } from './tracing';
 import { withTracedInputs } from '../../gates/shared/undeclared-check';
 import { announceRemoteCacheOff } from './remote-cache-notice';
@@ -52,7 +53,7 @@ export async function runGateTask(gate: GateDefinition, options: Record<string, 
   try {
     // One run of a crate's gate at a time: a second waits instead of deleting or mixing the first one's files.
     const what = `${project}:${target}`;
-    locks.push(await fx.waitForLock(`${context.root}\0${project}\0${target}\0${triple ?? ''}`, what, (owner) => fx.error(`${what}: waiting for another run of this gate (pid ${owner.pid}, since ${owner.since})`)));
+    locks.push(await fx.waitForLock(`${context.root}\0${project}\0${target}\0${triple ?? ''}`, what, (owner) => fx.notice(`${what}: waiting for another run of this gate (pid ${owner.pid}, since ${owner.since})`)));
     const cleared = fx.clearOutputs(gate, context.root, project, triple);
     if (cleared) {
       say(cleared);
@@ -220,7 +221,7 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
   // The switch that turns tracing off is the run's own setting (and in the key), not a variable the gate's processes get.
   const tracer = gate.traced && fx.traceAvailability ? gateTracer(() => fx.traceAvailability!(fx.env)) : null;
   const runProgram: GateContext['run'] = async (file, args, runOptions) => {
-    const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, replaceEnv: true, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs, capture: runOptions?.capture });
+    const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, replaceEnv: true, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs, capture: runOptions?.capture, onLine: runOptions?.onLine });
     if (!runOptions?.probe) run.commands.push(commandResult.commandLine);
     if (!commandResult.timedOut) run.commandKilledBy ??= commandResult.signal ?? childEndedBySignal(commandResult.stderr);
     return commandResult;
@@ -245,17 +246,23 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
     // per-gate: this gate's cargo calls get their own target directory, so gates do not wait on cargo's lock.
     // targetTriple: cargo's own CARGO_BUILD_TARGET (= --target) reaches every cargo subcommand, nextest included.
     cargo: async (args, runOptions) => {
+      const beat = startHeartbeat(`${project}:${gateTarget(gate)}: cargo ${args[0] ?? ''}`, (line) => fx.log.info(line), fx.heartbeatClock);
       const cargoOptions = {
         ...runOptions,
         env: { ...runOptions?.env, ...(targetDirectory ? { CARGO_TARGET_DIR: targetDirectory } : {}), ...(targetTriple ? { CARGO_BUILD_TARGET: targetTriple } : {}) },
+        onLine: (_stream: 'stdout' | 'stderr', line: string) => beat.saw(line),
       };
-      const traced = await tracer?.wrap('cargo', args);
-      if (!traced) return runProgram('cargo', args, cargoOptions);
-      // The result lists the cargo command, not its strace wrapper.
-      const result = await runProgram(traced.file, traced.args, { ...cargoOptions, probe: true }).finally(traced.done);
-      const line = commandLine('cargo', args);
-      if (!runOptions?.probe) run.commands.push(line);
-      return { ...result, commandLine: line };
+      try {
+        const traced = await tracer?.wrap('cargo', args);
+        if (!traced) return await runProgram('cargo', args, cargoOptions);
+        // The result lists the cargo command, not its strace wrapper.
+        const result = await runProgram(traced.file, traced.args, { ...cargoOptions, probe: true }).finally(traced.done);
+        const line = commandLine('cargo', args);
+        if (!runOptions?.probe) run.commands.push(line);
+        return { ...result, commandLine: line };
+      } finally {
+        beat.stop();
+      }
     },
   };
 }
@@ -269,7 +276,7 @@ async function takeTargetDirectoryLocks(run: GateRun, gateContext: GateContext, 
   const shared = cargoTargetDirectory(gateContext, gateContext.env);
   const what = `${run.project}:${gateTarget(run.gate)}`;
   for (const part of run.gate.targetDirectoryParts ?? []) {
-    locks.push(await fx.waitForLock(`${shared}\0${part}`, what, (owner) => fx.log.info(`${what}: waiting for ${holderText(owner)}, which uses ${path.join(shared, part)}`)));
+    locks.push(await fx.waitForLock(`${shared}\0${part}`, what, (owner) => fx.notice(`${what}: waiting for ${holderText(owner)}, which uses ${path.join(shared, part)}`)));
   }
 }
 

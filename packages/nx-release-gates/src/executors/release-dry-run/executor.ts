@@ -22,8 +22,9 @@ import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../ops/read-crates';
 import { fingerprintLines } from '../../cache-key/fingerprint';
 import { outsideTrees } from '../../cache-key/inputs';
-import { interruption, runCommand, runnerIn, signalExitCode } from '../../ops/process';
+import { interruption, runCommand, runnerIn, signalExitCode, whenInterrupted } from '../../ops/process';
 import { changedPaths, headCommit } from '../../ops/git';
+import { openUserStream, UserStream } from '../../ops/user-stream';
 import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { findGateSpec, GATE_TARGETS, RELEASE_DRY_RUN, RESULTS_FOLDER } from '../../model/catalog';
 import { RUN_ID_VARIABLE } from '../../model/freshness';
@@ -32,8 +33,9 @@ import { mayAwaitSignal, runVerdict, RunVerdict } from '../../model/run-verdict'
 import { buildReleaseReport, releaseReportFile } from '../../report/release-report';
 import { GateStatus, readGateResult, resultFile, resultFolder } from '../../report/result';
 import { trustedKeyFrom } from '../../report/result-signature';
+import type { ReleaseReport } from '../../report/release-report';
 import type { TableRow } from '../../report/table';
-import { buildSummary, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
+import { buildSummary, dropProjectRows, emergencyBanner, RunSummary, summaryText } from '../../report/summary';
 import { writeFileAtomic } from '../../util/files';
 import { tryLock } from '../../ops/lock';
 import { forWorkflowLog } from '../../util/workflow-text';
@@ -77,9 +79,17 @@ async function gitState(cwd: string): Promise<{ commit: string | null; clean: bo
   return { commit, clean: changed ? changed.length === 0 : null };
 }
 
-/** Removes the previous report and gate results, so nothing left by an earlier run can read as this run's. */
-function clearPrevious(root: string, project: string, gates: string[]): string | null {
+/**
+ * Removes the previous report and gate results, and the crate's rows from the workspace summary, so nothing left by
+ * an earlier run can read as this run's, however early this one is cut off.
+ */
+async function clearPrevious(root: string, project: string, gates: string[]): Promise<string | null> {
   const folder = path.join(root, resultFolder(project));
+  try {
+    await dropProjectRows(root, project);
+  } catch (error) {
+    return `cannot remove ${project}'s rows from ${RESULTS_FOLDER}/summary.json (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); make ${RESULTS_FOLDER} writable and run again; no gate was run`;
+  }
   for (const file of [releaseReportFile(root, project), ...gates.map((g) => resultFile(root, project, g))]) {
     try {
       fs.rmSync(file, { force: true });
@@ -133,7 +143,7 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
     return refuse(`another release-dry-run of ${project} is running (pid ${lock.heldBy.pid}, since ${lock.heldBy.since}); wait for it to finish, nothing was changed`);
   }
   try {
-    const problem = clearPrevious(context.root, project, gates);
+    const problem = await clearPrevious(context.root, project, gates);
     if (problem) return refuse(problem);
     return await dryRun(options, context, { project, gates, emergency, trustedKey });
   } finally {
@@ -149,6 +159,14 @@ interface DryRunPlan {
   trustedKey: crypto.KeyObject | null;
 }
 
+/** A plan being carried out: when it started, and where the one interruption line goes (and whether it went). */
+interface DryRunUnderWay extends DryRunPlan {
+  started: Date;
+  /** Opened at the start: the nx command the user started may be gone when the line has to go out. */
+  user: UserStream;
+  told: boolean;
+}
+
 interface NestedRun {
   runId: string;
   nested: Awaited<ReturnType<typeof runCommand>>;
@@ -160,11 +178,16 @@ interface NestedRun {
  * One nested Nx run of `targets`, and what it did to `gates` (the dry run's gates: Nx also runs the targets'
  * dependencies, and their rows are this run's too).
  */
-async function nestedRun(options: ReleaseDryRunOptions, context: ExecutorContext, project: string, gates: string[], targets = gates, extraArgs: string[] = []): Promise<NestedRun> {
+async function nestedRun(options: ReleaseDryRunOptions, context: ExecutorContext, run: DryRunUnderWay, targets = run.gates, extraArgs: string[] = []): Promise<NestedRun> {
+  const { project, gates } = run;
   const runId = crypto.randomUUID();
   const args = [nxCli(context.root), 'run-many', `--targets=${targets.join(',')}`, `--projects=${project}`, nestedRunMarker(runId), `--outputStyle=${outputStyle()}`, ...extraArgs];
   if (options.parallel) args.push(`--parallel=${options.parallel}`);
-  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' });
+  const early = whenInterrupted((signal) => {
+    recordInterruption({ context, project, gates, runId, started: run.started, emergency: run.emergency, signal, user: run.user });
+    run.told = true;
+  });
+  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' }).finally(early);
   const record = takeNestedRun(context.root, runId);
   const received = await awaitSignal(nested.exitCode, record);
   const verdict = runVerdict({ project, gates, runId, exitCode: nested.exitCode, received, record, resultOf: (gate) => readGateResult(context.root, project, gate) });
@@ -175,13 +198,13 @@ async function nestedRun(options: ReleaseDryRunOptions, context: ExecutorContext
  * Gates Nx replayed without a trusted run's signature run again with the cache skipped (with the gates that read
  * their outputs); their rows come from that run and say so. Nothing changes without a trusted key or after a signal.
  */
-async function trustedReplaysOnly(options: ReleaseDryRunOptions, context: ExecutorContext, plan: DryRunPlan, first: NestedRun): Promise<NestedRun> {
+async function trustedReplaysOnly(options: ReleaseDryRunOptions, context: ExecutorContext, plan: DryRunUnderWay, first: NestedRun): Promise<NestedRun> {
   if (!plan.trustedKey || first.verdict.interruptedBy) return first;
   const untrusted = untrustedReplays(context.root, plan.project, first.verdict.rows.keys(), { runId: first.runId, taskHashes: first.record?.taskHashes }, plan.trustedKey);
   if (untrusted.size === 0) return first;
   const rerun = gatesToRerun(context, plan.project, plan.gates, untrusted);
   for (const gate of rerun) console.log(forWorkflowLog(`↻ ${plan.project}:${gate}: ${rerunReason(untrusted.get(gate))}: running it again without the cache`));
-  const second = await nestedRun(options, context, plan.project, plan.gates, rerun, ['--skip-nx-cache']);
+  const second = await nestedRun(options, context, plan, rerun, ['--skip-nx-cache']);
   const rows = mergeRerun(first.verdict.rows, second.verdict.rows, { gates: rerun, untrusted, resultIsTheRerun: writtenBy(context.root, plan.project, second.runId), notRun: second.verdict.notRun });
   const firstStands = firstFailureStands(first.verdict, rerun);
   const verdict = { ...second.verdict, rows, nxFailed: firstStands || second.verdict.nxFailed };
@@ -191,7 +214,9 @@ async function trustedReplaysOnly(options: ReleaseDryRunOptions, context: Execut
 async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, plan: DryRunPlan): Promise<{ success: boolean }> {
   const { project, gates, emergency } = plan;
   const started = new Date();
-  const { nested, verdict } = await trustedReplaysOnly(options, context, plan, await nestedRun(options, context, project, gates));
+  const run: DryRunUnderWay = { ...plan, started, user: openUserStream(), told: false };
+  const { nested, verdict } = await trustedReplaysOnly(options, context, run, await nestedRun(options, context, run));
+  const user = run.user;
   const signal = verdict.interruptedBy;
 
   const root = context.projectsConfigurations?.projects[project]?.root ?? '.';
@@ -232,13 +257,64 @@ async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, p
   for (const row of report.rows) if (row.replayTrust) console.log(forWorkflowLog(`↻ ${project}:${row.gate}: ${row.replayTrust}`));
   console.log(`\nReport: ${path.relative(context.root, file)}`);
   if (signal) {
-    const cut = report.rows.filter((r) => r.status === 'interrupted');
-    console.error(
-      `✖ ${project}:${RELEASE_DRY_RUN} interrupted by ${signal}: ${cut.filter((r) => r.source !== 'not run').map((r) => r.gate).join(', ') || 'no gate'} cut off, ${cut.filter((r) => r.source === 'not run').length} not started`,
-    );
+    // The line went out when the signal came (recordInterruption), unless it came once the nested run had ended (Nx
+    // ends a task's tree deepest first) or the nested run alone saw it. Nx shows no output of a stopped task.
+    if (!run.told) user.write(interruptedLine(project, signal, report));
+    user.close();
     process.exit(signalExitCode(signal));
   }
+  user.close();
   const combined = collectForCombinedTable(context, RELEASE_DRY_RUN, project, report.rows.length ? report.rows : []);
   if (combined) console.log(`\n${combined}\n`);
   return { success: report.status !== 'failed' };
+}
+
+/** The one line that says what an interruption cut off. */
+function interruptedLine(project: string, signal: NodeJS.Signals, report: Pick<ReleaseReport, 'rows'>): string {
+  const open = report.rows.filter((r) => r.status === 'interrupted');
+  const finished = report.rows.filter((r) => r.status !== 'interrupted').map((r) => r.gate);
+  return `✖ ${project}:${RELEASE_DRY_RUN} interrupted by ${signal}: ${open.map((r) => r.gate).join(', ') || 'no gate'} not finished${finished.length ? ` (finished: ${finished.join(', ')})` : ''}`;
+}
+
+interface EarlyFacts {
+  context: ExecutorContext;
+  project: string;
+  gates: string[];
+  runId: string;
+  started: Date;
+  emergency: ReturnType<typeof readEmergencySkip>;
+  signal: NodeJS.Signals;
+  /** Where the one line goes: Nx silences its own output on SIGINT, this process's included. */
+  user: UserStream;
+}
+
+/**
+ * Synchronously, the moment the signal comes: an `interrupted` release-dry-run.json from the results this run has
+ * written so far, and the one line, straight to the user's stream. A terminal's Ctrl-C also reaches the outer Nx,
+ * which then prints nothing more and may end this process before the nested run returns; when it does not, the
+ * report is refined (and rewritten) once the nested run has ended.
+ */
+function recordInterruption(facts: EarlyFacts): void {
+  const { context, project, gates, signal } = facts;
+  const verdict = runVerdict<GateStatus, TableRow>({ project, gates, runId: facts.runId, exitCode: signalExitCode(signal), received: signal, record: null, resultOf: (gate) => readGateResult(context.root, project, gate) });
+  const report = buildReleaseReport({
+    workspaceRoot: context.root,
+    project,
+    gates,
+    startedAt: facts.started,
+    rows: verdict.rows,
+    missing: { status: 'interrupted', reason: `not finished: ${signal} interrupted the dry run before this gate ended` },
+    git: { commit: null, clean: null },
+    lockfile: null,
+    emergency: facts.emergency,
+    env: process.env,
+  });
+  report.interruptedBy = signal;
+  report.status = 'failed';
+  try {
+    writeFileAtomic(releaseReportFile(context.root, project), `${JSON.stringify(report, null, 2)}\n`);
+  } catch {
+    // The refined report retries the write; the line must go out regardless.
+  }
+  facts.user.write(interruptedLine(project, signal, report));
 }
