@@ -25,6 +25,7 @@ export const SYSTEM_FOLDERS = ['/etc', '/proc', '/sys', '/dev', '/usr', '/lib', 
 
 /** Configuration files tools search for, whose appearance changes a verdict: an absent one is worth reporting. */
 const CONFIG_PROBES = new Set(['rustfmt.toml', '.rustfmt.toml', 'clippy.toml', '.clippy.toml']);
+const RUSTFMT_CONFIGS = new Set(['rustfmt.toml', '.rustfmt.toml']);
 
 export interface TraceFacts {
   workspaceRoot: string;
@@ -132,6 +133,9 @@ function listingVerdict(record: TraceRecord, facts: TraceFacts): Verdict {
 
 function missingVerdict(file: string, facts: TraceFacts): Verdict {
   if (!CONFIG_PROBES.has(path.basename(file)) || !inside(facts.workspaceRoot, file)) return null;
+  // The fingerprint lists every rustfmt configuration file of the crate folder and its ancestors (ops/keyed-files.ts,
+  // gitignored ones too): one appearing there changes the key of every gate.
+  if (RUSTFMT_CONFIGS.has(path.basename(file)) && inside(path.dirname(file), facts.crateDir)) return null;
   const relative = path.relative(facts.workspaceRoot, file).split(path.sep).join('/');
   if (fileCoverage(facts.declared, relative).covered) return null;
   return {
@@ -145,12 +149,19 @@ export function tracedFindings(records: readonly TraceRecord[], facts: TraceFact
   const written = new Set<string>();
   const read = new Set<string>();
   const found = new Map<string, UndeclaredInput>();
+  // A long build reads the same toolchain and registry files thousands of times: each path is judged once.
+  const accounted = new Map<string, boolean>();
+  const isAccounted = (file: string) => {
+    let known = accounted.get(file);
+    if (known === undefined) accounted.set(file, (known = accountedAnywhere(file, facts)));
+    return known;
+  };
   for (const record of records) {
     // A program the tree ran is the toolchain's or the build's (a script's interpreter then reads it): not an input.
     if (record.op === 'write' || record.op === 'exec') written.add(record.path);
     if (record.op === 'write' || record.op === 'exec') continue;
     if (record.op !== 'missing') read.add(record.path);
-    if (written.has(record.path) || accountedAnywhere(record.path, facts)) continue;
+    if (written.has(record.path) || isAccounted(record.path)) continue;
     const name = displayName(record.path, facts.workspaceRoot, facts.home);
     if (found.has(name)) continue;
     const verdict = record.op === 'read' ? fileVerdict(record.path, facts) : record.op === 'dir' ? listingVerdict(record, facts) : missingVerdict(record.path, facts);
@@ -165,14 +176,21 @@ export function tracedFindings(records: readonly TraceRecord[], facts: TraceFact
  */
 export function workspaceFilesToCheck(records: readonly TraceRecord[], facts: Omit<TraceFacts, 'ignored'>): string[] {
   const files = new Set<string>();
+  const judged = new Set<string>();
+  const listed = new Set<string>();
+  const withoutIgnored = { ...facts, ignored: new Set<string>() };
   const consider = (file: string) => {
-    if (inside(facts.workspaceRoot, file) && !accountedAnywhere(file, { ...facts, ignored: new Set() })) {
+    if (judged.has(file)) return;
+    judged.add(file);
+    if (inside(facts.workspaceRoot, file) && !accountedAnywhere(file, withoutIgnored)) {
       files.add(path.relative(facts.workspaceRoot, file).split(path.sep).join('/'));
     }
   };
   for (const record of records) {
     if (record.op === 'read') consider(record.path);
-    if (record.op === 'dir' && inside(facts.workspaceRoot, record.path) && !accountedAnywhere(record.path, { ...facts, ignored: new Set() })) {
+    if (record.op !== 'dir' || listed.has(record.path)) continue;
+    listed.add(record.path);
+    if (inside(facts.workspaceRoot, record.path) && !accountedAnywhere(record.path, withoutIgnored)) {
       for (const name of facts.filesIn(record.path)) consider(path.join(record.path, name));
     }
   }

@@ -238,7 +238,7 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
         ...runOptions,
         env: { ...runOptions?.env, ...(targetDirectory ? { CARGO_TARGET_DIR: targetDirectory } : {}), ...(targetTriple ? { CARGO_BUILD_TARGET: targetTriple } : {}) },
       };
-      const traced = await tracer?.wrap('cargo', args);
+      const traced = await tracer?.wrap('cargo', args, crateDir);
       if (!traced) return runProgram('cargo', args, cargoOptions);
       // The result lists the cargo command, not its strace wrapper.
       const result = await runProgram(traced.file, traced.args, { ...cargoOptions, probe: true }).finally(traced.done);
