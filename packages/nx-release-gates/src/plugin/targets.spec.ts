@@ -3,7 +3,7 @@ import { crateModel } from '../testing/crate-model';
 import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catalog';
 import { EMERGENCY_ENV_INPUTS, fingerprintRuntimeInput } from '../cache-key/inputs';
 import { parseFingerprintArgs } from '../cache-key/fingerprint';
-import { ancestorInputs, TARGET_GROUP, crateProject } from './targets';
+import { TARGET_GROUP, crateProject } from './targets';
 
 const WORKSPACE_ROOT = '/ws';
 
@@ -161,11 +161,12 @@ describe('crateProject', () => {
   });
 });
 
-describe('ancestorInputs', () => {
-  it('names the file in every folder from the workspace root down to the crate\'s parent', () => {
-    expect(ancestorInputs('crates/a', ['rustfmt.toml'])).toEqual(['{workspaceRoot}/rustfmt.toml', '{workspaceRoot}/crates/rustfmt.toml']);
-    expect(ancestorInputs('a', ['rustfmt.toml', '.rustfmt.toml'])).toEqual(['{workspaceRoot}/rustfmt.toml', '{workspaceRoot}/.rustfmt.toml']);
-    expect(ancestorInputs('.', ['rustfmt.toml'])).toEqual([]);
+describe('rustfmt configuration in the key', () => {
+  it('is keyed once, by the fingerprint (every rustfmt.toml of the crate folder and its ancestors), not by file inputs', () => {
+    const project = crateProject(crateModel(), {}, '/ws');
+    const inputs = project.targets!['gate-fmt'].inputs!;
+    expect(inputs.filter((i) => typeof i === 'string' && /rustfmt\.toml$/.test(i))).toEqual([]);
+    expect(inputs).toContainEqual({ runtime: expect.stringContaining('fingerprint-cli.js') });
   });
 });
 
