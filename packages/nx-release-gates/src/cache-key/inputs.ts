@@ -115,7 +115,8 @@ export function gateInputs(
     CRATE_FILES,
     `^${CRATE_BUILD_FILES}`,
     ...workspaceFiles(crate),
-    ...(gateName && PACKAGING_GATES.has(gateName) ? packagedFileInputs(crate, workspaceRoot) : []),
+    // gate-package fails a .crate holding release-gates.lock: the file's appearance in the crate folder is keyed there.
+    ...(gateName && PACKAGING_GATES.has(gateName) ? [...packagedFileInputs(crate, workspaceRoot), `{projectRoot}/${LEARNED_FILE}`] : []),
     ...[...EMERGENCY_ENV_INPUTS, ...gateEnv, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))].map((env) => ({ env })),
     { runtime: fingerprintRuntimeInput(workspaceRoot, crate, envPatterns) },
     ...(stateKind ? [{ runtime: gateStateRuntimeInput(workspaceRoot, crate, stateKind) }] : []),
