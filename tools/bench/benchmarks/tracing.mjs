@@ -1,12 +1,12 @@
 // What tracing costs, against the 15% budget: a cold `nx run textlab:release-dry-run` of the benchmark crate (empty
 // target directory, Nx cache and results; the script's gates) with NX_RELEASE_GATES_TRACE=0 and with tracing on
 // (strace, Linux), in alternation, ratio pair by pair; then the same for a cold gate-build + gate-test of the example
-// crate, where strace's fixed costs weigh most. Off Linux, or without strace, the traced runs say `unavailable` in
+// crate, where strace's fixed costs weigh most (--cold-runs and --runs rounds). Off Linux, or without strace, the traced runs say `unavailable` in
 // their results and the figure is moot.
 import * as path from 'node:path';
 import { EXAMPLE } from '../lib/paths.mjs';
 import { goal } from '../lib/report.mjs';
-import { coldDryRun, PROJECT as TEXTLAB, textlabWorkspace } from '../lib/textlab.mjs';
+import { PROJECT as TEXTLAB, textlabWorkspace } from '../lib/textlab.mjs';
 import { copyTree, log, median, ratioCell, rm, secs, summary, timeCell } from '../lib/util.mjs';
 
 const EXAMPLE_PROJECT = 'release-gates-demo';
@@ -42,7 +42,7 @@ function rows(what, m) {
 
 function run(ctx) {
   const tl = textlabWorkspace(ctx, 'tracing-textlab', 'shared');
-  const textlab = alternate(ctx.o.runs, 'textlab release-dry-run', (env, tag) => {
+  const textlab = alternate(ctx.o.coldRuns, 'textlab release-dry-run', (env, tag) => {
     tl.clean(`${TEXTLAB}/target`, 'dist', '.nx');
     return tl.dryRun(TEXTLAB, { env, label: `cold release-dry-run, ${tag}` });
   }, () => tl.results(TEXTLAB)['gate-test']?.details?.tracing?.mode ?? 'none');
