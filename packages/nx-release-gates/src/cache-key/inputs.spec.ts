@@ -59,6 +59,11 @@ describe('files the manifest packages from outside the crate', () => {
     expect(gateInputs(crate, '/nx', [], [], undefined, 'build')).not.toContain('{workspaceRoot}/ws/README.md');
   });
 
+  it('include release-gates.lock of the crate folder for the packaging gates, which fail a .crate holding it', () => {
+    for (const gate of ['package', 'publish', 'install']) expect(gateInputs(crate, '/nx', [], [], undefined, gate)).toContain('{projectRoot}/release-gates.lock');
+    expect(gateInputs(crate, '/nx', [], [], undefined, 'test')).not.toContain('{projectRoot}/release-gates.lock');
+  });
+
   it('leave out files inside the crate (its own files cover them) and outside the Nx workspace (no file input reaches them)', () => {
     expect(packagedFileInputs(crateModel({ root: 'pkg', publishMetadata: { ...meta, licenseFile: '../../LICENSE', readme: 'README.md' } }), '/nx')).toEqual([]);
     expect(packagedFileInputs(crateModel({ root: '.', publishMetadata: { ...meta, licenseFile: null, readme: 'docs/README.md' } }), '/nx')).toEqual([]);

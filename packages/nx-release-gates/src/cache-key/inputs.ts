@@ -184,7 +184,8 @@ function fileInputs(crate: CrateModel, workspaceRoot: string, stateKinds: readon
     CRATE_FILES,
     `^${CRATE_BUILD_FILES}`,
     ...workspaceFiles(crate),
-    ...(gateName && PACKAGING_GATES.has(gateName) ? packagedFileInputs(crate, workspaceRoot) : []),
+    // gate-package fails a .crate holding release-gates.lock: the file's appearance in the crate folder is keyed there.
+    ...(gateName && PACKAGING_GATES.has(gateName) ? [...packagedFileInputs(crate, workspaceRoot), `{projectRoot}/${LEARNED_FILE}`] : []),
     ...(gateName === 'docker' ? dockerFileInputs(crate, workspaceRoot, options) : []),
   ];
 }

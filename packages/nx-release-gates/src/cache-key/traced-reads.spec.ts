@@ -82,8 +82,8 @@ describe('tracedFindings', () => {
     expect(found.unaccounted.map((u) => u.name)).toEqual(['state.json']);
   });
 
-  it("what lies in a folder the tree made is the tree's own (a test's temporary folder and the link it made there)", () => {
-    const found = tracedFindings([read('/tmp/.tmpA1/', TEST, 'mkdir'), read('/tmp/.tmpA1/link'), read('/tmp/.tmpA1/sub/data'), read('/tmp/.tmpA10/other')], facts());
+  it("a link the tree made is the tree's own (a test's temporary folder and the link it put there)", () => {
+    const found = tracedFindings([read('/tmp/.tmpA1/link', TEST, 'write'), read('/tmp/.tmpA1/link'), read('/tmp/.tmpA10/other')], facts());
     expect(found.unaccounted.map((u) => u.name)).toEqual(['/tmp/.tmpA10/other']);
   });
 
@@ -101,12 +101,20 @@ describe('tracedFindings', () => {
   });
 
   it('reports an absent configuration file a tool looked for inside the workspace, unless an input covers it', () => {
-    const rustfmt = '/home/me/.rustup/toolchains/stable/bin/rustfmt';
+    const clippy = '/home/me/.cargo/bin/clippy-driver';
     const found = tracedFindings(
-      [read('/ws/rustfmt.toml', rustfmt, 'missing'), read('/ws/crates/demo/rustfmt.toml', rustfmt, 'missing'), read('/rustfmt.toml', rustfmt, 'missing'), read('/ws/crates/demo/src/bin', '', 'missing')],
+      [read('/ws/clippy.toml', clippy, 'missing'), read('/ws/crates/demo/clippy.toml', clippy, 'missing'), read('/clippy.toml', clippy, 'missing'), read('/ws/crates/demo/src/bin', '', 'missing')],
       facts(),
     );
-    expect(found.unaccounted).toEqual([expect.objectContaining({ name: 'rustfmt.toml', readBy: 'rustfmt', why: expect.stringContaining('looked for and absent') })]);
+    expect(found.unaccounted).toEqual([expect.objectContaining({ name: 'clippy.toml', readBy: 'clippy-driver', why: expect.stringContaining('looked for and absent') })]);
+  });
+
+  it('counts an absent rustfmt.toml in the crate folder or an ancestor as keyed: the fingerprint lists those by rule', () => {
+    const rustfmt = '/home/me/.rustup/toolchains/stable/bin/rustfmt';
+    const probes = ['/ws/rustfmt.toml', '/ws/.rustfmt.toml', '/ws/crates/rustfmt.toml', '/ws/crates/demo/rustfmt.toml', '/ws/crates/demo/src/rustfmt.toml', '/rustfmt.toml'];
+    expect(tracedFindings(probes.map((p) => read(p, rustfmt, 'missing')), facts()).unaccounted).toEqual([]);
+    // A sibling crate's folder is no ancestor: its rustfmt.toml is not in this crate's fingerprint.
+    expect(tracedFindings([read('/ws/crates/other/rustfmt.toml', rustfmt, 'missing')], facts()).unaccounted.map((u) => u.name)).toEqual(['crates/other/rustfmt.toml']);
   });
 
   it('judges a workspace under a system folder by its inputs', () => {

@@ -7,8 +7,7 @@
  *   and config files, cargo config files and rust-toolchain files anywhere (the fingerprint reads them), Cargo.lock
  *   (its packages are the key's external nodes);
  * - the system (/etc, /usr, /proc, ...), which the key does not promise to cover;
- * - the build's own products: target directories, OUT_DIRs, any file the tree wrote or ran before it read it, and
- *   anything inside a folder the tree made (a test's temporary folder: its files and links are the test's own);
+ * - the build's own products: target directories, OUT_DIRs, and any file the tree wrote or ran before it read it;
  * - Nx's and the plugin's own folders and files (`nx-release-gates-*` in the temp folder), the workspace's .git and
  *   .gitignore files;
  * - every workspace file the task's declared inputs cover, unless git ignores it (Nx does not hash ignored files).
@@ -26,6 +25,7 @@ export const SYSTEM_FOLDERS = ['/etc', '/proc', '/sys', '/dev', '/usr', '/lib', 
 
 /** Configuration files tools search for, whose appearance changes a verdict: an absent one is worth reporting. */
 const CONFIG_PROBES = new Set(['rustfmt.toml', '.rustfmt.toml', 'clippy.toml', '.clippy.toml']);
+const RUSTFMT_CONFIGS = new Set(['rustfmt.toml', '.rustfmt.toml']);
 
 export interface TraceFacts {
   workspaceRoot: string;
@@ -133,6 +133,9 @@ function listingVerdict(record: TraceRecord, facts: TraceFacts): Verdict {
 
 function missingVerdict(file: string, facts: TraceFacts): Verdict {
   if (!CONFIG_PROBES.has(path.basename(file)) || !inside(facts.workspaceRoot, file)) return null;
+  // The fingerprint lists every rustfmt configuration file of the crate folder and its ancestors (ops/keyed-files.ts,
+  // gitignored ones too): one appearing there changes the key of every gate.
+  if (RUSTFMT_CONFIGS.has(path.basename(file)) && inside(path.dirname(file), facts.crateDir)) return null;
   const relative = path.relative(facts.workspaceRoot, file).split(path.sep).join('/');
   if (fileCoverage(facts.declared, relative).covered) return null;
   return {
@@ -144,17 +147,21 @@ function missingVerdict(file: string, facts: TraceFacts): Verdict {
 /** Classifies every read of a trace: how many distinct paths were read, and those no part of the key accounts for. */
 export function tracedFindings(records: readonly TraceRecord[], facts: TraceFacts): TracedFindings {
   const written = new Set<string>();
-  const made: string[] = [];
   const read = new Set<string>();
   const found = new Map<string, UndeclaredInput>();
+  // A long build reads the same toolchain and registry files thousands of times: each path is judged once.
+  const accounted = new Map<string, boolean>();
+  const isAccounted = (file: string) => {
+    let known = accounted.get(file);
+    if (known === undefined) accounted.set(file, (known = accountedAnywhere(file, facts)));
+    return known;
+  };
   for (const record of records) {
     // A program the tree ran is the toolchain's or the build's (a script's interpreter then reads it): not an input.
     if (record.op === 'write' || record.op === 'exec') written.add(record.path);
-    if (record.op === 'mkdir') made.push(record.path);
-    if (record.op === 'write' || record.op === 'exec' || record.op === 'mkdir') continue;
+    if (record.op === 'write' || record.op === 'exec') continue;
     if (record.op !== 'missing') read.add(record.path);
-    if (written.has(record.path) || made.some((folder) => inside(folder, record.path))) continue;
-    if (accountedAnywhere(record.path, facts)) continue;
+    if (written.has(record.path) || isAccounted(record.path)) continue;
     const name = displayName(record.path, facts.workspaceRoot, facts.home);
     if (found.has(name)) continue;
     const verdict = record.op === 'read' ? fileVerdict(record.path, facts) : record.op === 'dir' ? listingVerdict(record, facts) : missingVerdict(record.path, facts);
@@ -169,14 +176,21 @@ export function tracedFindings(records: readonly TraceRecord[], facts: TraceFact
  */
 export function workspaceFilesToCheck(records: readonly TraceRecord[], facts: Omit<TraceFacts, 'ignored'>): string[] {
   const files = new Set<string>();
+  const judged = new Set<string>();
+  const listed = new Set<string>();
+  const withoutIgnored = { ...facts, ignored: new Set<string>() };
   const consider = (file: string) => {
-    if (inside(facts.workspaceRoot, file) && !accountedAnywhere(file, { ...facts, ignored: new Set() })) {
+    if (judged.has(file)) return;
+    judged.add(file);
+    if (inside(facts.workspaceRoot, file) && !accountedAnywhere(file, withoutIgnored)) {
       files.add(path.relative(facts.workspaceRoot, file).split(path.sep).join('/'));
     }
   };
   for (const record of records) {
     if (record.op === 'read') consider(record.path);
-    if (record.op === 'dir' && inside(facts.workspaceRoot, record.path) && !accountedAnywhere(record.path, { ...facts, ignored: new Set() })) {
+    if (record.op !== 'dir' || listed.has(record.path)) continue;
+    listed.add(record.path);
+    if (inside(facts.workspaceRoot, record.path) && !accountedAnywhere(record.path, withoutIgnored)) {
       for (const name of facts.filesIn(record.path)) consider(path.join(record.path, name));
     }
   }

@@ -63,11 +63,6 @@ export interface GateSpec {
    * on Linux its cargo calls run under strace, and a file read outside the cache key is an undeclared input.
    */
   traced?: boolean;
-  /**
-   * Files the gate's tool looks for in every folder above the crate (rustfmt.toml): those between the workspace root
-   * and the crate join the key, present or absent, since crate inputs only cover the crate's own folder.
-   */
-  ancestorFiles?: readonly string[];
   /** Options worth showing as the example in `nx show project` (metadata.help); unset: the gate runs as it is. */
   helpExample?: Readonly<Record<string, unknown>>;
 }
@@ -85,7 +80,6 @@ export const GATE_SPECS: readonly GateSpec[] = [
   {
     name: 'fmt',
     traced: true,
-    ancestorFiles: ['rustfmt.toml', '.rustfmt.toml'],
     cacheable: true,
     description: "Pre-flight: `cargo fmt --check`; the result lists every file that needs formatting and the rustfmt.toml options stable rustfmt ignored.",
   },

@@ -60,9 +60,6 @@ describe('parseStrace', () => {
         '1 openat2(AT_FDCWD</work>, "out.bin", {flags=O_WRONLY|O_CREAT, mode=0644}, 24) = 5</work/out.bin>',
         '1 openat(AT_FDCWD</work>, "denied", O_RDONLY) = -1 EACCES (Permission denied)',
         '1 execve("/nope/prog", ["prog"], 0x0 /* 1 var */) = -1 ENOENT (No such file or directory)',
-        '1 mkdir("/tmp/.tmpX", 0700) = 0',
-        '1 mkdirat(AT_FDCWD</work>, "made", 0777) = 0',
-        '1 mkdirat(AT_FDCWD</work>, "there", 0777) = -1 EEXIST (File exists)',
       ].join('\n'),
     );
     expect(records.map((r) => [r.op, r.path])).toEqual([
@@ -70,12 +67,115 @@ describe('parseStrace', () => {
       ['read', '/work/a b/café "q".txt'],
       ['read', '/work/dir/inner'],
       ['write', '/work/out.bin'],
-      ['mkdir', '/tmp/.tmpX'],
-      ['mkdir', '/work/made'],
     ]);
   });
 
   it('skips lines it does not understand', () => {
     expect(parseStrace('garbage\n+++ exited with 0 +++\n12 read(3, "x", 1) = 1\n')).toEqual([]);
+  });
+});
+
+// The same kind of run traced as the gates trace it, without -y (parsers/strace.ts follows directories itself): a
+// build script reads ../outside-build.txt, a test reads ../shared-fixture.txt and runs `cat ../shared-fixture.txt` in
+// src/ (relative chdir in the child before its execve); the calls that make the tree and these reads are kept.
+const plain = fs.readFileSync(path.join(__dirname, '__fixtures__', 'strace-cargo-test-plain.txt'), 'utf8');
+
+describe('parseStrace on recorded output without -y', () => {
+  const records = parseStrace(plain, '/tmp/trc/demo');
+  const find = (file: string) => records.filter((r) => r.path === file);
+
+  it('resolves relative paths against the directory each process is in, followed through clones and chdir', () => {
+    expect(find('/tmp/trc/outside-build.txt')).toEqual([{ pid: 13293, op: 'read', path: '/tmp/trc/outside-build.txt', program: '/tmp/trc/demo/target/debug/build/demo-40c6317946ff860c/build-script-build' }]);
+    // A test thread (CLONE_FS: the test binary's directory) reads the fixture.
+    expect(find('/tmp/trc/shared-fixture.txt')).toEqual([expect.objectContaining({ pid: 13379, op: 'read' })]);
+    expect(find('/tmp/trc/shared-fixture.txt')[0].program).toMatch(/^\/tmp\/trc\/demo\/target\/debug\/deps\/demo-[0-9a-f]{16}$/);
+    // The child chdir'd to src (relative to its own directory) before it ran cat, which then looked for ../shared-fixture.txt.
+    expect(find('/tmp/trc/demo/shared-fixture.txt')).toEqual([{ pid: 13381, op: 'missing', path: '/tmp/trc/demo/shared-fixture.txt', program: '/usr/bin/cat' }]);
+  });
+
+  it('finds the same paths as the run traced with -y did, where both saw them', () => {
+    // cargo as rustup's proxy ran it: the toolchain's own binary.
+    expect(find('/root/.gitconfig')[0]).toMatchObject({ op: 'read', program: '/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/cargo' });
+    expect(find('/tmp/trc/demo/target/.rustc_info.json').map((r) => r.op)).toContain('write');
+    expect(records.some((r) => !path.isAbsolute(r.path))).toBe(false);
+  });
+});
+
+describe('parseStrace without -y', () => {
+  const lines = (...l: string[]) => l.join('\n');
+
+  it('resolves openat against the folder its descriptor was opened on, through dup and fchdir', () => {
+    const records = parseStrace(
+      lines(
+        '1 execve("/bin/prog", ["prog"], 0x0 /* 1 var */) = 0',
+        '1 openat(AT_FDCWD, "data", O_RDONLY|O_DIRECTORY) = 3',
+        '1 openat(3, "inner.txt", O_RDONLY) = 4',
+        '1 dup2(3, 9) = 9',
+        '1 openat(9, "sub/x.txt", O_RDONLY) = 5',
+        '1 fchdir(3) = 0',
+        '1 open("y.txt", O_RDONLY) = 6',
+        '1 openat(42, "unknown.txt", O_RDONLY) = 7',
+      ),
+      '/w',
+    );
+    expect(records.map((r) => [r.op, r.path])).toEqual([
+      ['exec', '/bin/prog'],
+      ['dir', '/w/data'],
+      ['read', '/w/data/inner.txt'],
+      ['read', '/w/data/sub/x.txt'],
+      ['read', '/w/data/y.txt'],
+    ]);
+  });
+
+  it('shares the directory with threads (CLONE_FS) and copies it into a forked child', () => {
+    const records = parseStrace(
+      lines(
+        '1 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_THREAD, exit_signal=0}, 88) = 2',
+        '1 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLD, child_tidptr=0x0) = 3',
+        '2 chdir("t") = 0',
+        '1 openat(AT_FDCWD, "a.txt", O_RDONLY) = 4',
+        '3 openat(AT_FDCWD, "b.txt", O_RDONLY) = 4',
+        '3 chdir("/elsewhere") = 0',
+        '1 openat(4, "c.txt", O_RDONLY) = 5',
+      ),
+      '/w',
+    );
+    expect(records.map((r) => [r.pid, r.path])).toEqual([
+      [1, '/w/t/a.txt'],
+      [3, '/w/b.txt'],
+      [1, '/w/t/a.txt/c.txt'],
+    ]);
+  });
+
+  it('counts the name a rename or link put in place as written: a linker renames its temporary output', () => {
+    const records = parseStrace(
+      lines(
+        // rust-lld linking a doctest in rustdoc's temp folder, then rustdoc reading and running the binary.
+        '13855 openat(AT_FDCWD, "/tmp/rustdoctestmPlJMe/rust_out.tmpa61a9a5", O_RDWR|O_CREAT|O_EXCL|O_CLOEXEC, 0777) = 3',
+        '13855 rename("/tmp/rustdoctestmPlJMe/rust_out.tmpa61a9a5", "/tmp/rustdoctestmPlJMe/rust_out") = 0',
+        '13800 openat(AT_FDCWD, "/tmp/rustdoctestmPlJMe/rust_out", O_RDONLY|O_CLOEXEC) = 5',
+        '1 openat(AT_FDCWD, "out", O_RDONLY|O_DIRECTORY) = 3',
+        '1 renameat2(AT_FDCWD, "a.tmp", 3, "a", RENAME_NOREPLACE) = 0',
+        '1 linkat(AT_FDCWD, "deps/bin-0123", AT_FDCWD, "bin", 0) = 0',
+        '1 symlinkat("target/x", 3, "link") = 0',
+        '1 link("b", "c") = 0',
+        '1 rename("d", "e") = -1 ENOENT (No such file or directory)',
+      ),
+      '/w',
+    );
+    expect(records.map((r) => [r.op, r.path])).toEqual([
+      ['write', '/tmp/rustdoctestmPlJMe/rust_out.tmpa61a9a5'],
+      ['write', '/tmp/rustdoctestmPlJMe/rust_out'],
+      ['read', '/tmp/rustdoctestmPlJMe/rust_out'],
+      ['dir', '/w/out'],
+      ['write', '/w/out/a'],
+      ['write', '/w/bin'],
+      ['write', '/w/out/link'],
+      ['write', '/w/c'],
+    ]);
+  });
+
+  it('without the directory the command ran in, skips relative paths it cannot place', () => {
+    expect(parseStrace('1 openat(AT_FDCWD, "a.txt", O_RDONLY) = 3\n1 openat(AT_FDCWD, "/abs.txt", O_RDONLY) = 4\n').map((r) => r.path)).toEqual(['/abs.txt']);
   });
 });

@@ -4,7 +4,7 @@ import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catal
 import { EMERGENCY_ENV_INPUTS, fingerprintGuardInput, fingerprintInput } from '../cache-key/inputs';
 import { fingerprintVariableArgs } from '../cache-key/fingerprint-env';
 import { parseFingerprintArgs } from '../cache-key/fingerprint';
-import { ancestorInputs, TARGET_GROUP, crateProject, stateInputsOf } from './targets';
+import { TARGET_GROUP, crateProject, stateInputsOf } from './targets';
 
 const STATEFUL = ['gate-lockfile', 'gate-workflows'];
 const WORKSPACE_ROOT = '/ws';
@@ -180,11 +180,12 @@ describe('crateProject', () => {
   });
 });
 
-describe('ancestorInputs', () => {
-  it('names the file in every folder from the workspace root down to the crate\'s parent', () => {
-    expect(ancestorInputs('crates/a', ['rustfmt.toml'])).toEqual(['{workspaceRoot}/rustfmt.toml', '{workspaceRoot}/crates/rustfmt.toml']);
-    expect(ancestorInputs('a', ['rustfmt.toml', '.rustfmt.toml'])).toEqual(['{workspaceRoot}/rustfmt.toml', '{workspaceRoot}/.rustfmt.toml']);
-    expect(ancestorInputs('.', ['rustfmt.toml'])).toEqual([]);
+describe('rustfmt configuration in the key', () => {
+  it('is keyed once, by the fingerprint (every rustfmt.toml of the crate folder and its ancestors), not by file inputs', () => {
+    const project = crateProject(crateModel(), {}, '/ws');
+    const inputs = project.targets!['gate-fmt'].inputs!;
+    expect(inputs.filter((i) => typeof i === 'string' && /rustfmt\.toml$/.test(i))).toEqual([]);
+    expect(inputs).toContainEqual(fingerprintInput(crateModel()));
   });
 });
 

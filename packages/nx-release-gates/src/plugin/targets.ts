@@ -27,16 +27,6 @@ function ciInput(gate: string, options: Record<string, unknown>): string[] {
   return ciDependentOptions(gate).some((name) => options[name] === undefined) ? ['CI'] : [];
 }
 
-/** `{workspaceRoot}/<folder>/<name>` for every folder from the workspace root down to the crate's parent. */
-export function ancestorInputs(crateRoot: string, names: readonly string[]): string[] {
-  const parts = crateRoot === '.' || crateRoot === '' ? [] : crateRoot.split('/').slice(0, -1);
-  const folders = [''];
-  for (let i = 1; i <= parts.length; i++) folders.push(`${parts.slice(0, i).join('/')}/`);
-  // The crate's own folder is in its inputs already; a crate at the workspace root has no ancestor inside it.
-  if (parts.length === 0 && (crateRoot === '.' || crateRoot === '')) return [];
-  return folders.flatMap((folder) => names.map((name) => `{workspaceRoot}/${folder}${name}`));
-}
-
 /** envInputs as inference merged it, before validation: the gate refuses a bad value when it runs. */
 function envInputsOf(options: Record<string, unknown>): string[] {
   return Array.isArray(options.envInputs) ? options.envInputs.filter((v): v is string => typeof v === 'string') : [];
@@ -63,10 +53,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       executor: `${PLUGIN_NAME}:${target}`,
       options,
       cache: gate.cacheable,
-      inputs: [
-        ...(gateInputs(crate, workspaceRoot, [...(gate.envInputs ?? []), ...ciInput(gate.name, options), ...(gate.traced ? [TRACE_SWITCH] : [])], envInputsOf(options), stateInputsOf(gate, crate), gate.name, options) ?? []),
-        ...ancestorInputs(crate.root, gate.ancestorFiles ?? []),
-      ],
+      inputs: gateInputs(crate, workspaceRoot, [...(gate.envInputs ?? []), ...ciInput(gate.name, options), ...(gate.traced ? [TRACE_SWITCH] : [])], envInputsOf(options), stateInputsOf(gate, crate), gate.name, options) ?? [],
       outputs: [
         `${RESULTS}/${target}.json`,
         // A trusted writer's signature replays with what it vouches for (report/result-signature.ts).

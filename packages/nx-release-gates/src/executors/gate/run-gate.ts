@@ -253,7 +253,7 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
         onLine: (_stream: 'stdout' | 'stderr', line: string) => beat.saw(line),
       };
       try {
-        const traced = await tracer?.wrap('cargo', args);
+        const traced = await tracer?.wrap('cargo', args, crateDir);
         if (!traced) return await runProgram('cargo', args, cargoOptions);
         // The result lists the cargo command, not its strace wrapper.
         const result = await runProgram(traced.file, traced.args, { ...cargoOptions, probe: true }).finally(traced.done);

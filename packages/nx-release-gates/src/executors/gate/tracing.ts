@@ -9,8 +9,8 @@ import { newTraceFile, straceArgs, takeTrace, TraceAvailability } from '../../op
 import type { TracedReads } from '../../gates/types';
 
 export interface GateTracer {
-  /** The command to run instead of `file args`, and what to call once it returned; null: run it as it is. */
-  wrap(file: string, args: readonly string[]): Promise<{ file: string; args: string[]; done(): void } | null>;
+  /** The command to run in `cwd` instead of `file args`, and what to call once it returned; null: run it as it is. */
+  wrap(file: string, args: readonly string[], cwd: string): Promise<{ file: string; args: string[]; done(): void } | null>;
   /** What the calls so far read; null before the first call. */
   reads(): TracedReads | null;
 }
@@ -19,11 +19,15 @@ export function gateTracer(availability: () => Promise<TraceAvailability>): Gate
   let answer: TraceAvailability | null = null;
   const records: TraceRecord[] = [];
   return {
-    async wrap(file, args) {
+    async wrap(file, args, cwd) {
       answer ??= await availability();
       if (answer.mode !== 'strace') return null;
       const output = newTraceFile();
-      return { file: 'strace', args: straceArgs(output, file, args), done: () => records.push(...parseStrace(takeTrace(output))) };
+      // One by one: a long build's records are too many to spread into push's arguments.
+      const done = () => {
+        for (const record of parseStrace(takeTrace(output), cwd)) records.push(record);
+      };
+      return { file: 'strace', args: straceArgs(output, file, args), done };
     },
     reads: () => (answer === null ? null : answer.mode === 'strace' ? { mode: 'strace', records } : answer),
   };

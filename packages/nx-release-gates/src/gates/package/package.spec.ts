@@ -60,6 +60,17 @@ describe('judgePackage', () => {
     });
   });
 
+  it('fails a .crate holding release-gates.lock, saying how to leave it out', () => {
+    const outcome = judgePackage(facts({ pack: packed({ files: ['Cargo.toml', 'release-gates.lock', 'src/main.rs', 'templates/a.txt'] }) }));
+    expect(outcome.status).toBe('failed');
+    expect(outcome.reason).toBe(
+      'release-gates.lock (the inputs nx-release-gates learned for this repository) would be published in the .crate; add "release-gates.lock" to exclude in crates/tool/Cargo.toml (with include set, leave it out of include)',
+    );
+    expect(outcome.details).toMatchObject({ packagedLearnedFile: 'release-gates.lock' });
+    // Only the file at the crate root is the plugin's: a crate's own file of that name deeper down is its business.
+    expect(judgePackage(facts({ pack: packed({ files: ['Cargo.toml', 'src/main.rs', 'templates/a.txt', 'templates/release-gates.lock'] }) })).status).toBe('passed');
+  });
+
   it('fails a .crate over maxCrateSize', () => {
     expect(judgePackage(facts({ maxCrateSize: 1024 })).reason).toMatch(/^\.crate is .*, over maxCrateSize .*; exclude large files in Cargo\.toml$/);
   });

@@ -19,6 +19,7 @@ import { packageRuleDropping } from './package-rules';
 import { firstFew } from '../../model/reason';
 import { failed, GateContext, GateDefinition, GateOutcome, passed, skipped } from '../types';
 import { gateSpec } from '../../model/catalog';
+import { LEARNED_FILE } from '../../cache-key/learned-inputs';
 
 /** Files on disk under the crate folder that match `pattern` (to tell "excluded" from "does not exist"). */
 function filesOnDisk(crateDir: string, pattern: string): string[] {
@@ -112,6 +113,14 @@ export function judgePackage(facts: PackageFacts): GateOutcome {
     });
     const shown = causes.map((c) => (c.rule ? `${c.pattern} (${c.rule} in ${facts.manifestPath})` : `${c.pattern} (no include/exclude rule of Cargo.toml drops it: check .gitignore)`));
     return failed(`missing from the package: ${firstFew(shown, 2)}; fix include/exclude in Cargo.toml`, details);
+  }
+  // The learned-inputs file lives beside Cargo.lock, so a standalone crate's folder holds it and cargo packages it
+  // unless the manifest leaves it out: it describes this repository's builds and means nothing to crates.io users.
+  if (files.includes(LEARNED_FILE)) {
+    return failed(
+      `${LEARNED_FILE} (the inputs nx-release-gates learned for this repository) would be published in the .crate; add "${LEARNED_FILE}" to exclude in ${facts.manifestPath} (with include set, leave it out of include)`,
+      { ...details, packagedLearnedFile: LEARNED_FILE },
+    );
   }
   if (crateBytes > maxCrateSize) {
     return failed(`.crate is ${formatBytes(crateBytes)}, over maxCrateSize ${formatBytes(maxCrateSize)}; exclude large files in Cargo.toml`, details);
