@@ -84,12 +84,15 @@ describe('release-dry-run interrupted in a terminal', () => {
     await waitFor('beta build script', buildScriptRunning(ws.root));
     run.ctrlC();
     expect(await run.exit).toBe(130);
-
-    expect(ws.result('beta', 'release-dry-run').interruptedBy).toBe('SIGINT');
-    expect(reportRows(ws)['gate-build']).toBe('interrupted');
-    expect(passClaims(ws)).toEqual([]);
-    expect(run.output().split('\n').filter((l) => l.includes('beta:release-dry-run interrupted by SIGINT'))).toHaveLength(1);
     await waitFor('the run to leave nothing running', () => processesIn(ws.root).length === 0, 15_000).catch(() => undefined);
     expect(processesIn(ws.root)).toEqual([]);
+
+    // The terminal's SIGINT reaches release-dry-run directly, unless Nx, which gets it too, ends its tasks with
+    // SIGTERM first (seen under load): the report names the signal that came first, either way an interruption.
+    const signal = ws.result('beta', 'release-dry-run').interruptedBy;
+    expect(['SIGINT', 'SIGTERM']).toContain(signal);
+    expect(reportRows(ws)['gate-build']).toBe('interrupted');
+    expect(passClaims(ws)).toEqual([]);
+    expect(run.output().split('\n').filter((l) => l.includes(`beta:release-dry-run interrupted by ${signal}`))).toHaveLength(1);
   });
 });
