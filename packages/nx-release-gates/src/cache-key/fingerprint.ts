@@ -12,14 +12,14 @@
  * by its path relative to the Nx workspace when it is inside, else by its place (`above-workspace`, `cargo-home`), so
  * two clones of one commit in different folders print the same lines.
  */
-import { createHash, scryptSync } from 'node:crypto';
+import { scryptSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cargoConfigFiles, cargoHome, toolchainFile } from '../ops/config-files';
 import { cargoToolFiles, homeDir, rustfmtConfigFiles } from '../ops/keyed-files';
 import { runQuiet } from '../ops/process';
 import { nvccCandidates, parseNvccVersion } from '../model/toolchain';
-import { sha256 } from '../util/hash';
+import { bytesSha256, sha256 } from '../util/hash';
 import { fingerprintedVariables, isSecretName } from '../model/env-families';
 import { decodeRuntimeArgs, encodeRuntimeArgs } from './runtime-args';
 import { learnedForCrate, learnedLines } from './learned-inputs';
@@ -59,7 +59,7 @@ function label(workspaceRoot: string, file: string, outside: string): string {
 
 const fileHash = (file: string) => sha256(fs.readFileSync(file, 'utf8'));
 /** A file's bytes, hashed (programs and arbitrary files are not text). */
-const bytesHash = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const bytesHash = (file: string) => bytesSha256(fs.readFileSync(file));
 
 /** A user-level file's name: `~/`-relative under the home folder, else its place. */
 function userLabel(home: string, file: string, outside: string): string {

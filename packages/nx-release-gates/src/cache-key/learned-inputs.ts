@@ -9,12 +9,11 @@
  * by deleting its lines. Paths are as recorded, never resolved to an absolute path: workspace-relative, `~/` for the
  * user's home, absolute only for a file outside both (a system location, the same on every machine).
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'smol-toml';
-import { sha256 } from '../util/hash';
+import { bytesSha256, sha256 } from '../util/hash';
 import { writeFileAtomic } from '../util/files';
 import { waitForLock } from '../ops/lock';
 
@@ -209,7 +208,7 @@ function contentHash(file: string): string {
   if (!stat) return 'absent';
   if (stat.isDirectory()) return listingHash(file);
   try {
-    return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    return bytesSha256(fs.readFileSync(file));
   } catch (error) {
     return `unreadable ${(error as NodeJS.ErrnoException).code ?? 'error'}`;
   }

@@ -8,7 +8,7 @@
  *
  * The gates that ask hold the entries they read in their cache key (cache-key/outside-state.ts, `registry`).
  */
-import { createHash } from 'node:crypto';
+import { bytesSha256 } from '../util/hash';
 import * as fs from 'node:fs';
 import { compareVersions, isSemver } from '../model/release-tag';
 import { lookUpCrate, type IndexLookup } from './registry-index';
@@ -74,5 +74,5 @@ export function previousPublished(lookup: IndexLookup, current: string): string 
 /** sha256 (hex) of a file, or null when it is not there. */
 export function fileSha256(file: string): string | null {
   if (!fs.existsSync(file)) return null;
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  return bytesSha256(fs.readFileSync(file));
 }
