@@ -9,7 +9,9 @@ import { crateFiles } from '../support/crates';
 import { pathWithout, testCudaPath } from '../support/checks';
 import { TestWorkspace } from '../support/workspace';
 
-// Like the `cc` crate, the build script finds nvcc on PATH.
+// Like the `cc` crate, the build script finds nvcc on PATH; like CUDA crates' build scripts, it declares the toolkit's
+// locating variables (under undeclaredInputs: deny, which CI=true sets, reading them must not fail the gates: the
+// fingerprint keys the toolkit each points at).
 const BUILD_RS = `use std::env;
 use std::path::PathBuf;
 use std::process::Command;
@@ -17,6 +19,8 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=src/kernel.cu");
     println!("cargo:rerun-if-env-changed=PATH");
+    println!("cargo:rerun-if-env-changed=CUDA_PATH");
+    println!("cargo:rerun-if-env-changed=CUDA_HOME");
     if env::var_os("CARGO_FEATURE_LLAMA_CUDA").is_none() {
         return;
     }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { envValueHash, fingerprintArgs, fingerprintLines, parseFingerprintArgs, rustfmtConfigLines, toolFileLines, treeHash } from './fingerprint';
+import { askPrograms, envValueHash, fingerprintArgs, fingerprintLines, parseFingerprintArgs, rustfmtConfigLines, toolFileLines, treeHash } from './fingerprint';
 import { sha256 } from '../util/hash';
 
 describe('fingerprint arguments', () => {
@@ -150,5 +150,34 @@ describe('fingerprint lines by rule', () => {
     write('ws/crates/app/tools/link.sh', '#!/bin/sh\nexit 1\n');
     expect(lines()).not.toEqual(first);
     expect(toolFileLines(path.join(base, 'ws'), path.join(base, 'ws'), { ...env, RUSTC_WRAPPER: path.join(base, 'wrap') })).toEqual(['tool: outside-workspace absent']);
+  });
+});
+
+describe('askPrograms: the toolkits CUDA_PATH and CUDA_HOME point at', () => {
+  let base: string;
+  const toolkit = (name: string, release: string) => {
+    const bin = path.join(base, name, 'bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, 'nvcc'), `#!/bin/sh\necho "Cuda compilation tools, release ${release}, V${release}.0"\n`, { mode: 0o755 });
+    return path.join(base, name);
+  };
+  beforeAll(() => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-cuda-'));
+  });
+  afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+
+  it('are keyed by version, once per variable that is set, so the variables themselves need not be', async () => {
+    const env = { PATH: '/usr/bin:/bin', CUDA_PATH: toolkit('cuda-12', '12.4'), CUDA_HOME: path.join(base, 'nothing-here') };
+    const lines = await askPrograms(base, env);
+    expect(lines.filter((l) => l.startsWith('cuda'))).toEqual(['cuda: 12.4', 'cuda at CUDA_PATH: 12.4', 'cuda at CUDA_HOME: none']);
+    const moved = await askPrograms(base, { ...env, CUDA_PATH: toolkit('elsewhere', '12.4') });
+    expect(moved.filter((l) => l.startsWith('cuda'))).toEqual(lines.filter((l) => l.startsWith('cuda')));
+    const other = await askPrograms(base, { ...env, CUDA_PATH: toolkit('cuda-13', '13.5') });
+    expect(other).toContain('cuda at CUDA_PATH: 13.5');
+  });
+
+  it('add no line when neither is set', async () => {
+    const lines = await askPrograms(base, { PATH: '/usr/bin:/bin' });
+    expect(lines.filter((l) => l.startsWith('cuda at'))).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { cargoConfigFiles, cargoHome, toolchainFile } from '../ops/config-files';
 import { cargoToolFiles, homeDir, rustfmtConfigFiles } from '../ops/keyed-files';
 import { runQuiet } from '../ops/process';
-import { nvccCandidates, parseNvccVersion } from '../model/toolchain';
+import { CUDA_LOCATORS, nvccCandidates, nvccUnder, parseNvccVersion } from '../model/toolchain';
 import { bytesSha256, sha256 } from '../util/hash';
 import { fingerprintedVariables, isSecretName } from '../model/env-families';
 import { decodeRuntimeArgs, encodeRuntimeArgs } from './runtime-args';
@@ -42,13 +42,31 @@ async function probe(file: string, args: string[], cwd: string, env: Readonly<Re
   return result.exitCode === 0 && !result.timedOut ? result.stdout : null;
 }
 
+async function nvccVersion(candidate: string, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string | null> {
+  if (candidate !== 'nvcc' && !fs.existsSync(candidate)) return null;
+  return parseNvccVersion((await probe(candidate, ['--version'], cwd, env)) ?? '');
+}
+
 async function cudaVersion(cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
   for (const candidate of nvccCandidates(env as NodeJS.ProcessEnv)) {
-    if (candidate !== 'nvcc' && !fs.existsSync(candidate)) continue;
-    const version = parseNvccVersion((await probe(candidate, ['--version'], cwd, env)) ?? '');
+    const version = await nvccVersion(candidate, cwd, env);
     if (version) return version;
   }
   return 'none';
+}
+
+/**
+ * The toolkit each CUDA locating variable points at, when set: build scripts read CUDA_PATH and CUDA_HOME to find
+ * headers and libraries, and the undeclared-input check lets them through because their toolkits are keyed here by
+ * version (their paths differ from machine to machine, so keying the paths would only keep the cache from being shared).
+ */
+async function cudaLocatorLines(cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string[]> {
+  const lines: string[] = [];
+  for (const variable of CUDA_LOCATORS) {
+    const base = env[variable];
+    if (base) lines.push(`cuda at ${variable}: ${(await nvccVersion(nvccUnder(base), cwd, env)) ?? 'none'}`);
+  }
+  return lines;
 }
 
 /** A file's name in the fingerprint: workspace-relative inside the workspace, its place outside. */
@@ -116,8 +134,8 @@ export type ProgramLines = (cwd: string, env: FingerprintRequest['env']) => Prom
 
 /** Asks rustc, cargo and nvcc in `cwd`: one set of processes per call. */
 export const askPrograms: ProgramLines = async (cwd, env) => {
-  const [rustc, cargo, cuda] = await Promise.all([probe('rustc', ['-vV'], cwd, env), probe('cargo', ['-V'], cwd, env), cudaVersion(cwd, env)]);
-  return [`rustc: ${(rustc ?? 'none').trim().replace(/\n/g, ' | ')}`, `cargo: ${(cargo ?? 'none').trim()}`, `cuda: ${cuda}`];
+  const [rustc, cargo, cuda, located] = await Promise.all([probe('rustc', ['-vV'], cwd, env), probe('cargo', ['-V'], cwd, env), cudaVersion(cwd, env), cudaLocatorLines(cwd, env)]);
+  return [`rustc: ${(rustc ?? 'none').trim().replace(/\n/g, ' | ')}`, `cargo: ${(cargo ?? 'none').trim()}`, `cuda: ${cuda}`, ...located];
 };
 
 export async function fingerprintLines(request: FingerprintRequest, programs: ProgramLines = askPrograms): Promise<string[]> {

@@ -83,7 +83,7 @@ describe('undeclaredInputs', () => {
     const found = undeclaredInputs(
       records(
         ['/ws/crates/app/src/main.rs', '/ws/crates/app/target/release/build/app-1/out/gen.rs', '/home/u/.cargo/registry/src/serde/lib.rs', '/ws/../shared/src/lib.rs'],
-        ['CC', 'CARGO_PKG_VERSION', 'TARGET', 'MY_FLAG', 'RELEASE_GATES_SKIP', 'PKG_CONFIG_PATH', 'PATH'],
+        ['CC', 'CARGO_PKG_VERSION', 'TARGET', 'MY_FLAG', 'RELEASE_GATES_SKIP', 'PKG_CONFIG_PATH', 'PATH', 'CUDA_PATH', 'CUDA_HOME'],
       ),
       facts,
     );

@@ -9,6 +9,7 @@ import type { BuildRecords } from '../parsers/dep-info';
 import { CARGO_SET_FOR_BUILD_SCRIPTS, isFingerprinted, isSecretName } from '../model/env-families';
 import { DeclaredInputs, fileCoverage } from './declared-inputs';
 import { learnedCovers, learnedName } from './learned-inputs';
+import { CUDA_LOCATORS } from '../model/toolchain';
 
 export interface UndeclaredInput {
   kind: 'file' | 'env';
@@ -46,10 +47,11 @@ export const inside = (folder: string, file: string) => {
 
 /**
  * Variables that say where programs and files are rather than what to build: a build script declares PATH to find
- * nvcc or a C compiler, and what PATH selects is keyed by content (the toolchain, the CUDA toolkit's version). Their
- * values are machine paths no two clones share, so keying them would only keep the cache from being shared.
+ * nvcc or a C compiler, or CUDA_PATH / CUDA_HOME to find the CUDA toolkit's headers and libraries, and what they
+ * select is keyed by content (the toolchain, the version of each toolkit they point at: cache-key/fingerprint.ts).
+ * Their values are machine paths no two clones share, so keying them would only keep the cache from being shared.
  */
-const PROGRAM_LOCATORS = new Set(['PATH', 'HOME', 'TMPDIR']);
+const PROGRAM_LOCATORS = new Set<string>(['PATH', 'HOME', 'TMPDIR', ...CUDA_LOCATORS]);
 
 export function undeclaredInputs(records: BuildRecords, facts: CoverageFacts): UndeclaredInput[] {
   const found = new Map<string, UndeclaredInput>();

@@ -23,11 +23,19 @@ export interface Toolchain {
 /** Where nvcc is looked for, in order: PATH, then $CUDA_PATH/bin, then $CUDA_HOME/bin. */
 export function nvccCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
   const candidates = ['nvcc'];
-  for (const variable of ['CUDA_PATH', 'CUDA_HOME']) {
+  for (const variable of CUDA_LOCATORS) {
     const base = env[variable];
-    if (base) candidates.push(path.join(base, 'bin', process.platform === 'win32' ? 'nvcc.exe' : 'nvcc'));
+    if (base) candidates.push(nvccUnder(base));
   }
   return candidates;
+}
+
+/** The variables that say where a CUDA toolkit is (nvcc is under `bin`). */
+export const CUDA_LOCATORS = ['CUDA_PATH', 'CUDA_HOME'] as const;
+
+/** nvcc of the toolkit installed at `base`. */
+export function nvccUnder(base: string): string {
+  return path.join(base, 'bin', process.platform === 'win32' ? 'nvcc.exe' : 'nvcc');
 }
 
 export function parseNvccVersion(output: string): string | null {
