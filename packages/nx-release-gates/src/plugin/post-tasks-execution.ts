@@ -3,15 +3,14 @@
  * the step summary, emit GitHub annotations, and print the table of gates run directly. With the Nx daemon on, this
  * hook runs inside the daemon, where printing reaches no terminal: the files are still written, and release-dry-run
  * prints its tables in the terminal's process (its own, and the combined one of a run over several crates).
- * The nested run of a release-dry-run only records its rows for that release-dry-run (report/nested-run.ts).
  */
 import type * as crypto from 'node:crypto';
 import type { PostTasksExecution } from '@nx/devkit';
 import { RELEASE_DRY_RUN, RESULTS_FOLDER } from '../model/catalog';
 import { readReleaseReport } from '../report/release-report';
-import { appendStepSummary, buildSummary, githubAnnotations, rowForGate, sourceOfStatus, summaryText, writeSummaryFiles } from '../report/summary';
+import { appendStepSummary, buildSummary, githubAnnotations, summaryText, writeSummaryFiles } from '../report/summary';
 import type { TableRow } from '../report/table';
-import { nestedRunIdFromArgv, writeNestedRun } from '../report/nested-run';
+import { gateTaskRow } from '../report/nested-run';
 import { startedDuring } from '../model/freshness';
 import { trustedKeyFrom, withReplayChecked } from '../report/result-signature';
 
@@ -19,16 +18,12 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   const rows: TableRow[] = [];
   let directGates = false;
   let missingReport = false;
-  const nestedRunId = nestedRunIdFromArgv(context.argv ?? []);
-  // release-dry-run checks its nested run's replays itself (and runs the untrusted ones again).
-  const trustedKey = nestedRunId ? null : trustedKeyOrProblem(context.workspaceRoot);
+  const trustedKey = trustedKeyOrProblem(context.workspaceRoot);
   for (const result of Object.values(context.taskResults)) {
     const { project, target } = result.task.target;
     if (target.startsWith('gate-')) {
       directGates = true;
-      const triple = result.task.overrides?.targetTriple;
-      const task = { hash: result.task.hash, succeeded: result.status !== 'failure', targetTriple: typeof triple === 'string' && triple ? triple : undefined };
-      const row = rowForGate(context.workspaceRoot, project, target, sourceOfStatus(result.status), task);
+      const { row, task } = gateTaskRow(context.workspaceRoot, result);
       rows.push(trustedKey ? withReplayChecked(context.workspaceRoot, row, task, trustedKey) : row);
     } else if (target === RELEASE_DRY_RUN) {
       // Only a report this run wrote: one left by an earlier run (this one was skipped or could not write) never counts.
@@ -41,18 +36,6 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
     }
   }
   if (rows.length === 0) return;
-  if (nestedRunId) {
-    try {
-      const stoppedTasks = Object.values(context.taskResults).filter((r) => r.status === 'stopped').length;
-      // The hashes Nx computed now: what a replay's signature must name (release-dry-run verifies it).
-      const taskHashes = Object.fromEntries(Object.values(context.taskResults).filter((r) => r.task.hash).map((r) => [`${r.task.target.project}:${r.task.target.target}`, r.task.hash!]));
-      writeNestedRun(context.workspaceRoot, { runId: nestedRunId, rows, stoppedTasks, taskHashes });
-    } catch (error) {
-      // release-dry-run then fails every row for want of this record; say why where the daemon is off.
-      console.error(`nx-release-gates: could not record the nested run's results: ${(error as Error).message}`);
-    }
-    return;
-  }
   const summary = buildSummary(rows);
   try {
     // The files also keep the rows of runs still going when this one started (another crate's release dry run).

@@ -1,25 +1,27 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { nestedRunIdFromArgv, nestedRunMarker, takeNestedRun, writeNestedRun } from './nested-run';
+import { nestedRunRecord } from './nested-run';
 import { rowForGate } from './summary';
 import { timeCell } from './table';
 
-describe('nested run marker', () => {
-  it('round-trips the run id through the command line, and finds nothing in other runs', () => {
-    const argv = ['node', '/x/nx.js', 'run-many', '--targets=gate-build', '--projects=a', nestedRunMarker('3f2a-77'), '--outputStyle=static'];
-    expect(nestedRunIdFromArgv(argv)).toBe('3f2a-77');
-    expect(nestedRunIdFromArgv(['node', 'nx', 'run-many', '--exclude=other'])).toBeNull();
-    expect(nestedRunIdFromArgv(['node', 'nx', 'run', 'a:gate-build'])).toBeNull();
-  });
-
-  it('a record is read once, and only by its own run id', () => {
+describe('the record of a nested run, from Nx\'s task results', () => {
+  const task = (project: string, target: string, hash?: string) => ({ target: { project, target }, hash });
+  it('has a row per gate task judged against its hash, the stopped count and every task\'s hash', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nested-run-'));
-    const row = { project: 'a', gate: 'gate-fmt', status: 'passed' as const, source: 'ran', durationMs: 5, figure: '', reason: 'ok' };
-    writeNestedRun(root, { runId: 'one', rows: [row], stoppedTasks: 0 });
-    expect(takeNestedRun(root, 'two')).toBeNull();
-    expect(takeNestedRun(root, 'one')?.rows).toEqual([row]);
-    expect(takeNestedRun(root, 'one')).toBeNull();
+    const record = nestedRunRecord(root, 'one', {
+      'a:gate-fmt': { task: task('a', 'gate-fmt', 'h1'), status: 'local-cache' },
+      'a:gate-build': { task: task('a', 'gate-build', 'h2'), status: 'stopped' },
+      'a:lint': { task: task('a', 'lint', 'h3'), status: 'success' },
+    });
+    expect(record.runId).toBe('one');
+    expect(record.rows.map((r) => [r.gate, r.source, r.status])).toEqual([
+      // A replay that restored no result file is no pass.
+      ['gate-fmt', 'local cache', 'failed'],
+      ['gate-build', 'not run', 'failed'],
+    ]);
+    expect(record.stoppedTasks).toBe(1);
+    expect(record.taskHashes).toEqual({ 'a:gate-fmt': 'h1', 'a:gate-build': 'h2', 'a:lint': 'h3' });
     fs.rmSync(root, { recursive: true, force: true });
   });
 });

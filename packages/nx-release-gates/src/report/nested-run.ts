@@ -1,34 +1,12 @@
 /**
- * How release-dry-run learns what its nested Nx run did. The nested run's postTasksExecution hook (which runs inside
- * the Nx daemon when the daemon is on, where this process's environment does not reach) recognises the nested run by
- * a marker in its command line, an `--exclude` of a project name that cannot exist, carrying the run id, and writes
- * the rows it judged against the hashes of the tasks Nx ran (rowForGate) to dist/release-gates/.runs/<run id>.json.
- * release-dry-run reads exactly that file: never another run's summary, never "a file exists, so it passed".
+ * What release-dry-run learns of the gates its nested Nx run ran: the rows judged against the hashes of the tasks Nx
+ * ran or replayed (rowForGate), how many tasks Nx stopped, and each task's hash. Built from Nx's own task results,
+ * never from "a result file exists, so it passed".
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RESULTS_FOLDER } from '../model/catalog';
-import { readJsonIfExists, writeFileAtomic } from '../util/files';
+import { NxTaskOutcome, rowForGate, sourceOfStatus } from './summary';
 import type { TableRow } from './table';
-
-const MARKER_PREFIX = 'nx-release-gates-nested-run-';
-
-/** The argument that marks a nested run: excludes a project no workspace has, so Nx changes nothing else. */
-export function nestedRunMarker(runId: string): string {
-  return `--exclude=${MARKER_PREFIX}${runId}`;
-}
-
-/** The run id of a nested run, from its command line, or null for any other Nx run. */
-export function nestedRunIdFromArgv(argv: readonly string[]): string | null {
-  for (const arg of argv) {
-    const at = arg.indexOf(MARKER_PREFIX);
-    if (arg.startsWith('--exclude') && at >= 0) {
-      const id = arg.slice(at + MARKER_PREFIX.length).split(',')[0];
-      if (/^[\w-]+$/.test(id)) return id;
-    }
-  }
-  return null;
-}
 
 export interface NestedRunRecord {
   runId: string;
@@ -47,18 +25,23 @@ export function runRecordsFolder(workspaceRoot: string): string {
   return path.join(workspaceRoot, RESULTS_FOLDER, '.runs');
 }
 
-export function nestedRunFile(workspaceRoot: string, runId: string): string {
-  return path.join(runRecordsFolder(workspaceRoot), `${runId}.json`);
+/** One task's outcome as Nx's task runner reports it (the fields the record reads). */
+export interface NxTaskResultFacts {
+  task: { target: { project: string; target: string }; hash?: string; overrides?: Record<string, unknown> };
+  status: string;
 }
 
-export function writeNestedRun(workspaceRoot: string, record: NestedRunRecord): void {
-  writeFileAtomic(nestedRunFile(workspaceRoot, record.runId), `${JSON.stringify(record)}\n`);
+/** A gate task's row, judged against the hash Nx gave the task, and the task as the row was judged. */
+export function gateTaskRow(workspaceRoot: string, result: NxTaskResultFacts): { row: TableRow; task: NxTaskOutcome } {
+  const triple = result.task.overrides?.targetTriple;
+  const task = { hash: result.task.hash, succeeded: result.status !== 'failure', targetTriple: typeof triple === 'string' && triple ? triple : undefined };
+  return { row: rowForGate(workspaceRoot, result.task.target.project, result.task.target.target, sourceOfStatus(result.status), task), task };
 }
 
-/** Reads and removes the record (each is read once, by the release-dry-run that started the run). */
-export function takeNestedRun(workspaceRoot: string, runId: string): NestedRunRecord | null {
-  const file = nestedRunFile(workspaceRoot, runId);
-  const record = readJsonIfExists<NestedRunRecord>(file);
-  fs.rmSync(file, { force: true });
-  return record && record.runId === runId ? record : null;
+/** The record of a nested run from Nx's task results: a row per gate task, the stopped count and the task hashes. */
+export function nestedRunRecord(workspaceRoot: string, runId: string, taskResults: Readonly<Record<string, NxTaskResultFacts>>): NestedRunRecord {
+  const results = Object.values(taskResults);
+  const rows = results.filter((r) => r.task.target.target.startsWith('gate-')).map((r) => gateTaskRow(workspaceRoot, r).row);
+  const taskHashes = Object.fromEntries(results.filter((r) => r.task.hash).map((r) => [`${r.task.target.project}:${r.task.target.target}`, r.task.hash as string]));
+  return { runId, rows, stoppedTasks: results.filter((r) => r.status === 'stopped').length, taskHashes };
 }

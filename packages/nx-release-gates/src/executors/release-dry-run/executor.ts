@@ -1,19 +1,18 @@
 /**
- * release-dry-run: runs the crate's gates through a nested Nx run (so caching, dependsOn and parallelism are Nx's),
- * then takes the rows that run judged against its own task hashes, prints one table and writes release-dry-run.json.
- * The nested run is what makes the table print when gates fail, with the Nx daemon on or off: with `dependsOn`, Nx
- * would skip this target after the first failed gate (and print no table), and with the daemon on the
- * postTasksExecution hook runs inside the daemon, where nothing reaches the terminal. The cost is one more Nx start
- * (measured in docs/benchmarks.md).
+ * release-dry-run: runs the crate's gates with Nx's own task runner inside this task's process (in-process-run.ts:
+ * caching, remote replays, dependsOn and parallelism are Nx's, and no second Nx start is paid), then takes the rows
+ * judged against the hashes Nx gave those tasks, prints one table and writes release-dry-run.json. The gates are not
+ * this target's `dependsOn`: Nx would skip this target after the first failed gate and print no table, and with the
+ * daemon on the postTasksExecution hook runs inside the daemon, where nothing reaches the terminal.
  *
  * Soundness: one release-dry-run of a crate at a time (a second refuses in one line and touches nothing); the
  * previous report and results go before the gates start, so an interrupted or failed run never leaves an old pass;
- * a row comes only from the nested run's record (report/nested-run.ts) or, after an interruption, from a result this
- * run wrote (the verdict: model/run-verdict.ts). SIGINT/SIGTERM end the nested run's whole process tree
- * (ops/process.ts), cut-off gates show `interrupted`, and the exit status is 130/143.
+ * a row comes only from Nx's results for this run's gate tasks (report/nested-run.ts) or, after an interruption, from
+ * a result this run wrote (the verdict: model/run-verdict.ts). On SIGINT/SIGTERM Nx's runner ends the gates' process
+ * trees, cut-off gates show `interrupted`, and the exit status is 130/143.
  *
  * Trust: with a trusted key (NX_RELEASE_GATES_TRUSTED_KEY), a gate Nx replayed without a trusted run's signature runs
- * again in a second nested run with the cache skipped, and its row says so (replay-check.ts).
+ * again, in a second run with the cache skipped, and its row says so (replay-check.ts).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -22,13 +21,13 @@ import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../ops/read-crates';
 import { fingerprintLines } from '../../cache-key/fingerprint';
 import { outsideTrees } from '../../cache-key/inputs';
-import { interruption, runCommand, runnerIn, signalExitCode, whenInterrupted } from '../../ops/process';
+import { interruption, runnerIn, signalExitCode, whenInterrupted } from '../../ops/process';
 import { changedPaths, headCommit } from '../../ops/git';
 import { openUserStream, UserStream } from '../../ops/user-stream';
 import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { findGateSpec, GATE_TARGETS, RELEASE_DRY_RUN, RESULTS_FOLDER } from '../../model/catalog';
 import { RUN_ID_VARIABLE } from '../../model/freshness';
-import { NestedRunRecord, nestedRunMarker, takeNestedRun } from '../../report/nested-run';
+import { NestedRunRecord, nestedRunRecord } from '../../report/nested-run';
 import { mayAwaitSignal, runVerdict, RunVerdict } from '../../model/run-verdict';
 import { buildReleaseReport, releaseReportFile } from '../../report/release-report';
 import { GateStatus, readGateResult, resultFile, resultFolder } from '../../report/result';
@@ -40,6 +39,7 @@ import { writeFileAtomic } from '../../util/files';
 import { tryLock } from '../../ops/lock';
 import { forWorkflowLog } from '../../util/workflow-text';
 import { collectForCombinedTable } from './combined-table';
+import { loadNxTaskRunner, NxTaskRunner, runInProcess } from './in-process-run';
 import { firstFailureStands, gatesToRerun, mergeRerun, rerunReason, untrustedReplays, writtenBy } from './replay-check';
 
 export interface ReleaseDryRunOptions {
@@ -47,19 +47,16 @@ export interface ReleaseDryRunOptions {
   parallel?: number;
 }
 
-/** Variables Nx sets for the task that runs this executor; the nested Nx must not inherit them. */
-function nestedEnvironment(runId: string): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { [RUN_ID_VARIABLE]: runId };
+/**
+ * Variables for the gates' run: this run's id, Nx's own settings for the task that runs this executor removed (the
+ * gates are tasks of their own), and Nx's terminal UI off (the gates' output streams through this task's).
+ */
+function gatesEnvironment(runId: string): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { [RUN_ID_VARIABLE]: runId, NX_TUI: 'false' };
   for (const key of Object.keys(process.env)) {
     if (/^NX_(TASK_|TERMINAL_|STREAM_OUTPUT|PREFIX_OUTPUT|FORKED_TASK|SET_CLI|CLI_SET|PSEUDO_TERMINAL)/.test(key)) env[key] = undefined;
   }
   return env;
-}
-
-/** The workspace's own nx CLI script (package.json `bin`), run with this Node. */
-function nxCli(workspaceRoot: string): string {
-  const manifest = require.resolve('nx/package.json', { paths: [workspaceRoot] });
-  return path.join(path.dirname(manifest), JSON.parse(fs.readFileSync(manifest, 'utf8')).bin.nx);
 }
 
 /**
@@ -67,7 +64,7 @@ function nxCli(workspaceRoot: string): string {
  * build is never a silent screen; in CI (CI=true or no terminal) each gate's output stays together, one block per
  * gate, printed when it ends.
  */
-function outputStyle(): string {
+function outputStyle(): 'static' | 'stream' {
   return process.env.CI === 'true' || !process.stdout.isTTY ? 'static' : 'stream';
 }
 
@@ -138,6 +135,8 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
   } catch (error) {
     return refuse(`${(error as Error).message}; no gate was run`);
   }
+  const runner = loadNxTaskRunner(context.root);
+  if (typeof runner === 'string') return refuse(`${runner}; no gate was run`);
   const lock = tryLock(`${context.root}\0${project}\0${RELEASE_DRY_RUN}`, `${project}:${RELEASE_DRY_RUN}`);
   if (!('release' in lock)) {
     return refuse(`another release-dry-run of ${project} is running (pid ${lock.heldBy.pid}, since ${lock.heldBy.since}); wait for it to finish, nothing was changed`);
@@ -145,7 +144,7 @@ export default async function releaseDryRun(options: ReleaseDryRunOptions, conte
   try {
     const problem = await clearPrevious(context.root, project, gates);
     if (problem) return refuse(problem);
-    return await dryRun(options, context, { project, gates, emergency, trustedKey });
+    return await dryRun(options, context, { project, gates, emergency, trustedKey, runner });
   } finally {
     lock.release();
   }
@@ -157,6 +156,8 @@ interface DryRunPlan {
   emergency: ReturnType<typeof readEmergencySkip>;
   /** The key replays must be signed with (NX_RELEASE_GATES_TRUSTED_KEY), or null: every replay is trusted. */
   trustedKey: crypto.KeyObject | null;
+  /** Nx's task runner, which runs the gates in this process. */
+  runner: NxTaskRunner;
 }
 
 /** A plan being carried out: when it started, and where the one interruption line goes (and whether it went). */
@@ -169,26 +170,34 @@ interface DryRunUnderWay extends DryRunPlan {
 
 interface NestedRun {
   runId: string;
-  nested: Awaited<ReturnType<typeof runCommand>>;
+  nested: { exitCode: number; stderr: string };
   record: NestedRunRecord | null;
   verdict: RunVerdict<GateStatus, TableRow>;
 }
 
 /**
- * One nested Nx run of `targets`, and what it did to `gates` (the dry run's gates: Nx also runs the targets'
- * dependencies, and their rows are this run's too).
+ * One run of `targets` by Nx's task runner in this process (in-process-run.ts), and what it did to `gates` (the dry
+ * run's gates: Nx also runs the targets' dependencies, and their rows are this run's too).
  */
-async function nestedRun(options: ReleaseDryRunOptions, context: ExecutorContext, run: DryRunUnderWay, targets = run.gates, extraArgs: string[] = []): Promise<NestedRun> {
+async function nestedRun(options: ReleaseDryRunOptions, context: ExecutorContext, run: DryRunUnderWay, targets = run.gates, skipNxCache = false): Promise<NestedRun> {
   const { project, gates } = run;
   const runId = crypto.randomUUID();
-  const args = [nxCli(context.root), 'run-many', `--targets=${targets.join(',')}`, `--projects=${project}`, nestedRunMarker(runId), `--outputStyle=${outputStyle()}`, ...extraArgs];
-  if (options.parallel) args.push(`--parallel=${options.parallel}`);
   const early = whenInterrupted((signal) => {
     recordInterruption({ context, project, gates, runId, started: run.started, emergency: run.emergency, signal, user: run.user });
     run.told = true;
   });
-  const nested = await runCommand(process.execPath, args, { cwd: context.root, env: nestedEnvironment(runId), live: 'all' }).finally(early);
-  const record = takeNestedRun(context.root, runId);
+  let nested: NestedRun['nested'];
+  let record: NestedRunRecord | null = null;
+  try {
+    const outcome = await runInProcess(run.runner, context, { project, targets, outputStyle: outputStyle(), parallel: options.parallel, skipNxCache, env: gatesEnvironment(runId) });
+    nested = { exitCode: outcome.exitCode, stderr: '' };
+    record = nestedRunRecord(context.root, runId, outcome.taskResults);
+  } catch (error) {
+    // Nx itself failed (a task graph it refused, say): no row may read as a pass.
+    nested = { exitCode: 1, stderr: (error as Error).message };
+  } finally {
+    early();
+  }
   const received = await awaitSignal(nested.exitCode, record);
   const verdict = runVerdict({ project, gates, runId, exitCode: nested.exitCode, received, record, resultOf: (gate) => readGateResult(context.root, project, gate) });
   return { runId, nested, record, verdict };
@@ -204,7 +213,7 @@ async function trustedReplaysOnly(options: ReleaseDryRunOptions, context: Execut
   if (untrusted.size === 0) return first;
   const rerun = gatesToRerun(context, plan.project, plan.gates, untrusted);
   for (const gate of rerun) console.log(forWorkflowLog(`↻ ${plan.project}:${gate}: ${rerunReason(untrusted.get(gate))}: running it again without the cache`));
-  const second = await nestedRun(options, context, plan, rerun, ['--skip-nx-cache']);
+  const second = await nestedRun(options, context, plan, rerun, true);
   const rows = mergeRerun(first.verdict.rows, second.verdict.rows, { gates: rerun, untrusted, resultIsTheRerun: writtenBy(context.root, plan.project, second.runId), notRun: second.verdict.notRun });
   const firstStands = firstFailureStands(first.verdict, rerun);
   const verdict = { ...second.verdict, rows, nxFailed: firstStands || second.verdict.nxFailed };
@@ -238,7 +247,7 @@ async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, p
   if (verdict.nxFailed && report.status !== 'failed') {
     // Nx itself failed, not a gate: never report a pass.
     report.status = 'failed';
-    report.problems.push(`the nested Nx run exited with ${nested.exitCode}: ${nested.stderr.trim().split('\n').pop() ?? ''}`);
+    report.problems.push(`Nx's run of the gates ended with status ${nested.exitCode}${nested.stderr ? `: ${nested.stderr.trim().split('\n').pop()}` : ''}`);
   }
   const file = releaseReportFile(context.root, project);
   try {
