@@ -163,6 +163,11 @@ interface DryRunPlan {
 /** A plan being carried out: when it started, and where the one interruption line goes (and whether it went). */
 interface DryRunUnderWay extends DryRunPlan {
   started: Date;
+  /**
+   * The id every gate of this dry run stamps its result with. One for the whole dry run: Nx's runner gives a task
+   * the variables it gave the task of the same name before in this process, so a second run could not carry another.
+   */
+  runId: string;
   /** Opened at the start: the nx command the user started may be gone when the line has to go out. */
   user: UserStream;
   told: boolean;
@@ -180,8 +185,7 @@ interface NestedRun {
  * run's gates: Nx also runs the targets' dependencies, and their rows are this run's too).
  */
 async function nestedRun(options: ReleaseDryRunOptions, context: ExecutorContext, run: DryRunUnderWay, targets = run.gates, skipNxCache = false): Promise<NestedRun> {
-  const { project, gates } = run;
-  const runId = crypto.randomUUID();
+  const { project, gates, runId } = run;
   const early = whenInterrupted((signal) => {
     recordInterruption({ context, project, gates, runId, started: run.started, emergency: run.emergency, signal, user: run.user });
     run.told = true;
@@ -213,6 +217,8 @@ async function trustedReplaysOnly(options: ReleaseDryRunOptions, context: Execut
   if (untrusted.size === 0) return first;
   const rerun = gatesToRerun(context, plan.project, plan.gates, untrusted);
   for (const gate of rerun) console.log(forWorkflowLog(`↻ ${plan.project}:${gate}: ${rerunReason(untrusted.get(gate))}: running it again without the cache`));
+  // The re-run stamps results with this dry run's id too: only a result it writes may carry that id afterwards.
+  for (const gate of rerun) fs.rmSync(resultFile(context.root, plan.project, gate), { force: true });
   const second = await nestedRun(options, context, plan, rerun, true);
   const rows = mergeRerun(first.verdict.rows, second.verdict.rows, { gates: rerun, untrusted, resultIsTheRerun: writtenBy(context.root, plan.project, second.runId), notRun: second.verdict.notRun });
   const firstStands = firstFailureStands(first.verdict, rerun);
@@ -223,7 +229,7 @@ async function trustedReplaysOnly(options: ReleaseDryRunOptions, context: Execut
 async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, plan: DryRunPlan): Promise<{ success: boolean }> {
   const { project, gates, emergency } = plan;
   const started = new Date();
-  const run: DryRunUnderWay = { ...plan, started, user: openUserStream(), told: false };
+  const run: DryRunUnderWay = { ...plan, started, runId: crypto.randomUUID(), user: openUserStream(), told: false };
   const { nested, verdict } = await trustedReplaysOnly(options, context, run, await nestedRun(options, context, run));
   const user = run.user;
   const signal = verdict.interruptedBy;
