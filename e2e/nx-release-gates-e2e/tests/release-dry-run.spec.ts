@@ -1,6 +1,6 @@
 /**
  * A maintainer runs release-dry-run over a workspace: the combined table of a run over two crates with the Nx daemon
- * on; gate-lockfile and gate-version cached and re-run when their outside state changes; a second dry run of the same
+ * on; gate-lockfile and gate-version cached and re-run when their outside state changes; one Nx start per dry run; a second dry run of the same
  * crate refuses while the first runs; SIGTERM to the outer nx and SIGINT to a CI job's process group end the run
  * as interrupted, say so in one line (in the job's log too) and leave nothing running, nor does SIGKILL; a result
  * folder that cannot be written fails the report and the summary.
@@ -84,6 +84,17 @@ describe('release-dry-run', () => {
     expect(ws.result('alpha', 'gate-lockfile').details.gitState).toBe('modified');
     ws.git(['checkout', '--', 'alpha/Cargo.lock']);
     expect(ws.nx(['run', 'alpha:release-dry-run']).exitCode).toBe(0);
+  });
+
+  it('starts Nx once: the gates run with Nx\'s task runner inside the dry run\'s process, not a second nx', () => {
+    const trace = ws.path('execs.trace');
+    const run = ws.run('strace', ['-f', '-qq', '-s', '4096', '-e', 'trace=execve', '-e', 'signal=none', '-o', trace, process.execPath, ws.nxScript(), 'run', 'alpha:release-dry-run']);
+    expect(run.exitCode).toBe(0);
+    expect(sources(report(ws, 'alpha'))).toEqual({ 'gate-lockfile': 'cache', 'gate-version': 'cache', 'gate-build': 'cache' });
+    // Every process started under the outer nx: the nx CLI script must be started exactly once (by this test).
+    const execs = fs.readFileSync(trace, 'utf8').split('\n').filter((l) => /execve\(/.test(l) && !/ENOENT/.test(l));
+    expect(execs.filter((l) => l.includes(ws.nxScript())).length).toBe(1);
+    fs.rmSync(trace, { force: true });
   });
 
   it('refuses a second dry run of the same crate while one runs, and touches nothing', async () => {
