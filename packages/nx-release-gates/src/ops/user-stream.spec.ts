@@ -1,4 +1,5 @@
-import { isNxProcess, outermostNx } from './user-stream';
+import * as tty from 'node:tty';
+import { isNxProcess, openUserStream, outermostNx } from './user-stream';
 
 const cmd = (line: string) => line.split(' ');
 
@@ -27,5 +28,16 @@ describe('the Nx command the user started, above an executor', () => {
     expect(isNxProcess(cmd('/usr/bin/node /ws/node_modules/nx/dist/bin/run-executor.js'))).toBe(true);
     expect(isNxProcess(cmd('cargo build --package nx'))).toBe(false);
     expect(isNxProcess(cmd('node /ws/node_modules/.bin/nxx run'))).toBe(false);
+  });
+});
+
+describe('openUserStream', () => {
+  it('under a process that is not Nx (this test runner) is this process’s own stream, and says so', () => {
+    for (const which of ['stdout', 'stderr'] as const) {
+      const stream = openUserStream(which);
+      expect(stream.direct).toBe(false);
+      expect(stream.terminal).toBe(tty.isatty(which === 'stdout' ? 1 : 2));
+      stream.close();
+    }
   });
 });

@@ -1,10 +1,13 @@
 /**
- * The stream the user reads: the standard error of the Nx command they started. Nx runs a task behind its own
- * pseudo-terminal or pipes and, on SIGINT, silences everything it would still print (so a wrapper that has already
- * returned the shell prompt prints nothing after it); a line an executor must get out when it is interrupted goes
- * straight to that stream instead. Linux only (/proc); elsewhere the line goes to this process's stderr.
+ * The stream the user reads: the standard error (or output) of the Nx command they started. Nx runs a task behind
+ * its own pseudo-terminal or pipes: without a terminal it prints a task's output only when the task ends (or not at
+ * all for a successful one), it keeps that output in its cache and replays it, and on SIGINT it silences everything
+ * it would still print. A line that must reach the person now, and only once (an interruption, whom a lock waits
+ * for, a gate starting), goes straight to that stream instead. Linux only (/proc); elsewhere the line goes to this
+ * process's own stream.
  */
 import * as fs from 'node:fs';
+import * as tty from 'node:tty';
 import { parentOf } from './process-tree';
 
 /** A process of the Nx CLI (the command, its task fork and its executors), by its command line. */
@@ -38,29 +41,47 @@ function ancestors(): Array<{ pid: number; args: string[] }> {
 export interface UserStream {
   write(line: string): void;
   close(): void;
+  /**
+   * A line reaches the user's stream now, in order with what Nx prints there, and never through Nx's capture of the
+   * task's output (which Nx may hold until the task ends, hide, or keep and replay from its cache): the outer Nx's
+   * stream is this process's own, or a pipe. False for a file opened again (its writes would land where Nx then
+   * writes over them), a socket (it cannot be opened again) and when no Nx command runs above this process.
+   */
+  readonly direct: boolean;
+  /** The stream is a terminal, where Nx shows a task's output as it comes (or draws its own screen). */
+  readonly terminal: boolean;
 }
 
 /**
  * Opens the user's stream now (the Nx command may be gone by the time a signal has to be reported): the outer Nx's
- * stderr when it is not this process's own (which Nx forwards only while it prints), else this process's stderr.
+ * stderr (or stdout) when it is not this process's own (which Nx forwards only while it prints), else this
+ * process's own.
  */
-export function openUserStream(): UserStream {
+export function openUserStream(which: 'stdout' | 'stderr' = 'stderr'): UserStream {
+  const own = which === 'stdout' ? 1 : 2;
   let fd: number | null = null;
+  let direct = false;
   try {
     const outer = outermostNx(ancestors());
     if (outer !== null) {
-      const theirs = fs.statSync(`/proc/${outer}/fd/2`);
-      const ours = fs.fstatSync(2);
-      if (theirs.dev !== ours.dev || theirs.ino !== ours.ino || theirs.rdev !== ours.rdev) fd = fs.openSync(`/proc/${outer}/fd/2`, 'a');
+      const theirs = fs.statSync(`/proc/${outer}/fd/${own}`);
+      const ours = fs.fstatSync(own);
+      const same = theirs.dev === ours.dev && theirs.ino === ours.ino && theirs.rdev === ours.rdev;
+      if (!same) fd = fs.openSync(`/proc/${outer}/fd/${own}`, 'a');
+      direct = same || theirs.isFIFO();
     }
   } catch {
     fd = null;
+    direct = false;
   }
+  const terminal = tty.isatty(fd ?? own);
   return {
+    direct,
+    terminal,
     write(line) {
       try {
         // Synchronous: the process may be ended the moment after.
-        fs.writeSync(fd ?? 2, `${line}\n`);
+        fs.writeSync(fd ?? own, `${line}\n`);
       } catch {
         // Nowhere left to say it; the report file says it.
       }

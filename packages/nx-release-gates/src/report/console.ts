@@ -2,10 +2,11 @@
 import { forWorkflowLog } from '../util/workflow-text';
 import type { GateResult, GateStatus } from './result';
 
-const MARK: Record<GateStatus, string> = { passed: '✔', failed: '✖', fallback: '↓', skipped: '–', interrupted: '✖' };
+/** The mark in front of a gate's status wherever a line names it. */
+export const STATUS_MARK: Record<GateStatus, string> = { passed: '✔', failed: '✖', fallback: '↓', skipped: '–', interrupted: '✖' };
 
 export function printGateLine(result: GateResult, file: string): void {
-  const line = `${MARK[result.status]} ${result.project}:${result.gate} ${result.status}: ${stripPrefix(result)} [${file}]`;
+  const line = `${STATUS_MARK[result.status]} ${result.project}:${result.gate} ${result.status}: ${stripPrefix(result)} [${file}]`;
   // The reason may quote a tool or the user (cargo's message, a test name, an emergency reason).
   (result.status === 'failed' || result.status === 'interrupted' ? console.error : console.log)(forWorkflowLog(line));
 }

@@ -55,6 +55,12 @@ export interface GateEffects {
    * the cache would repeat it, naming a process long gone.
    */
   notice(line: string): void;
+  /**
+   * Writes a line to the person's stream as it happens, outside the task's output, where Nx would hold it until the
+   * task ends and replay it from the cache; null where that stream is a terminal (Nx shows the output as it comes
+   * there) or cannot take the line directly (no /proc, a file or socket: ops/user-stream.ts). Unset: null.
+   */
+  liveStream?(): ((line: string) => void) | null;
   /** The clock of the heartbeat lines while cargo runs (the real one unless a test gives a fake). */
   heartbeatClock?: HeartbeatClock;
 }
@@ -86,9 +92,13 @@ export const processEffects: GateEffects = {
   error: (message) => console.error(message),
   log: consoleLog,
   notice: (line) => (userStream ??= openUserStream()).write(line),
+  liveStream: () => {
+    const stream = (userStream ??= openUserStream());
+    return stream.direct && !stream.terminal ? (line) => stream.write(line) : null;
+  },
 };
 
-/** Opened at the first notice and kept for the life of the task process. */
+/** Opened at the first notice or live line and kept for the life of the task process. */
 let userStream: UserStream | null = null;
 
 /**

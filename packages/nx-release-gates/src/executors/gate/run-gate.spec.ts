@@ -412,3 +412,68 @@ describe('runGateTask: progress while cargo runs', () => {
     expect(ticks).toEqual([]); // stopped with the command
   });
 });
+
+describe('runGateTask: live lines for a person watching the run', () => {
+  /** The harness with a live stream to the person: its lines join the events, in order. */
+  function live(commands?: Parameters<typeof harness>[0]) {
+    const h = harness(commands);
+    h.fx.liveStream = () => (line) => void h.events.push(`live ${line}`);
+    h.fx.printGateLine = (result) => void h.events.push(`verdict ${result.status}`);
+    return h;
+  }
+
+  it('says when the gate really starts (once it holds its lock) and how it ended, naming crate and gate', async () => {
+    const h = live();
+    const other = await h.fx.waitForLock('/ws\0tool\0gate-build\0', 'tool:gate-build', () => {});
+    const task = runGateTask(passing, {}, context, h.fx);
+    await settle();
+    expect(h.events.filter((e) => e.startsWith('live'))).toEqual([]);
+    other.release();
+    await task;
+    const lines = h.events.filter((e) => e.startsWith('live'));
+    expect(lines[0]).toBe('live ▶ tool:gate-build started');
+    expect(lines[1]).toMatch(/^live ✔ tool:gate-build passed in \d+(\.\d)?s$/);
+    expect(lines).toHaveLength(2);
+    expect(h.events.indexOf('live ▶ tool:gate-build started')).toBeLessThan(h.events.indexOf('clear #1'));
+    expect(h.events.indexOf(lines[1])).toBeGreaterThan(h.events.indexOf('verdict passed'));
+  });
+
+  it('the heartbeat goes live too, not with the gate’s output', async () => {
+    const h = live();
+    let now = 0;
+    const ticks: Array<() => void> = [];
+    h.fx.heartbeatClock = { now: () => now, every: (_ms, tick) => (ticks.push(tick), () => ticks.splice(ticks.indexOf(tick), 1)) };
+    h.fx.runCommand = async (file, args) => {
+      now += 10_000;
+      for (const tick of [...ticks]) tick();
+      return commandResult([file, ...args].join(' '), file === 'git' ? { stdout: 'c0ffee\n' } : {});
+    };
+    const gate = buildGate(async (ctx) => {
+      await ctx.cargo(['build', '--release']);
+      return { status: 'failed', reason: 'could not compile' };
+    });
+    await runGateTask(gate, {}, context, h.fx);
+    expect(h.events.filter((e) => e.includes('still running'))).toEqual(['live tool:gate-build: cargo build still running (10 s)']);
+    expect(h.events.filter((e) => e.startsWith('live ✖'))).toHaveLength(1);
+  });
+
+  it('an interrupted gate says so before the process ends, and a result that cannot be written ends as failed', async () => {
+    const h = live();
+    const gate = buildGate(async () => {
+      h.state.signal = 'SIGTERM';
+      return { status: 'passed', reason: 'built' };
+    });
+    h.fx.exit = (code) => void h.events.push(`exit ${code}`);
+    await runGateTask(gate, {}, context, h.fx);
+    const end = h.events.findIndex((e) => e.startsWith('live ✖ tool:gate-build interrupted in'));
+    expect(end).toBeGreaterThan(-1);
+    expect(end).toBeLessThan(h.events.indexOf('exit 143'));
+
+    const unwritable = live();
+    unwritable.fx.writeResult = () => {
+      throw new Error('EACCES');
+    };
+    expect(await runGateTask(passing, {}, context, unwritable.fx)).toEqual({ success: false });
+    expect(unwritable.events.filter((e) => e.startsWith('live ')).map((e) => e.replace(/ in .*/, ''))).toEqual(['live ▶ tool:gate-build started', 'live ✖ tool:gate-build failed']);
+  });
+});

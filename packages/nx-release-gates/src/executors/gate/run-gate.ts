@@ -29,6 +29,7 @@ import { gateEnvironment, pathVariable, withheldDetails, withheldSummary, worthW
 import { GateEffects, processEffects } from './effects';
 import { withContradiction } from './contradiction';
 import { startHeartbeat } from './heartbeat';
+import { GateProgress, gateProgress } from './progress';
 import { gateTracer } from './tracing';
 import { withTracedInputs } from '../../gates/shared/undeclared-check';
 import { announceRemoteCacheOff } from './remote-cache-notice';
@@ -54,34 +55,48 @@ export async function runGateTask(gate: GateDefinition, options: Record<string, 
     // One run of a crate's gate at a time: a second waits instead of deleting or mixing the first one's files.
     const what = `${project}:${target}`;
     locks.push(await fx.waitForLock(`${context.root}\0${project}\0${target}\0${triple ?? ''}`, what, (owner) => fx.notice(`${what}: waiting for another run of this gate (pid ${owner.pid}, since ${owner.since})`)));
+    const progress = gateProgress(what, fx.liveStream?.() ?? null, (line) => fx.log.info(line), () => fx.now().getTime());
+    progress.started();
     const cleared = fx.clearOutputs(gate, context.root, project, triple);
     if (cleared) {
       say(cleared);
+      progress.ended('failed');
       return { success: false };
     }
-    const result = await withContradiction(await runGate(gate, options, context, locks, fx), gate, context, fx);
-    return settle(result, context.root, triple, say, fx);
+    const result = await withContradiction(await runGate(gate, options, context, { locks, progress }, fx), gate, context, fx);
+    return settle(result, { root: context.root, triple, say, progress }, fx);
   } finally {
     for (const lock of locks) lock.release();
   }
 }
 
+interface Settling {
+  root: string;
+  triple: string | undefined;
+  say: (line: string) => void;
+  progress: GateProgress;
+}
+
 /** Writes the result and says the verdict; an interrupted process then ends with the signal's exit status. */
-function settle(result: GateResult, root: string, triple: string | undefined, say: (line: string) => void, fx: GateEffects): { success: boolean } {
+function settle(result: GateResult, { root, triple, say, progress }: Settling, fx: GateEffects): { success: boolean } {
+  const failed = (line: string) => {
+    say(line);
+    progress.ended('failed');
+    return { success: false };
+  };
   let file: string;
   try {
     file = fx.writeResult(root, result);
   } catch (error) {
-    say(`cannot write its result file ${path.join(resultFolder(result.project, triple), `${result.gate}.json`)}: ${(error as Error).message}; make dist/release-gates writable and run again (the gate's verdict, ${result.status}, is void without it)`);
-    return { success: false };
+    return failed(`cannot write its result file ${path.join(resultFolder(result.project, triple), `${result.gate}.json`)}: ${(error as Error).message}; make dist/release-gates writable and run again (the gate's verdict, ${result.status}, is void without it)`);
   }
   try {
     fx.signOutputs?.(root, result, fx.env);
   } catch (error) {
-    say(`cannot sign its outputs: ${(error as Error).message} (the gate's verdict, ${result.status}, does not count unsigned)`);
-    return { success: false };
+    return failed(`cannot sign its outputs: ${(error as Error).message} (the gate's verdict, ${result.status}, does not count unsigned)`);
   }
   fx.printGateLine(result, path.relative(root, file));
+  progress.ended(result.status);
   const signal = fx.interruption();
   if (signal) fx.exit(signalExitCode(signal));
   return { success: !isFailure(result.status) };
@@ -115,13 +130,21 @@ interface GateRun {
   commandKilledBy?: NodeJS.Signals;
   /** Variables of the task's environment the gate's processes did not get (names only), once its context is built. */
   withheldEnv?: string[];
+  /** Where the heartbeat goes while cargo runs. */
+  progress: GateProgress;
 }
 
-async function runGate(gate: GateDefinition, options: Record<string, unknown>, context: ExecutorContext, locks: HeldLock[], fx: GateEffects): Promise<GateResult> {
+/** What the task holds while the gate runs: its locks (the gate adds its target directory's) and its progress lines. */
+interface Holding {
+  locks: HeldLock[];
+  progress: GateProgress;
+}
+
+async function runGate(gate: GateDefinition, options: Record<string, unknown>, context: ExecutorContext, { locks, progress }: Holding, fx: GateEffects): Promise<GateResult> {
   const started = fx.now();
   // Which commit computed the result: a replay (local or remote cache) then names the run it came from.
   const commit = await headCommit({ run: (file, args) => fx.runCommand(file, args, { cwd: context.root, live: 'none' }) }).catch(() => null);
-  const run: GateRun = { gate, project: context.projectName!, started, commit, commands: [], crate: null, toolchain: null };
+  const run: GateRun = { gate, project: context.projectName!, started, commit, commands: [], crate: null, toolchain: null, progress };
   try {
     const prepared = await prepareGate(run, options, context, fx);
     if ('status' in prepared) return buildResult(run, prepared, fx);
@@ -246,7 +269,7 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
     // per-gate: this gate's cargo calls get their own target directory, so gates do not wait on cargo's lock.
     // targetTriple: cargo's own CARGO_BUILD_TARGET (= --target) reaches every cargo subcommand, nextest included.
     cargo: async (args, runOptions) => {
-      const beat = startHeartbeat(`${project}:${gateTarget(gate)}: cargo ${args[0] ?? ''}`, (line) => fx.log.info(line), fx.heartbeatClock);
+      const beat = startHeartbeat(`${project}:${gateTarget(gate)}: cargo ${args[0] ?? ''}`, (line) => run.progress.say(line), fx.heartbeatClock);
       const cargoOptions = {
         ...runOptions,
         env: { ...runOptions?.env, ...(targetDirectory ? { CARGO_TARGET_DIR: targetDirectory } : {}), ...(targetTriple ? { CARGO_BUILD_TARGET: targetTriple } : {}) },

@@ -3,6 +3,8 @@
  * release-dry-run of the run finishes last: this works with the Nx daemon on, where the postTasksExecution hook runs
  * inside the daemon and cannot reach the terminal. The crates of one Nx run are the release-dry-run tasks of its task
  * graph; the run is told apart from earlier ones by the Nx process that started the tasks (pid and start time).
+ * Without a terminal Nx does not show the output of successful tasks at all, so there the table goes straight to the
+ * standard output of the Nx command the user started (a CI log's pipe).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,6 +15,7 @@ import type { TableRow } from '../../report/table';
 import { readJsonIfExists, writeFileAtomic } from '../../util/files';
 import { sha256 } from '../../util/hash';
 import { tryLock } from '../../ops/lock';
+import { openUserStream, UserStream } from '../../ops/user-stream';
 
 /** The Nx process that runs this task, with its start time so a reused pid is another run. */
 function nxRunIdentity(): string {
@@ -53,5 +56,36 @@ export function collectForCombinedTable(context: ExecutorContext, target: string
     return null; // The combined table is a courtesy; each crate printed its own and wrote its report.
   } finally {
     lock.release();
+  }
+}
+
+/** Where the combined table can go: this task's own output, or the stream of the Nx command the user started. */
+export interface TableOutlets {
+  /** This process's stdout is a terminal: Nx shows the task's output as it comes. */
+  terminal: boolean;
+  openUserStdout(): UserStream;
+  print(text: string): void;
+}
+
+const processOutlets: TableOutlets = {
+  terminal: process.stdout.isTTY === true,
+  openUserStdout: () => openUserStream('stdout'),
+  print: (text) => console.log(text),
+};
+
+/**
+ * Prints the combined table once. In a terminal it goes with the task's output, which Nx shows; without one Nx hides
+ * a successful task's output, so it goes straight to the user's stdout (and only there, or Nx would print it twice
+ * when it does show the output) when that is a pipe it can reach (UserStream.direct); else with the task's output.
+ */
+export function showCombinedTable(table: string, outlets: TableOutlets = processOutlets): void {
+  const text = `\n${table}\n`;
+  if (outlets.terminal) return outlets.print(text);
+  const user = outlets.openUserStdout();
+  try {
+    if (user.direct) user.write(text);
+    else outlets.print(text);
+  } finally {
+    user.close();
   }
 }

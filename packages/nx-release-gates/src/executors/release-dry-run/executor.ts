@@ -38,7 +38,7 @@ import { buildSummary, dropProjectRows, emergencyBanner, RunSummary, summaryText
 import { writeFileAtomic } from '../../util/files';
 import { tryLock } from '../../ops/lock';
 import { forWorkflowLog } from '../../util/workflow-text';
-import { collectForCombinedTable } from './combined-table';
+import { collectForCombinedTable, showCombinedTable } from './combined-table';
 import { loadNxTaskRunner, NxTaskRunner, runInProcess } from './in-process-run';
 import { firstFailureStands, gatesToRerun, mergeRerun, rerunReason, untrustedReplays, writtenBy } from './replay-check';
 
@@ -280,7 +280,7 @@ async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, p
   }
   user.close();
   const combined = collectForCombinedTable(context, RELEASE_DRY_RUN, project, report.rows.length ? report.rows : []);
-  if (combined) console.log(`\n${combined}\n`);
+  if (combined) showCombinedTable(combined);
   return { success: report.status !== 'failed' };
 }
 
