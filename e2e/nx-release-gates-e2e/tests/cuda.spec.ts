@@ -10,8 +10,9 @@ import { pathWithout, testCudaPath } from '../support/checks';
 import { TestWorkspace } from '../support/workspace';
 
 // Like the `cc` crate, the build script finds nvcc on PATH; like CUDA crates' build scripts, it declares the toolkit's
-// locating variables (under undeclaredInputs: deny, which CI=true sets, reading them must not fail the gates: the
-// fingerprint keys the toolkit each points at).
+// locating variables and hands the crate a value with rustc-env (under undeclaredInputs: deny, which CI=true sets,
+// neither may fail the gates: the fingerprint keys the toolkit each variable points at, and the value is the script's
+// output).
 const BUILD_RS = `use std::env;
 use std::path::PathBuf;
 use std::process::Command;
@@ -21,6 +22,9 @@ fn main() {
     println!("cargo:rerun-if-env-changed=PATH");
     println!("cargo:rerun-if-env-changed=CUDA_PATH");
     println!("cargo:rerun-if-env-changed=CUDA_HOME");
+    // A value the script derives for the crate's own env!: its output, not an input from the environment.
+    let mode = if env::var_os("CARGO_FEATURE_LLAMA_CUDA").is_some() { "cuda" } else { "cpu" };
+    println!("cargo:rustc-env=TOOL_KERNEL_MODE={mode}");
     if env::var_os("CARGO_FEATURE_LLAMA_CUDA").is_none() {
         return;
     }
@@ -54,7 +58,7 @@ pub const KERNEL: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kernel.o"));
 fn main() {
     #[cfg(feature = "llama-cuda")]
     println!("kernel object: {} bytes", KERNEL.len());
-    println!("ready");
+    println!("ready ({})", env!("TOOL_KERNEL_MODE"));
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ export interface CargoMessage {
   target?: { kind: string[]; name: string; src_path?: string };
   /** build-script-executed: the script's OUT_DIR; its `output` file (rerun-if lines) sits beside it. */
   out_dir?: string;
+  /** build-script-executed: the variables the script set for the package's rustc (`cargo:rustc-env=NAME=VALUE`). */
+  env?: Array<[string, string]>;
   executable?: string | null;
   filenames?: string[];
   message?: { level: string; message: string; code?: { code: string } | null; rendered?: string | null };

@@ -23,9 +23,9 @@ describe('parseDepInfo', () => {
 });
 
 describe('parseBuildScriptOutput', () => {
-  it('reads rerun-if lines in both syntaxes and nothing else', () => {
-    const parsed = parseBuildScriptOutput('cargo:rustc-cfg=x\ncargo:rerun-if-env-changed=FLAVOUR\ncargo::rerun-if-changed=build.rs\ncargo:rerun-if-changed=../data.txt\nnoise\n');
-    expect(parsed).toEqual({ rerunFiles: ['build.rs', '../data.txt'], rerunEnv: ['FLAVOUR'] });
+  it('reads rerun-if and rustc-env lines in both syntaxes and nothing else', () => {
+    const parsed = parseBuildScriptOutput('cargo:rustc-cfg=x\ncargo:rerun-if-env-changed=FLAVOUR\ncargo::rerun-if-changed=build.rs\ncargo:rerun-if-changed=../data.txt\ncargo:rustc-env=GIT_HASH=abc=1\ncargo::rustc-env=KERNEL_RELEASE=13.5\nnoise\n');
+    expect(parsed).toEqual({ rerunFiles: ['build.rs', '../data.txt'], rerunEnv: ['FLAVOUR'], rustcEnv: ['GIT_HASH', 'KERNEL_RELEASE'] });
   });
 });
 
@@ -66,6 +66,28 @@ describe('collectBuildRecords', () => {
       ['FLAVOUR', 'rerun-if-env-changed'],
     ]);
     expect(records.outDirs).toEqual([path.join(build, 'out')]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+  it('does not count env! reads of a variable the package\'s own build script set (rustc-env) as the environment\'s', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'depinfo-'));
+    const deps = path.join(root, 'target', 'release', 'deps');
+    const build = path.join(root, 'target', 'release', 'build', 'app-2222222222222222');
+    fs.mkdirSync(deps, { recursive: true });
+    fs.mkdirSync(path.join(build, 'out'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.writeFileSync(path.join(root, 'src', 'lib.rs'), '');
+    fs.writeFileSync(path.join(deps, 'app-0123456789abcdef.d'), `${deps}/app-0123456789abcdef.d: src/lib.rs\n\n# env-dep:KERNEL_RELEASE=13.5\n# env-dep:GIT_HASH=abc\n# env-dep:APP_COLOR\n`);
+    fs.writeFileSync(path.join(build, 'output'), 'cargo:rustc-env=GIT_HASH=abc\n');
+    const id = `path+file://${root}#0.1.0`;
+    const messages = [
+      { reason: 'compiler-artifact', package_id: id, target: { kind: ['lib'], name: 'app' }, filenames: [`${deps}/libapp-0123456789abcdef.rmeta`] },
+      // cargo's message names what the script set; the output file is read too (a message without `env`).
+      { reason: 'build-script-executed', package_id: id, out_dir: path.join(build, 'out'), env: [['KERNEL_RELEASE', '13.5']] as Array<[string, string]> },
+    ];
+    expect(collectBuildRecords(messages, root).env.map((e) => e.name)).toEqual(['APP_COLOR']);
+    // Another package's build script sets nothing for this one.
+    const other = [messages[0], { ...messages[1], package_id: `path+file://${root}/other#0.1.0` }];
+    expect(collectBuildRecords(other, root).env.map((e) => e.name).sort()).toEqual(['APP_COLOR', 'GIT_HASH', 'KERNEL_RELEASE']);
     fs.rmSync(root, { recursive: true, force: true });
   });
 });

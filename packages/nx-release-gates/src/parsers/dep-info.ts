@@ -39,18 +39,37 @@ export function parseDepInfo(text: string): DepInfo {
 export interface BuildScriptOutput {
   rerunFiles: string[];
   rerunEnv: string[];
+  /** Variables the script set for its package's rustc (`cargo:rustc-env=NAME=VALUE`). */
+  rustcEnv: string[];
 }
 
-/** `cargo:rerun-if-changed=PATH` / `cargo::rerun-if-env-changed=NAME` lines (both syntaxes). */
+/** `cargo:rerun-if-changed=PATH`, `cargo::rerun-if-env-changed=NAME` and `cargo:rustc-env=NAME=VALUE` lines (both syntaxes). */
 export function parseBuildScriptOutput(text: string): BuildScriptOutput {
-  const rerunFiles: string[] = [];
-  const rerunEnv: string[] = [];
+  const output: BuildScriptOutput = { rerunFiles: [], rerunEnv: [], rustcEnv: [] };
   for (const line of text.split('\n')) {
-    const match = /^cargo::?(rerun-if-changed|rerun-if-env-changed)=(.*)$/.exec(line.trim());
+    const match = /^cargo::?(rerun-if-changed|rerun-if-env-changed|rustc-env)=(.*)$/.exec(line.trim());
     if (!match) continue;
-    (match[1] === 'rerun-if-changed' ? rerunFiles : rerunEnv).push(match[2].trim());
+    if (match[1] === 'rerun-if-changed') output.rerunFiles.push(match[2].trim());
+    else if (match[1] === 'rerun-if-env-changed') output.rerunEnv.push(match[2].trim());
+    else output.rustcEnv.push(match[2].split('=')[0].trim());
   }
-  return { rerunFiles, rerunEnv };
+  return output;
+}
+
+/**
+ * The variables each local package's build script set for the package's rustc: `env!` reads of them are the build
+ * script's output (decided by what it read, which is recorded and checked on its own), not the environment's.
+ */
+function setByBuildScripts(messages: readonly CargoMessage[]): Map<string, Set<string>> {
+  const set = new Map<string, Set<string>>();
+  for (const message of messages) {
+    if (message.reason !== 'build-script-executed' || !message.package_id || !isLocal(message)) continue;
+    const names = set.get(message.package_id) ?? new Set<string>();
+    for (const [name] of message.env ?? []) names.add(name);
+    if (message.out_dir) for (const name of parseBuildScriptOutput(readTextIfExists(path.join(path.dirname(message.out_dir), 'output')) ?? '').rustcEnv) names.add(name);
+    set.set(message.package_id, names);
+  }
+  return set;
 }
 
 /** What local units read, with every file path made absolute. */
@@ -115,6 +134,7 @@ function depInfoFiles(message: CargoMessage): string[] {
  */
 export function collectBuildRecords(messages: readonly CargoMessage[], rustcCwd: string): BuildRecords {
   const records: BuildRecords = { files: [], env: [], outDirs: [] };
+  const derived = setByBuildScripts(messages);
   for (const message of messages) {
     if (!isLocal(message)) continue;
     const unit = `${message.target?.name ?? message.package_id} (${(message.target?.kind ?? ['build-script']).join(', ')})`;
@@ -126,7 +146,7 @@ export function collectBuildRecords(messages: readonly CargoMessage[], rustcCwd:
           const absolute = path.isAbsolute(file) ? file : [rustcCwd, packageDir].map((base) => path.resolve(base, file)).find((f) => fs.existsSync(f)) ?? path.resolve(rustcCwd, file);
           records.files.push({ file: path.normalize(absolute), unit });
         }
-        for (const name of parsed.envDeps) records.env.push({ name, unit, how: 'env!' });
+        for (const name of parsed.envDeps) if (!derived.get(message.package_id ?? '')?.has(name)) records.env.push({ name, unit, how: 'env!' });
       }
     } else if (message.reason === 'build-script-executed' && message.out_dir) {
       records.outDirs.push(message.out_dir);
