@@ -32,7 +32,7 @@ for (const [name, entry] of Object.entries(executorManifest())) {
   // Every executor keeps its own schema file; the gates share one implementation module (a named export each).
   const schema = `./src/executors/${name}/schema.json`;
   writeJson(path.join(out, schema), entry.schema);
-  executors[name] = { implementation: entry.implementation, schema, description: entry.description };
+  executors[name] = { implementation: entry.implementation, schema, description: entry.description, ...(entry.hasher ? { hasher: entry.hasher } : {}) };
 }
 writeJson(path.join(out, 'executors.json'), { executors });
 

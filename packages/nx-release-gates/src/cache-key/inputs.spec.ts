@@ -1,51 +1,46 @@
 import * as path from 'node:path';
 import { crateModel } from '../testing/crate-model';
-import { crateNamedInputs, dockerFileInputs, fingerprintGuardInput, fingerprintInput, gateInputs, gateStateRuntimeInput, packagedFileInputs, stateArgs } from './inputs';
+import { crateNamedInputs, dockerFileInputs, fingerprintInput, gateInputs, gateStateProbes, packagedFileInputs, stateArgs } from './inputs';
 import { declaredInputs, fileCoverage } from './declared-inputs';
 import { GATE_SPECS } from '../model/catalog';
 import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
-import { decodeRuntimeArgs } from './runtime-args';
 import { parseFingerprintArgs } from './fingerprint';
 import { fingerprintVariableArgs } from './fingerprint-env';
 
 const WORKSPACE = path.resolve(__dirname, '..', '..', '..', '..');
-/** The arguments after `node "<script>"`, as the CLI decodes them. */
-const argsOf = (command: string) => decodeRuntimeArgs(command.replace(/^node "[^"]+" ?/, '').split(' ').filter(Boolean));
 
-describe('runtime inputs', () => {
-  it('gate-lockfile: the Cargo workspace folder, readable when plain', () => {
-    const command = gateStateRuntimeInput(WORKSPACE, crateModel({ workspaceRoot: 'crates/tool' }), 'lockfile');
-    expect(command).toMatch(/^node "[^"]+gate-state-cli\.js" lockfile crates\/tool$/);
-    expect(gateStateRuntimeInput(WORKSPACE, crateModel(), 'workflows')).toMatch(/^node "[^"]+gate-state-cli\.js" workflows$/);
+describe('state probes and the fingerprint variable', () => {
+  it('gate-lockfile: the Cargo workspace folder; gate-workflows: nothing more', () => {
+    expect(gateStateProbes(crateModel({ workspaceRoot: 'crates/tool' }), ['lockfile'])).toEqual([['lockfile', 'crates/tool']]);
+    expect(gateStateProbes(crateModel(), ['workflows'])).toEqual([['workflows']]);
+  });
+
+  it('are no inputs of the target: the gates\' custom hasher probes them and checks the fingerprints, so no input runs a process', () => {
+    const runtimeInputs = (kinds: Parameters<typeof gateInputs>[4]) => (gateInputs(crateModel(), WORKSPACE, [], [], kinds, 'version') as unknown[]).filter((i) => typeof i === 'object' && i !== null && 'runtime' in i);
+    expect(runtimeInputs(['registry', 'tags'])).toEqual([]);
+    expect(runtimeInputs([])).toEqual([]);
   });
 
   it.each(['q$(touch PWNED)', 'q`touch PWNED`', 'a;touch PWNED', 'it\'s "x"', 'two\nlines', 'with space'])(
-    'a folder named %j reaches the CLIs only encoded, and whole',
+    'a folder named %j reaches the probes whole and the fingerprint only as a variable name',
     (folder) => {
       const crate = crateModel({ root: `${folder}/app`, workspaceRoot: folder, pathDependencies: [{ name: 's', root: `../${folder}`, kind: 'normal' }] });
-      const state = gateStateRuntimeInput(WORKSPACE, crate, 'lockfile');
+      expect(gateStateProbes(crate, ['lockfile'])).toEqual([['lockfile', folder]]);
       const fingerprint = fingerprintInput(crate, [`${folder}_*`]).env;
-      expect(state).toMatch(/^node "[^"$`\\]+" b64:[A-Za-z0-9_-]+$/);
       // The fingerprint travels as a variable name: letters, digits and underscores only, never shell syntax.
       expect(fingerprint).toMatch(/^NX_RELEASE_GATES_FP_[A-Z2-7]+$/);
-      expect(argsOf(state)).toEqual(['lockfile', folder]);
       expect(parseFingerprintArgs(fingerprintVariableArgs(fingerprint) ?? [])).toEqual({ crateRoot: `${folder}/app`, envPatterns: [`${folder}_*`], trees: [`../${folder}`] });
     },
   );
 });
 
 describe('the fingerprint inputs', () => {
-  it('one variable per request, and one check command shared by every crate (Nx runs it once per run)', () => {
+  it('one variable per request', () => {
     const a = gateInputs(crateModel({ root: 'crates/a' }), WORKSPACE) ?? [];
     const b = gateInputs(crateModel({ root: 'crates/b' }), WORKSPACE) ?? [];
     expect(a).toContainEqual(fingerprintInput(crateModel({ root: 'crates/a' })));
     expect(b).toContainEqual(fingerprintInput(crateModel({ root: 'crates/b' })));
     expect(fingerprintInput(crateModel({ root: 'crates/a' }))).not.toEqual(fingerprintInput(crateModel({ root: 'crates/b' })));
-    const guard = fingerprintGuardInput(WORKSPACE);
-    expect(guard.runtime).toMatch(/^node "[^"]+fingerprint-guard-cli\.js"$/);
-    expect(a).toContainEqual(guard);
-    expect(b).toContainEqual(guard);
-    expect(a.filter((i) => typeof i === 'object' && 'runtime' in i && /fingerprint/.test(String(i.runtime)))).toEqual([guard]);
   });
 });
 
@@ -125,10 +120,8 @@ describe('the state probes of the registry, tag and engine gates', () => {
     expect(stateArgs(crateModel({ lockfile: null }), 'resolution', {})[3]).toBe('');
   });
 
-  it('travel encoded for the shell (a URL holds a colon) and decode whole', () => {
-    const command = gateStateRuntimeInput(WORKSPACE, crate, 'registry', { registryIndex: 'sparse+https://mirror.example/$x' });
-    expect(command).toMatch(/^node "[^"$`\\]+" b64:[A-Za-z0-9_-]+$/);
-    expect(argsOf(command)).toEqual(['registry', 'sparse+https://mirror.example/$x', 'alpha', 'tool', 'zeta']);
+  it('are kept whole, a URL with shell characters included', () => {
+    expect(gateStateProbes(crate, ['registry'], { registryIndex: 'sparse+https://mirror.example/$x' })).toEqual([['registry', 'sparse+https://mirror.example/$x', 'alpha', 'tool', 'zeta']]);
   });
 
   it("gate-docker's Dockerfile and context outside the crate folder are file inputs; inside or outside the workspace they are not", () => {

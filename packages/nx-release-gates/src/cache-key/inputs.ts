@@ -113,14 +113,6 @@ export function fingerprintInput(crate: CrateModel, envPatterns: readonly string
   return { env: fingerprintVariable(fingerprintArgList({ crateRoot: crate.root, envPatterns: [...envPatterns], trees: outsideTrees(crate) })) };
 }
 
-/**
- * The input every gate shares: whether the hook computed the fingerprints for this run and the task's environment
- * (fingerprint-guard-cli.ts). One command for the whole workspace: Nx runs it once per run.
- */
-export function fingerprintGuardInput(workspaceRoot: string): { runtime: string } {
-  return { runtime: runtimeCommand(workspaceRoot, path.join(__dirname, 'fingerprint-guard-cli.js'), []) };
-}
-
 /** What the state probes and file inputs read from the gate's options, as inference knows them (unset: the default). */
 export interface StateOptions {
   registryIndex?: unknown;
@@ -164,12 +156,11 @@ export function stateArgs(crate: CrateModel, kind: GateStateKind, options: State
 }
 
 /**
- * The per-gate runtime input of a cacheable gate that reads outside state (GateSpec.stateInputs): a script of this
- * package printing that state (state-lines.ts). Kinds whose arguments are the same for several gates or crates print
- * the same command, so Nx runs it once per run.
+ * The state probes of a cacheable gate that reads outside state (GateSpec.stateInputs), `[kind, ...arguments]` each:
+ * written into the target's metadata, probed by the gate's custom hasher (state-hasher.ts) into its key.
  */
-export function gateStateRuntimeInput(workspaceRoot: string, crate: CrateModel, kind: GateStateKind, options: StateOptions = {}, gateName?: string): string {
-  return runtimeCommand(workspaceRoot, path.join(__dirname, 'gate-state-cli.js'), [kind, ...stateArgs(crate, kind, options, gateName)]);
+export function gateStateProbes(crate: CrateModel, kinds: readonly GateStateKind[], options: StateOptions = {}, gateName?: string): string[][] {
+  return kinds.map((kind) => [kind, ...stateArgs(crate, kind, options, gateName)]);
 }
 
 /**
@@ -202,9 +193,8 @@ export function gateInputs(
   return [
     ...fileInputs(crate, workspaceRoot, stateKinds, gateName, options),
     ...[...EMERGENCY_ENV_INPUTS, ...gateEnv, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))].map((env) => ({ env })),
+    // Whether the hook computed it for this run and environment: checked by the gates' custom hasher (state-hasher.ts).
     fingerprintInput(crate, envPatterns),
-    fingerprintGuardInput(workspaceRoot),
-    ...stateKinds.map((kind) => ({ runtime: gateStateRuntimeInput(workspaceRoot, crate, kind, options, gateName) })),
     { externalDependencies: crate.externalDependencies },
   ];
 }

@@ -1,34 +1,38 @@
 import * as path from 'node:path';
 import { crateModel } from '../testing/crate-model';
-import { gateInputs } from './inputs';
+import { gateInputs, gateStateProbes } from './inputs';
 import { keyedOptionsProblem } from './keyed-options';
 
 const WORKSPACE = path.resolve(__dirname, '..', '..', '..', '..');
 
 describe('options the cache key read at inference', () => {
   const crate = crateModel({ name: 'tool', root: 'crates/tool' });
-  const inputsFor = (gate: string, kinds: Parameters<typeof gateInputs>[4], options = {}) => gateInputs(crate, WORKSPACE, [], [], kinds, gate, options) as unknown[];
+  type Kinds = NonNullable<Parameters<typeof gateInputs>[4]>;
+  const inputsFor = (gate: string, kinds: Kinds, options = {}) => gateInputs(crate, WORKSPACE, [], [], kinds, gate, options) as unknown[];
+  /** The state probes inference writes for `gate` with `options`, then the problem of running it with `run`. */
+  const problem = (gate: string, kinds: Kinds, keyedWith: object | undefined, run: object) =>
+    keyedOptionsProblem(gate, inputsFor(gate, kinds, keyedWith ?? {}), gateStateProbes(crate, kinds, keyedWith ?? {}, gate), crate, run, WORKSPACE);
 
   it('pass when the gate runs with what its probes read', () => {
-    expect(keyedOptionsProblem('version', inputsFor('version', ['registry', 'tags'], { registryIndex: '/srv/index' }), crate, { registryIndex: '/srv/index' }, WORKSPACE)).toBeNull();
-    expect(keyedOptionsProblem('docker', inputsFor('docker', ['engines']), crate, { containerEngines: ['docker', 'podman', 'buildah'] }, WORKSPACE)).toBeNull();
+    expect(problem('version', ['registry', 'tags'], { registryIndex: '/srv/index' }, { registryIndex: '/srv/index' })).toBeNull();
+    expect(problem('docker', ['engines'], undefined, { containerEngines: ['docker', 'podman', 'buildah'] })).toBeNull();
     // Nx did not say what the inputs are: nothing to compare.
-    expect(keyedOptionsProblem('version', undefined, crate, { registryIndex: '/elsewhere' }, WORKSPACE)).toBeNull();
+    expect(keyedOptionsProblem('version', undefined, [], crate, { registryIndex: '/elsewhere' }, WORKSPACE)).toBeNull();
   });
 
   it('refuse, in one line, a registryIndex or engine list given where the key cannot see it', () => {
-    const index = keyedOptionsProblem('version', inputsFor('version', ['registry', 'tags']), crate, { registryIndex: '/srv/index' }, WORKSPACE);
+    const index = problem('version', ['registry', 'tags'], undefined, { registryIndex: '/srv/index' });
     expect(index).toBe(
       'option registryIndex differs from what gate-version\'s cache key reads ("/srv/index"): set it in the nx.json plugin options or in Cargo.toml [package.metadata.release-gates] instead of the target options (project.json, targetDefaults, the command line), which do not reach the cache key',
     );
-    expect(keyedOptionsProblem('docker', inputsFor('docker', ['engines']), crate, { containerEngines: ['podman'] }, WORKSPACE)).toMatch(/^option containerEngines differs/);
+    expect(problem('docker', ['engines'], undefined, { containerEngines: ['podman'] })).toMatch(/^option containerEngines differs/);
   });
 
   it("refuse a Docker context outside the crate folder that gate-docker's file inputs do not hold", () => {
-    expect(keyedOptionsProblem('docker', inputsFor('docker', ['engines']), crate, { dockerfile: 'Dockerfile', dockerContext: '../shared' }, WORKSPACE)).toMatch(
+    expect(problem('docker', ['engines'], undefined, { dockerfile: 'Dockerfile', dockerContext: '../shared' })).toMatch(
       /^options dockerfile\/dockerContext name \{workspaceRoot\}\/crates\/shared\/\*\*\/\*, which gate-docker's cache key does not hold: /,
     );
     const keyed = { dockerfile: 'Dockerfile', dockerContext: '../shared' };
-    expect(keyedOptionsProblem('docker', inputsFor('docker', ['engines'], keyed), crate, keyed, WORKSPACE)).toBeNull();
+    expect(problem('docker', ['engines'], keyed, keyed)).toBeNull();
   });
 });

@@ -7,24 +7,20 @@
  */
 import type { CrateModel } from '../model/crate-model';
 import { isGateStateKind } from '../model/state-kinds';
-import { decodeRuntimeArgs } from './runtime-args';
 import { dockerFileInputs, stateArgs, type StateOptions } from './inputs';
-
-const STATE_CLI = /gate-state-cli\.js"? (.*)$/;
 
 /** The options each probe kind reads, for the refusal line. */
 const OPTIONS_OF: Partial<Record<string, string>> = { registry: 'registryIndex', resolution: 'registryIndex', engines: 'containerEngines' };
 
 const WHERE = 'set it in the nx.json plugin options or in Cargo.toml [package.metadata.release-gates] instead of the target options (project.json, targetDefaults, the command line), which do not reach the cache key';
 
-/** Null when the key reads what the gate will read; else the line that refuses the run. */
-export function keyedOptionsProblem(gateName: string, inputs: readonly unknown[] | undefined, crate: CrateModel, options: StateOptions, workspaceRoot: string): string | null {
+/**
+ * Null when the key reads what the gate will read; else the line that refuses the run. `probes` are the state probes
+ * the key holds (the target's metadata, state-hasher.ts), `inputs` its declared inputs.
+ */
+export function keyedOptionsProblem(gateName: string, inputs: readonly unknown[] | undefined, probes: readonly (readonly string[])[], crate: CrateModel, options: StateOptions, workspaceRoot: string): string | null {
   if (!inputs) return null;
-  for (const input of inputs) {
-    const runtime = input && typeof input === 'object' ? (input as { runtime?: unknown }).runtime : undefined;
-    const match = typeof runtime === 'string' ? STATE_CLI.exec(runtime) : null;
-    if (!match) continue;
-    const [kind, ...keyed] = decodeRuntimeArgs(match[1].split(' ').filter(Boolean));
+  for (const [kind, ...keyed] of probes) {
     if (!kind || !isGateStateKind(kind)) continue;
     const wanted = stateArgs(crate, kind, options, gateName);
     if (JSON.stringify(wanted) === JSON.stringify(keyed)) continue;

@@ -10,7 +10,9 @@ import type { ProjectGraph } from '@nx/devkit';
 
 interface NxHashing {
   createTaskGraph(graph: ProjectGraph, extra: object, projects: string[], targets: string[], configuration: undefined, overrides: object): { tasks: Record<string, NxTask> };
-  createTaskHasher(graph: ProjectGraph, nxJson: unknown): { hashTasks(tasks: NxTask[], taskGraph: unknown, envs: Record<string, NodeJS.ProcessEnv>): Promise<{ value: string }[]> };
+  createTaskHasher(graph: ProjectGraph, nxJson: unknown): unknown;
+  /** Nx's own batch hashing: the task hasher, and an executor's custom hasher where it has one; sets `task.hash`. */
+  hashTasks(hasher: unknown, graph: ProjectGraph, taskGraph: unknown, envs: Record<string, NodeJS.ProcessEnv>, taskDetails: null, tasks: NxTask[]): Promise<void>;
   getTaskSpecificEnv(task: NxTask, graph: ProjectGraph): NodeJS.ProcessEnv;
   readNxJson(root: string): unknown;
   daemonClient: { enabled(): boolean };
@@ -21,6 +23,7 @@ interface NxHashing {
 interface NxTask {
   id: string;
   target: { project: string; target: string };
+  hash?: string;
 }
 
 function loadNxHashing(workspaceRoot: string): NxHashing {
@@ -28,6 +31,7 @@ function loadNxHashing(workspaceRoot: string): NxHashing {
   return {
     ...(load('nx/src/tasks-runner/create-task-graph') as Pick<NxHashing, 'createTaskGraph'>),
     ...(load('nx/src/hasher/create-task-hasher') as Pick<NxHashing, 'createTaskHasher'>),
+    ...(load('nx/src/hasher/hash-task') as Pick<NxHashing, 'hashTasks'>),
     ...(load('nx/src/tasks-runner/task-env') as Pick<NxHashing, 'getTaskSpecificEnv'>),
     ...(load('nx/src/config/nx-json') as Pick<NxHashing, 'readNxJson'>),
     ...(load('nx/src/daemon/client/client') as Pick<NxHashing, 'daemonClient'>),
@@ -47,6 +51,11 @@ async function hydrateFiles(nx: NxHashing, workspaceRoot: string, graph: Project
   nx.hydrateFileMap(fileMap, rustReferences);
 }
 
+/** Prepares this process for Nx's in-process hashing of `graph`'s tasks (nothing to do when the daemon hashes). */
+export async function prepareNxHashing(workspaceRoot: string, graph: ProjectGraph): Promise<void> {
+  await hydrateFiles(loadNxHashing(workspaceRoot), workspaceRoot, graph);
+}
+
 /** Target name -> Nx task hash for `targets` of `project`, or the one-line reason Nx could not say. */
 export async function taskHashes(workspaceRoot: string, graph: ProjectGraph, project: string, targets: readonly string[]): Promise<Record<string, string> | string> {
   try {
@@ -55,8 +64,8 @@ export async function taskHashes(workspaceRoot: string, graph: ProjectGraph, pro
     const taskGraph = nx.createTaskGraph(graph, {}, [project], [...targets], undefined, {});
     const tasks = Object.values(taskGraph.tasks).filter((t) => t.target.project === project);
     const envs = Object.fromEntries(tasks.map((t) => [t.id, nx.getTaskSpecificEnv(t, graph)]));
-    const hashes = await nx.createTaskHasher(graph, nx.readNxJson(workspaceRoot)).hashTasks(tasks, taskGraph, envs);
-    return Object.fromEntries(tasks.map((t, i) => [t.target.target, hashes[i].value]));
+    await nx.hashTasks(nx.createTaskHasher(graph, nx.readNxJson(workspaceRoot)), graph, taskGraph, envs, null, tasks);
+    return Object.fromEntries(tasks.map((t) => [t.target.target, t.hash ?? '']));
   } catch (error) {
     return `Nx's task hasher failed: ${((error as Error).message ?? String(error)).split('\n')[0]}`;
   }

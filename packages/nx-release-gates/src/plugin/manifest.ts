@@ -45,6 +45,8 @@ export interface ExecutorEntry {
   /** Where Nx loads the executor from, relative to the package root (`file#export` for a named export). */
   implementation: string;
   schema: Record<string, unknown>;
+  /** The executor's custom hasher (`file#export`), when its key holds more than Nx's inputs can say. */
+  hasher?: string;
 }
 
 /**
@@ -71,7 +73,14 @@ export function executorManifest(): Record<string, ExecutorEntry> {
   const entries: Record<string, ExecutorEntry> = {};
   for (const gate of GATE_SPECS) {
     const properties = Object.fromEntries(optionsForGate(gate.name).map((d) => [d.name, propertySchema(d)]));
-    entries[gateTarget(gate)] = { description: gate.description, implementation: `./src/executors/gate/executor#${gateExportName(gate.name)}`, schema: schema(gateTarget(gate), gate.description, properties, true) };
+    entries[gateTarget(gate)] = {
+      description: gate.description,
+      implementation: `./src/executors/gate/executor#${gateExportName(gate.name)}`,
+      schema: schema(gateTarget(gate), gate.description, properties, true),
+      // Every gate's key holds the fingerprint check and, for the gates that read outside state, that state, both
+      // computed in the Nx process (cache-key/state-hasher.ts) rather than by a runtime input's process each.
+      hasher: './src/cache-key/state-hasher#stateHasher',
+    };
   }
   const dryRun = 'Runs the crate\'s gates through Nx, prints one table (also when gates fail) and writes release-dry-run.json.';
   entries[RELEASE_DRY_RUN] = {

@@ -1,10 +1,12 @@
 import type { CrateModel } from '../model/crate-model';
 import { crateModel } from '../testing/crate-model';
 import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catalog';
-import { EMERGENCY_ENV_INPUTS, fingerprintGuardInput, fingerprintInput } from '../cache-key/inputs';
+import { EMERGENCY_ENV_INPUTS, fingerprintInput } from '../cache-key/inputs';
 import { fingerprintVariableArgs } from '../cache-key/fingerprint-env';
 import { parseFingerprintArgs } from '../cache-key/fingerprint';
 import { TARGET_GROUP, crateProject, stateInputsOf } from './targets';
+import { stateProbesOf } from '../cache-key/state-hasher';
+import { executorManifest } from './manifest';
 
 const STATEFUL = ['gate-lockfile', 'gate-workflows'];
 const WORKSPACE_ROOT = '/ws';
@@ -76,7 +78,8 @@ describe('crateProject', () => {
       if (!STATEFUL.includes(target)) expect(inputs).toContain('rust-crate');
       if (!STATEFUL.includes(target)) expect(inputs).toContain('^rust-crate-build');
       expect(inputs).toContainEqual(fingerprintInput(crate()));
-      expect(inputs).toContainEqual(fingerprintGuardInput(WORKSPACE_ROOT));
+      // No input runs a process: the fingerprint check and the state probes are the custom hasher's (state-hasher.ts).
+      expect(inputs.filter((i) => typeof i === 'object' && 'runtime' in i)).toEqual([]);
       expect(inputs).toContainEqual({ externalDependencies: ['cargo:serde@1.0.200', 'cargo:itoa@1.0.11'] });
       for (const env of EMERGENCY_ENV_INPUTS) expect(inputs).toContainEqual({ env });
       if (target !== 'gate-workflows') expect(inputs).toContain('{workspaceRoot}/Cargo.toml');
@@ -84,10 +87,6 @@ describe('crateProject', () => {
       expect(inputs).not.toContain('{workspaceRoot}/Cargo.lock');
       for (const input of inputs) if (typeof input === 'string') expect(input).not.toMatch(/^[^!].*\/target(\/|$)/);
     }
-    const runtime = (targets['gate-build'].inputs as Input[]).find((i) => typeof i === 'object' && 'runtime' in i) as { runtime: string };
-    // By a path relative to the workspace: the same command in every clone; the crate's own folder is in its variable.
-    expect(runtime.runtime).toMatch(/^node ".*fingerprint-guard-cli\.js"$/);
-    expect(runtime.runtime).not.toContain(WORKSPACE_ROOT);
     expect(fingerprintVariableArgs(fingerprintInput(crate()).env)).toEqual(['crates/llm-cli']);
   });
 
@@ -95,9 +94,9 @@ describe('crateProject', () => {
     const files = (target: string) => (targets[target].inputs as Input[]).filter((i): i is string => typeof i === 'string');
     expect(files('gate-lockfile')).toEqual(['rust-crate-manifest', '^rust-crate-manifest', '{workspaceRoot}/Cargo.toml']);
     expect(files('gate-workflows')).toEqual([]);
-    const state = (target: string) => (targets[target].inputs as Input[]).filter((i) => typeof i === 'object' && 'runtime' in i && /gate-state-cli/.test(String(i.runtime)));
-    expect(state('gate-lockfile')).toHaveLength(1);
-    expect(state('gate-workflows')).toHaveLength(1);
+    const state = (target: string) => stateProbesOf(targets[target].metadata).map(([kind]) => kind);
+    expect(state('gate-lockfile')).toEqual(['lockfile']);
+    expect(state('gate-workflows')).toEqual(['workflows']);
   });
 
   it('passes envInputs patterns and path dependencies outside the workspace to the fingerprint, shell-safely', () => {
@@ -218,9 +217,11 @@ describe('the state probes a gate gets', () => {
     expect(stateInputsOf(spec('semver'), unpublished)).toEqual(['registry', 'tags', 'semver-tool']);
   });
 
-  it('reach every cacheable gate that reads outside state as one runtime input per kind', () => {
-    const inputs = crateProject(crate(), {}, WORKSPACE_ROOT).targets!['gate-semver'].inputs as Input[];
-    const state = inputs.filter((i) => typeof i === 'object' && typeof i.runtime === 'string' && /gate-state-cli/.test(i.runtime as string));
-    expect(state).toHaveLength(3);
+  it('reach every cacheable gate that reads outside state as one probe per kind in its metadata, which its custom hasher keys', () => {
+    const targets = crateProject(crate(), {}, WORKSPACE_ROOT).targets!;
+    expect(stateProbesOf(targets['gate-semver'].metadata).map(([kind]) => kind)).toEqual(['registry', 'tags', 'semver-tool']);
+    expect(stateProbesOf(targets['gate-build'].metadata)).toEqual([]);
+    const hashed = Object.entries(executorManifest()).filter(([, e]) => e.hasher).map(([name]) => name).sort();
+    expect(hashed).toEqual(GATES.map(gateTarget).sort());
   });
 });

@@ -6,7 +6,8 @@ import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { CrateModel } from '../model/crate-model';
 import type { GateStateKind } from '../model/state-kinds';
 import { GateSpec, GATE_SPECS, GATE_TARGETS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_PLAN, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
-import { crateNamedInputs, gateInputs } from '../cache-key/inputs';
+import { crateNamedInputs, gateInputs, gateStateProbes } from '../cache-key/inputs';
+import { STATE_PROBES } from '../cache-key/state-hasher';
 import { inferredOptionsForGate, lowerLayers } from '../model/resolve-options';
 import { TRACE_SWITCH } from '../ops/trace';
 import { PLUGIN_NAME } from '../model/plugin-options';
@@ -48,12 +49,13 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
   for (const gate of GATE_SPECS) {
     const target = gateTarget(gate);
     const options = inferredOptionsForGate(gate.name, layers);
+    const stateKinds = stateInputsOf(gate, crate);
     const dependsOn = [...(gate.dependsOn ?? []), ...(gate.optionalDependsOn?.(options) ?? [])];
     targets[target] = {
       executor: `${PLUGIN_NAME}:${target}`,
       options,
       cache: gate.cacheable,
-      inputs: gateInputs(crate, workspaceRoot, [...(gate.envInputs ?? []), ...ciInput(gate.name, options), ...(gate.traced ? [TRACE_SWITCH] : [])], envInputsOf(options), stateInputsOf(gate, crate), gate.name, options) ?? [],
+      inputs: gateInputs(crate, workspaceRoot, [...(gate.envInputs ?? []), ...ciInput(gate.name, options), ...(gate.traced ? [TRACE_SWITCH] : [])], envInputsOf(options), stateKinds, gate.name, options) ?? [],
       outputs: [
         `${RESULTS}/${target}.json`,
         // A trusted writer's signature replays with what it vouches for (report/result-signature.ts).
@@ -65,7 +67,12 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
           : []),
       ],
       ...(dependsOn.length ? { dependsOn: dependsOn.map(gateTarget) } : {}),
-      metadata: { description: gate.description, technologies: ['rust'], help: help(crate.name, target, gate.helpExample) },
+      metadata: {
+        description: gate.description,
+        technologies: ['rust'],
+        help: help(crate.name, target, gate.helpExample),
+        ...(stateKinds.length ? { [STATE_PROBES]: gateStateProbes(crate, stateKinds, options, gate.name) } : {}),
+      },
     };
   }
   // The crate-level targets: never cached (each reads or writes state of the whole release), one executor each.

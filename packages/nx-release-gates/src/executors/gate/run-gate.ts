@@ -25,6 +25,7 @@ import { HeldLock, holderText } from '../../ops/lock';
 import { resultBelongsToTask, runStampFrom } from '../../model/freshness';
 import { DeclaredInputs, declaredInputs, withLearnedCoverage } from '../../cache-key/declared-inputs';
 import { keyedOptionsProblem } from '../../cache-key/keyed-options';
+import { stateProbesOf } from '../../cache-key/state-hasher';
 import { gateEnvironment, pathVariable, withheldDetails, withheldSummary, worthWarning } from '../../cache-key/gate-environment';
 import { GateEffects, processEffects } from './effects';
 import { withContradiction } from './contradiction';
@@ -197,7 +198,7 @@ async function prepareGate(run: GateRun, options: Record<string, unknown>, conte
   if (emergency) return { status: 'skipped', reason: `emergency: ${emergency.reason}`, details: { emergency: emergency.reason, emergencyUntil: emergency.until } };
   const resolved = resolveOptions(run.gate, options, crate, context, fx.env);
   if (typeof resolved === 'string') return failure(resolved);
-  const keyed = keyedOptionsProblem(run.gate.name, taskInputs(context, run.project), crate, resolved.options, context.root);
+  const keyed = keyedOptionsProblem(run.gate.name, taskInputs(context, run.project), stateProbesOf(taskMetadata(context, run.project)), crate, resolved.options, context.root);
   if (keyed) return failure(keyed);
   run.targetTriple = resolved.targetTriple;
   const crateDir = path.join(context.root, crate.root);
@@ -324,6 +325,10 @@ function upstreamResult(context: ExecutorContext, project: string, gate: string,
 /** The running target's inputs as Nx merged them (undefined when Nx does not say). */
 function taskInputs(context: ExecutorContext, project: string): unknown[] | undefined {
   return (context.target?.inputs as unknown[] | undefined) ?? context.projectsConfigurations?.projects[project]?.targets?.[context.targetName ?? '']?.inputs;
+}
+
+function taskMetadata(context: ExecutorContext, project: string): unknown {
+  return context.target?.metadata ?? context.projectsConfigurations?.projects[project]?.targets?.[context.targetName ?? '']?.metadata;
 }
 
 /** The running target's inputs as Nx merged them, with the named inputs and dependencies Nx expands them with. */

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import type { NxTaskResultFacts } from '../../report/nested-run';
+import { prepareNxHashing } from '../../ops/nx-task-hash';
 
 export interface InProcessRunRequest {
   project: string;
@@ -48,27 +49,16 @@ export interface NxTaskRunner {
   runCommandForTasks: RunCommandForTasks;
   splitArgs: (args: Record<string, unknown>, mode: string, options: { printWarnings: boolean }, nxJson: unknown) => { nxArgs: Record<string, unknown>; overrides: Record<string, unknown> };
   readNxJson: (root: string) => unknown;
-  daemonEnabled: () => boolean;
-  /** Gives Nx's in-process hasher the workspace's files (a graph read from Nx's cache does not carry them). */
-  loadWorkspaceFiles: (workspaceRoot: string, projectRoots: Record<string, string>) => Promise<void>;
 }
 
 /** Nx's functions release-dry-run calls, from the workspace's nx; throws when one is missing. */
 function nxFunctions(fromWorkspace: NodeRequire): NxTaskRunner {
-  const { retrieveWorkspaceFiles } = fromWorkspace('nx/src/project-graph/utils/retrieve-workspace-files');
-  const { hydrateFileMap } = fromWorkspace('nx/src/project-graph/build-project-graph');
-  const { daemonClient } = fromWorkspace('nx/src/daemon/client/client');
   const runner: NxTaskRunner = {
     runCommandForTasks: fromWorkspace('nx/src/tasks-runner/run-command').runCommandForTasks,
     splitArgs: fromWorkspace('nx/src/utils/command-line-utils').splitArgsIntoNxArgsAndOverrides,
     readNxJson: fromWorkspace('nx/src/config/nx-json').readNxJson,
-    daemonEnabled: () => daemonClient.enabled(),
-    loadWorkspaceFiles: async (workspaceRoot, projectRoots) => {
-      const { fileMap, rustReferences } = await retrieveWorkspaceFiles(workspaceRoot, projectRoots);
-      hydrateFileMap(fileMap, rustReferences);
-    },
   };
-  const needed = [runner.runCommandForTasks, runner.splitArgs, runner.readNxJson, retrieveWorkspaceFiles, hydrateFileMap, daemonClient?.enabled];
+  const needed = [runner.runCommandForTasks, runner.splitArgs, runner.readNxJson];
   if (!needed.every((f) => typeof f === 'function')) throw new Error('missing');
   return runner;
 }
@@ -115,10 +105,7 @@ export async function runInProcess(runner: NxTaskRunner, context: ExecutorContex
   const node = graph?.nodes[request.project];
   if (!graph || !node) throw new Error(`Nx gave release-dry-run no project graph holding ${request.project}`);
   const nxJson = runner.readNxJson(context.root);
-  if (!runner.daemonEnabled()) {
-    // Without the daemon Nx hashes in this process, from the workspace's files as the run that started us saw them.
-    await runner.loadWorkspaceFiles(context.root, Object.fromEntries(Object.entries(graph.nodes).map(([name, n]) => [n.data.root, name])));
-  }
+  await prepareNxHashing(context.root, graph);
   const args: Record<string, unknown> = {
     targets: [...request.targets],
     projects: [request.project],

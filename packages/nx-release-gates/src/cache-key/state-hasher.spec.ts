@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { hashWithState, probeState, stateProbesOf, STATE_PROBES } from './state-hasher';
+import { fingerprintCheck, FINGERPRINT_CHECK_VARIABLE } from './fingerprint-env';
+
+describe('the state hasher', () => {
+  let root: string;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  const task = { id: 'tool:gate-version', target: { project: 'tool', target: 'gate-version' }, overrides: {}, outputs: [], parallelism: true } as never;
+  const base = { value: 'base', details: { command: 'c', nodes: {}, runtime: { guard: 'g' } } };
+  const hasher = { hashTasks: jest.fn(async (tasks: unknown[]) => tasks.map(() => base)) };
+  /** The task's environment as the fingerprint hook leaves it (fingerprint-env.ts). */
+  const hooked = { PATH: '/usr/bin', [FINGERPRINT_CHECK_VARIABLE]: fingerprintCheck({ PATH: '/usr/bin' }, [], []) };
+  const context = (probes: unknown, env: NodeJS.ProcessEnv = hooked) =>
+    ({
+      env,
+      hasher,
+      taskGraph: { tasks: {}, dependencies: {}, roots: [] },
+      projectsConfigurations: { version: 2, projects: { tool: { root: 'tool', targets: { 'gate-version': { metadata: { [STATE_PROBES]: probes } } } } } },
+    }) as never;
+
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'state-hasher-'));
+    git('init', '-q');
+    git('commit', '-q', '--allow-empty', '-m', 'one');
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('adds the fingerprint check to Nx\'s hash of every gate, and each probe\'s state to the key of one with probes', async () => {
+    const plain = await hashWithState(task, context(undefined), root);
+    expect(plain.value).not.toBe('base');
+    expect(Object.keys(plain.details.runtime ?? {})).toEqual(['guard', 'fingerprints']);
+    expect((await hashWithState(task, context(undefined), root)).value).toBe(plain.value);
+    const before = await hashWithState(task, context([['tags', 'tool']]), root);
+    expect(before.value).not.toBe(plain.value);
+    expect(Object.keys(before.details.runtime ?? {})).toEqual(['guard', 'fingerprints', 'state tags tool']);
+    // The same state, asked again later, gives the same key.
+    expect((await hashWithState(task, context([['tags', 'tool']]), root)).value).toBe(before.value);
+  });
+
+  it('changes the key when the state changes (a new release tag), once the shared answer is stale', async () => {
+    const now = Date.now() + 600_000;
+    const before = await probeState(root, ['tags', 'tool'], now);
+    git('tag', 'v0.1.0');
+    expect(await probeState(root, ['tags', 'tool'], now + 1_000)).toEqual(before);
+    expect(await probeState(root, ['tags', 'tool'], now + 60_000)).not.toEqual(before);
+  });
+
+  it('asks Nx for the declared inputs of the tasks hashed together in one batch (their runtime inputs run once)', async () => {
+    hasher.hashTasks.mockClear();
+    const other = { ...(task as object), id: 'tool:gate-publish', target: { project: 'tool', target: 'gate-publish' } } as never;
+    await Promise.all([hashWithState(task, context([]), root), hashWithState(other, context([]), root)]);
+    expect(hasher.hashTasks).toHaveBeenCalledTimes(1);
+    expect((hasher.hashTasks.mock.calls[0][0] as Array<{ id: string }>).map((t) => t.id)).toEqual(['tool:gate-version', 'tool:gate-publish']);
+  });
+
+  it('never replays a gate with probes when the fingerprint hook did not run for its environment', async () => {
+    const a = await hashWithState(task, context([['tags', 'tool']], { PATH: '/usr/bin' }), root);
+    const b = await hashWithState(task, context([['tags', 'tool']], { PATH: '/usr/bin' }), root);
+    expect(a.value).not.toBe(b.value);
+    expect((await hashWithState(task, context([['tags', 'tool']], { ...hooked, PATH: '/elsewhere' }), root)).value).not.toBe((await hashWithState(task, context([['tags', 'tool']]), root)).value);
+  });
+
+  it('never lets an unknown probe match a cached key', async () => {
+    const [a] = await probeState(root, ['no-such-kind'], 0);
+    const [b] = await probeState(root, ['no-such-kind'], 60_000);
+    expect(a).toMatch(/^unknown state kind no-such-kind /);
+    expect(a).not.toBe(b);
+  });
+
+  it('reads only well-formed probes from metadata', () => {
+    expect(stateProbesOf({ [STATE_PROBES]: [['tags', 'x'], [], [1], 'tags'] })).toEqual([['tags', 'x']]);
+    expect(stateProbesOf(null)).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Every gate's cache key, as the gate executors' custom hasher (executors.json `hasher`): Nx's own hash of the
+ * target's inputs, plus two things computed here, in the Nx process that hashes the run, rather than by one runtime
+ * input's Node process each (which was most of a warm dry run):
+ * - the fingerprint check (fingerprint-env.ts): whether the fingerprint variables the inputs hold were computed by
+ *   this run's preTasksExecution hook from this task's environment; otherwise a value no other run gives, so the gate
+ *   runs instead of replaying;
+ * - for a gate that reads outside state (GateSpec.stateInputs), the state itself (state-lines.ts): all of a run's
+ *   probes at once, and a probe several gates share (the registry entries of gate-version, gate-semver and
+ *   gate-publish) asked once.
+ * Nx calls custom hashers with the daemon on too, in the process that runs the tasks, so the state is read afresh
+ * on every run. What each gate probes is written at inference into the target's metadata (stateProbes: [kind,
+ * ...arguments], as stateArgs lays them out); keyed-options.ts refuses a run whose options would make the gate read
+ * other state.
+ */
+import { randomUUID } from 'node:crypto';
+import { workspaceRoot } from '@nx/devkit';
+import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
+import { isGateStateKind } from '../model/state-kinds';
+import { sha256 } from '../util/hash';
+import { stateLines } from './state-lines';
+import { fingerprintGuardLine } from './fingerprint-env';
+
+/** The key of the target metadata entry holding a gate's state probes. */
+export const STATE_PROBES = 'stateProbes';
+
+/** The probes a target's metadata names, or [] (a hand-written target, or one inferred by an older plugin). */
+export function stateProbesOf(metadata: unknown): string[][] {
+  const probes = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>)[STATE_PROBES] : undefined;
+  return Array.isArray(probes) ? probes.filter((p): p is string[] => Array.isArray(p) && p.length > 0 && p.every((a) => typeof a === 'string')) : [];
+}
+
+/** How long an answer is shared: the tasks of one run are hashed within moments; a later run asks again. */
+const SHARED_FOR_MS = 5_000;
+const recent = new Map<string, { at: number; lines: Promise<string[]> }>();
+
+/** The state lines of one probe; a probe that cannot be read gives a line no other run gives, so the key misses. */
+export function probeState(workspaceRoot: string, probe: readonly string[], now = Date.now()): Promise<string[]> {
+  const key = JSON.stringify([workspaceRoot, ...probe]);
+  const seen = recent.get(key);
+  if (seen && now >= seen.at && now - seen.at < SHARED_FOR_MS) return seen.lines;
+  const [kind, ...args] = probe;
+  const lines = isGateStateKind(kind)
+    ? stateLines(workspaceRoot, { kind, args }).catch((error: NodeJS.ErrnoException) => [`unreadable: ${error.code ?? error.name} ${randomUUID()}`])
+    : Promise.resolve([`unknown state kind ${kind} ${randomUUID()}`]);
+  recent.set(key, { at: now, lines });
+  return lines;
+}
+
+type NxHash = Awaited<ReturnType<CustomHasher>>;
+type TaskHasher = HasherContext['hasher'];
+interface Waiting {
+  task: Task;
+  env: NodeJS.ProcessEnv;
+  settle: { resolve(hash: NxHash): void; reject(error: unknown): void };
+}
+const waiting = new Map<TaskHasher, Waiting[]>();
+
+/**
+ * Nx's hash of a task's declared inputs. Nx calls custom hashers one task at a time, and its hasher runs a target's
+ * runtime inputs again for each call (the shared fingerprint check, once per task instead of once per run): the
+ * tasks asked for in one turn of the event loop, which is how Nx asks for a run's tasks, are hashed in one batch.
+ */
+function declaredInputsHash(context: HasherContext & { env?: NodeJS.ProcessEnv }, task: Task): Promise<NxHash> {
+  const hasher = context.hasher;
+  let batch = waiting.get(hasher);
+  if (!batch) {
+    const started: Waiting[] = [];
+    batch = started;
+    waiting.set(hasher, started);
+    setImmediate(() => {
+      waiting.delete(hasher);
+      const envs = Object.fromEntries(started.map((w) => [w.task.id, w.env]));
+      hasher
+        .hashTasks(
+          started.map((w) => w.task),
+          context.taskGraph,
+          envs as never,
+        )
+        .then((hashes) => started.forEach((w, i) => w.settle.resolve(hashes[i])))
+        .catch((error: unknown) => started.forEach((w) => w.settle.reject(error)));
+    });
+  }
+  const queue = batch;
+  return new Promise((resolve, reject) => queue.push({ task, env: context.env ?? process.env, settle: { resolve, reject } }));
+}
+
+/** Nx's hash of the task's declared inputs and the hash of each probe's state, combined. */
+export async function hashWithState(task: Task, context: HasherContext & { env?: NodeJS.ProcessEnv }, workspaceRoot: string): Promise<NxHash> {
+  const target = context.projectsConfigurations.projects[task.target.project]?.targets?.[task.target.target];
+  const probes = stateProbesOf(target?.metadata);
+  const [base, ...states] = await Promise.all([declaredInputsHash(context, task), ...probes.map((p) => probeState(workspaceRoot, p))]);
+  const stateHashes = states.map((lines) => sha256(lines.join('\n')));
+  // Whether the fingerprint variables the key holds were computed for this run and this task's environment.
+  const guard = sha256(fingerprintGuardLine(context.env ?? process.env));
+  const runtime = { ...(base.details.runtime ?? {}), fingerprints: guard, ...Object.fromEntries(probes.map((p, i) => [`state ${p.join(' ')}`, stateHashes[i]])) };
+  return { value: sha256([base.value, guard, ...stateHashes].join('\n')), details: { ...base.details, runtime } };
+}
+
+/** The custom hasher of the gate executors that read outside state (executors.json `hasher`). */
+export const stateHasher: CustomHasher = (task, context) => hashWithState(task, context, workspaceRoot);
