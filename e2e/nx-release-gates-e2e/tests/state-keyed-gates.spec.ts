@@ -156,6 +156,21 @@ describe('gates cached by the outside state they read', () => {
     }
   });
 
+  it('with the Nx daemon on, sees a new release tag at the next run (the state is read on every run, not kept by the daemon)', () => {
+    const daemon = { NX_DAEMON: 'true' };
+    try {
+      runGates(daemon);
+      // gate-semver passes here (failed gates are never cached, so they run every time): it replays ...
+      expect(status(STATELY, 'gate-semver')).toBe('passed');
+      expect(runGates(daemon)).not.toContain('gate-semver');
+      // ... until a release tag of the crate appears, which the daemon's runs see at once.
+      ws.git(['tag', `${STATELY}-v0.1.1`]);
+      expect(runGates(daemon)).toContain('gate-semver');
+    } finally {
+      ws.nx(['daemon', '--stop']);
+    }
+  });
+
   it('re-runs gate-docker when a container engine appears', () => {
     const docker = path.join(FAKE_BIN, 'docker');
     // An engine that answers the probe and builds anything.
