@@ -7,8 +7,9 @@ import { copyTree } from './util.mjs';
 export const PROJECT = 'textlab';
 
 /** A workspace with the fixture under `textlab/`; release-dry-run limited to the script's gates. */
-export function textlabWorkspace(ctx, name, targetDirectory) {
-  return ctx.workspace(name, { targetDirectory, scriptGates: true, files: (root) => copyTree(FIXTURE, path.join(root, PROJECT)) });
+/** The benchmark crate in a fresh workspace; release-dry-run runs the script's gates unless `everyGate`. */
+export function textlabWorkspace(ctx, name, targetDirectory, { everyGate = false } = {}) {
+  return ctx.workspace(name, { targetDirectory, scriptGates: !everyGate, files: (root) => copyTree(FIXTURE, path.join(root, PROJECT)) });
 }
 
 export function crateDir(ws) {

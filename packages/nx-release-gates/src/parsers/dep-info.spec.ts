@@ -37,17 +37,23 @@ describe('packageDirOf', () => {
   });
 });
 
+/** A local crate `app` under a temporary folder: its lib's dep-info (env-dep lines given) and its build script's output. */
+function crateWithBuildScript(envDeps: string, scriptOutput: string): { root: string; deps: string; build: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'depinfo-'));
+  const deps = path.join(root, 'target', 'release', 'deps');
+  const build = path.join(root, 'target', 'release', 'build', 'app-1111111111111111');
+  fs.mkdirSync(deps, { recursive: true });
+  fs.mkdirSync(path.join(build, 'out'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'src'));
+  fs.writeFileSync(path.join(root, 'src', 'lib.rs'), '');
+  fs.writeFileSync(path.join(deps, 'app-0123456789abcdef.d'), `${deps}/app-0123456789abcdef.d: src/lib.rs\n\n${envDeps}`);
+  fs.writeFileSync(path.join(build, 'output'), scriptOutput);
+  return { root, deps, build };
+}
+
 describe('collectBuildRecords', () => {
   it('finds the dep-info of local units only, resolves relative paths, and reads the build script output', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'depinfo-'));
-    const deps = path.join(root, 'target', 'release', 'deps');
-    const build = path.join(root, 'target', 'release', 'build', 'app-1111111111111111');
-    fs.mkdirSync(deps, { recursive: true });
-    fs.mkdirSync(path.join(build, 'out'), { recursive: true });
-    fs.mkdirSync(path.join(root, 'src'));
-    fs.writeFileSync(path.join(root, 'src', 'lib.rs'), '');
-    fs.writeFileSync(path.join(deps, 'app-0123456789abcdef.d'), `${deps}/app-0123456789abcdef.d: src/lib.rs\n\n# env-dep:APP_COLOR\n`);
-    fs.writeFileSync(path.join(build, 'output'), 'cargo:rerun-if-env-changed=FLAVOUR\ncargo:rerun-if-changed=data.txt\n');
+    const { root, deps, build } = crateWithBuildScript('# env-dep:APP_COLOR\n', 'cargo:rerun-if-env-changed=FLAVOUR\ncargo:rerun-if-changed=data.txt\n');
     const id = `path+file://${root}#0.1.0`;
     const records = collectBuildRecords(
       [
@@ -69,15 +75,7 @@ describe('collectBuildRecords', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
   it('does not count env! reads of a variable the package\'s own build script set (rustc-env) as the environment\'s', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'depinfo-'));
-    const deps = path.join(root, 'target', 'release', 'deps');
-    const build = path.join(root, 'target', 'release', 'build', 'app-2222222222222222');
-    fs.mkdirSync(deps, { recursive: true });
-    fs.mkdirSync(path.join(build, 'out'), { recursive: true });
-    fs.mkdirSync(path.join(root, 'src'));
-    fs.writeFileSync(path.join(root, 'src', 'lib.rs'), '');
-    fs.writeFileSync(path.join(deps, 'app-0123456789abcdef.d'), `${deps}/app-0123456789abcdef.d: src/lib.rs\n\n# env-dep:KERNEL_RELEASE=13.5\n# env-dep:GIT_HASH=abc\n# env-dep:APP_COLOR\n`);
-    fs.writeFileSync(path.join(build, 'output'), 'cargo:rustc-env=GIT_HASH=abc\n');
+    const { root, deps, build } = crateWithBuildScript('# env-dep:KERNEL_RELEASE=13.5\n# env-dep:GIT_HASH=abc\n# env-dep:APP_COLOR\n', 'cargo:rustc-env=GIT_HASH=abc\n');
     const id = `path+file://${root}#0.1.0`;
     const messages = [
       { reason: 'compiler-artifact', package_id: id, target: { kind: ['lib'], name: 'app' }, filenames: [`${deps}/libapp-0123456789abcdef.rmeta`] },
