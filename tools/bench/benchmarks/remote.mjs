@@ -45,7 +45,11 @@ function coldClone(ws, url) {
 /** Clone A fills the cache cold, clone B (same commit, another folder) replays; `everyGate` runs all 14 gates. */
 function pair(ctx, server, everyGate) {
   const suffix = everyGate ? '-all' : '';
-  const clones = [`remote-a${suffix}`, `remote-b${suffix}`].map((name) => textlabWorkspace(ctx, name, 'shared', { everyGate })).map((ws) => coldClone(ws, server.url));
+  const [a, b] = [`remote-a${suffix}`, `remote-b${suffix}`].map((name) => textlabWorkspace(ctx, name, 'shared', { everyGate }));
+  // The same commit, as a release job's checkout of the tag the dry run ran on (gate-version's key holds HEAD).
+  b.git(['fetch', '-q', a.root, 'HEAD']);
+  b.git(['reset', '-q', '--hard', 'FETCH_HEAD']);
+  const clones = [a, b].map((ws) => coldClone(ws, server.url));
   return { times: clones.map((c) => c.ms), replayed: clones.map((c) => c.replayed) };
 }
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,6 +29,26 @@ describe('outside state probes', () => {
     expect(await registryLines(index, ['nothere', 'tinydep'])).toEqual(first);
     write('index/ti/ny/tinydep', `${entry('tinydep', ['0.1.0', '0.1.1'])}\n`);
     expect(await registryLines(index, ['tinydep', 'nothere'])).not.toEqual(first);
+  });
+
+  it('registry: an entry the index did not answer at once is asked again, and counts when it answers then', async () => {
+    const asked = new Map<string, number>();
+    const server = http.createServer((request, response) => {
+      const times = (asked.get(request.url ?? '') ?? 0) + 1;
+      asked.set(request.url ?? '', times);
+      // The first request for each entry fails, as a busy proxy may.
+      if (times === 1) response.writeHead(503).end();
+      else response.writeHead(200, { etag: `"${request.url}"` }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `sparse+http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+      const lines = await registryLines(url, ['tinydep', 'serde']);
+      expect(lines.slice(1)).toEqual(['entry serde etag "/se/rd/serde"', 'entry tinydep etag "/ti/ny/tinydep"']);
+      expect([...asked.values()]).toEqual([2, 2]);
+    } finally {
+      server.close();
+    }
   });
 
   it('registry: an index that cannot answer never prints the same line twice', async () => {

@@ -32,6 +32,12 @@ export const unknownLine = (what: string, why: string) => `${what} unknown (${wh
 const ENTRY_TIMEOUT_MS = 5_000;
 /** Requests in flight at once (a resolution may name a few hundred packages). */
 const CONCURRENT_REQUESTS = 16;
+/**
+ * The entries that did not answer are asked once more, a few at a time and with more patience: one slow answer among
+ * a few hundred (a proxy, a loaded machine) would otherwise make the key miss and re-run gate-install's release build.
+ */
+const RETRY_TIMEOUT_MS = 10_000;
+const RETRY_REQUESTS = 4;
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, each: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -49,7 +55,11 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, each: (item: T
 /** One line per crate name: its index entry's stamp, or a line that never matches when the index cannot say. */
 export async function registryLines(index: string, names: readonly string[]): Promise<string[]> {
   const sorted = [...new Set(names)].sort();
-  const stamps = await mapLimit(sorted, CONCURRENT_REQUESTS, (name) => entryStamp(index, name, ENTRY_TIMEOUT_MS));
+  const first = await mapLimit(sorted, CONCURRENT_REQUESTS, (name) => entryStamp(index, name, ENTRY_TIMEOUT_MS));
+  const unanswered = sorted.filter((_, i) => first[i] === null);
+  const retried = new Map(unanswered.map((name, i) => [name, i]));
+  const second = await mapLimit(unanswered, RETRY_REQUESTS, (name) => entryStamp(index, name, RETRY_TIMEOUT_MS));
+  const stamps = sorted.map((name, i) => first[i] ?? (retried.has(name) ? second[retried.get(name) as number] : null));
   return [`index ${index}`, ...sorted.map((name, i) => (stamps[i] === null ? unknownLine(`entry ${name}`, 'index did not answer') : `entry ${name} ${stamps[i]}`))];
 }
 
