@@ -97,5 +97,5 @@ export async function hashWithState(task: Task, context: HasherContext & { env?:
   return { value: sha256([base.value, guard, ...stateHashes].join('\n')), details: { ...base.details, runtime } };
 }
 
-/** The custom hasher of the gate executors that read outside state (executors.json `hasher`). */
+/** The custom hasher of every gate executor (executors.json `hasher`). */
 export const stateHasher: CustomHasher = (task, context) => hashWithState(task, context, workspaceRoot);
