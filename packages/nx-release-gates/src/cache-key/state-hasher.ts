@@ -43,6 +43,8 @@ export function probeState(workspaceRoot: string, probe: readonly string[], now 
   const lines = isGateStateKind(kind)
     ? stateLines(workspaceRoot, { kind, args }).catch((error: NodeJS.ErrnoException) => [`unreadable: ${error.code ?? error.name} ${randomUUID()}`])
     : Promise.resolve([`unknown state kind ${kind} ${randomUUID()}`]);
+  // Answers older than the sharing window are never used again: drop them, so a long-lived process keeps none.
+  for (const [other, answer] of recent) if (now - answer.at >= SHARED_FOR_MS || now < answer.at) recent.delete(other);
   recent.set(key, { at: now, lines });
   return lines;
 }
