@@ -1,12 +1,12 @@
 // Workspaces holding the benchmark crate (fixtures/textlab) alone, used by cold, warm, floor, remote and parallel,
-// and the two ways of releasing it that those benchmarks compare: release-dry-run and the original script.
+// and the ways of releasing it that those benchmarks compare: release-dry-run, the original script and the raw cargo
+// commands release-dry-run ran.
 import * as path from 'node:path';
 import { FIXTURE, SCRIPT } from './paths.mjs';
 import { copyTree } from './util.mjs';
 
 export const PROJECT = 'textlab';
 
-/** A workspace with the fixture under `textlab/`; release-dry-run limited to the script's gates. */
 /** The benchmark crate in a fresh workspace; release-dry-run runs the script's gates unless `everyGate`. */
 export function textlabWorkspace(ctx, name, targetDirectory, { everyGate = false } = {}) {
   return ctx.workspace(name, { targetDirectory, scriptGates: !everyGate, files: (root) => copyTree(FIXTURE, path.join(root, PROJECT)) });
@@ -25,4 +25,22 @@ export function coldDryRun(ws) {
 /** Times the original process's release script in the crate folder. */
 export function originalScript(ws, label) {
   return ws.sh(`bash ${JSON.stringify(SCRIPT)}`, { cwd: crateDir(ws), label });
+}
+
+/** The raw cargo commands the plugin ran (from the result files), as one bash script run in the crate folder. */
+export function rawScript(ws, project, gates) {
+  const results = ws.results(project);
+  const lines = ['#!/usr/bin/env bash', '# The commands nx-release-gates ran for this crate (from dist/release-gates/*/gate-*.json), back to back.', 'set -uo pipefail', 'status=0'];
+  let count = 0;
+  for (const gate of gates) {
+    const r = results[gate];
+    if (!r) continue;
+    for (const command of r.commands ?? []) {
+      const env = gate === 'gate-doc' && r.details?.rustdocFlags ? `RUSTDOCFLAGS=${JSON.stringify(r.details.rustdocFlags)} ` : '';
+      lines.push(`${env}${command} >/dev/null || status=$?`);
+      count++;
+    }
+  }
+  lines.push('exit $status');
+  return { text: `${lines.join('\n')}\n`, count };
 }
