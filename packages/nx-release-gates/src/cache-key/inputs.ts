@@ -57,12 +57,29 @@ export const CRATE_NAMED_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [CRATE_MANIFEST]: ['{projectRoot}/Cargo.toml'],
 };
 
-export function crateNamedInputs(): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(CRATE_NAMED_INPUTS).map(([name, globs]) => [name, [...globs]]));
-}
-
 /** The emergency skip: part of every gate's hash, so a skipped result never replays into a normal run. */
 export const EMERGENCY_ENV_INPUTS = ['RELEASE_GATES_SKIP', 'RELEASE_GATES_SKIP_REASON', 'RELEASE_GATES_SKIP_UNTIL'] as const;
+
+/**
+ * The variables every gate of every crate hashes: the emergency skip and the host's per-target compiler variables.
+ * One named input per crate, which each gate names, instead of the same dozen entries written into each of its 14
+ * targets: a crate's configuration is what Nx copies, merges, caches and hashes for every command, so at 500 crates
+ * its size is a good part of a cold project graph.
+ */
+export const GATE_ENV = 'release-gates-env';
+
+let sharedEnvNames: readonly string[] | null = null;
+function gateEnvNames(): readonly string[] {
+  sharedEnvNames ??= [...EMERGENCY_ENV_INPUTS, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))];
+  return sharedEnvNames;
+}
+
+export function crateNamedInputs(): Record<string, Array<string | { env: string }>> {
+  return {
+    ...Object.fromEntries(Object.entries(CRATE_NAMED_INPUTS).map(([name, globs]) => [name, [...globs]])),
+    [GATE_ENV]: gateEnvNames().map((env) => ({ env })),
+  };
+}
 
 /** Files outside the crate folder that Nx hashes by path: the workspace manifest, and Cargo.lock's appearance. */
 function workspaceFiles(crate: CrateModel): string[] {
@@ -192,7 +209,8 @@ export function gateInputs(
 ): TargetConfiguration['inputs'] {
   return [
     ...fileInputs(crate, workspaceRoot, stateKinds, gateName, options),
-    ...[...EMERGENCY_ENV_INPUTS, ...gateEnv, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))].map((env) => ({ env })),
+    GATE_ENV,
+    ...gateEnv.map((env) => ({ env })),
     // Whether the hook computed it for this run and environment: checked by the gates' custom hasher (state-hasher.ts).
     fingerprintInput(crate, envPatterns),
     { externalDependencies: crate.externalDependencies },

@@ -24,27 +24,51 @@ interface MetadataPackage {
   dependencies: MetadataDependency[];
 }
 
-/** The publishable workspace members `crateName` reaches through path dependencies (not itself), sorted. */
-export function pathSiblings(metadata: { packages: MetadataPackage[] }, crateName: string): string[] {
+/** Each member's path dependencies that name another member, worth following (see pathSiblings). */
+type PathEdges = Map<string, MetadataPackage[]>;
+
+/**
+ * The members' path-dependency edges, worked out once per metadata: every crate of a workspace asks (inference calls
+ * pathSiblings for each member), and resolving each member's paths again for each crate made a 500-member workspace
+ * spend most of its inference here.
+ */
+const edgesOf = new WeakMap<object, PathEdges>();
+function pathEdges(metadata: { packages: MetadataPackage[] }): PathEdges {
+  const known = edgesOf.get(metadata);
+  if (known) return known;
   const byDir = new Map(metadata.packages.map((p) => [path.resolve(path.dirname(p.manifest_path)), p]));
-  const start = metadata.packages.find((p) => p.name === crateName);
-  if (!start) return [];
-  const seen = new Set<string>([start.name]);
-  const queue = [start];
-  while (queue.length) {
-    const current = queue.shift()!;
-    for (const dep of current.dependencies) {
+  const edges: PathEdges = new Map();
+  for (const pkg of metadata.packages) {
+    const next: MetadataPackage[] = [];
+    for (const dep of pkg.dependencies) {
       if (!dep.path) continue;
       // A dev-dependency without a version is dropped from the published manifest: nothing to resolve.
       if (dep.kind === 'dev' && dep.req === '*') continue;
       const sibling = byDir.get(path.resolve(dep.path));
-      if (!sibling || seen.has(sibling.name)) continue;
+      if (!sibling) continue;
       if (Array.isArray(sibling.publish) && sibling.publish.length === 0) continue;
+      next.push(sibling);
+    }
+    edges.set(pkg.name, next);
+  }
+  edgesOf.set(metadata, edges);
+  return edges;
+}
+
+/** The publishable workspace members `crateName` reaches through path dependencies (not itself), sorted. */
+export function pathSiblings(metadata: { packages: MetadataPackage[] }, crateName: string): string[] {
+  const edges = pathEdges(metadata);
+  if (!edges.has(crateName)) return [];
+  const seen = new Set<string>([crateName]);
+  const queue = [crateName];
+  for (let i = 0; i < queue.length; i++) {
+    for (const sibling of edges.get(queue[i]) ?? []) {
+      if (seen.has(sibling.name)) continue;
       seen.add(sibling.name);
-      queue.push(sibling);
+      queue.push(sibling.name);
     }
   }
-  seen.delete(start.name);
+  seen.delete(crateName);
   return [...seen].sort();
 }
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CrateModel, joinRoot } from '../model/crate-model';
 import { CargoMetadata, cratesFromMetadata } from '../parsers/cargo-metadata';
 import { CARGO_NOT_FOUND, summarizeCargoError } from '../parsers/cargo-errors';
-import { directExternalDependencies, LockGraph, lockGraph, LockPackage, parseLockfile } from '../parsers/lockfile';
+import { directExternalDependencies, LockGraph, lockGraph, LockPackage, parseLockfile, resolveLock } from '../parsers/lockfile';
 import { describeManifest, groupManifests, isBuildOutputManifest, ManifestGroup, ManifestInfo } from '../parsers/manifest-groups';
 import { runCommand } from './process';
 import { pluginDataDirectory } from '../util/data-directory';
@@ -59,7 +59,8 @@ function withLockfile(crates: CrateModel[], lockContent: string): GroupRead {
     // An unreadable Cargo.lock: cargo (and gate-lockfile) will say why; the file itself stays a cache input.
     return { crates, lock: NO_LOCK };
   }
-  for (const crate of crates) crate.externalDependencies = directExternalDependencies(packages, crate);
+  const resolved = resolveLock(packages);
+  for (const crate of crates) crate.externalDependencies = directExternalDependencies(packages, crate, resolved);
   return { crates, lock: lockGraph(packages) };
 }
 

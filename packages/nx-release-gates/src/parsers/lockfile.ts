@@ -74,22 +74,26 @@ export function lockGraph(packages: LockPackage[]): LockGraph {
   return { nodes, edges };
 }
 
+/** Each package's dependencies, resolved to packages once (a workspace asks for every crate of it). */
+export type ResolvedLock = Map<LockPackage, LockPackage[]>;
+
+export function resolveLock(packages: LockPackage[]): ResolvedLock {
+  const resolve = resolver(packages);
+  return new Map(packages.map((p) => [p, p.dependencies.map(resolve).filter((d): d is LockPackage => d !== undefined)]));
+}
+
 /**
  * External packages a crate uses directly, or through the workspace crates it depends on (a path dependency's
  * registry dependencies are compiled into the crate too). Nx adds their transitive closure itself.
  */
-export function directExternalDependencies(packages: LockPackage[], crate: { name: string; version: string }): string[] {
-  const resolve = resolver(packages);
+export function directExternalDependencies(packages: LockPackage[], crate: { name: string; version: string }, resolved: ResolvedLock = resolveLock(packages)): string[] {
   const start = packages.find((p) => !p.source && p.name === crate.name && p.version === crate.version);
   if (!start) return [];
   const found = new Set<string>();
   const visited = new Set<LockPackage>([start]);
   const queue = [start];
-  while (queue.length) {
-    const current = queue.shift()!;
-    for (const spec of current.dependencies) {
-      const dep = resolve(spec);
-      if (!dep) continue;
+  for (let i = 0; i < queue.length; i++) {
+    for (const dep of resolved.get(queue[i]) ?? []) {
       if (dep.source) found.add(externalNodeName(dep));
       else if (!visited.has(dep)) {
         visited.add(dep);

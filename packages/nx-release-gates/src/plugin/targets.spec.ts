@@ -1,12 +1,13 @@
 import type { CrateModel } from '../model/crate-model';
 import { crateModel } from '../testing/crate-model';
 import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catalog';
-import { EMERGENCY_ENV_INPUTS, fingerprintInput } from '../cache-key/inputs';
+import { EMERGENCY_ENV_INPUTS, fingerprintInput, GATE_ENV } from '../cache-key/inputs';
 import { fingerprintVariableArgs } from '../cache-key/fingerprint-env';
 import { parseFingerprintArgs } from '../cache-key/fingerprint';
 import { TARGET_GROUP, crateProject, stateInputsOf } from './targets';
 import { stateProbesOf } from '../cache-key/state-hasher';
 import { executorManifest } from './manifest';
+import { hostTriple } from '../model/env-families';
 
 const STATEFUL = ['gate-lockfile', 'gate-workflows'];
 const WORKSPACE_ROOT = '/ws';
@@ -81,17 +82,21 @@ describe('crateProject', () => {
       // No input runs a process: the fingerprint check and the state probes are the custom hasher's (state-hasher.ts).
       expect(inputs.filter((i) => typeof i === 'object' && 'runtime' in i)).toEqual([]);
       expect(inputs).toContainEqual({ externalDependencies: ['cargo:serde@1.0.200', 'cargo:itoa@1.0.11'] });
-      for (const env of EMERGENCY_ENV_INPUTS) expect(inputs).toContainEqual({ env });
+      // The variables every gate hashes come through the crate's named input, written once per crate.
+      expect(inputs).toContain(GATE_ENV);
       if (target !== 'gate-workflows') expect(inputs).toContain('{workspaceRoot}/Cargo.toml');
       // Cargo.lock is represented by its external nodes, not hashed as a file.
       expect(inputs).not.toContain('{workspaceRoot}/Cargo.lock');
       for (const input of inputs) if (typeof input === 'string') expect(input).not.toMatch(/^[^!].*\/target(\/|$)/);
     }
     expect(fingerprintVariableArgs(fingerprintInput(crate()).env)).toEqual(['crates/llm-cli']);
+    for (const env of EMERGENCY_ENV_INPUTS) expect(project.namedInputs?.[GATE_ENV]).toContainEqual({ env });
+    const host = hostTriple();
+    if (host) expect(project.namedInputs?.[GATE_ENV]).toContainEqual({ env: `CC_${host}` });
   });
 
   it('keys gate-lockfile by manifests and gate-workflows by its state alone: a source edit re-runs neither', () => {
-    const files = (target: string) => (targets[target].inputs as Input[]).filter((i): i is string => typeof i === 'string');
+    const files = (target: string) => (targets[target].inputs as Input[]).filter((i): i is string => typeof i === 'string' && i !== GATE_ENV);
     expect(files('gate-lockfile')).toEqual(['rust-crate-manifest', '^rust-crate-manifest', '{workspaceRoot}/Cargo.toml']);
     expect(files('gate-workflows')).toEqual([]);
     const state = (target: string) => stateProbesOf(targets[target].metadata).map(([kind]) => kind);
