@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { askPrograms, envValueHash, fingerprintArgs, fingerprintLines, parseFingerprintArgs, rustfmtConfigLines, toolFileLines, treeHash } from './fingerprint';
+import { askPrograms, envValueHash, fingerprintArgs, fingerprintLines, outsideFileLines, parseFingerprintArgs, rustfmtConfigLines, toolFileLines, treeHash } from './fingerprint';
 import { sha256 } from '../util/hash';
 
 describe('fingerprint arguments', () => {
@@ -84,6 +84,18 @@ describe('fingerprintLines', () => {
     expect(await declared('8192')).not.toEqual(lines);
     // Other names keep their short SHA-256, so existing keys do not change.
     expect(envValueHash('MY_MODE', 'x')).toBe(sha256('x').slice(0, 16));
+  });
+
+  it('gives a report the same file lines without asking a program (outsideFileLines)', async () => {
+    const ws = layout('e', '[build]\n');
+    const home = path.join(base, 'e', 'home');
+    const env = { PATH: process.env.PATH ?? '', CARGO_HOME: home };
+    const askNothing = async () => [];
+    const files = (lines: string[]) => lines.filter((l) => /^(config|toolchain-file|tree): /.test(l));
+    const full = await fingerprintLines({ workspaceRoot: ws, crateRoot: 'crates/app', envPatterns: [], trees: ['../shared'], env }, askNothing);
+    const outside = outsideFileLines({ workspaceRoot: ws, crateRoot: 'crates/app', trees: ['../shared'], env });
+    expect(outside).toEqual(files(full));
+    expect(outside.length).toBeGreaterThanOrEqual(4);
   });
 
   it('changes when a config file, a variable or an outside tree changes', async () => {

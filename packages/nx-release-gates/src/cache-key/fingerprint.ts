@@ -138,10 +138,15 @@ export const askPrograms: ProgramLines = async (cwd, env) => {
   return [`rustc: ${(rustc ?? 'none').trim().replace(/\n/g, ' | ')}`, `cargo: ${(cargo ?? 'none').trim()}`, `cuda: ${cuda}`, ...located];
 };
 
-export async function fingerprintLines(request: FingerprintRequest, programs: ProgramLines = askPrograms): Promise<string[]> {
+/** Where cargo runs for the crate: its folder, or the workspace root when the folder is gone. */
+function crateCwd(request: Pick<FingerprintRequest, 'workspaceRoot' | 'crateRoot'>): string {
   const crateDir = path.resolve(request.workspaceRoot, request.crateRoot);
-  const cwd = fs.existsSync(crateDir) ? crateDir : request.workspaceRoot;
-  const lines = await programs(cwd, request.env);
+  return fs.existsSync(crateDir) ? crateDir : request.workspaceRoot;
+}
+
+/** The toolchain pin and cargo's config files the crate's builds read, by content. */
+function toolchainAndConfigLines(request: Pick<FingerprintRequest, 'workspaceRoot' | 'env'>, cwd: string): string[] {
+  const lines: string[] = [];
   const pin = toolchainFile(cwd);
   if (pin) lines.push(`toolchain-file: ${label(request.workspaceRoot, pin, 'above-workspace')} ${fileHash(pin)}`);
   const home = cargoHome(request.env);
@@ -149,10 +154,30 @@ export async function fingerprintLines(request: FingerprintRequest, programs: Pr
     const outside = from === 'cargo-home' || file.startsWith(home + path.sep) ? 'cargo-home' : 'above-workspace';
     lines.push(`config: ${label(request.workspaceRoot, file, outside)} ${fileHash(file)}`);
   }
+  return lines;
+}
+
+function treeLines(request: Pick<FingerprintRequest, 'workspaceRoot' | 'trees'>): string[] {
+  return [...request.trees].sort().map((tree) => `tree: ${tree} ${treeHash(path.resolve(request.workspaceRoot, tree))}`);
+}
+
+export async function fingerprintLines(request: FingerprintRequest, programs: ProgramLines = askPrograms): Promise<string[]> {
+  const cwd = crateCwd(request);
+  const lines = await programs(cwd, request.env);
+  lines.push(...toolchainAndConfigLines(request, cwd));
   lines.push(...rustfmtConfigLines(request.workspaceRoot, cwd, request.env), ...toolFileLines(request.workspaceRoot, cwd, request.env));
   for (const [name, value] of fingerprintedVariables(request.env, request.envPatterns)) lines.push(`env: ${name} ${envValueHash(name, value)}`);
-  for (const tree of [...request.trees].sort()) lines.push(`tree: ${tree} ${treeHash(path.resolve(request.workspaceRoot, tree))}`);
+  lines.push(...treeLines(request));
   return [...lines, ...learnedFingerprint(request)];
+}
+
+/**
+ * The fingerprint's lines about files outside the crate folder (toolchain pin, cargo config, outside path
+ * dependencies' trees), as fingerprintLines writes them, without asking any program: what a release report keeps
+ * for parity (the toolchain itself it takes from the gates' results).
+ */
+export function outsideFileLines(request: Pick<FingerprintRequest, 'workspaceRoot' | 'crateRoot' | 'trees' | 'env'>): string[] {
+  return [...toolchainAndConfigLines(request, crateCwd(request)), ...treeLines(request)];
 }
 
 /** The crate's release-gates.lock entries (learned-inputs.ts); a file that does not parse changes the key, never stops Nx. */

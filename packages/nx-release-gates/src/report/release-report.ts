@@ -51,7 +51,7 @@ export interface ReportInput {
   git: ReleaseReport['git'];
   lockfile: string | null;
   emergency: ReleaseReport['emergency'];
-  /** The cache key's runtime fingerprint lines for the crate (fingerprint/fingerprint.ts), for parity. */
+  /** The cache key's fingerprint lines about files outside the crate (cache-key/fingerprint.ts outsideFileLines), for parity. */
   cacheKeyLines?: string[];
   /** The environment the gates ran in, for the fingerprint (variables are stored as hashes). */
   env?: NodeJS.ProcessEnv;

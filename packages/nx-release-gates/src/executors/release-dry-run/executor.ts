@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { readCrateAt } from '../../ops/read-crates';
-import { fingerprintLines } from '../../cache-key/fingerprint';
+import { outsideFileLines } from '../../cache-key/fingerprint';
 import { outsideTrees } from '../../cache-key/inputs';
 import { interruption, runnerIn, signalExitCode, whenInterrupted } from '../../ops/process';
 import { changedPaths, headCommit } from '../../ops/git';
@@ -226,6 +226,15 @@ async function trustedReplaysOnly(options: ReleaseDryRunOptions, context: Execut
   return { ...second, nested: firstStands ? first.nested : second.nested, verdict };
 }
 
+/** The report's file lines for parity, or none when a file cannot be read (the report is still written). */
+function reportFileLines(workspaceRoot: string, crate: NonNullable<Awaited<ReturnType<typeof readCrateAt>>>): string[] | undefined {
+  try {
+    return outsideFileLines({ workspaceRoot, crateRoot: crate.root, trees: outsideTrees(crate), env: process.env });
+  } catch {
+    return undefined;
+  }
+}
+
 async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, plan: DryRunPlan): Promise<{ success: boolean }> {
   const { project, gates, emergency } = plan;
   const started = new Date();
@@ -247,7 +256,8 @@ async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, p
     lockfile: crate?.lockfile ?? null,
     emergency,
     env: process.env,
-    cacheKeyLines: crate ? await fingerprintLines({ workspaceRoot: context.root, crateRoot: crate.root, envPatterns: [], trees: outsideTrees(crate), env: process.env }).catch(() => undefined) : undefined,
+    // Files only: the toolchain comes from the gates' results (asking rustc and cargo again cost every dry run processes).
+    cacheKeyLines: crate ? reportFileLines(context.root, crate) : undefined,
   });
   report.interruptedBy = signal;
   if (verdict.nxFailed && report.status !== 'failed') {
