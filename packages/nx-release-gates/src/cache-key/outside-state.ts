@@ -21,23 +21,19 @@ import { CONTAINER_ENGINES, ContainerEngine, findEngine } from '../ops/container
 import { cargoHome, replacedSourceFolders } from '../ops/config-files';
 import { headCommit, tagTargets } from '../ops/git';
 import { quietRunnerIn, type CommandRunner } from '../ops/process';
-import { entryStamp } from '../ops/registry-index';
+import { entryStamp, entryStampsAtOnce } from '../ops/registry-index';
 import { sha256 } from '../util/hash';
 import { readJsonIfExists, readTextIfExists } from '../util/files';
 
 /** A line no other run prints: the key misses, the gate runs. */
 export const unknownLine = (what: string, why: string) => `${what} unknown (${why}) ${randomUUID()}`;
 
-/** Per index request: a probe runs before every hash, so an index that does not answer soon is taken as unknown. */
+/** Per round of index requests: a probe runs before every hash, so an index that does not answer soon is taken as unknown. */
 const ENTRY_TIMEOUT_MS = 5_000;
-/** Requests in flight at once (a resolution may name a few hundred packages). */
-const CONCURRENT_REQUESTS = 16;
-/**
- * The entries that did not answer are asked once more, a few at a time and with more patience: one slow answer among
- * a few hundred (a proxy, a loaded machine) would otherwise make the key miss and re-run gate-install's release build.
- */
+/** The last round, for the entries no earlier round got an answer for. */
 const RETRY_TIMEOUT_MS = 10_000;
-const RETRY_REQUESTS = 4;
+/** Requests of their own in flight at once: a proxy here timed requests out past five open connections. */
+const SINGLE_REQUESTS = 4;
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, each: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -52,14 +48,22 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, each: (item: T
   return results;
 }
 
-/** One line per crate name: its index entry's stamp, or a line that never matches when the index cannot say. */
+/**
+ * One line per crate name: its index entry's stamp, or a line that never matches when the index cannot say. All
+ * names at once over one HTTP/2 connection where the index allows it (HTTPS); each name still without an answer (all
+ * of them for a folder, a plain-HTTP index or a server without HTTP/2) in a request of its own, a few at a time; and
+ * the names still unanswered once more, with more patience: one slow answer among a few hundred (a proxy, a loaded
+ * machine) would otherwise make the key miss and re-run gate-install's release build.
+ */
 export async function registryLines(index: string, names: readonly string[]): Promise<string[]> {
   const sorted = [...new Set(names)].sort();
-  const first = await mapLimit(sorted, CONCURRENT_REQUESTS, (name) => entryStamp(index, name, ENTRY_TIMEOUT_MS));
-  const unanswered = sorted.filter((_, i) => first[i] === null);
-  const retried = new Map(unanswered.map((name, i) => [name, i]));
-  const second = await mapLimit(unanswered, RETRY_REQUESTS, (name) => entryStamp(index, name, RETRY_TIMEOUT_MS));
-  const stamps = sorted.map((name, i) => first[i] ?? (retried.has(name) ? second[retried.get(name) as number] : null));
+  let stamps = await entryStampsAtOnce(index, sorted, ENTRY_TIMEOUT_MS);
+  for (const timeoutMs of [ENTRY_TIMEOUT_MS, RETRY_TIMEOUT_MS]) {
+    const unanswered = sorted.filter((_, i) => stamps[i] === null);
+    const asked = new Map(unanswered.map((name, i) => [name, i]));
+    const answers = await mapLimit(unanswered, SINGLE_REQUESTS, (name) => entryStamp(index, name, timeoutMs));
+    stamps = sorted.map((name, i) => stamps[i] ?? (asked.has(name) ? answers[asked.get(name) as number] : null));
+  }
   return [`index ${index}`, ...sorted.map((name, i) => (stamps[i] === null ? unknownLine(`entry ${name}`, 'index did not answer') : `entry ${name} ${stamps[i]}`))];
 }
 

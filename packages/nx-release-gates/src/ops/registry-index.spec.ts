@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { entryStamp } from './registry-index';
+import { entryStamp, entryStampsAtOnce } from './registry-index';
 
 describe('entryStamp over HTTP', () => {
   let server: http.Server;
@@ -43,5 +43,11 @@ describe('entryStamp over HTTP', () => {
     answers.set('/br/ok/broken', { status: 500 });
     expect(await entryStamp(base, 'broken', 2000)).toBeNull();
     expect(await entryStamp('http://127.0.0.1:9/', 'tinydep', 2000)).toBeNull();
+  });
+
+  it('leaves a plain-HTTP or folder index to one request per entry: the batch over HTTP/2 answers nothing there', async () => {
+    expect(await entryStampsAtOnce(base, ['tinydep', 'never'], 2000)).toEqual([null, null]);
+    expect(await entryStampsAtOnce('/no/such/index', ['tinydep'], 2000)).toEqual([null]);
+    expect(methods).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '../util/hash';
+import { headEach } from './http2-session';
 
 export const CRATES_IO_INDEX = 'https://index.crates.io/';
 
@@ -93,10 +94,27 @@ export async function lookUpCrate(index: string, crateName: string): Promise<Ind
 }
 
 /**
- * What a cache key holds of a crate's index entry: its content hash in a folder index; over HTTP the entry's ETag or
- * Last-Modified (a HEAD request: the body of a popular crate's entry is large, and either header changes with it),
- * else the hash of the body. `absent` when the index has no entry; null when the index cannot say (no answer in
- * `timeoutMs`, an error status, a missing folder): the caller must then never match a cached key.
+ * What a cache key holds of a crate's index entry, from the answer to a HEAD request: its ETag or Last-Modified (the
+ * body of a popular crate's entry is large, and either header changes with it), else the hash of the body (`getBody`:
+ * a GET). `absent` when the index has no entry; null when it cannot say (an error status, no body).
+ */
+async function stampOf(answer: { status: number; header(name: string): string | null }, getBody: () => Promise<string | null>): Promise<string | null> {
+  if (answer.status === 404 || answer.status === 410 || answer.status === 403) return 'absent';
+  if (answer.status < 200 || answer.status >= 300) return null;
+  const etag = answer.header('etag');
+  if (etag) return `etag ${etag}`;
+  const modified = answer.header('last-modified');
+  if (modified) return `last-modified ${modified}`;
+  const body = await getBody();
+  return body === null ? null : `sha256 ${sha256(body)}`;
+}
+
+const USER_AGENT = { 'user-agent': 'nx-release-gates' };
+
+/**
+ * What a cache key holds of a crate's index entry (stampOf): in a folder index, its content hash. Null when the index
+ * cannot say (no answer in `timeoutMs`, an error status, a missing folder): the caller must then never match a
+ * cached key.
  */
 export async function entryStamp(index: string, crateName: string, timeoutMs: number): Promise<string | null> {
   const location = indexLocation(index, crateName);
@@ -109,17 +127,25 @@ export async function entryStamp(index: string, crateName: string, timeoutMs: nu
     }
   }
   try {
-    const ask = (method: 'HEAD' | 'GET') => fetch(location.url, { method, signal: AbortSignal.timeout(timeoutMs), headers: { 'user-agent': 'nx-release-gates' } });
+    const ask = (method: 'HEAD' | 'GET') => fetch(location.url, { method, signal: AbortSignal.timeout(timeoutMs), headers: USER_AGENT });
     const head = await ask('HEAD');
-    if (head.status === 404 || head.status === 410 || head.status === 403) return 'absent';
-    if (!head.ok) return null;
-    const etag = head.headers.get('etag');
-    if (etag) return `etag ${etag}`;
-    const modified = head.headers.get('last-modified');
-    if (modified) return `last-modified ${modified}`;
-    const body = await ask('GET');
-    return body.ok ? `sha256 ${sha256(await body.text())}` : null;
+    return await stampOf({ status: head.status, header: (name) => head.headers.get(name) }, async () => {
+      const body = await ask('GET');
+      return body.ok ? body.text() : null;
+    });
   } catch {
     return null;
   }
+}
+
+/**
+ * entryStamp for many names of an HTTPS index at once, over one HTTP/2 connection (ops/http2-session.ts) with one
+ * deadline. A name with no stamp (no answer in time, a server without HTTP/2, a folder or plain-HTTP index) is null:
+ * the caller asks again, one request per name (entryStamp). Both ways give the same stamp for the same answer.
+ */
+export async function entryStampsAtOnce(index: string, names: readonly string[], timeoutMs: number): Promise<Array<string | null>> {
+  const urls = names.map((name) => indexLocation(index, name)).map((l) => ('url' in l ? new URL(l.url) : null));
+  const first = urls[0];
+  if (!first || first.protocol !== 'https:') return names.map(() => null);
+  return headEach({ origin: first.origin, paths: urls.map((u) => (u ? `${u.pathname}${u.search}` : '/')), headers: USER_AGENT, timeoutMs }, stampOf);
 }

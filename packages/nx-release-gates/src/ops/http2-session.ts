@@ -1,0 +1,97 @@
+/**
+ * Many requests to one origin over one HTTP/2 connection, as cargo reads a sparse index: a cache key may need the
+ * index entries of a few hundred packages, and one TLS connection per request (what Node's fetch does when a server
+ * or proxy closes each connection) made that take seconds, or time out past a handful of connections at once. Every
+ * request of a batch shares one deadline; one that has no answer by then, and all of them when the server does not
+ * speak HTTP/2, answer null, for the caller to ask again its own way. Never throws.
+ */
+import * as http2 from 'node:http2';
+
+export interface Http2Answer {
+  status: number;
+  header(name: string): string | null;
+}
+
+/** What one request does with its answer: read a header, or ask for the body (a second request on the same connection). */
+export type Http2Step<T> = (answer: Http2Answer, getBody: () => Promise<string | null>) => Promise<T | null> | T | null;
+
+export interface Http2Batch {
+  origin: string;
+  /** Paths below the origin, e.g. `/se/rd/serde`. */
+  paths: readonly string[];
+  headers?: Record<string, string>;
+  /** One deadline for the whole batch. */
+  timeoutMs: number;
+}
+
+function headerOf(headers: http2.IncomingHttpHeaders): Http2Answer['header'] {
+  return (name) => {
+    const value = headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : (value ?? null);
+  };
+}
+
+/** HEAD of every path at once, each answer handed to `step`; the results in the order of `paths`. */
+export function headEach<T>(batch: Http2Batch, step: Http2Step<T>): Promise<Array<T | null>> {
+  const results: Array<T | null> = batch.paths.map(() => null);
+  if (!batch.paths.length) return Promise.resolve(results);
+  return new Promise((resolve) => {
+    let session: http2.ClientHttp2Session;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      session?.destroy();
+      resolve(results);
+    };
+    const timer = setTimeout(finish, batch.timeoutMs);
+    try {
+      session = http2.connect(batch.origin);
+    } catch {
+      finish();
+      return;
+    }
+    session.on('error', finish);
+    session.on('close', finish);
+    const request = (method: 'HEAD' | 'GET', path: string): Promise<{ answer: Http2Answer; body: string } | null> =>
+      new Promise((done) => {
+        if (settled || session.destroyed) return done(null);
+        let stream: http2.ClientHttp2Stream;
+        try {
+          stream = session.request({ ':method': method, ':path': path, ...batch.headers });
+        } catch {
+          return done(null);
+        }
+        const chunks: Buffer[] = [];
+        let answer: Http2Answer | null = null;
+        stream.on('response', (headers) => {
+          answer = { status: Number(headers[':status']), header: headerOf(headers) };
+        });
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => done(answer ? { answer, body: Buffer.concat(chunks).toString('utf8') } : null));
+        stream.on('error', () => done(null));
+        stream.on('close', () => done(answer && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR ? { answer, body: Buffer.concat(chunks).toString('utf8') } : null));
+        stream.end();
+      });
+    let pending = batch.paths.length;
+    batch.paths.forEach((path, i) => {
+      void (async () => {
+        try {
+          const head = await request('HEAD', path);
+          if (head) {
+            const getBody = async () => {
+              const got = await request('GET', path);
+              return got && got.answer.status >= 200 && got.answer.status < 300 ? got.body : null;
+            };
+            const value = await step(head.answer, getBody);
+            if (!settled) results[i] = value;
+          }
+        } catch {
+          // This path stays null: the caller asks again.
+        }
+        if (--pending === 0) finish();
+      })();
+    });
+  });
+}
