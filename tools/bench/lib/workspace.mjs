@@ -25,7 +25,9 @@ export class Workspace {
     write(path.join(root, '.gitignore'), 'node_modules\ndist\ntarget\n.nx\n');
     fs.symlinkSync(path.join(install, 'node_modules'), path.join(root, 'node_modules'), 'dir');
     files(root);
-    const ws = new Workspace(root, env, logTo);
+    // Nx 23 keeps its local cache in ~/.nx/<workspace id>/cache: here it goes under the workspace's .nx, so that the
+    // benchmarks that delete .nx for a cold run empty the cache too (a second cold round otherwise replayed it all).
+    const ws = new Workspace(root, { ...env, NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache') }, logTo);
     ws.git(['init', '-q', '-b', 'main']);
     ws.commit('initial');
     return ws;
