@@ -68,16 +68,11 @@ export const EMERGENCY_ENV_INPUTS = ['RELEASE_GATES_SKIP', 'RELEASE_GATES_SKIP_R
  */
 export const GATE_ENV = 'release-gates-env';
 
-let sharedEnvNames: readonly string[] | null = null;
-function gateEnvNames(): readonly string[] {
-  sharedEnvNames ??= [...EMERGENCY_ENV_INPUTS, ...hyphenatedCompilerVariables([hostTriple()].filter((t): t is string => t !== null))];
-  return sharedEnvNames;
-}
-
 export function crateNamedInputs(): Record<string, Array<string | { env: string }>> {
+  const host = hostTriple();
   return {
     ...Object.fromEntries(Object.entries(CRATE_NAMED_INPUTS).map(([name, globs]) => [name, [...globs]])),
-    [GATE_ENV]: gateEnvNames().map((env) => ({ env })),
+    [GATE_ENV]: [...EMERGENCY_ENV_INPUTS, ...hyphenatedCompilerVariables(host ? [host] : [])].map((env) => ({ env })),
   };
 }
 

@@ -24,22 +24,16 @@ interface MetadataPackage {
   dependencies: MetadataDependency[];
 }
 
-/** Each member's path dependencies that name another member, worth following (see pathSiblings). */
-type PathEdges = Map<string, MetadataPackage[]>;
-
 /**
- * The members' path-dependency edges, worked out once per metadata: every crate of a workspace asks (inference calls
- * pathSiblings for each member), and resolving each member's paths again for each crate made a 500-member workspace
- * spend most of its inference here.
+ * The publishable workspace members each crate reaches through path dependencies (not itself), sorted: the members'
+ * path edges are resolved once, then each crate's call walks them. Inference asks for every member, and resolving all
+ * members' paths again for each crate made a 500-member workspace spend most of its inference here.
  */
-const edgesOf = new WeakMap<object, PathEdges>();
-function pathEdges(metadata: { packages: MetadataPackage[] }): PathEdges {
-  const known = edgesOf.get(metadata);
-  if (known) return known;
+export function pathSiblingFinder(metadata: { packages: MetadataPackage[] }): (crateName: string) => string[] {
   const byDir = new Map(metadata.packages.map((p) => [path.resolve(path.dirname(p.manifest_path)), p]));
-  const edges: PathEdges = new Map();
+  const edges = new Map<string, string[]>();
   for (const pkg of metadata.packages) {
-    const next: MetadataPackage[] = [];
+    const next: string[] = [];
     for (const dep of pkg.dependencies) {
       if (!dep.path) continue;
       // A dev-dependency without a version is dropped from the published manifest: nothing to resolve.
@@ -47,29 +41,29 @@ function pathEdges(metadata: { packages: MetadataPackage[] }): PathEdges {
       const sibling = byDir.get(path.resolve(dep.path));
       if (!sibling) continue;
       if (Array.isArray(sibling.publish) && sibling.publish.length === 0) continue;
-      next.push(sibling);
+      next.push(sibling.name);
     }
     edges.set(pkg.name, next);
   }
-  edgesOf.set(metadata, edges);
-  return edges;
+  return (crateName) => {
+    if (!edges.has(crateName)) return [];
+    const seen = new Set<string>([crateName]);
+    const queue = [crateName];
+    for (let i = 0; i < queue.length; i++) {
+      for (const sibling of edges.get(queue[i]) ?? []) {
+        if (seen.has(sibling)) continue;
+        seen.add(sibling);
+        queue.push(sibling);
+      }
+    }
+    seen.delete(crateName);
+    return [...seen].sort();
+  };
 }
 
 /** The publishable workspace members `crateName` reaches through path dependencies (not itself), sorted. */
 export function pathSiblings(metadata: { packages: MetadataPackage[] }, crateName: string): string[] {
-  const edges = pathEdges(metadata);
-  if (!edges.has(crateName)) return [];
-  const seen = new Set<string>([crateName]);
-  const queue = [crateName];
-  for (let i = 0; i < queue.length; i++) {
-    for (const sibling of edges.get(queue[i]) ?? []) {
-      if (seen.has(sibling.name)) continue;
-      seen.add(sibling.name);
-      queue.push(sibling.name);
-    }
-  }
-  seen.delete(crateName);
-  return [...seen].sort();
+  return pathSiblingFinder(metadata)(crateName);
 }
 
 /** `cargo 1.95.0 (f2d3ce0bd 2026-03-21)` -> true from 1.90 on (multi-package `cargo publish`). */

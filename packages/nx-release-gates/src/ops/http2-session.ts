@@ -65,13 +65,15 @@ export function headEach<T>(batch: Http2Batch, step: Http2Step<T>): Promise<Arra
         }
         const chunks: Buffer[] = [];
         let answer: Http2Answer | null = null;
+        // The first of end, error and close settles the request; a stream reset before its end has no answer.
+        const settle = (complete: boolean) => done(answer && complete ? { answer, body: Buffer.concat(chunks).toString('utf8') } : null);
         stream.on('response', (headers) => {
           answer = { status: Number(headers[':status']), header: headerOf(headers) };
         });
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => done(answer ? { answer, body: Buffer.concat(chunks).toString('utf8') } : null));
-        stream.on('error', () => done(null));
-        stream.on('close', () => done(answer && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR ? { answer, body: Buffer.concat(chunks).toString('utf8') } : null));
+        stream.on('end', () => settle(true));
+        stream.on('error', () => settle(false));
+        stream.on('close', () => settle(stream.rstCode === http2.constants.NGHTTP2_NO_ERROR));
         stream.end();
       });
     let pending = batch.paths.length;

@@ -144,8 +144,11 @@ export async function entryStamp(index: string, crateName: string, timeoutMs: nu
  * the caller asks again, one request per name (entryStamp). Both ways give the same stamp for the same answer.
  */
 export async function entryStampsAtOnce(index: string, names: readonly string[], timeoutMs: number): Promise<Array<string | null>> {
-  const urls = names.map((name) => indexLocation(index, name)).map((l) => ('url' in l ? new URL(l.url) : null));
-  const first = urls[0];
-  if (!first || first.protocol !== 'https:') return names.map(() => null);
-  return headEach({ origin: first.origin, paths: urls.map((u) => (u ? `${u.pathname}${u.search}` : '/')), headers: USER_AGENT, timeoutMs }, stampOf);
+  // One index: every name is a URL of the same origin, or none is.
+  const urls = names.flatMap((name) => {
+    const location = indexLocation(index, name);
+    return 'url' in location ? [new URL(location.url)] : [];
+  });
+  if (urls.length !== names.length || urls[0]?.protocol !== 'https:') return names.map(() => null);
+  return headEach({ origin: urls[0].origin, paths: urls.map((u) => `${u.pathname}${u.search}`), headers: USER_AGENT, timeoutMs }, stampOf);
 }

@@ -3,7 +3,7 @@
  * tested on recorded output.
  */
 import * as path from 'node:path';
-import { pathSiblings } from '../model/path-siblings';
+import { pathSiblingFinder } from '../model/path-siblings';
 import { CrateModel, DependencyKind, PathDependency, toPosixRelative } from '../model/crate-model';
 
 interface MetadataTarget {
@@ -72,6 +72,7 @@ export function cratesFromMetadata(
   const lockAbs = path.join(cargoRoot, 'Cargo.lock');
   const lockfile = lockfileExists(lockAbs) ? toPosixRelative(workspaceRoot, lockAbs) : null;
   const workspaceTable = releaseGatesTable(metadata.metadata);
+  const siblingsOf = pathSiblingFinder(metadata);
   return metadata.packages.map((pkg) => {
     const crateDir = path.dirname(pkg.manifest_path);
     const pathDependencies: PathDependency[] = [];
@@ -104,7 +105,7 @@ export function cratesFromMetadata(
       features: pkg.features,
       publish: !(Array.isArray(pkg.publish) && pkg.publish.length === 0),
       pathDependencies,
-      packageWith: pathSiblings(metadata, pkg.name),
+      packageWith: siblingsOf(pkg.name),
       registryDependencies: [...new Set(registryDependencies)].sort(),
       externalDependencies: [],
       releaseGatesMetadata: { package: releaseGatesTable(pkg.metadata), workspace: workspaceTable },

@@ -49,8 +49,8 @@ export interface FingerprintFacts {
   lockfileSha256: string | null;
   commit: string | null;
   emergency: RunFingerprint['emergency'];
-  /** The cache key's runtime fingerprint lines for the crate (the file lines are kept). */
-  cacheKeyLines?: string[];
+  /** The fingerprint's lines about files outside the crate (cache-key/fingerprint.ts outsideFileLines). */
+  outsideFileLines?: string[];
 }
 
 export function buildFingerprint(facts: FingerprintFacts): RunFingerprint {
@@ -69,6 +69,6 @@ export function buildFingerprint(facts: FingerprintFacts): RunFingerprint {
     commit: facts.commit,
     env: hashedEnvironment(facts.env),
     emergency: facts.emergency,
-    ...(facts.cacheKeyLines ? { files: facts.cacheKeyLines.filter((l) => /^(config|toolchain-file|tree): /.test(l)) } : {}),
+    ...(facts.outsideFileLines ? { files: facts.outsideFileLines } : {}),
   };
 }

@@ -52,7 +52,7 @@ export interface ReportInput {
   lockfile: string | null;
   emergency: ReleaseReport['emergency'];
   /** The cache key's fingerprint lines about files outside the crate (cache-key/fingerprint.ts outsideFileLines), for parity. */
-  cacheKeyLines?: string[];
+  outsideFileLines?: string[];
   /** The environment the gates ran in, for the fingerprint (variables are stored as hashes). */
   env?: NodeJS.ProcessEnv;
 }
@@ -89,7 +89,7 @@ export function buildReleaseReport(input: ReportInput): ReleaseReport {
     skipped: rows.filter((r) => r.status === 'skipped').map((r) => ({ gate: r.gate, reason: r.reason })),
     rows: orderRows(rows),
     problems: [],
-    fingerprint: buildFingerprint({ gates, env: input.env ?? {}, lockfileSha256, commit: input.git.commit, emergency: input.emergency, cacheKeyLines: input.cacheKeyLines }),
+    fingerprint: buildFingerprint({ gates, env: input.env ?? {}, lockfileSha256, commit: input.git.commit, emergency: input.emergency, outsideFileLines: input.outsideFileLines }),
   };
 }
 

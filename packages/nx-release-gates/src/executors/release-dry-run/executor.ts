@@ -18,6 +18,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import type { CrateModel } from '../../model/crate-model';
 import { readCrateAt } from '../../ops/read-crates';
 import { outsideFileLines } from '../../cache-key/fingerprint';
 import { outsideTrees } from '../../cache-key/inputs';
@@ -227,7 +228,7 @@ async function trustedReplaysOnly(options: ReleaseDryRunOptions, context: Execut
 }
 
 /** The report's file lines for parity, or none when a file cannot be read (the report is still written). */
-function reportFileLines(workspaceRoot: string, crate: NonNullable<Awaited<ReturnType<typeof readCrateAt>>>): string[] | undefined {
+function reportFileLines(workspaceRoot: string, crate: CrateModel): string[] | undefined {
   try {
     return outsideFileLines({ workspaceRoot, crateRoot: crate.root, trees: outsideTrees(crate), env: process.env });
   } catch {
@@ -257,7 +258,7 @@ async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, p
     emergency,
     env: process.env,
     // Files only: the toolchain comes from the gates' results (asking rustc and cargo again cost every dry run processes).
-    cacheKeyLines: crate ? reportFileLines(context.root, crate) : undefined,
+    outsideFileLines: crate ? reportFileLines(context.root, crate) : undefined,
   });
   report.interruptedBy = signal;
   if (verdict.nxFailed && report.status !== 'failed') {
