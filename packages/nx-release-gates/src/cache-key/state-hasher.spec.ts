@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { hashWithState, probeState, stateProbesOf, STATE_PROBES } from './state-hasher';
+import { hashWithState, prefetchGateStates, probeState, stateProbesOf, STATE_PROBES } from './state-hasher';
 import { fingerprintCheck, FINGERPRINT_CHECK_VARIABLE } from './fingerprint-env';
 
 describe('the state hasher', () => {
@@ -45,6 +45,16 @@ describe('the state hasher', () => {
     const before = await probeState(root, ['tags', 'tool'], now);
     git('tag', 'v0.1.0');
     expect(await probeState(root, ['tags', 'tool'], now + 1_000)).toEqual(before);
+    expect(await probeState(root, ['tags', 'tool'], now + 60_000)).not.toEqual(before);
+  });
+
+  it('hands the answers a prefetch started to the hashing that follows within the window, and no later', async () => {
+    const now = Date.now() + 1_200_000;
+    git('tag', 'v0.2.0');
+    const [before] = await Promise.all([probeState(root, ['tags', 'tool'], now - 60_000), prefetchGateStates([undefined, { metadata: {} }, { metadata: { [STATE_PROBES]: [['tags', 'tool']] } }], root, now)]);
+    git('tag', 'v0.3.0');
+    // The key is the state as the prefetch read it (before v0.3.0), as if the hashing had asked at that moment.
+    expect(await probeState(root, ['tags', 'tool'], now + 500)).toEqual(before);
     expect(await probeState(root, ['tags', 'tool'], now + 60_000)).not.toEqual(before);
   });
 

@@ -64,5 +64,9 @@ describe('gate state lines (real git in a temporary repository)', () => {
     fs.writeFileSync(path.join(dir, '.github', 'nx-release-gates.json'), '{ "nxCache": true }\n');
     const changed = await workflowsLines(dir);
     expect(new Set([record(none), record(empty), record(changed)]).size).toBe(3);
+    // Without a record the drift check is not loaded; with one, its report is in the key.
+    const drift = (lines: string[]) => lines.find((l) => l.startsWith('drift '));
+    expect(drift(none)).toBe('drift not generated');
+    expect(drift(empty)).not.toBe('drift not generated');
   });
 });

@@ -105,8 +105,11 @@ export async function lockfileLines(workspaceRoot: string, cargoRoot: string): P
 }
 
 export async function workflowsLines(workspaceRoot: string): Promise<string[]> {
-  const { checkWorkflowDrift } = await import('../generators/workflows/drift');
   const head = [`plugin ${PLUGIN_VERSION}`, `record ${contentHash(path.join(workspaceRoot, OPTIONS_RECORD))}`];
+  // Without the generator's record there is nothing to render: the drift check (and the devkit it loads, 0.1 s of
+  // every dry run) is left out, and the line says so.
+  if (!fs.existsSync(path.join(workspaceRoot, OPTIONS_RECORD))) return [...head, 'drift not generated'];
+  const { checkWorkflowDrift } = await import('../generators/workflows/drift');
   try {
     return [...head, `drift ${sha256(JSON.stringify(await checkWorkflowDrift(workspaceRoot, GATE_SPECS)))}`];
   } catch (error) {
