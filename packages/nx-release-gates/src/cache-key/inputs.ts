@@ -27,6 +27,7 @@ import { runtimeCommand } from './runtime-args';
 import type { GateStateKind } from '../model/state-kinds';
 import { OPTION_DEFINITIONS } from '../model/options';
 import { RESULTS_FOLDER } from '../model/catalog';
+import type { GateSpec } from '../model/catalog';
 
 /** Named inputs each crate project carries (so `^` can refer to them in dependencies). */
 export const CRATE_FILES = 'rust-crate';
@@ -131,6 +132,8 @@ export interface StateOptions {
   containerEngines?: unknown;
   dockerfile?: unknown;
   dockerContext?: unknown;
+  /** gate-semver's switch: false skips it before it reads state (GateSpec.readsNoStateWhen). */
+  semver?: unknown;
 }
 
 const optionDefault = (name: string): unknown => OPTION_DEFINITIONS.find((d) => d.name === name)?.default;
@@ -165,6 +168,22 @@ export function stateArgs(crate: CrateModel, kind: GateStateKind, options: State
     case 'semver-tool':
       return [];
   }
+}
+
+/**
+ * The gate's state probes; a crate without Cargo.lock resolves afresh wherever the gate says so. A crate that is not
+ * published (`publish = false`) is never looked up for gate-version, gate-publish or gate-install, which do not ask
+ * the registry about it: its name stays off the network. gate-semver still asks for a baseline. A gate that skips for
+ * a reason inference sees reads none (GateSpec.readsNoStateWhen).
+ */
+export function stateInputsOf(
+  gate: Pick<GateSpec, 'name' | 'stateInputs' | 'stateInputsWithoutLockfile' | 'readsNoStateWhen'>,
+  crate: Pick<CrateModel, 'lockfile' | 'publish' | 'hasLibrary'>,
+  options: Record<string, unknown> = {},
+): GateStateKind[] {
+  if (gate.readsNoStateWhen?.(crate, options)) return [];
+  const kinds = [...(gate.stateInputs ?? []), ...(crate.lockfile ? [] : (gate.stateInputsWithoutLockfile ?? []))];
+  return crate.publish ? kinds : kinds.filter((k) => k !== 'resolution' && !(k === 'registry' && gate.name !== 'semver'));
 }
 
 /**

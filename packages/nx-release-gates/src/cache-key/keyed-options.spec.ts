@@ -28,6 +28,17 @@ describe('options the cache key read at inference', () => {
     expect(problem('docker', ['engines'], undefined, { containerEngines: ['podman'] })).toMatch(/^option containerEngines differs/);
   });
 
+  it('refuse a run whose options would read state a gate that skips at inference keys none of', () => {
+    // Inference saw no dockerfile (gate-docker skips) and a library-less crate or semver: false (gate-semver skips).
+    expect(problem('docker', [], undefined, { containerEngines: ['docker'] })).toBeNull();
+    expect(problem('docker', [], undefined, { dockerfile: 'Dockerfile' })).toMatch(/^gate-docker's cache key holds no engines state \(the options inference saw skip the gate\), but this run's options would read it: set it in the nx\.json plugin options/);
+    const library = crateModel({ name: 'tool', root: 'crates/tool', hasLibrary: true });
+    const semver = (run: object) => keyedOptionsProblem('semver', inputsFor('semver', []), [], library, run, WORKSPACE);
+    expect(semver({ semver: false })).toBeNull();
+    expect(semver({ semver: true })).toMatch(/^gate-semver's cache key holds no registry, tags, semver-tool state/);
+    expect(keyedOptionsProblem('semver', inputsFor('semver', []), [], { ...library, hasLibrary: false }, { semver: true }, WORKSPACE)).toBeNull();
+  });
+
   it("refuse a Docker context outside the crate folder that gate-docker's file inputs do not hold", () => {
     expect(problem('docker', ['engines'], undefined, { dockerfile: 'Dockerfile', dockerContext: '../shared' })).toMatch(
       /^options dockerfile\/dockerContext name \{workspaceRoot\}\/crates\/shared\/\*\*\/\*, which gate-docker's cache key does not hold: /,

@@ -7,7 +7,8 @@
  */
 import type { CrateModel } from '../model/crate-model';
 import { isGateStateKind } from '../model/state-kinds';
-import { dockerFileInputs, stateArgs, type StateOptions } from './inputs';
+import { GATE_SPECS } from '../model/catalog';
+import { dockerFileInputs, stateArgs, stateInputsOf, type StateOptions } from './inputs';
 
 /** The options each probe kind reads, for the refusal line. */
 const OPTIONS_OF: Partial<Record<string, string>> = { registry: 'registryIndex', resolution: 'registryIndex', engines: 'containerEngines' };
@@ -20,6 +21,12 @@ const WHERE = 'set it in the nx.json plugin options or in Cargo.toml [package.me
  */
 export function keyedOptionsProblem(gateName: string, inputs: readonly unknown[] | undefined, probes: readonly (readonly string[])[], crate: CrateModel, options: StateOptions, workspaceRoot: string): string | null {
   if (!inputs) return null;
+  const spec = GATE_SPECS.find((g) => g.name === gateName);
+  const wanted = spec?.readsNoStateWhen && probes.length === 0 ? stateInputsOf(spec, crate, { ...options }) : [];
+  if (wanted.length) {
+    // Inference saw options under which the gate skips before reading state; this run's would have it read some.
+    return `gate-${gateName}'s cache key holds no ${wanted.join(', ')} state (the options inference saw skip the gate), but this run's options would read it: ${WHERE}`;
+  }
   for (const [kind, ...keyed] of probes) {
     if (!kind || !isGateStateKind(kind)) continue;
     const wanted = stateArgs(crate, kind, options, gateName);

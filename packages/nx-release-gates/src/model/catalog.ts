@@ -6,6 +6,7 @@
  * looked up by name, so nothing below the gates needs a gate's code.
  */
 import type { GateStateKind } from './state-kinds';
+import type { CrateModel } from './crate-model';
 
 /** Variables that name the release tag (gate-version): a tag push sets the GITHUB_REF_* pair. */
 export const RELEASE_TAG_ENV = ['RELEASE_TAG', 'GITHUB_REF_NAME', 'GITHUB_REF_TYPE'] as const;
@@ -42,6 +43,12 @@ export interface GateSpec {
   stateInputs?: readonly GateStateKind[];
   /** More state probes for a crate without Cargo.lock, whose build then resolves its dependencies afresh. */
   stateInputsWithoutLockfile?: readonly GateStateKind[];
+  /**
+   * True when the verdict cannot depend on the state inputs, for a reason inference sees (the gate skips before it
+   * reads any): the key then holds no probe, and a dry run asks no registry, git or engine for this gate. `options`
+   * are the gate's options as inference merged them; a run whose options say otherwise is refused (keyed-options.ts).
+   */
+  readsNoStateWhen?(crate: Pick<CrateModel, 'hasLibrary'>, options: Record<string, unknown>): boolean;
   /** Other gates of the same crate that must finish first (their outputs are read). */
   dependsOn?: string[];
   /** Gates that must finish first depending on the options (e.g. gate-version runs gate-build's binary). */
@@ -180,6 +187,8 @@ export const GATE_SPECS: readonly GateSpec[] = [
     // Tags and the registry decide the baseline, the installed cargo-semver-checks the comparison: all in the key.
     cacheable: true,
     stateInputs: ['registry', 'tags', 'semver-tool'],
+    // Turned off, or no library (no public API): skipped before any baseline is looked for.
+    readsNoStateWhen: (crate, options) => options.semver === false || !crate.hasLibrary,
     description:
       'Public API against the previous release (its release tag, else the newest earlier version in the registry index) with cargo-semver-checks: a breaking change without a major bump fails, naming the items. Between releases (the version is still that of the latest tag) it compares with that tag and says which bump the changes need. A missing tool fails with the install command; a first release is skipped without it. Cached by the release tags, the registry index entry and the installed tool.',
   },
@@ -202,6 +211,8 @@ export const GATE_SPECS: readonly GateSpec[] = [
     // The engines found are in the key. Base images are not: a moved tag (rust:1) is the engines' own cache's business.
     cacheable: true,
     stateInputs: ['engines'],
+    // Without a dockerfile the gate is skipped before any engine is looked for.
+    readsNoStateWhen: (_crate, options) => typeof options.dockerfile !== 'string' || options.dockerfile === '',
     description:
       'Dockerfile: every COPY/ADD source exists in the build context (static), then a real build with docker, podman or buildah; no engine reports `fallback`. Skipped without a `dockerfile` option. Cached by the engines found (and their versions); base images are not in the key.',
   },

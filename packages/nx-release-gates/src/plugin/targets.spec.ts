@@ -4,7 +4,8 @@ import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catal
 import { EMERGENCY_ENV_INPUTS, fingerprintInput, GATE_ENV } from '../cache-key/inputs';
 import { fingerprintVariableArgs } from '../cache-key/fingerprint-env';
 import { parseFingerprintArgs } from '../cache-key/fingerprint';
-import { TARGET_GROUP, crateProject, stateInputsOf } from './targets';
+import { TARGET_GROUP, crateProject } from './targets';
+import { stateInputsOf } from '../cache-key/inputs';
 import { stateProbesOf } from '../cache-key/state-hasher';
 import { executorManifest } from './manifest';
 import { hostTriple } from '../model/env-families';
@@ -208,14 +209,24 @@ describe('the state probes a gate gets', () => {
   const spec = (name: string) => GATES.find((g) => g.name === name)!;
 
   it('are the catalog kinds; without Cargo.lock gate-publish also keys the fresh resolution', () => {
-    expect(stateInputsOf(spec('version'), { lockfile: 'Cargo.lock', publish: true })).toEqual(['registry', 'tags']);
-    expect(stateInputsOf(spec('publish'), { lockfile: 'Cargo.lock', publish: true })).toEqual(['registry']);
-    expect(stateInputsOf(spec('publish'), { lockfile: null, publish: true })).toEqual(['registry', 'resolution']);
-    expect(stateInputsOf(spec('docker'), { lockfile: null, publish: true })).toEqual(['engines']);
+    expect(stateInputsOf(spec('version'), { lockfile: 'Cargo.lock', publish: true, hasLibrary: true })).toEqual(['registry', 'tags']);
+    expect(stateInputsOf(spec('publish'), { lockfile: 'Cargo.lock', publish: true, hasLibrary: true })).toEqual(['registry']);
+    expect(stateInputsOf(spec('publish'), { lockfile: null, publish: true, hasLibrary: true })).toEqual(['registry', 'resolution']);
+    expect(stateInputsOf(spec('docker'), { lockfile: null, publish: true, hasLibrary: true }, { dockerfile: 'Dockerfile' })).toEqual(['engines']);
+  });
+
+  it('are none for a gate that skips, for a reason inference sees, before it reads any', () => {
+    const library = { lockfile: 'Cargo.lock', publish: true, hasLibrary: true };
+    expect(stateInputsOf(spec('docker'), library, {})).toEqual([]);
+    expect(stateInputsOf(spec('docker'), library, { dockerfile: '' })).toEqual([]);
+    expect(stateInputsOf(spec('docker'), library, { dockerfile: 'templates/docker/Dockerfile' })).toEqual(['engines']);
+    expect(stateInputsOf(spec('semver'), library, { semver: true })).toEqual(['registry', 'tags', 'semver-tool']);
+    expect(stateInputsOf(spec('semver'), library, { semver: false })).toEqual([]);
+    expect(stateInputsOf(spec('semver'), { ...library, hasLibrary: false }, { semver: true })).toEqual([]);
   });
 
   it('leave an unpublished crate off the registry, except for the baseline gate-semver looks up', () => {
-    const unpublished = { lockfile: null, publish: false };
+    const unpublished = { lockfile: null, publish: false, hasLibrary: true };
     expect(stateInputsOf(spec('version'), unpublished)).toEqual(['tags']);
     expect(stateInputsOf(spec('publish'), unpublished)).toEqual([]);
     expect(stateInputsOf(spec('install'), unpublished)).toEqual([]);

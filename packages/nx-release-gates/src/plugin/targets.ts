@@ -4,9 +4,8 @@
  */
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { CrateModel } from '../model/crate-model';
-import type { GateStateKind } from '../model/state-kinds';
 import { GateSpec, GATE_SPECS, GATE_TARGETS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_PLAN, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
-import { crateNamedInputs, gateInputs, gateStateProbes } from '../cache-key/inputs';
+import { crateNamedInputs, gateInputs, gateStateProbes, stateInputsOf } from '../cache-key/inputs';
 import { STATE_PROBES } from '../cache-key/state-hasher';
 import { inferredOptionsForGate, lowerLayers } from '../model/resolve-options';
 import { TRACE_SWITCH } from '../ops/trace';
@@ -33,23 +32,13 @@ function envInputsOf(options: Record<string, unknown>): string[] {
   return Array.isArray(options.envInputs) ? options.envInputs.filter((v): v is string => typeof v === 'string') : [];
 }
 
-/**
- * The gate's state probes; a crate without Cargo.lock resolves afresh wherever the gate says so. A crate that is not
- * published (`publish = false`) is never looked up for gate-version, gate-publish or gate-install, which do not ask
- * the registry about it: its name stays off the network. gate-semver still asks for a baseline.
- */
-export function stateInputsOf(gate: Pick<GateSpec, 'name' | 'stateInputs' | 'stateInputsWithoutLockfile'>, crate: Pick<CrateModel, 'lockfile' | 'publish'>): GateStateKind[] {
-  const kinds = [...(gate.stateInputs ?? []), ...(crate.lockfile ? [] : (gate.stateInputsWithoutLockfile ?? []))];
-  return crate.publish ? kinds : kinds.filter((k) => k !== 'resolution' && !(k === 'registry' && gate.name !== 'semver'));
-}
-
 export function crateProject(crate: CrateModel, pluginOptions: Record<string, unknown>, workspaceRoot: string): Omit<ProjectConfiguration, 'root'> {
   const layers = lowerLayers(crate, pluginOptions);
   const targets: Record<string, TargetConfiguration> = {};
   for (const gate of GATE_SPECS) {
     const target = gateTarget(gate);
     const options = inferredOptionsForGate(gate.name, layers);
-    const stateKinds = stateInputsOf(gate, crate);
+    const stateKinds = stateInputsOf(gate, crate, options);
     const dependsOn = [...(gate.dependsOn ?? []), ...(gate.optionalDependsOn?.(options) ?? [])];
     targets[target] = {
       executor: `${PLUGIN_NAME}:${target}`,
