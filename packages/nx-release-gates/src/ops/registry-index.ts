@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '../util/hash';
-import { headEach } from './http2-session';
+import { getEach } from './http2-session';
 
 export const CRATES_IO_INDEX = 'https://index.crates.io/';
 
@@ -94,19 +94,23 @@ export async function lookUpCrate(index: string, crateName: string): Promise<Ind
 }
 
 /**
- * What a cache key holds of a crate's index entry, from the answer to a HEAD request: its ETag or Last-Modified (the
- * body of a popular crate's entry is large, and either header changes with it), else the hash of the body (`getBody`:
- * a GET). `absent` when the index has no entry; null when it cannot say (an error status, no body).
+ * What a cache key holds of a crate's index entry, from the answer to a GET: its ETag or Last-Modified (the body of a
+ * popular crate's entry is large, and either header changes with it: the body is then not read), else the hash of the
+ * body. `absent` when the index has no entry; null when it cannot say (an error status, no body).
  */
-async function stampOf(answer: { status: number; header(name: string): string | null }, getBody: () => Promise<string | null>): Promise<string | null> {
+function stampOf(answer: { status: number; header(name: string): string | null }, body: string | null): string | null {
   if (answer.status === 404 || answer.status === 410 || answer.status === 403) return 'absent';
   if (answer.status < 200 || answer.status >= 300) return null;
   const etag = answer.header('etag');
   if (etag) return `etag ${etag}`;
   const modified = answer.header('last-modified');
   if (modified) return `last-modified ${modified}`;
-  const body = await getBody();
   return body === null ? null : `sha256 ${sha256(body)}`;
+}
+
+/** Whether stampOf needs the body of this answer (a success without ETag or Last-Modified). */
+function stampNeedsBody(answer: { status: number; header(name: string): string | null }): boolean {
+  return answer.status >= 200 && answer.status < 300 && !answer.header('etag') && !answer.header('last-modified');
 }
 
 const USER_AGENT = { 'user-agent': 'nx-release-gates' };
@@ -127,12 +131,11 @@ export async function entryStamp(index: string, crateName: string, timeoutMs: nu
     }
   }
   try {
-    const ask = (method: 'HEAD' | 'GET') => fetch(location.url, { method, signal: AbortSignal.timeout(timeoutMs), headers: USER_AGENT });
-    const head = await ask('HEAD');
-    return await stampOf({ status: head.status, header: (name) => head.headers.get(name) }, async () => {
-      const body = await ask('GET');
-      return body.ok ? body.text() : null;
-    });
+    const got = await fetch(location.url, { signal: AbortSignal.timeout(timeoutMs), headers: USER_AGENT });
+    const answer = { status: got.status, header: (name: string) => got.headers.get(name) };
+    if (stampNeedsBody(answer)) return stampOf(answer, await got.text());
+    await got.body?.cancel();
+    return stampOf(answer, null);
   } catch {
     return null;
   }
@@ -150,5 +153,5 @@ export async function entryStampsAtOnce(index: string, names: readonly string[],
     return 'url' in location ? [new URL(location.url)] : [];
   });
   if (urls.length !== names.length || urls[0]?.protocol !== 'https:') return names.map(() => null);
-  return headEach({ origin: urls[0].origin, paths: urls.map((u) => `${u.pathname}${u.search}`), headers: USER_AGENT, timeoutMs }, stampOf);
+  return getEach({ origin: urls[0].origin, paths: urls.map((u) => `${u.pathname}${u.search}`), headers: USER_AGENT, timeoutMs }, stampNeedsBody, stampOf);
 }
