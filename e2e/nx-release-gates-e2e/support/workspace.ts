@@ -113,17 +113,24 @@ export class TestWorkspace {
    * Like nx(), without blocking this process: for tests that serve something to nx from the test process itself
    * (a remote cache server), which spawnSync would starve.
    */
-  nxAsync(args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
-    return this.runAsync(process.execPath, [this.nxScript(), ...args], env);
+  /** `onOutput` sees stdout and stderr as they come, for a test that acts while the run is still going. */
+  nxAsync(args: string[], env: Record<string, string | undefined> = {}, onOutput?: (chunk: string) => void): Promise<RunResult> {
+    return this.runAsync(process.execPath, [this.nxScript(), ...args], env, onOutput);
   }
 
-  runAsync(file: string, args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
+  runAsync(file: string, args: string[], env: Record<string, string | undefined> = {}, onOutput?: (chunk: string) => void): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, { cwd: this.root, env: { ...cleanEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...env } });
       let stdout = '';
       let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        onOutput?.(d);
+      });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        onOutput?.(d);
+      });
       child.on('error', reject);
       child.on('close', (code) => resolve({ exitCode: code ?? 1, stdout, stderr, output: `${stdout}\n${stderr}` }));
     });
