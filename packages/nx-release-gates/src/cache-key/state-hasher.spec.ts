@@ -58,6 +58,24 @@ describe('the state hasher', () => {
     expect(await probeState(root, ['tags', 'tool'], now + 60_000)).not.toEqual(before);
   });
 
+  it('takes a prefetched answer from the other thread, and probes here what that thread could not answer', async () => {
+    const now = Date.now() + 1_800_000;
+    const asked: string[][][] = [];
+    const answered = (lines: string[][]) => async (work: { probes: string[][] }) => {
+      asked.push(work.probes);
+      return lines;
+    };
+    prefetchGateStates([{ metadata: { [STATE_PROBES]: [['tags', 'tool'], ['tags', 'tool']] } }], root, now, answered([['from the thread']]));
+    expect(asked).toEqual([[['tags', 'tool']]]); // one probe asked once, however many targets name it
+    expect(await probeState(root, ['tags', 'tool'], now + 100)).toEqual(['from the thread']);
+    // A probe still shared from the window is not asked again.
+    prefetchGateStates([{ metadata: { [STATE_PROBES]: [['tags', 'tool']] } }], root, now + 200, answered([['again']]));
+    expect(asked).toHaveLength(1);
+    const later = now + 60_000;
+    prefetchGateStates([{ metadata: { [STATE_PROBES]: [['tags', 'tool']] } }], root, later, () => Promise.reject(new Error('no thread')));
+    expect(await probeState(root, ['tags', 'tool'], later + 100)).toEqual(await probeState(root, ['tags', 'tool'], later + 60_000));
+  });
+
   it('asks Nx for the declared inputs of the tasks hashed together in one batch (their runtime inputs run once)', async () => {
     hasher.hashTasks.mockClear();
     const other = { ...(task as object), id: 'tool:gate-publish', target: { project: 'tool', target: 'gate-publish' } } as never;

@@ -13,14 +13,13 @@
  * ...arguments], as stateArgs lays them out); keyed-options.ts refuses a run whose options would make the gate read
  * other state.
  */
-import { randomUUID } from 'node:crypto';
 // Nx's own module, not @nx/devkit's index: loading the whole devkit cost every process that hashes gates (the dry
 // run's included) 0.1 s, and this is the one function the hasher needs from it.
 import { workspaceRoot } from 'nx/src/utils/workspace-root';
 import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
-import { isGateStateKind } from '../model/state-kinds';
 import { sha256 } from '../util/hash';
-import { stateLines } from './state-lines';
+import { probeLines } from './state-lines';
+import { probeLinesInThread, type StateThreadWork } from './state-thread';
 import { fingerprintGuardLine } from './fingerprint-env';
 
 /** The key of the target metadata entry holding a gate's state probes. */
@@ -36,28 +35,43 @@ export function stateProbesOf(metadata: unknown): string[][] {
 const SHARED_FOR_MS = 5_000;
 const recent = new Map<string, { at: number; lines: Promise<string[]> }>();
 
-/** The state lines of one probe; a probe that cannot be read gives a line no other run gives, so the key misses. */
-export function probeState(workspaceRoot: string, probe: readonly string[], now = Date.now()): Promise<string[]> {
-  const key = JSON.stringify([workspaceRoot, ...probe]);
+const probeKey = (workspaceRoot: string, probe: readonly string[]) => JSON.stringify([workspaceRoot, ...probe]);
+
+/** The answer asked for at `now`, if one was asked for within the sharing window before it. */
+function sharedAnswer(key: string, now: number): Promise<string[]> | undefined {
   const seen = recent.get(key);
-  if (seen && now >= seen.at && now - seen.at < SHARED_FOR_MS) return seen.lines;
-  const [kind, ...args] = probe;
-  const lines = isGateStateKind(kind)
-    ? stateLines(workspaceRoot, { kind, args }).catch((error: NodeJS.ErrnoException) => [`unreadable: ${error.code ?? error.name} ${randomUUID()}`])
-    : Promise.resolve([`unknown state kind ${kind} ${randomUUID()}`]);
+  return seen && now >= seen.at && now - seen.at < SHARED_FOR_MS ? seen.lines : undefined;
+}
+
+function share(key: string, now: number, lines: Promise<string[]>): Promise<string[]> {
   // Answers older than the sharing window are never used again: drop them, so a long-lived process keeps none.
   for (const [other, answer] of recent) if (now - answer.at >= SHARED_FOR_MS || now < answer.at) recent.delete(other);
   recent.set(key, { at: now, lines });
   return lines;
 }
 
+/** The state lines of one probe; a probe that cannot be read gives a line no other run gives, so the key misses. */
+export function probeState(workspaceRoot: string, probe: readonly string[], now = Date.now()): Promise<string[]> {
+  const key = probeKey(workspaceRoot, probe);
+  return sharedAnswer(key, now) ?? share(key, now, probeLines(workspaceRoot, probe));
+}
+
+/** Where prefetched probes are answered: a worker thread (state-thread.ts); unit tests pass another. */
+export type ProbeElsewhere = (work: StateThreadWork) => Promise<string[][]>;
+
 /**
  * Starts the probes the given targets' keys will need, so that hashing them later in this process (within the sharing
- * window) finds the answers ready. Nothing is returned and nothing can fail: an answer that is late or unreadable is
- * exactly what hashing would have got.
+ * window) finds the answers ready. They are read on another thread, off the one about to load Nx's task runner; one
+ * the thread does not answer is read here instead. Nothing is returned and nothing can fail: an answer that is late
+ * or unreadable is exactly what hashing would have got.
  */
-export function prefetchGateStates(targets: ReadonlyArray<{ metadata?: unknown } | undefined>, root = workspaceRoot, now = Date.now()): void {
-  for (const target of targets) for (const probe of stateProbesOf(target?.metadata)) void probeState(root, probe, now);
+export function prefetchGateStates(targets: ReadonlyArray<{ metadata?: unknown } | undefined>, root = workspaceRoot, now = Date.now(), elsewhere: ProbeElsewhere = probeLinesInThread): void {
+  const wanted = new Map<string, string[]>();
+  for (const target of targets) for (const probe of stateProbesOf(target?.metadata)) wanted.set(probeKey(root, probe), probe);
+  const probes = [...wanted].filter(([key]) => !sharedAnswer(key, now)).map(([, probe]) => probe);
+  if (!probes.length) return;
+  const answers = elsewhere({ workspaceRoot: root, probes });
+  probes.forEach((probe, i) => void share(probeKey(root, probe), now, answers.then((all) => all[i]).catch(() => probeLines(root, probe))));
 }
 
 type NxHash = Awaited<ReturnType<CustomHasher>>;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lockfileLines, workflowsLines } from './state-lines';
+import { lockfileLines, probeLines, workflowsLines } from './state-lines';
 
 describe('gate state lines (real git in a temporary repository)', () => {
   let dir: string;
@@ -68,5 +68,18 @@ describe('gate state lines (real git in a temporary repository)', () => {
     const drift = (lines: string[]) => lines.find((l) => l.startsWith('drift '));
     expect(drift(none)).toBe('drift not generated');
     expect(drift(empty)).not.toBe('drift not generated');
+  });
+
+  it('reads a probe as target metadata names it, and gives a line that never matches for a kind it does not know', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-lines-'));
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: root });
+      expect(await probeLines(root, ['tags', 'tool'])).toEqual([]);
+      const [unknown] = await probeLines(root, ['no-such-kind']);
+      expect(unknown).toMatch(/^unknown state kind no-such-kind /);
+      expect((await probeLines(root, ['no-such-kind']))[0]).not.toBe(unknown);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

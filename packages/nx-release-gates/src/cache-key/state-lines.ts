@@ -13,6 +13,7 @@
  * The arguments after the kind are the probe's (stateArgs in inputs.ts writes them).
  * Never throws: a missing tool or file is a line (`git: none`), so a runtime input never stops an Nx run.
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GATE_SPECS } from '../model/catalog';
@@ -20,7 +21,7 @@ import { pathStatus } from '../ops/git';
 import { quietRunnerIn } from '../ops/process';
 import { sha256 } from '../util/hash';
 import { PLUGIN_VERSION } from '../util/plugin-version';
-import type { GateStateKind } from '../model/state-kinds';
+import { isGateStateKind, type GateStateKind } from '../model/state-kinds';
 import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
 import { engineLines, registryLines, resolutionLines, semverToolLines, tagLines } from './outside-state';
 
@@ -136,4 +137,14 @@ export async function stateLines(workspaceRoot: string, request: StateRequest): 
     case 'semver-tool':
       return semverToolLines(process.env);
   }
+}
+
+/**
+ * The lines of one probe as target metadata names it ([kind, ...arguments]); never throws: a probe that cannot be
+ * read, or a kind this version does not know, gives a line no other run gives, so the key misses.
+ */
+export function probeLines(workspaceRoot: string, probe: readonly string[]): Promise<string[]> {
+  const [kind, ...args] = probe;
+  if (!isGateStateKind(kind)) return Promise.resolve([`unknown state kind ${kind} ${randomUUID()}`]);
+  return stateLines(workspaceRoot, { kind, args }).catch((error: NodeJS.ErrnoException) => [`unreadable: ${error.code ?? error.name} ${randomUUID()}`]);
 }

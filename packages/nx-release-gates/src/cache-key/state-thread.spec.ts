@@ -1,0 +1,13 @@
+import * as os from 'node:os';
+import { probeLinesInThread } from './state-thread';
+
+/**
+ * The thread runs compiled JavaScript only. The sources as Jest loads them have no compiled entry: the spawner
+ * refuses at once (the caller then probes on its own thread) rather than starting a thread that cannot load. The
+ * compiled thread runs in every end-to-end dry run.
+ */
+describe('the state thread', () => {
+  it('refuses, rather than hangs, when there is no compiled entry to run', async () => {
+    await expect(probeLinesInThread({ workspaceRoot: os.tmpdir(), probes: [['tags', 'tool']] })).rejects.toThrow(/no compiled state-thread-entry\.js/);
+  });
+});
