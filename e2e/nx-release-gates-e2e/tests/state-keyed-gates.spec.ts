@@ -114,6 +114,28 @@ describe('gates cached by the outside state they read', () => {
     expect(runGates()).toEqual([]);
   });
 
+  it("release-dry-run's state thread, started before its work is known, answers exactly what hashing reads on its own", async () => {
+    // release-dry-run hashes its gates with the answers of a worker thread (cache-key/state-thread.ts); a thread that
+    // failed would go unseen (hashing then probes on its own), so its answers are compared here, from the installed plugin.
+    const installed = (module: string) => require(ws.path(`node_modules/nx-release-gates/src/cache-key/${module}.js`));
+    const { stateProbesOf } = installed('state-hasher') as typeof import('../../../packages/nx-release-gates/src/cache-key/state-hasher');
+    const { probeLines } = installed('state-lines') as typeof import('../../../packages/nx-release-gates/src/cache-key/state-lines');
+    const { startStateThreadEarly, probeLinesInThread } = installed('state-thread') as typeof import('../../../packages/nx-release-gates/src/cache-key/state-thread');
+    startStateThreadEarly();
+    const probes = new Map<string, string[]>();
+    for (const project of [STATELY, INSTALLER]) {
+      const shown = ws.nx(['show', 'project', project, '--json']);
+      expect(shown.exitCode).toBe(0);
+      const targets = (JSON.parse(shown.stdout) as { targets: Record<string, { metadata?: unknown }> }).targets;
+      for (const target of Object.values(targets)) for (const probe of stateProbesOf(target.metadata)) probes.set(JSON.stringify(probe), probe);
+    }
+    const work = { workspaceRoot: ws.root, probes: [...probes.values()] };
+    expect(new Set(work.probes.map((p) => p[0]))).toEqual(new Set(['lockfile', 'workflows', 'registry', 'tags', 'engines', 'resolution', 'semver-tool']));
+    const fromThread = await probeLinesInThread(work);
+    expect(fromThread).toEqual(await Promise.all(work.probes.map((probe) => probeLines(ws.root, probe))));
+    expect(fromThread.flat().join('\n')).not.toMatch(/unreadable|unknown state kind/);
+  });
+
   it('re-runs gate-semver (and gate-version) after a new release tag of the crate', () => {
     ws.git(['tag', `${STATELY}-v0.1.0`]);
     expect(runGates()).toEqual(['gate-semver', 'gate-version']);

@@ -19,7 +19,7 @@ import { workspaceRoot } from 'nx/src/utils/workspace-root';
 import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
 import { sha256 } from '../util/hash';
 import { probeLines } from './state-lines';
-import { probeLinesInThread, type StateThreadWork } from './state-thread';
+import { probeLinesInThread, stopStateThreadEarly, type StateThreadWork } from './state-thread';
 import { fingerprintGuardLine } from './fingerprint-env';
 
 /** The key of the target metadata entry holding a gate's state probes. */
@@ -69,7 +69,7 @@ export function prefetchGateStates(targets: ReadonlyArray<{ metadata?: unknown }
   const wanted = new Map<string, string[]>();
   for (const target of targets) for (const probe of stateProbesOf(target?.metadata)) wanted.set(probeKey(root, probe), probe);
   const probes = [...wanted].filter(([key]) => !sharedAnswer(key, now)).map(([, probe]) => probe);
-  if (!probes.length) return;
+  if (!probes.length) return stopStateThreadEarly();
   const answers = elsewhere({ workspaceRoot: root, probes });
   probes.forEach((probe, i) => void share(probeKey(root, probe), now, answers.then((all) => all[i]).catch(() => probeLines(root, probe))));
 }

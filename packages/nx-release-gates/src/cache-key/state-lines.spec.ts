@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lockfileLines, probeLines, workflowsLines } from './state-lines';
+import { lockfileLines, probeLines, probeStartOrder, workflowsLines } from './state-lines';
 
 describe('gate state lines (real git in a temporary repository)', () => {
   let dir: string;
@@ -81,5 +81,11 @@ describe('gate state lines (real git in a temporary repository)', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('starts the probes that ask a registry over the network first, the others in the order given', () => {
+    const probes = [['lockfile', 'Cargo.lock'], ['tags', 'tool'], ['resolution', 'a', 'b', 'c', 'd'], ['workflows'], ['registry', 'index', 'tool'], ['no-such-kind']];
+    expect(probeStartOrder(probes)).toEqual([2, 4, 0, 1, 3, 5]);
+    expect(probeStartOrder([])).toEqual([]);
   });
 });

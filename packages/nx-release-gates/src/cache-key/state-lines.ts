@@ -21,7 +21,7 @@ import { pathStatus } from '../ops/git';
 import { quietRunnerIn } from '../ops/process';
 import { sha256 } from '../util/hash';
 import { PLUGIN_VERSION } from '../util/plugin-version';
-import { isGateStateKind, type GateStateKind } from '../model/state-kinds';
+import { asksTheNetwork, isGateStateKind, type GateStateKind } from '../model/state-kinds';
 import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
 import { engineLines, registryLines, resolutionLines, semverToolLines, tagLines } from './outside-state';
 
@@ -147,4 +147,14 @@ export function probeLines(workspaceRoot: string, probe: readonly string[]): Pro
   const [kind, ...args] = probe;
   if (!isGateStateKind(kind)) return Promise.resolve([`unknown state kind ${kind} ${randomUUID()}`]);
   return stateLines(workspaceRoot, { kind, args }).catch((error: NodeJS.ErrnoException) => [`unreadable: ${error.code ?? error.name} ${randomUUID()}`]);
+}
+
+/**
+ * The order in which to start `probes` (their indexes): those that ask a registry over the network first, the rest
+ * as given. A probe's synchronous part runs when it starts, so the longest round trips are then under way while the
+ * others read files and start git.
+ */
+export function probeStartOrder(probes: ReadonlyArray<readonly string[]>): number[] {
+  const indexes = probes.map((_, i) => i);
+  return [...indexes.filter((i) => asksTheNetwork(probes[i][0])), ...indexes.filter((i) => !asksTheNetwork(probes[i][0]))];
 }

@@ -8,3 +8,10 @@ export type GateStateKind = (typeof GATE_STATE_KINDS)[number];
 export function isGateStateKind(value: string): value is GateStateKind {
   return (GATE_STATE_KINDS as readonly string[]).includes(value);
 }
+
+/** The kinds whose probe asks a registry index over the network (the slowest probes: one round trip or more). */
+const NETWORK_KINDS: readonly GateStateKind[] = ['registry', 'resolution'];
+
+export function asksTheNetwork(kind: string): boolean {
+  return isGateStateKind(kind) && NETWORK_KINDS.includes(kind);
+}

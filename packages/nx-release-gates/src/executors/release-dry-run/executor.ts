@@ -14,6 +14,8 @@
  * Trust: with a trusted key (NX_RELEASE_GATES_TRUSTED_KEY), a gate Nx replayed without a trusted run's signature runs
  * again, in a second run with the cache skipped, and its row says so (replay-check.ts).
  */
+// First: starts the outside-state thread while the rest loads (early-start.ts).
+import './early-start';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
