@@ -1,6 +1,6 @@
 /**
  * A maintainer runs release-dry-run over a workspace: the combined table of a run over two crates with the Nx daemon
- * on; gate-lockfile and gate-version cached and re-run when their outside state changes; one Nx start per dry run; a second dry run of the same
+ * on, and the daemon's project graph left as it was; gate-lockfile and gate-version cached and re-run when their outside state changes; one Nx start per dry run; a second dry run of the same
  * crate refuses while the first runs; SIGTERM to the outer nx and SIGINT to a CI job's process group end the run
  * as interrupted, say so in one line (in the job's log too) and leave nothing running, nor does SIGKILL; a result
  * folder that cannot be written fails the report and the summary.
@@ -64,6 +64,24 @@ describe('release-dry-run', () => {
     );
     expect(report(ws, 'alpha').status).toBe('passed');
     ws.nx(['daemon', '--stop']); // the later tests look for processes left in the workspace
+  });
+
+  // The daemon rebuilds its graph (and restarts every plugin worker) when a client's environment differs from the
+  // last one it saw; a dry run that hashed its gates through the daemon handed it the task's environment, and the
+  // next Nx command in the terminal paid a whole rebuild. The graph file is rewritten on every rebuild.
+  it('leaves the daemon its project graph: the Nx command after a dry run does not rebuild it', () => {
+    const daemon = { NX_DAEMON: 'true' };
+    const graphFile = path.join(ws.root, '.nx', 'workspace-data', 'project-graph.json');
+    try {
+      expect(ws.nx(['show', 'projects'], daemon).exitCode).toBe(0);
+      const built = fs.statSync(graphFile).mtimeMs;
+      const run = ws.nx(['run', 'alpha:release-dry-run'], daemon);
+      expect([run.exitCode, report(ws, 'alpha').status]).toEqual([0, 'passed']);
+      expect(ws.nx(['show', 'projects'], daemon).exitCode).toBe(0);
+      expect(fs.statSync(graphFile).mtimeMs).toBe(built);
+    } finally {
+      ws.nx(['daemon', '--stop']);
+    }
   });
 
   // gate-version is keyed by the registry entry and the release tags: unchanged, it replays; a new tag re-runs it.
