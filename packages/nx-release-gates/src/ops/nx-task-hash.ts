@@ -15,7 +15,8 @@ interface NxHashing {
   hashTasks(hasher: unknown, graph: ProjectGraph, taskGraph: unknown, envs: Record<string, NodeJS.ProcessEnv>, taskDetails: null, tasks: NxTask[]): Promise<void>;
   getTaskSpecificEnv(task: NxTask, graph: ProjectGraph): NodeJS.ProcessEnv;
   readNxJson(root: string): unknown;
-  daemonClient: { enabled(): boolean };
+  /** Decides once per process whether to use the daemon; reset() lets it decide again. */
+  daemonClient: { enabled(): boolean; reset(): void };
   retrieveWorkspaceFiles(root: string, projectRootMap: Record<string, string>): Promise<{ fileMap: unknown; rustReferences: unknown }>;
   hydrateFileMap(fileMap: unknown, rustReferences: unknown): void;
 }
@@ -41,26 +42,43 @@ function loadNxHashing(workspaceRoot: string): NxHashing {
 }
 
 /**
+ * An executor's process hashes without the Nx daemon. A process's first message to the daemon carries its
+ * environment, and the daemon compares it with the last one it saw: a task's environment (the plugin hook's
+ * variables, Nx's task variables) differs from the terminal's, so the daemon threw its project graph away and
+ * restarted every plugin worker, once while this process hashed and once more for the next Nx command (about 0.5 s
+ * each, docs/benchmarks.md). The daemon client decides once per process; should anything have asked it already, it
+ * asks again.
+ */
+function leaveTheDaemon(nx: NxHashing): void {
+  process.env.NX_DAEMON = 'false';
+  if (nx.daemonClient.enabled()) nx.daemonClient.reset();
+}
+
+/**
  * Without the daemon Nx hashes in process from the workspace's file map, which only the process that built the
  * project graph holds: an executor's process reads it again for the graph it was given, as Nx does for a cached graph.
  */
 async function hydrateFiles(nx: NxHashing, workspaceRoot: string, graph: ProjectGraph): Promise<void> {
-  if (nx.daemonClient.enabled()) return;
   const projectRoots = Object.fromEntries(Object.entries(graph.nodes).map(([name, node]) => [node.data.root, name]));
   const { fileMap, rustReferences } = await nx.retrieveWorkspaceFiles(workspaceRoot, projectRoots);
   nx.hydrateFileMap(fileMap, rustReferences);
 }
 
-/** Prepares this process for Nx's in-process hashing of `graph`'s tasks (nothing to do when the daemon hashes). */
+async function prepare(nx: NxHashing, workspaceRoot: string, graph: ProjectGraph): Promise<void> {
+  leaveTheDaemon(nx);
+  await hydrateFiles(nx, workspaceRoot, graph);
+}
+
+/** Prepares this process to hash `graph`'s tasks itself, with Nx's task hasher and without the daemon. */
 export async function prepareNxHashing(workspaceRoot: string, graph: ProjectGraph): Promise<void> {
-  await hydrateFiles(loadNxHashing(workspaceRoot), workspaceRoot, graph);
+  await prepare(loadNxHashing(workspaceRoot), workspaceRoot, graph);
 }
 
 /** Target name -> Nx task hash for `targets` of `project`, or the one-line reason Nx could not say. */
 export async function taskHashes(workspaceRoot: string, graph: ProjectGraph, project: string, targets: readonly string[]): Promise<Record<string, string> | string> {
   try {
     const nx = loadNxHashing(workspaceRoot);
-    await hydrateFiles(nx, workspaceRoot, graph);
+    await prepare(nx, workspaceRoot, graph);
     const taskGraph = nx.createTaskGraph(graph, {}, [project], [...targets], undefined, {});
     const tasks = Object.values(taskGraph.tasks).filter((t) => t.target.project === project);
     const envs = Object.fromEntries(tasks.map((t) => [t.id, nx.getTaskSpecificEnv(t, graph)]));

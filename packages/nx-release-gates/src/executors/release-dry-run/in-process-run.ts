@@ -49,8 +49,6 @@ export interface NxTaskRunner {
   runCommandForTasks: RunCommandForTasks;
   splitArgs: (args: Record<string, unknown>, mode: string, options: { printWarnings: boolean }, nxJson: unknown) => { nxArgs: Record<string, unknown>; overrides: Record<string, unknown> };
   readNxJson: (root: string) => unknown;
-  /** Nx's daemon client: it decides once per process whether to use the daemon; reset() lets it decide again. */
-  daemonClient: { enabled(): boolean; reset(): void };
 }
 
 /** Nx's functions release-dry-run calls, from the workspace's nx; throws when one is missing. */
@@ -59,9 +57,8 @@ function nxFunctions(fromWorkspace: NodeRequire): NxTaskRunner {
     runCommandForTasks: fromWorkspace('nx/src/tasks-runner/run-command').runCommandForTasks,
     splitArgs: fromWorkspace('nx/src/utils/command-line-utils').splitArgsIntoNxArgsAndOverrides,
     readNxJson: fromWorkspace('nx/src/config/nx-json').readNxJson,
-    daemonClient: fromWorkspace('nx/src/daemon/client/client').daemonClient,
   };
-  const needed = [runner.runCommandForTasks, runner.splitArgs, runner.readNxJson, runner.daemonClient?.enabled, runner.daemonClient?.reset];
+  const needed = [runner.runCommandForTasks, runner.splitArgs, runner.readNxJson];
   if (!needed.every((f) => typeof f === 'function')) throw new Error('missing');
   return runner;
 }
@@ -102,23 +99,14 @@ async function withEnvironment<T>(env: Record<string, string | undefined>, run: 
   }
 }
 
-/**
- * The run's variables on top of the caller's, and the daemon off for this process. A process's first message to the
- * Nx daemon carries its environment, and the daemon compares it with the last one it saw: this task's environment
- * (the hook's variables, Nx's task variables) differs from the terminal's, so the daemon threw its project graph
- * away and restarted every plugin worker, once when the gates were hashed and once more for the next Nx command
- * (about 0.5 s each, docs/benchmarks.md). Without the daemon Nx hashes here, from the files Nx hashes anyway.
- */
-function runEnvironment(request: InProcessRunRequest): Record<string, string | undefined> {
-  return { ...request.env, NX_DAEMON: 'false' };
-}
-
 /** Runs `targets` of `project` (and the tasks they depend on) with Nx's task runner, in this process. */
 export async function runInProcess(runner: NxTaskRunner, context: ExecutorContext, request: InProcessRunRequest): Promise<InProcessRunOutcome> {
   const graph = context.projectGraph;
   const node = graph?.nodes[request.project];
   if (!graph || !node) throw new Error(`Nx gave release-dry-run no project graph holding ${request.project}`);
   const nxJson = runner.readNxJson(context.root);
+  // This process hashes the gates itself, without the daemon (nx-task-hash.ts says why).
+  await prepareNxHashing(context.root, graph);
   const args: Record<string, unknown> = {
     targets: [...request.targets],
     projects: [request.project],
@@ -129,12 +117,9 @@ export async function runInProcess(runner: NxTaskRunner, context: ExecutorContex
     ...(request.parallel ? { parallel: request.parallel } : {}),
   };
   const { nxArgs, overrides } = runner.splitArgs(args, 'run-many', { printWarnings: false }, nxJson);
-  const { taskResults, completed } = await withEnvironment(runEnvironment(request), async () => {
-    // The client decides once per process; should anything have asked it before NX_DAEMON was set, it asks again.
-    if (runner.daemonClient.enabled()) runner.daemonClient.reset();
-    await prepareNxHashing(context.root, graph);
-    return runner.runCommandForTasks([node], graph, { nxJson }, nxArgs, overrides, null, {}, { excludeTaskDependencies: false, loadDotEnvFiles: true });
-  });
+  const { taskResults, completed } = await withEnvironment(request.env, () =>
+    runner.runCommandForTasks([node], graph, { nxJson }, nxArgs, overrides, null, {}, { excludeTaskDependencies: false, loadDotEnvFiles: true }),
+  );
   const failed = Object.values(taskResults).some((r) => r.status === 'failure' || r.status === 'skipped');
   return { taskResults, completed, exitCode: !completed ? 130 : failed ? 1 : 0 };
 }
