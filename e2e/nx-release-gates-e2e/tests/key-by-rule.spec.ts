@@ -116,6 +116,24 @@ describe('files cargo records nowhere are in the key by rule', () => {
     expect(run.run.exitCode).not.toBe(0);
   });
 
+  it("a file one crate's key holds by rule stays out of its neighbours' keys", () => {
+    // The preTasksExecution hook fingerprints every crate in one go; the crates side by side must each keep their own
+    // lines. Each crate gets a cargo config file in turn: that crate's gate runs again, the others replay.
+    const crates: Record<string, string> = { undoc: 'crates/undoc', docout: 'crates/docout', pkg: 'pkgws/pkg' };
+    const formatAll = () => {
+      const run = ws.nx(['run-many', '-t', 'gate-fmt', '--projects', Object.keys(crates).join(',')]);
+      expect(run.exitCode).toBe(0);
+      const rows = JSON.parse(ws.read('dist/release-gates/summary.json')).rows as { project: string; gate: string; source: string }[];
+      return Object.fromEntries(Object.keys(crates).map((p) => [p, rows.find((r) => r.project === p && r.gate === 'gate-fmt')?.source]));
+    };
+    formatAll();
+    for (const [changed, dir] of Object.entries(crates)) {
+      ws.write(`${dir}/.cargo/config.toml`, '[term]\nverbose = false\n');
+      const expected = Object.fromEntries(Object.keys(crates).map((p) => [p, p === changed ? 'ran' : 'local cache']));
+      expect(formatAll()).toEqual(expected);
+    }
+  });
+
   it("gate-doc run by Nx does not take cargo's fresh for a file outside the package", () => {
     expect(gate('docout', 'gate-doc').result.status).toBe('passed');
     ws.write('crates/outside.md', 'Outside documentation, see [Nope].\n');

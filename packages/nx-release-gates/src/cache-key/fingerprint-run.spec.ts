@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fingerprintLines, ProgramLines } from './fingerprint';
+import { fingerprintLines, parseFingerprintArgs, ProgramLines } from './fingerprint';
 import { FINGERPRINT_CHECK_VARIABLE, fingerprintGuardLine, fingerprintVariable } from './fingerprint-env';
 import { fingerprintVariables, sharedPrograms } from './fingerprint-run';
 import { sha256 } from '../util/hash';
@@ -64,6 +64,40 @@ describe('fingerprintVariables (one process for the whole run)', () => {
     };
     const vars = await fingerprintVariables(ws, [['crates/a']], env(), failing);
     expect(vars[fingerprintVariable(['crates/a'])]).toBe(sha256('unreadable: EACCES'));
+  });
+
+  it('gives every crate of a batch the lines it gets alone (files looked up once for the batch)', async () => {
+    // Side by side crates under one cargo config (with an include), one rustfmt config, one release-gates.lock and a
+    // pin for one of them; a crate with a config of its own; a user-level rustfmt file and a CARGO_HOME config.
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
+      fs.writeFileSync(path.join(ws, rel), text);
+    };
+    write('.cargo/config.toml', 'include = ["shared.toml"]\n[build]\nrustflags = ["-Dwarnings"]\n');
+    write('.cargo/shared.toml', '[target.x86_64-unknown-linux-gnu]\nlinker = "tools/cc"\n');
+    write('tools/cc', '#!/bin/sh\n');
+    write('rustfmt.toml', 'max_width = 100\n');
+    write('.rustfmt.toml', 'edition = "2021"\n');
+    write('.cargo-home/config.toml', '[net]\nretry = 3\n');
+    write('.config/rustfmt/rustfmt.toml', 'tab_spaces = 2\n');
+    write('crates/b/.cargo/config.toml', '[build]\nrustc-wrapper = "../../tools/wrap"\n');
+    for (const crate of ['a', 'b', 'pinned']) write(`crates/${crate}/Cargo.toml`, `[package]\nname = "${crate}"\nversion = "0.1.0"\n`);
+    write(
+      'release-gates.lock',
+      ['version = 1', '[[read]]', 'crate = "a"', 'gate = "gate-test"', 'file = "data/fixture.txt"', '[[read]]', 'crate = "b"', 'gate = "gate-build"', 'env = "B_MODE"', ''].join('\n'),
+    );
+    write('data/fixture.txt', 'fixture\n');
+    const requests = [['crates/a'], ['crates/b', '--env', 'MY_*'], ['crates/pinned']];
+    const runEnv = { ...env(), MY_FLAG: '1', B_MODE: 'fast' };
+    const batch = await fingerprintVariables(ws, requests, runEnv, ask);
+    for (const request of requests) {
+      const alone = await fingerprintLines({ workspaceRoot: ws, env: runEnv, ...parseFingerprintArgs(request) }, ask);
+      expect(alone.some((line) => line.startsWith('config: .cargo/shared.toml'))).toBe(true);
+      expect(batch[fingerprintVariable(request)]).toBe(sha256(alone.join('\n')));
+    }
+    const a = await fingerprintLines({ workspaceRoot: ws, crateRoot: 'crates/a', envPatterns: [], trees: [], env: runEnv }, ask);
+    expect(a.filter((line) => /^(rustfmt|tool|learned|toolchain-file):/.test(line) || line.startsWith('learned ')).length).toBeGreaterThanOrEqual(5);
+    expect(JSON.parse(batch[FINGERPRINT_CHECK_VARIABLE]).names).toContain('B_MODE');
   });
 
   it('sharedPrograms answers two folders under one pin from one question', async () => {

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { cargoConfigFiles, cargoHome, toolchainFile } from '../ops/config-files';
 import { cargoToolFiles, homeDir, rustfmtConfigFiles } from '../ops/keyed-files';
 import { runQuiet } from '../ops/process';
+import { directLookups, FileLookups } from '../ops/file-lookups';
 import { CUDA_LOCATORS, nvccCandidates, nvccUnder, parseNvccVersion } from '../model/toolchain';
 import { bytesSha256, sha256 } from '../util/hash';
 import { fingerprintedVariables, isSecretName } from '../model/env-families';
@@ -75,7 +76,9 @@ function label(workspaceRoot: string, file: string, outside: string): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? outside : rel.split(path.sep).join('/');
 }
 
-const fileHash = (file: string) => sha256(fs.readFileSync(file, 'utf8'));
+const textHash = (text: string) => sha256(text);
+/** A text file's content, hashed (a config file many crates share is read and hashed once per shared lookups). */
+const fileHash = (file: string, lookups: FileLookups) => lookups.parsed(file, textHash);
 /** A file's bytes, hashed (programs and arbitrary files are not text). */
 const bytesHash = (file: string) => bytesSha256(fs.readFileSync(file));
 
@@ -86,17 +89,17 @@ function userLabel(home: string, file: string, outside: string): string {
 }
 
 /** `rustfmt:` lines: every rustfmt configuration file that could apply to the crate, by content (gitignored or not). */
-export function rustfmtConfigLines(workspaceRoot: string, cwd: string, env: FingerprintRequest['env']): string[] {
-  return rustfmtConfigFiles(cwd, env).map(({ file, from }) => {
+export function rustfmtConfigLines(workspaceRoot: string, cwd: string, env: FingerprintRequest['env'], lookups: FileLookups = directLookups): string[] {
+  return rustfmtConfigFiles(cwd, env, lookups).map(({ file, from }) => {
     const name = from === 'user' ? userLabel(homeDir(env), file, 'user-config') : label(workspaceRoot, file, 'above-workspace');
-    return `rustfmt: ${name} ${fileHash(file)}`;
+    return `rustfmt: ${name} ${fileHash(file, lookups)}`;
   });
 }
 
 /** `tool:` lines: the wrappers, linkers and runners cargo config or variables name by path, by content (or `absent`). */
-export function toolFileLines(workspaceRoot: string, cwd: string, env: FingerprintRequest['env']): string[] {
+export function toolFileLines(workspaceRoot: string, cwd: string, env: FingerprintRequest['env'], lookups: FileLookups = directLookups): string[] {
   const home = cargoHome(env);
-  return cargoToolFiles(cwd, env).map((file) => {
+  return cargoToolFiles(cwd, env, lookups).map((file) => {
     const name = label(workspaceRoot, file, file.startsWith(home + path.sep) ? 'cargo-home' : 'outside-workspace');
     const content = fs.statSync(file, { throwIfNoEntry: false })?.isFile() ? bytesHash(file) : 'absent';
     return `tool: ${name} ${content}`;
@@ -145,14 +148,14 @@ function crateCwd(request: Pick<FingerprintRequest, 'workspaceRoot' | 'crateRoot
 }
 
 /** The toolchain pin and cargo's config files the crate's builds read, by content. */
-function toolchainAndConfigLines(request: Pick<FingerprintRequest, 'workspaceRoot' | 'env'>, cwd: string): string[] {
+function toolchainAndConfigLines(request: Pick<FingerprintRequest, 'workspaceRoot' | 'env'>, cwd: string, lookups: FileLookups): string[] {
   const lines: string[] = [];
-  const pin = toolchainFile(cwd);
-  if (pin) lines.push(`toolchain-file: ${label(request.workspaceRoot, pin, 'above-workspace')} ${fileHash(pin)}`);
+  const pin = toolchainFile(cwd, lookups);
+  if (pin) lines.push(`toolchain-file: ${label(request.workspaceRoot, pin, 'above-workspace')} ${fileHash(pin, lookups)}`);
   const home = cargoHome(request.env);
-  for (const { file, from } of cargoConfigFiles(cwd, request.env)) {
+  for (const { file, from } of cargoConfigFiles(cwd, request.env, lookups)) {
     const outside = from === 'cargo-home' || file.startsWith(home + path.sep) ? 'cargo-home' : 'above-workspace';
-    lines.push(`config: ${label(request.workspaceRoot, file, outside)} ${fileHash(file)}`);
+    lines.push(`config: ${label(request.workspaceRoot, file, outside)} ${fileHash(file, lookups)}`);
   }
   return lines;
 }
@@ -161,14 +164,19 @@ function treeLines(request: Pick<FingerprintRequest, 'workspaceRoot' | 'trees'>)
   return [...request.trees].sort().map((tree) => `tree: ${tree} ${treeHash(path.resolve(request.workspaceRoot, tree))}`);
 }
 
-export async function fingerprintLines(request: FingerprintRequest, programs: ProgramLines = askPrograms): Promise<string[]> {
+/**
+ * The crate's fingerprint lines. `lookups`: how files are looked up, one by one (a gate) or shared by every crate of
+ * a run (the preTasksExecution hook); the lines are the same either way.
+ */
+export async function fingerprintLines(request: FingerprintRequest, programs: ProgramLines = askPrograms, lookups: FileLookups = directLookups): Promise<string[]> {
   const cwd = crateCwd(request);
-  const lines = await programs(cwd, request.env);
-  lines.push(...toolchainAndConfigLines(request, cwd));
-  lines.push(...rustfmtConfigLines(request.workspaceRoot, cwd, request.env), ...toolFileLines(request.workspaceRoot, cwd, request.env));
+  // A copy: shared programs hand every crate under one toolchain the same answer, which must not collect their lines.
+  const lines = [...(await programs(cwd, request.env))];
+  lines.push(...toolchainAndConfigLines(request, cwd, lookups));
+  lines.push(...rustfmtConfigLines(request.workspaceRoot, cwd, request.env, lookups), ...toolFileLines(request.workspaceRoot, cwd, request.env, lookups));
   for (const [name, value] of fingerprintedVariables(request.env, request.envPatterns)) lines.push(`env: ${name} ${envValueHash(name, value)}`);
   lines.push(...treeLines(request));
-  return [...lines, ...learnedFingerprint(request)];
+  return [...lines, ...learnedFingerprint(request, lookups)];
 }
 
 /**
@@ -177,13 +185,13 @@ export async function fingerprintLines(request: FingerprintRequest, programs: Pr
  * for parity (the toolchain itself it takes from the gates' results).
  */
 export function outsideFileLines(request: Pick<FingerprintRequest, 'workspaceRoot' | 'crateRoot' | 'trees' | 'env'>): string[] {
-  return [...toolchainAndConfigLines(request, crateCwd(request)), ...treeLines(request)];
+  return [...toolchainAndConfigLines(request, crateCwd(request), directLookups), ...treeLines(request)];
 }
 
 /** The crate's release-gates.lock entries (learned-inputs.ts); a file that does not parse changes the key, never stops Nx. */
-function learnedFingerprint(request: FingerprintRequest): string[] {
+function learnedFingerprint(request: FingerprintRequest, lookups: FileLookups): string[] {
   try {
-    const found = learnedForCrate(request.workspaceRoot, request.crateRoot);
+    const found = learnedForCrate(request.workspaceRoot, request.crateRoot, lookups);
     return found ? learnedLines(found.learned, found.crate, request.workspaceRoot, request.env) : [];
   } catch {
     return ['learned: unreadable release-gates.lock'];

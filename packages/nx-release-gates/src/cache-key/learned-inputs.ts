@@ -16,6 +16,8 @@ import { parse } from 'smol-toml';
 import { bytesSha256, sha256 } from '../util/hash';
 import { writeFileAtomic } from '../util/files';
 import { waitForLock } from '../ops/lock';
+import { parseToml } from '../ops/config-files';
+import { directLookups, FileLookups } from '../ops/file-lookups';
 
 export const LEARNED_FILE = 'release-gates.lock';
 const VERSION = 1;
@@ -145,33 +147,33 @@ export function learnedPath(name: string, workspaceRoot: string, home: string = 
  * at `fallbackDir` (the Cargo workspace root, beside Cargo.lock). The fingerprint looks the same way up, so it
  * always reads the file the gates write.
  */
-export function learnedFileFor(workspaceRoot: string, crateRoot: string, fallbackDir?: string): string {
+export function learnedFileFor(workspaceRoot: string, crateRoot: string, fallbackDir?: string, lookups: FileLookups = directLookups): string {
   const top = path.resolve(workspaceRoot);
   let dir = path.resolve(top, crateRoot);
   for (;;) {
     const file = path.join(dir, LEARNED_FILE);
-    if (fs.existsSync(file)) return file;
+    if (lookups.exists(file)) return file;
     if (dir === top || path.dirname(dir) === dir || path.relative(top, dir).startsWith('..')) break;
     dir = path.dirname(dir);
   }
   return path.join(path.resolve(top, fallbackDir ?? crateRoot), LEARNED_FILE);
 }
 
-export function readLearned(file: string): LearnedInputs {
-  let content: string;
+/** The file's entries (shared between callers of the same lookups: read them, never change them). */
+export function readLearned(file: string, lookups: FileLookups = directLookups): LearnedInputs {
   try {
-    content = fs.readFileSync(file, 'utf8');
+    return lookups.parsed(file, parseLearned);
   } catch (error) {
+    if (error instanceof LearnedInputsError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return NOTHING_LEARNED;
     throw new LearnedInputsError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  return parseLearned(content, file);
 }
 
 /** The crate's name as the lock records it: `[package] name` of its Cargo.toml (never inherited), or null. */
-export function crateNameAt(crateDir: string): string | null {
+export function crateNameAt(crateDir: string, lookups: FileLookups = directLookups): string | null {
   try {
-    const manifest = parse(fs.readFileSync(path.join(crateDir, 'Cargo.toml'), 'utf8')) as { package?: { name?: unknown } };
+    const manifest = lookups.parsed(path.join(crateDir, 'Cargo.toml'), parseToml) as { package?: { name?: unknown } };
     return typeof manifest.package?.name === 'string' ? manifest.package.name : null;
   } catch {
     return null;
@@ -197,10 +199,10 @@ export function learnedCovers(coverage: LearnedCoverage | undefined, name: strin
 }
 
 /** The learned entries of the crate at `crateRoot` (relative to the workspace), as the fingerprint reads them. */
-export function learnedForCrate(workspaceRoot: string, crateRoot: string): { crate: string; learned: LearnedInputs } | null {
-  const crate = crateNameAt(path.resolve(workspaceRoot, crateRoot));
+export function learnedForCrate(workspaceRoot: string, crateRoot: string, lookups: FileLookups = directLookups): { crate: string; learned: LearnedInputs } | null {
+  const crate = crateNameAt(path.resolve(workspaceRoot, crateRoot), lookups);
   if (!crate) return null;
-  return { crate, learned: readLearned(learnedFileFor(workspaceRoot, crateRoot)) };
+  return { crate, learned: readLearned(learnedFileFor(workspaceRoot, crateRoot, undefined, lookups), lookups) };
 }
 
 function contentHash(file: string): string {

@@ -4,10 +4,13 @@
  * already among them. Nearest first: a nearer file wins where values conflict, and arrays are joined. Each file is
  * followed by the files its `include` pulls in (recursively): cargo merges those under the including file.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'smol-toml';
+import { directLookups, FileLookups } from './file-lookups';
+
+/** TOML text to a table (smol-toml's parse takes options as its second argument, never a file name). */
+export const parseToml = (text: string): Record<string, unknown> => parse(text) as Record<string, unknown>;
 
 export interface ConfigFile {
   /** Absolute path. */
@@ -20,41 +23,44 @@ export function cargoHome(env: Readonly<Record<string, string | undefined>>): st
   return env.CARGO_HOME ? path.resolve(env.CARGO_HOME) : path.join(os.homedir(), '.cargo');
 }
 
-function configIn(cargoDir: string): string | null {
+function configIn(cargoDir: string, files: FileLookups): string | null {
   // cargo reads `config` when both exist (and warns); either alone is read.
   for (const name of ['config', 'config.toml']) {
     const file = path.join(cargoDir, name);
-    if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+    if (files.isFile(file)) return file;
   }
   return null;
 }
 
-export function cargoConfigFiles(startDir: string, env: Readonly<Record<string, string | undefined>>): ConfigFile[] {
+export function cargoConfigFiles(startDir: string, env: Readonly<Record<string, string | undefined>>, lookups: FileLookups = directLookups): ConfigFile[] {
   const files: ConfigFile[] = [];
   const seen = new Set<string>();
   const add = (file: string | null, from: ConfigFile['from']) => {
     if (!file) return;
-    const real = fs.realpathSync(file);
+    const real = lookups.realpath(file);
     if (seen.has(real)) return;
     seen.add(real);
     files.push({ file, from });
-    for (const included of configIncludes(file)) add(included, from);
+    for (const included of configIncludes(file, lookups)) add(included, from);
   };
   let dir = path.resolve(startDir);
   for (;;) {
-    add(configIn(path.join(dir, '.cargo')), 'ancestor');
+    add(configIn(path.join(dir, '.cargo'), lookups), 'ancestor');
     const parent = path.dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  add(configIn(cargoHome(env)), 'cargo-home');
+  add(configIn(cargoHome(env), lookups), 'cargo-home');
   return files;
 }
 
-/** A config file's TOML, or null when it cannot be parsed (cargo then fails the build itself, with its own words). */
-export function readConfig(file: string): Record<string, unknown> | null {
+/**
+ * A config file's TOML, or null when it cannot be parsed (cargo then fails the build itself, with its own words).
+ * The table may be shared with other callers of the same lookups: read it, never change it.
+ */
+export function readConfig(file: string, lookups: FileLookups = directLookups): Record<string, unknown> | null {
   try {
-    return parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return lookups.parsed(file, parseToml);
   } catch {
     return null;
   }
@@ -65,14 +71,14 @@ export function readConfig(file: string): Record<string, unknown> | null {
  * missing required one fails cargo itself). cargo takes an array of paths or of `{ path, optional }` tables; a
  * single string is taken too. Paths are relative to the including file's folder.
  */
-export function configIncludes(file: string): string[] {
-  const include = readConfig(file)?.include;
+export function configIncludes(file: string, lookups: FileLookups = directLookups): string[] {
+  const include = readConfig(file, lookups)?.include;
   const entries = Array.isArray(include) ? include : include === undefined ? [] : [include];
   const paths = entries.map((e) => (typeof e === 'string' ? e : e && typeof e === 'object' ? (e as Record<string, unknown>).path : undefined));
   return paths
     .filter((p): p is string => typeof p === 'string' && p !== '')
     .map((p) => path.resolve(path.dirname(file), p))
-    .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile());
+    .filter((p) => lookups.isFile(p));
 }
 
 /**
@@ -98,12 +104,12 @@ export function replacedSourceFolders(startDir: string, env: Readonly<Record<str
 }
 
 /** The toolchain pin rustup would use for a folder: the nearest `rust-toolchain.toml` or `rust-toolchain` above it. */
-export function toolchainFile(startDir: string): string | null {
+export function toolchainFile(startDir: string, lookups: FileLookups = directLookups): string | null {
   let dir = path.resolve(startDir);
   for (;;) {
     for (const name of ['rust-toolchain', 'rust-toolchain.toml']) {
       const file = path.join(dir, name);
-      if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+      if (lookups.isFile(file)) return file;
     }
     const parent = path.dirname(dir);
     if (parent === dir) return null;
@@ -120,12 +126,12 @@ function rustupHome(env: Readonly<Record<string, string | undefined>>): string {
  * does. A settings file that does not parse answers the folder itself: a caller sharing one answer between folders
  * then asks rustup in each.
  */
-export function rustupOverrideFolder(startDir: string, env: Readonly<Record<string, string | undefined>>): string | null {
+export function rustupOverrideFolder(startDir: string, env: Readonly<Record<string, string | undefined>>, lookups: FileLookups = directLookups): string | null {
   const file = path.join(rustupHome(env), 'settings.toml');
   let overrides: unknown;
   try {
-    if (!fs.existsSync(file)) return null;
-    overrides = parse(fs.readFileSync(file, 'utf8')).overrides;
+    if (!lookups.exists(file)) return null;
+    overrides = lookups.parsed(file, parseToml).overrides;
   } catch {
     return path.resolve(startDir);
   }

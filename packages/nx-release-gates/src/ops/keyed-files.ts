@@ -3,10 +3,10 @@
  * the programs themselves follow, so the cache key can hash them by content: rustfmt's configuration files, and the
  * programs cargo config or variables name by path (rustc wrappers, linkers, runners).
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cargoConfigFiles, readConfig } from './config-files';
+import { directLookups, FileLookups } from './file-lookups';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -18,8 +18,6 @@ export interface RustfmtConfigFile {
 }
 
 const RUSTFMT_NAMES = ['.rustfmt.toml', 'rustfmt.toml'];
-
-const isFile = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
 
 export function homeDir(env: Env): string {
   return env.HOME ? path.resolve(env.HOME) : os.homedir();
@@ -41,12 +39,12 @@ export function rustfmtUserFolders(env: Env): string[] {
  * folder and each ancestor up to `/`, then the user-level ones. rustfmt uses the nearest; all are listed, so adding a
  * nearer one or editing any changes the list (a little more than needed, never less).
  */
-export function rustfmtConfigFiles(startDir: string, env: Env): RustfmtConfigFile[] {
+export function rustfmtConfigFiles(startDir: string, env: Env, lookups: FileLookups = directLookups): RustfmtConfigFile[] {
   const files: RustfmtConfigFile[] = [];
   const seen = new Set<string>();
   const add = (file: string, from: RustfmtConfigFile['from']) => {
-    if (!isFile(file)) return;
-    const real = fs.realpathSync(file);
+    if (!lookups.isFile(file)) return;
+    const real = lookups.realpath(file);
     if (seen.has(real)) return;
     seen.add(real);
     files.push({ file, from });
@@ -97,11 +95,11 @@ const isPath = (program: string) => program.includes('/') || program.includes(pa
  * config files a folder sees or in variables, absolute (present or not). cargo resolves a config value relative to
  * the folder holding the config file's `.cargo` folder, and a variable's value relative to where cargo runs.
  */
-export function cargoToolFiles(startDir: string, env: Env): string[] {
+export function cargoToolFiles(startDir: string, env: Env, lookups: FileLookups = directLookups): string[] {
   const files: string[] = [];
-  for (const { file } of cargoConfigFiles(startDir, env)) {
+  for (const { file } of cargoConfigFiles(startDir, env, lookups)) {
     const base = path.dirname(path.dirname(file));
-    for (const program of configToolValues(readConfig(file))) if (isPath(program)) files.push(path.resolve(base, program));
+    for (const program of configToolValues(readConfig(file, lookups))) if (isPath(program)) files.push(path.resolve(base, program));
   }
   const names = Object.keys(env)
     .filter((name) => TOOL_VARIABLES.includes(name) || TARGET_TOOL_VARIABLE.test(name))
