@@ -1,6 +1,9 @@
 // The goal of a warm dry run: at most 1.5x one Nx start on the same workspace. Side by side in one run, alternating:
 // the floor (`nx show projects`), warm `release-dry-run` daemon off and on, on the example crate and the benchmark
-// crate, every gate on both; ratios pair by pair (a dry run over the floor measured next to it, same mode).
+// crate, every gate on both; ratios pair by pair (a dry run over the floor measured next to it, same mode). Beside
+// them, `nx run` of a target that does nothing: what any task run costs in that workspace before a gate runs (Nx's
+// task runner and the plugin's preTasksExecution and postTasksExecution hooks).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXAMPLE } from '../lib/paths.mjs';
 import { goal } from '../lib/report.mjs';
@@ -10,28 +13,43 @@ import { copyTree, log, median, ratioCell, secs, summary, timeCell } from '../li
 const OFF = {};
 const ON = { NX_DAEMON: 'true' };
 
+/** A project of its own, not a crate, whose one target does nothing (`nx:noop`, which Nx runs in its own process). */
+const IDLE_PROJECT = 'idle-probe';
+function writeIdleProject(root) {
+  const dir = path.join(root, 'tools', IDLE_PROJECT);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'project.json'), `${JSON.stringify({ name: IDLE_PROJECT, targets: { nothing: { executor: 'nx:noop', cache: false } } }, null, 2)}\n`);
+}
+
 /** The floor and the warm dry run of one crate, daemon off and on, in alternation. */
 function measure(ctx, ws, project) {
   const dryRun = (env, tag) => ws.dryRun(project, { env, label: `warm ${project} ${tag}` });
   const floor = (env, tag) => ws.nx(['show', 'projects'], { allowFailure: true, env, label: `floor ${project} ${tag}` });
+  const idle = (env, tag) => ws.nx(['run', `${IDLE_PROJECT}:nothing`], { env, label: `idle task ${project} ${tag}` });
   log(`floor: ${project}: fill the cache, start the daemon (not timed)`);
   dryRun(OFF, 'fill');
   dryRun(OFF, 'fill');
   dryRun(ON, 'daemon warm-up');
   floor(ON, 'daemon warm-up');
-  const times = { floorOff: [], off: [], floorOn: [], on: [] };
-  const ratios = { off: [], on: [] };
+  const times = { floorOff: [], off: [], idleOff: [], floorOn: [], on: [], idleOn: [] };
+  const ratios = { off: [], on: [], idleOff: [], idleOn: [] };
   for (let round = 1; round <= ctx.o.runs; round++) {
     const fOff = floor(OFF, 'daemon off');
     const dOff = dryRun(OFF, 'daemon off');
+    const iOff = idle(OFF, 'daemon off');
     const fOn = floor(ON, 'daemon on');
     const dOn = dryRun(ON, 'daemon on');
+    const iOn = idle(ON, 'daemon on');
     times.floorOff.push(fOff.ms);
     times.off.push(dOff.ms);
+    times.idleOff.push(iOff.ms);
     times.floorOn.push(fOn.ms);
     times.on.push(dOn.ms);
+    times.idleOn.push(iOn.ms);
     ratios.off.push(dOff.ms / fOff.ms);
     ratios.on.push(dOn.ms / fOn.ms);
+    ratios.idleOff.push(iOff.ms / fOff.ms);
+    ratios.idleOn.push(iOn.ms / fOn.ms);
     log(`floor round ${round}/${ctx.o.runs} ${project}: floor ${secs(fOff.ms)} / dry run ${secs(dOff.ms)} (daemon off), floor ${secs(fOn.ms)} / dry run ${secs(dOn.ms)} (on)`);
   }
   ws.stopDaemon();
@@ -39,11 +57,16 @@ function measure(ctx, ws, project) {
 }
 
 function run(ctx) {
-  const example = ctx.workspace('example', { files: (root) => copyTree(EXAMPLE, path.join(root, 'release-gates-demo')) });
+  const example = ctx.workspace('example', {
+    files: (root) => {
+      copyTree(EXAMPLE, path.join(root, 'release-gates-demo'));
+      writeIdleProject(root);
+    },
+  });
   const crates = [
     { label: 'example crate (release-gates-demo, every gate)', ws: example, project: 'release-gates-demo' },
     // A workspace of its own: the other benchmarks run the script's gates only.
-    { label: 'benchmark crate (textlab, every gate)', ws: textlabWorkspace(ctx, 'floor-every-gate', 'shared', { everyGate: true }), project: PROJECT },
+    { label: 'benchmark crate (textlab, every gate)', ws: textlabWorkspace(ctx, 'floor-every-gate', 'shared', { everyGate: true, files: writeIdleProject }), project: PROJECT },
   ];
   const rows = [];
   const goals = [];
@@ -53,8 +76,10 @@ function run(ctx) {
     rows.push(
       [`${label}: \`nx show projects\`, daemon off (floor)`, timeCell(summary(times.floorOff)), '1×'],
       [`${label}: warm release-dry-run, daemon off`, timeCell(summary(times.off)), ratioCell(ratios.off)],
+      [`${label}: \`nx run\` of a target that does nothing, daemon off`, timeCell(summary(times.idleOff)), ratioCell(ratios.idleOff)],
       [`${label}: \`nx show projects\`, daemon on (floor)`, timeCell(summary(times.floorOn)), '1×'],
       [`${label}: warm release-dry-run, daemon on`, timeCell(summary(times.on)), ratioCell(ratios.on)],
+      [`${label}: \`nx run\` of a target that does nothing, daemon on`, timeCell(summary(times.idleOn)), ratioCell(ratios.idleOn)],
     );
     goals.push(
       goal(`warm: ${project} release-dry-run ≤ 1.5× one Nx start (daemon off)`, ratioCell(ratios.off), median(ratios.off) <= 1.5),

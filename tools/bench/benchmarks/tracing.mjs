@@ -1,7 +1,8 @@
 // What tracing costs, against the 15% budget: a cold `nx run textlab:release-dry-run` of the benchmark crate (empty
 // target directory, Nx cache and results; the script's gates) with NX_RELEASE_GATES_TRACE=0 and with tracing on
 // (strace, Linux), in alternation, ratio pair by pair; then the same for a cold gate-build + gate-test of the example
-// crate, where strace's fixed costs weigh most (--cold-runs and --runs rounds). Off Linux, or without strace, the traced runs say `unavailable` in
+// crate, where strace's fixed costs weigh most (--cold-runs and --runs rounds). With the CPU time of each run: on 2
+// cores, strace's work can hide in a core the build leaves idle (a long LTO link), so wall time alone understates it. Off Linux, or without strace, the traced runs say `unavailable` in
 // their results and the figure is moot.
 import * as path from 'node:path';
 import { EXAMPLE } from '../lib/paths.mjs';
@@ -19,7 +20,9 @@ function alternate(rounds, label, cold, modeOf) {
   log(`tracing, ${label}: warm-up (not timed)`);
   cold(OFF, 'warm-up');
   const times = { off: [], on: [] };
+  const cpu = { off: [], on: [] };
   const ratios = [];
+  const cpuRatios = [];
   const modes = new Set();
   for (let round = 1; round <= rounds; round++) {
     const off = cold(OFF, 'tracing off');
@@ -27,16 +30,19 @@ function alternate(rounds, label, cold, modeOf) {
     times.off.push(off.ms);
     times.on.push(on.ms);
     ratios.push(on.ms / off.ms);
+    cpu.off.push(off.cpuMs ?? NaN);
+    cpu.on.push(on.cpuMs ?? NaN);
+    cpuRatios.push((on.cpuMs ?? NaN) / (off.cpuMs ?? NaN));
     modes.add(modeOf());
     log(`tracing, ${label}, round ${round}/${rounds}: off ${secs(off.ms)}, on ${secs(on.ms)} (${(on.ms / off.ms).toFixed(2)}×)`);
   }
-  return { times, ratios, modes: [...modes] };
+  return { times, ratios, cpu, cpuRatios, modes: [...modes] };
 }
 
 function rows(what, m) {
   return [
-    [`${what}, \`NX_RELEASE_GATES_TRACE=0\``, timeCell(summary(m.times.off)), '1×'],
-    [`${what}, tracing on (details.tracing.mode: ${m.modes.join(', ')})`, timeCell(summary(m.times.on)), ratioCell(m.ratios)],
+    [`${what}, \`NX_RELEASE_GATES_TRACE=0\``, timeCell(summary(m.times.off)), '1×', timeCell(summary(m.cpu.off)), '1×'],
+    [`${what}, tracing on (details.tracing.mode: ${m.modes.join(', ')})`, timeCell(summary(m.times.on)), ratioCell(m.ratios), timeCell(summary(m.cpu.on)), ratioCell(m.cpuRatios)],
   ];
 }
 
@@ -53,7 +59,7 @@ function run(ctx) {
   }, () => ws.results(EXAMPLE_PROJECT)['gate-test']?.details?.tracing?.mode ?? 'none');
   return {
     name: 'Tracing (cold, tracing off and on in alternation)',
-    header: ['variant', 'time: median (min–max)', 'vs off (pairwise)'],
+    header: ['variant', 'time: median (min–max)', 'vs off (pairwise)', 'CPU time, user + system: median (min–max)', 'CPU vs off (pairwise)'],
     rows: [...rows('benchmark crate: `nx run textlab:release-dry-run`', textlab), ...rows('example crate: gate-build + gate-test', example)],
     goals: [
       goal('tracing: cold release-dry-run of the benchmark crate at most 15% slower with tracing on (ratio ≤ 1.15)', ratioCell(textlab.ratios), median(textlab.ratios) <= BUDGET),

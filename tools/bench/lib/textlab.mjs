@@ -8,8 +8,15 @@ import { copyTree } from './util.mjs';
 export const PROJECT = 'textlab';
 
 /** The benchmark crate in a fresh workspace; release-dry-run runs the script's gates unless `everyGate`. */
-export function textlabWorkspace(ctx, name, targetDirectory, { everyGate = false } = {}) {
-  return ctx.workspace(name, { targetDirectory, scriptGates: !everyGate, files: (root) => copyTree(FIXTURE, path.join(root, PROJECT)) });
+export function textlabWorkspace(ctx, name, targetDirectory, { everyGate = false, files = () => {} } = {}) {
+  return ctx.workspace(name, {
+    targetDirectory,
+    scriptGates: !everyGate,
+    files: (root) => {
+      copyTree(FIXTURE, path.join(root, PROJECT));
+      files(root);
+    },
+  });
 }
 
 export function crateDir(ws) {
@@ -17,9 +24,9 @@ export function crateDir(ws) {
 }
 
 /** release-dry-run from an empty target directory, no earlier results and an empty Nx cache. */
-export function coldDryRun(ws) {
+export function coldDryRun(ws, { env = {}, label = 'cold release-dry-run' } = {}) {
   ws.clean(`${PROJECT}/target`, 'dist', '.nx');
-  return ws.dryRun(PROJECT, { label: 'cold release-dry-run' });
+  return ws.dryRun(PROJECT, { env, label });
 }
 
 /** Times the original process's release script in the crate folder. */

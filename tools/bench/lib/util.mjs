@@ -18,15 +18,37 @@ export function log(line) {
   if (logFile) fs.appendFileSync(logFile, `${text}\n`);
 }
 
+/** Clock ticks per second of /proc's CPU times (getconf CLK_TCK; 100 on Linux builds that do not say). */
+const CLOCK_TICKS = Number(tryRun('getconf', ['CLK_TCK'])) || 100;
+
 /**
- * Runs a command to completion and times it. Output goes to `logTo` (appended). Returns { status, ms, out }:
- * `out` is the captured stdout when `capture` is set (then stdout is piped, stderr still goes to the log).
+ * CPU time (user + system, ms) of this process's children that have ended and been waited for, with theirs
+ * (/proc/self/stat's cutime and cstime): read before and after a command, the difference is the CPU the command's
+ * whole process tree used, whatever ran in parallel. Null where /proc is missing. A process the command left running
+ * (the Nx daemon) is not counted.
+ */
+function childrenCpuMs() {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the name: state is field 3, so cutime (field 16) and cstime (field 17) sit at 13 and 14 here.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs a command to completion and times it. Output goes to `logTo` (appended). Returns { status, ms, cpuMs, out }:
+ * `cpuMs` is the CPU time of the command's process tree (null where it cannot be read); `out` is the captured stdout
+ * when `capture` is set (then stdout is piped, stderr still goes to the log).
  */
 export function timed(file, args, { cwd, env, logTo, capture = false, label = '' }) {
   fs.mkdirSync(path.dirname(logTo), { recursive: true });
   fs.appendFileSync(logTo, `\n===== ${new Date().toISOString()} ${label} :: (cd ${cwd} && ${[file, ...args].join(' ')})\n`);
   const fd = fs.openSync(logTo, 'a');
   try {
+    const cpuBefore = childrenCpuMs();
     const start = process.hrtime.bigint();
     const result = spawnSync(file, args, {
       cwd,
@@ -36,10 +58,12 @@ export function timed(file, args, { cwd, env, logTo, capture = false, label = ''
       encoding: 'utf8',
     });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpuAfter = childrenCpuMs();
+    const cpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
     if (capture && result.stdout) fs.writeSync(fd, result.stdout);
     fs.writeSync(fd, `\n===== exit ${result.status ?? result.signal} after ${(ms / 1000).toFixed(2)} s\n`);
     if (result.error) throw result.error;
-    return { status: result.status ?? 1, ms, out: capture ? result.stdout : '' };
+    return { status: result.status ?? 1, ms, cpuMs, out: capture ? result.stdout : '' };
   } finally {
     fs.closeSync(fd);
   }
