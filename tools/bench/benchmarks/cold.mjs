@@ -42,19 +42,19 @@ function run(ctx) {
     status.raw.push(r.status);
     ratios.nxVsScript.push(n.ms / s.ms);
     ratios.nxVsRaw.push(n.ms / r.ms);
-    cpu.script.push(s.cpuMs ?? NaN);
-    cpu.nx.push(n.cpuMs ?? NaN);
-    cpu.raw.push(r.cpuMs ?? NaN);
-    ratios.cpuNxVsScript.push((n.cpuMs ?? NaN) / (s.cpuMs ?? NaN));
-    ratios.cpuNxVsRaw.push((n.cpuMs ?? NaN) / (r.cpuMs ?? NaN));
+    cpu.script.push(s.cpuMs);
+    cpu.nx.push(n.cpuMs);
+    cpu.raw.push(r.cpuMs);
+    ratios.cpuNxVsScript.push(n.cpuMs / s.cpuMs);
+    ratios.cpuNxVsRaw.push(n.cpuMs / r.cpuMs);
     log(`  ${secs(r.ms)}; now release-dry-run with tracing off`);
     const u = coldDryRun(ws, { env: { NX_RELEASE_GATES_TRACE: '0' }, label: 'cold release-dry-run, tracing off' });
     times.untraced.push(u.ms);
     status.untraced.push(`${u.status}/${ws.dryRunStatus(PROJECT)}`);
-    cpu.untraced.push(u.cpuMs ?? NaN);
+    cpu.untraced.push(u.cpuMs);
     ratios.untracedVsScript.push(u.ms / s.ms);
     ratios.untracedVsRaw.push(u.ms / r.ms);
-    ratios.cpuUntracedVsRaw.push((u.cpuMs ?? NaN) / (r.cpuMs ?? NaN));
+    ratios.cpuUntracedVsRaw.push(u.cpuMs / r.cpuMs);
     log(`  ${secs(u.ms)}`);
     if (ctx.o.only.includes('parallel') && round === 1) {
       log('  release-dry-run with per-gate target directories (for the parallel benchmark)');

@@ -33,24 +33,25 @@ function measure(ctx, ws, project) {
   floor(ON, 'daemon warm-up');
   const times = { floorOff: [], off: [], idleOff: [], floorOn: [], on: [], idleOn: [] };
   const ratios = { off: [], on: [], idleOff: [], idleOn: [] };
+  // Each mode's floor, dry run and idle task in a row; the dry run's key is the mode's (`off`, `on`).
+  const modes = [
+    { name: 'Off', key: 'off', env: OFF, tag: 'daemon off' },
+    { name: 'On', key: 'on', env: ON, tag: 'daemon on' },
+  ];
   for (let round = 1; round <= ctx.o.runs; round++) {
-    const fOff = floor(OFF, 'daemon off');
-    const dOff = dryRun(OFF, 'daemon off');
-    const iOff = idle(OFF, 'daemon off');
-    const fOn = floor(ON, 'daemon on');
-    const dOn = dryRun(ON, 'daemon on');
-    const iOn = idle(ON, 'daemon on');
-    times.floorOff.push(fOff.ms);
-    times.off.push(dOff.ms);
-    times.idleOff.push(iOff.ms);
-    times.floorOn.push(fOn.ms);
-    times.on.push(dOn.ms);
-    times.idleOn.push(iOn.ms);
-    ratios.off.push(dOff.ms / fOff.ms);
-    ratios.on.push(dOn.ms / fOn.ms);
-    ratios.idleOff.push(iOff.ms / fOff.ms);
-    ratios.idleOn.push(iOn.ms / fOn.ms);
-    log(`floor round ${round}/${ctx.o.runs} ${project}: floor ${secs(fOff.ms)} / dry run ${secs(dOff.ms)} (daemon off), floor ${secs(fOn.ms)} / dry run ${secs(dOn.ms)} (on)`);
+    const line = [];
+    for (const { name, key, env, tag } of modes) {
+      const f = floor(env, tag);
+      const d = dryRun(env, tag);
+      const i = idle(env, tag);
+      times[`floor${name}`].push(f.ms);
+      times[key].push(d.ms);
+      times[`idle${name}`].push(i.ms);
+      ratios[key].push(d.ms / f.ms);
+      ratios[`idle${name}`].push(i.ms / f.ms);
+      line.push(`floor ${secs(f.ms)} / dry run ${secs(d.ms)} / idle task ${secs(i.ms)} (${tag})`);
+    }
+    log(`floor round ${round}/${ctx.o.runs} ${project}: ${line.join(', ')}`);
   }
   ws.stopDaemon();
   return { times, ratios };

@@ -30,9 +30,9 @@ function alternate(rounds, label, cold, modeOf) {
     times.off.push(off.ms);
     times.on.push(on.ms);
     ratios.push(on.ms / off.ms);
-    cpu.off.push(off.cpuMs ?? NaN);
-    cpu.on.push(on.cpuMs ?? NaN);
-    cpuRatios.push((on.cpuMs ?? NaN) / (off.cpuMs ?? NaN));
+    cpu.off.push(off.cpuMs);
+    cpu.on.push(on.cpuMs);
+    cpuRatios.push(on.cpuMs / off.cpuMs);
     modes.add(modeOf());
     log(`tracing, ${label}, round ${round}/${rounds}: off ${secs(off.ms)}, on ${secs(on.ms)} (${(on.ms / off.ms).toFixed(2)}×)`);
   }

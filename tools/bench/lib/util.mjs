@@ -24,8 +24,8 @@ const CLOCK_TICKS = Number(tryRun('getconf', ['CLK_TCK'])) || 100;
 /**
  * CPU time (user + system, ms) of this process's children that have ended and been waited for, with theirs
  * (/proc/self/stat's cutime and cstime): read before and after a command, the difference is the CPU the command's
- * whole process tree used, whatever ran in parallel. Null where /proc is missing. A process the command left running
- * (the Nx daemon) is not counted.
+ * whole process tree used, whatever ran in parallel. NaN where /proc is missing (tables show n/a). A process the
+ * command left running (the Nx daemon) is not counted.
  */
 function childrenCpuMs() {
   try {
@@ -34,13 +34,13 @@ function childrenCpuMs() {
     // After the name: state is field 3, so cutime (field 16) and cstime (field 17) sit at 13 and 14 here.
     return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
   } catch {
-    return null;
+    return NaN;
   }
 }
 
 /**
  * Runs a command to completion and times it. Output goes to `logTo` (appended). Returns { status, ms, cpuMs, out }:
- * `cpuMs` is the CPU time of the command's process tree (null where it cannot be read); `out` is the captured stdout
+ * `cpuMs` is the CPU time of the command's process tree (NaN where it cannot be read); `out` is the captured stdout
  * when `capture` is set (then stdout is piped, stderr still goes to the log).
  */
 export function timed(file, args, { cwd, env, logTo, capture = false, label = '' }) {
@@ -59,7 +59,7 @@ export function timed(file, args, { cwd, env, logTo, capture = false, label = ''
     });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const cpuAfter = childrenCpuMs();
-    const cpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+    const cpuMs = cpuAfter - cpuBefore;
     if (capture && result.stdout) fs.writeSync(fd, result.stdout);
     fs.writeSync(fd, `\n===== exit ${result.status ?? result.signal} after ${(ms / 1000).toFixed(2)} s\n`);
     if (result.error) throw result.error;

@@ -76,6 +76,7 @@ function label(workspaceRoot: string, file: string, outside: string): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? outside : rel.split(path.sep).join('/');
 }
 
+// A parser for FileLookups.parsed, which also passes the file's path: sha256 would hash that too.
 const textHash = (text: string) => sha256(text);
 /** A text file's content, hashed (a config file many crates share is read and hashed once per shared lookups). */
 const fileHash = (file: string, lookups: FileLookups) => lookups.parsed(file, textHash);

@@ -23,11 +23,11 @@ export function cargoHome(env: Readonly<Record<string, string | undefined>>): st
   return env.CARGO_HOME ? path.resolve(env.CARGO_HOME) : path.join(os.homedir(), '.cargo');
 }
 
-function configIn(cargoDir: string, files: FileLookups): string | null {
+function configIn(cargoDir: string, lookups: FileLookups): string | null {
   // cargo reads `config` when both exist (and warns); either alone is read.
   for (const name of ['config', 'config.toml']) {
     const file = path.join(cargoDir, name);
-    if (files.isFile(file)) return file;
+    if (lookups.isFile(file)) return file;
   }
   return null;
 }
