@@ -70,6 +70,12 @@ export interface GateSpec {
    * on Linux its cargo calls run under strace, and a file read outside the cache key is an undeclared input.
    */
   traced?: boolean;
+  /**
+   * The gate's tool searches for its configuration without opening it (rustfmt: `Path::exists` on rustfmt.toml up the
+   * folders): its trace also stops at the stat family, so that an absent configuration file it looked for is seen.
+   * Other traced gates leave stats out, half of a build's traced calls (ops/trace.ts).
+   */
+  tracesLookups?: boolean;
   /** Options worth showing as the example in `nx show project` (metadata.help); unset: the gate runs as it is. */
   helpExample?: Readonly<Record<string, unknown>>;
 }
@@ -87,6 +93,7 @@ export const GATE_SPECS: readonly GateSpec[] = [
   {
     name: 'fmt',
     traced: true,
+    tracesLookups: true,
     cacheable: true,
     description: "Pre-flight: `cargo fmt --check`; the result lists every file that needs formatting and the rustfmt.toml options stable rustfmt ignored.",
   },

@@ -2,12 +2,19 @@ import { probeProblem, straceArgs, traceRefusal } from './trace';
 
 describe('straceArgs', () => {
   it('wraps the command after `--`, following children, writing to the file', () => {
-    const args = straceArgs('/tmp/t/trace.strace', 'cargo', ['test', '--no-run']);
+    const args = straceArgs('/tmp/t/trace.strace', 'cargo', ['test', '--no-run'], { lookups: false });
     expect(args.slice(0, 3)).toEqual(['-f', '-qq', '--seccomp-bpf']);
     // No -y: the parser follows directories and descriptors itself (fchdir, the dup family), far cheaper.
     expect(args).not.toContain('-y');
-    expect(args).toContain('trace=open,openat,openat2,execve,chdir,fchdir,dup,dup2,dup3,rename,renameat,renameat2,link,linkat,symlink,symlinkat,clone,clone3,fork,vfork,stat,lstat,newfstatat,statx');
+    expect(args).toContain('trace=open,openat,openat2,execve,chdir,fchdir,dup,dup2,dup3,rename,renameat,renameat2,link,linkat,symlink,symlinkat,clone,clone3,fork,vfork');
     expect(args.slice(-6)).toEqual(['-o', '/tmp/t/trace.strace', '--', 'cargo', 'test', '--no-run']);
+  });
+
+  it('stops at the stat family only for a gate whose tool searches for its configuration', () => {
+    const calls = (lookups: boolean) => straceArgs('/tmp/t/trace.strace', 'cargo', ['fmt'], { lookups }).find((a) => a.startsWith('trace='))!.slice('trace='.length).split(',');
+    expect(calls(true)).toEqual(expect.arrayContaining(['openat', 'stat', 'lstat', 'newfstatat', 'statx']));
+    expect(calls(false)).toContain('openat');
+    expect(calls(false).filter((c) => c.includes('stat'))).toEqual([]);
   });
 });
 

@@ -4,9 +4,12 @@
  * an argument-array transformation: ops/process.ts still starts the one process, strace, which runs the command.
  *
  * What is traced, and why: the open family (reads, writes, folder listings, absent files), execve (which program
- * read), the clone family (a thread or child belongs to the program that made it), chdir, and the stat family, which
- * is how rustfmt and build scripts look for a file (`Path::exists`): without it an absent rustfmt.toml probe is
- * invisible. Only failures of stats are kept by the parser; cargo stats every source for its own fingerprint. fchdir
+ * read), the clone family (a thread or child belongs to the program that made it), chdir, and, for a gate whose tool
+ * searches for its configuration (GateSpec.tracesLookups: rustfmt looks for rustfmt.toml with `Path::exists`), the
+ * stat family: without it an absent rustfmt.toml probe is invisible. Only failures of stats are kept by the parser,
+ * and only the configuration files tools search for make a finding of them (cache-key/traced-reads.ts), yet stats are
+ * half of a build's traced calls (cargo stats every source for its own fingerprint, rustc every library it may link,
+ * Rust's std every open file) and every traced call stops the process: about 0.2 ms each on a virtual machine. fchdir
  * and the dup family let the parser follow which folder a descriptor names, so that relative paths resolve without
  * `-y`, which costs a lookup in /proc for every descriptor of every traced call (it made a cold build 1.5x slower).
  * The rename and link families show files the tree put in place under a new name (a linker renames its temporary
@@ -21,13 +24,22 @@ import { runQuiet } from './process';
 /** The variable that turns tracing off (`0`): the benchmark measures the cost with it. */
 export const TRACE_SWITCH = 'NX_RELEASE_GATES_TRACE';
 
-export const TRACED_CALLS = 'open,openat,openat2,execve,chdir,fchdir,dup,dup2,dup3,rename,renameat,renameat2,link,linkat,symlink,symlinkat,clone,clone3,fork,vfork,stat,lstat,newfstatat,statx';
+/** The calls every traced gate needs: what was opened, run, renamed or linked, and by which process in which folder. */
+export const TRACED_CALLS = 'open,openat,openat2,execve,chdir,fchdir,dup,dup2,dup3,rename,renameat,renameat2,link,linkat,symlink,symlinkat,clone,clone3,fork,vfork';
+/** The calls a search for a file makes when it does not open it (`Path::exists`, `fs::metadata`). */
+export const LOOKUP_CALLS = 'stat,lstat,newfstatat,statx';
+
+export interface TraceScope {
+  /** Also stop at the stat family, for a tool that searches for its configuration (GateSpec.tracesLookups). */
+  lookups: boolean;
+}
 
 export type TraceAvailability = { mode: 'strace' } | { mode: 'unavailable'; reason: string };
 
 /** strace's arguments that run `file args` traced, writing to `output`. */
-export function straceArgs(output: string, file: string, args: readonly string[]): string[] {
-  return ['-f', '-qq', '--seccomp-bpf', '-e', `trace=${TRACED_CALLS}`, '-e', 'signal=none', '-o', output, '--', file, ...args];
+export function straceArgs(output: string, file: string, args: readonly string[], scope: TraceScope): string[] {
+  const calls = scope.lookups ? `${TRACED_CALLS},${LOOKUP_CALLS}` : TRACED_CALLS;
+  return ['-f', '-qq', '--seccomp-bpf', '-e', `trace=${calls}`, '-e', 'signal=none', '-o', output, '--', file, ...args];
 }
 
 /** The reason tracing cannot run, from the probe's result (pure: unit tested). */
@@ -66,7 +78,7 @@ async function probeStrace(): Promise<TraceAvailability> {
     const output = path.join(folder, 'probe.strace');
     // `true` by absolute path when it is there: the probe traces an execve, like every real run does.
     const program = fs.existsSync('/bin/true') ? '/bin/true' : 'true';
-    const result = await runQuiet('strace', straceArgs(output, program, []), { cwd: folder, timeoutMs: 10_000 });
+    const result = await runQuiet('strace', straceArgs(output, program, [], { lookups: false }), { cwd: folder, timeoutMs: 10_000 });
     const recorded = fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : result.notFound ? null : '';
     const problem = probeProblem(result, recorded);
     return problem ? { mode: 'unavailable', reason: problem } : { mode: 'strace' };

@@ -243,7 +243,7 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
   const PATH = pathVariable(hermetic.env);
   const env: Record<string, string | undefined> = { ...hermetic.env, ...(nvccDir ? { [PATH]: `${nvccDir}${path.delimiter}${hermetic.env[PATH] ?? ''}` } : {}) };
   // The switch that turns tracing off is the run's own setting (and in the key), not a variable the gate's processes get.
-  const tracer = gate.traced && fx.traceAvailability ? gateTracer(() => fx.traceAvailability!(fx.env)) : null;
+  const tracer = gate.traced && fx.traceAvailability ? gateTracer(() => fx.traceAvailability!(fx.env), { lookups: gate.tracesLookups === true }) : null;
   const runProgram: GateContext['run'] = async (file, args, runOptions) => {
     const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, replaceEnv: true, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs, capture: runOptions?.capture, onLine: runOptions?.onLine });
     if (!runOptions?.probe) run.commands.push(commandResult.commandLine);

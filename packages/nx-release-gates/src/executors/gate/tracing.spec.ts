@@ -4,7 +4,7 @@ import { gateTracer } from './tracing';
 describe('gateTracer', () => {
   it('wraps calls in strace and collects what the trace file recorded, removing it', async () => {
     let asked = 0;
-    const tracer = gateTracer(async () => (asked++, { mode: 'strace' }));
+    const tracer = gateTracer(async () => (asked++, { mode: 'strace' }), { lookups: false });
     expect(tracer.reads()).toBeNull();
     const wrapped = (await tracer.wrap('cargo', ['build'], '/w'))!;
     expect(wrapped.file).toBe('strace');
@@ -27,8 +27,19 @@ describe('gateTracer', () => {
     });
   });
 
+  it('traces the stat family only when the gate asks for lookups', async () => {
+    const tracedCalls = async (lookups: boolean) => {
+      const wrapped = (await gateTracer(async () => ({ mode: 'strace' }), { lookups }).wrap('cargo', ['fmt'], '/w'))!;
+      wrapped.done();
+      return wrapped.args.find((a) => a.startsWith('trace='))!.split(/[=,]/);
+    };
+    expect(await tracedCalls(true)).toContain('statx');
+    expect(await tracedCalls(false)).not.toContain('statx');
+    expect(await tracedCalls(false)).toContain('openat');
+  });
+
   it('runs the command as it is when tracing is unavailable, and says why', async () => {
-    const tracer = gateTracer(async () => ({ mode: 'unavailable', reason: 'no strace' }));
+    const tracer = gateTracer(async () => ({ mode: 'unavailable', reason: 'no strace' }), { lookups: false });
     expect(await tracer.wrap('cargo', ['build'], '/w')).toBeNull();
     expect(tracer.reads()).toEqual({ mode: 'unavailable', reason: 'no strace' });
   });

@@ -5,7 +5,7 @@
  * calls run as they are and the answer says why.
  */
 import { parseStrace, TraceRecord } from '../../parsers/strace';
-import { newTraceFile, straceArgs, takeTrace, TraceAvailability } from '../../ops/trace';
+import { newTraceFile, straceArgs, takeTrace, TraceAvailability, TraceScope } from '../../ops/trace';
 import type { TracedReads } from '../../gates/types';
 
 export interface GateTracer {
@@ -15,7 +15,7 @@ export interface GateTracer {
   reads(): TracedReads | null;
 }
 
-export function gateTracer(availability: () => Promise<TraceAvailability>): GateTracer {
+export function gateTracer(availability: () => Promise<TraceAvailability>, scope: TraceScope): GateTracer {
   let answer: TraceAvailability | null = null;
   const records: TraceRecord[] = [];
   return {
@@ -27,7 +27,7 @@ export function gateTracer(availability: () => Promise<TraceAvailability>): Gate
       const done = () => {
         for (const record of parseStrace(takeTrace(output), cwd)) records.push(record);
       };
-      return { file: 'strace', args: straceArgs(output, file, args), done };
+      return { file: 'strace', args: straceArgs(output, file, args, scope), done };
     },
     reads: () => (answer === null ? null : answer.mode === 'strace' ? { mode: 'strace', records } : answer),
   };
