@@ -72,7 +72,7 @@ function outputStyle(): 'static' | 'stream' {
   return process.env.CI === 'true' || !process.stdout.isTTY ? 'static' : 'stream';
 }
 
-/** The commit and whether the tree is clean, asked without loading execa (runCommand's), which cost every dry run 0.1 s. */
+/** The commit and whether the tree is clean, asked quietly (nothing of git's output belongs in the dry run's log). */
 async function gitState(cwd: string): Promise<{ commit: string | null; clean: boolean | null }> {
   const git = quietRunnerIn(cwd);
   const commit = await headCommit(git);

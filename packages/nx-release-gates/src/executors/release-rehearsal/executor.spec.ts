@@ -5,16 +5,6 @@ import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import releaseRehearsal, { githubRepositoryUrl, rehearsalBranch } from './executor';
 
-// execa is ESM-only, which jest's CommonJS runtime cannot load: the same commands run through the light path.
-jest.mock('../../ops/process', () => {
-  const actual = jest.requireActual<typeof import('../../ops/process')>('../../ops/process');
-  return {
-    ...actual,
-    runCommand: (file: string, args: string[], options: { cwd: string; timeoutMs?: number }) => actual.runQuiet(file, args, { cwd: options.cwd, timeoutMs: options.timeoutMs }),
-    runnerIn: (cwd: string) => actual.quietRunnerIn(cwd),
-  };
-});
-
 describe('rehearsalBranch and githubRepositoryUrl', () => {
   it('name the branch and the GitHub page', () => {
     expect(rehearsalBranch('tool', '1.7.2', false)).toBe('test-release-v1.7.2');
