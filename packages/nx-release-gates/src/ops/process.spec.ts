@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { childEnvironment, runCommand, RunOptions } from './process';
+import { BACKGROUND_NICENESS, childEnvironment, runCommand, RunOptions } from './process';
 
 describe('childEnvironment', () => {
   it("lays the given variables over this process's by default; undefined removes one", () => {
@@ -68,6 +68,16 @@ describe('runCommand (real processes)', () => {
     const lines: string[] = [];
     await sh('printf "one\\ntw"; sleep 0.1; printf "o\\nthree"; echo err >&2', { onLine: (stream, line) => lines.push(`${stream}:${line}`) });
     expect(lines.sort()).toEqual(['stderr:err', 'stdout:one', 'stdout:three', 'stdout:two']);
+  });
+
+  it('runs a background command, and what it starts, at a lower priority; others at this process\'s', async () => {
+    const own = os.getPriority();
+    // The priority is set once the program runs: a child it starts at once may keep normal priority (cargo first
+    // resolves its build for tens of milliseconds), so the child here starts a moment later.
+    const background = await sh('sleep 0.3; sh -c nice', { priority: 'background' });
+    expect(Number(background.stdout.trim())).toBe(Math.max(BACKGROUND_NICENESS, own));
+    const normal = await sh('nice');
+    expect(Number(normal.stdout.trim())).toBe(own);
   });
 
   it('with a capture, writes the whole output to the log and keeps a bounded part', async () => {

@@ -11,6 +11,7 @@
  * gates. Neither throws on a non-zero exit: the result says what happened.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
+import * as os from 'node:os';
 import { signalTree } from './process-tree';
 import { BoundedCapture, CaptureOptions } from './bounded-capture';
 import { WholeLines } from '../util/whole-lines';
@@ -52,6 +53,11 @@ export interface RunOptions {
   capture?: CaptureOptions;
   /** Each whole line of either stream as it comes (without its line ending), shown live or not: progress watchers. */
   onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /**
+   * `background`: the command gives way to others for the cores (a lower scheduling priority, which everything it
+   * starts inherits). Only for a build nothing is timed in: a test run starved of CPU could time out.
+   */
+  priority?: 'background';
 }
 
 /** Quotes an argument for display only. */
@@ -65,6 +71,11 @@ export function commandLine(file: string, args: readonly string[]): string {
 
 /** How much output a command without a capture may hold in memory; beyond it the command is ended. */
 export const MAX_BUFFERED_OUTPUT = 256 * 1024 * 1024;
+/**
+ * The niceness of a `background` command: under contention it gets about a tenth of a core's share against a
+ * command of normal priority, and all of an idle core.
+ */
+export const BACKGROUND_NICENESS = 10;
 /** After a timeout's SIGTERM, how long a command's tree has to end before SIGKILL. */
 const KILL_GRACE_MS = 5000;
 
@@ -158,6 +169,14 @@ interface Ending {
   startError?: NodeJS.ErrnoException;
 }
 
+function setLowerPriority(pid: number): void {
+  try {
+    os.setPriority(pid, BACKGROUND_NICENESS);
+  } catch {
+    // A system that refuses it runs the command at normal priority: only the order of work changes, not the result.
+  }
+}
+
 /** Resolves once the child has ended and both of its streams have closed (so every chunk was seen). */
 function ended(child: ChildProcess): Promise<Ending> {
   return new Promise((resolve) => {
@@ -189,6 +208,9 @@ export async function runCommand(file: string, args: readonly string[], options:
     windowsHide: true,
   });
   const ending = ended(child);
+  // Set as soon as the program runs (spawn returns once it has): cargo resolves its build for tens of milliseconds
+  // before it starts its first rustc, which inherits the priority, as every child after it does.
+  if (options.priority === 'background' && child.pid) setLowerPriority(child.pid);
   // With a capture, nothing is held here: the capture reads the streams as they come.
   const held = capture ? null : { stdout: new HeldOutput(), stderr: new HeldOutput() };
   let overflowed = false;
@@ -261,6 +283,8 @@ export interface RunCommandOptions {
   capture?: CaptureOptions;
   /** Each whole line of the output as it comes (RunOptions.onLine). */
   onLine?: RunOptions['onLine'];
+  /** RunOptions.priority. */
+  priority?: RunOptions['priority'];
 }
 
 /** Anything that runs commands the way a gate does (a gate's context): what ops/ helpers take to ask a program. */

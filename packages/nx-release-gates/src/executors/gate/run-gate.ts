@@ -245,7 +245,7 @@ function gateContextFor(run: GateRun, { crate, crateDir, toolchain, options }: P
   // The switch that turns tracing off is the run's own setting (and in the key), not a variable the gate's processes get.
   const tracer = gate.traced && fx.traceAvailability ? gateTracer(() => fx.traceAvailability!(fx.env), { lookups: gate.tracesLookups === true }) : null;
   const runProgram: GateContext['run'] = async (file, args, runOptions) => {
-    const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, replaceEnv: true, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs, capture: runOptions?.capture, onLine: runOptions?.onLine });
+    const commandResult = await fx.runCommand(file, args, { cwd: crateDir, env: { ...env, ...runOptions?.env }, replaceEnv: true, live: runOptions?.live ?? 'all', timeoutMs: runOptions?.timeoutMs, capture: runOptions?.capture, onLine: runOptions?.onLine, priority: runOptions?.priority });
     if (!runOptions?.probe) run.commands.push(commandResult.commandLine);
     if (!commandResult.timedOut) run.commandKilledBy ??= commandResult.signal ?? childEndedBySignal(commandResult.stderr);
     return commandResult;

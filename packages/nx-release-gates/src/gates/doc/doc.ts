@@ -128,9 +128,11 @@ export const docGate: GateDefinition = {
     );
     // Nx runs this gate only when no replay fits: cargo's "fresh" must not stand in for a file it does not track.
     forgetFreshness(await currentTargetDirectory(context), context.crate.name, { prefixes: ['doc-'] });
+    // Documentation gives way for the cores, like gate-test's build: the release builds beside it are what a dry run waits for.
     const result = await context.cargo(['doc', '--no-deps', ...plan.args, ...features.args, ...lockedArgs(context), '--message-format=json'], {
       env: plan.env,
       live: 'stderr',
+      priority: 'background',
     });
     const messages = parseCargoMessages(result.stdout);
     context.log.info(renderedDiagnostics(messages));

@@ -35,10 +35,12 @@ function nextestToolConfig(): string {
 /**
  * Builds the test binaries first (`cargo test --no-run`, JSON messages): a build failure is told apart from failing
  * tests, and cargo's records of what the build read feed the undeclared-input check. The test run after it (cargo's
- * or nextest's) finds everything fresh.
+ * or nextest's) finds everything fresh. The build gives way for the cores: beside it, the release builds are what a
+ * dry run waits for (each ends in a link on one core, and they take turns in target/release), and the test build
+ * still gets every core they leave idle. The test run keeps normal priority: a starved test could time out.
  */
 async function buildTests(context: GateContext, featureArgs: string[]) {
-  const result = await context.cargo(['test', '--no-run', ...featureArgs, ...lockedArgs(context), '--message-format=json-render-diagnostics'], { live: 'stderr' });
+  const result = await context.cargo(['test', '--no-run', ...featureArgs, ...lockedArgs(context), '--message-format=json-render-diagnostics'], { live: 'stderr', priority: 'background' });
   return { result, messages: parseCargoMessages(result.stdout) };
 }
 
