@@ -148,14 +148,16 @@ class HeldOutput {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   overflowed = false;
-  push(chunk: Buffer): void {
-    if (this.overflowed) return;
+  /** Holds the chunk; false for the first chunk that does not fit (later ones are dropped quietly). */
+  push(chunk: Buffer): boolean {
+    if (this.overflowed) return true;
     if (this.size + chunk.length > MAX_BUFFERED_OUTPUT) {
       this.overflowed = true;
-      return;
+      return false;
     }
     this.chunks.push(chunk);
     this.size += chunk.length;
+    return true;
   }
   text(): string {
     return Buffer.concat(this.chunks).toString('utf8');
@@ -213,7 +215,6 @@ export async function runCommand(file: string, args: readonly string[], options:
   if (options.priority === 'background' && child.pid) setLowerPriority(child.pid);
   // With a capture, nothing is held here: the capture reads the streams as they come.
   const held = capture ? null : { stdout: new HeldOutput(), stderr: new HeldOutput() };
-  let overflowed = false;
   const shown = { stdout: live === 'all', stderr: live !== 'none' };
   const forwarders: WholeLines[] = [];
   for (const stream of ['stdout', 'stderr'] as const) {
@@ -227,34 +228,28 @@ export async function runCommand(file: string, args: readonly string[], options:
     if (lines) forwarders.push(lines);
     child[stream]?.on('data', (chunk: Buffer) => {
       capture?.write(stream, chunk);
-      if (held) {
-        held[stream].push(chunk);
-        if (held[stream].overflowed && !overflowed) {
-          overflowed = true;
-          signalTree(child.pid, 'SIGTERM');
-        }
-      }
+      // The chunk that first does not fit ends the command: its output would be judged cut short.
+      if (held && !held[stream].push(chunk)) signalTree(child.pid, 'SIGTERM');
       lines?.push(chunk);
     });
   }
   let timedOut = false;
-  const timers: NodeJS.Timeout[] = [];
-  if (options.timeoutMs !== undefined) {
-    timers.push(
-      setTimeout(() => {
-        timedOut = true;
-        signalTree(child.pid, 'SIGTERM');
-        timers.push(setTimeout(() => signalTree(child.pid, 'SIGKILL'), KILL_GRACE_MS));
-      }, options.timeoutMs),
-    );
-  }
+  let killTimer: NodeJS.Timeout | undefined;
+  const timeoutTimer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          signalTree(child.pid, 'SIGTERM');
+          killTimer = setTimeout(() => signalTree(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+        }, options.timeoutMs);
   running.add(child);
   try {
     const { code, signal, startError } = await ending;
     for (const lines of forwarders) lines.end();
     const kept = capture?.finish();
     const notFound = startError?.code === 'ENOENT';
-    const tooMuch = overflowed ? `\nthe command's output passed ${MAX_BUFFERED_OUTPUT / 1024 / 1024} MB and the command was ended\n` : '';
+    const tooMuch = held && (held.stdout.overflowed || held.stderr.overflowed) ? `\nthe command's output passed ${MAX_BUFFERED_OUTPUT / 1024 / 1024} MB and the command was ended\n` : '';
     const startProblem = startError && !notFound ? `${startError.message}\n` : '';
     return {
       commandLine: commandLine(file, args),
@@ -267,7 +262,8 @@ export async function runCommand(file: string, args: readonly string[], options:
       ...(signal ? { signal } : {}),
     };
   } finally {
-    for (const timer of timers) clearTimeout(timer);
+    clearTimeout(timeoutTimer);
+    clearTimeout(killTimer);
     running.delete(child);
   }
 }

@@ -9,7 +9,8 @@
  * stat family: without it an absent rustfmt.toml probe is invisible. Only failures of stats are kept by the parser,
  * and only the configuration files tools search for make a finding of them (cache-key/traced-reads.ts), yet stats are
  * half of a build's traced calls (cargo stats every source for its own fingerprint, rustc every library it may link,
- * Rust's std every open file) and every traced call stops the process: about 0.2 ms each on a virtual machine. fchdir
+ * Rust's std every open file) and every traced call stops the process (about 40 µs of a build's wall time on the
+ * benchmark's virtual machine, docs/benchmarks.md). fchdir
  * and the dup family let the parser follow which folder a descriptor names, so that relative paths resolve without
  * `-y`, which costs a lookup in /proc for every descriptor of every traced call (it made a cold build 1.5x slower).
  * The rename and link families show files the tree put in place under a new name (a linker renames its temporary
