@@ -13,11 +13,13 @@ describe('the state hasher', () => {
   const hasher = { hashTasks: jest.fn(async (tasks: unknown[]) => tasks.map(() => base)) };
   /** The task's environment as the fingerprint hook leaves it (fingerprint-env.ts). */
   const hooked = { PATH: '/usr/bin', [FINGERPRINT_CHECK_VARIABLE]: fingerprintCheck({ PATH: '/usr/bin' }, [], []) };
-  const context = (probes: unknown, env: NodeJS.ProcessEnv = hooked) =>
+  // Nx hands every custom hasher call of one run the same task graph.
+  const runGraph = { tasks: {}, dependencies: {}, roots: [] };
+  const context = (probes: unknown, env: NodeJS.ProcessEnv = hooked, taskGraph: object = runGraph) =>
     ({
       env,
       hasher,
-      taskGraph: { tasks: {}, dependencies: {}, roots: [] },
+      taskGraph,
       projectsConfigurations: { version: 2, projects: { tool: { root: 'tool', targets: { 'gate-version': { metadata: { [STATE_PROBES]: probes } } } } } },
     }) as never;
 
@@ -82,6 +84,17 @@ describe('the state hasher', () => {
     await Promise.all([hashWithState(task, context([]), root), hashWithState(other, context([]), root)]);
     expect(hasher.hashTasks).toHaveBeenCalledTimes(1);
     expect((hasher.hashTasks.mock.calls[0][0] as Array<{ id: string }>).map((t) => t.id)).toEqual(['tool:gate-version', 'tool:gate-publish']);
+  });
+
+  it('hashes tasks of another task graph (release-dry-run\'s gates) in a batch of their own, against that graph', async () => {
+    hasher.hashTasks.mockClear();
+    const gateGraph = { tasks: {}, dependencies: {}, roots: [] };
+    const other = { ...(task as object), id: 'tool:gate-publish', target: { project: 'tool', target: 'gate-publish' } } as never;
+    await Promise.all([hashWithState(task, context([]), root), hashWithState(other, context([], hooked, gateGraph), root)]);
+    expect((hasher.hashTasks.mock.calls as unknown[][]).map(([tasks, graph]) => [(tasks as Array<{ id: string }>).map((t) => t.id), graph])).toEqual([
+      [['tool:gate-version'], runGraph],
+      [['tool:gate-publish'], gateGraph],
+    ]);
   });
 
   it('never replays a gate with probes when the fingerprint hook did not run for its environment', async () => {

@@ -81,7 +81,8 @@ interface Waiting {
   env: NodeJS.ProcessEnv;
   settle: { resolve(hash: NxHash): void; reject(error: unknown): void };
 }
-const waiting = new Map<TaskHasher, Waiting[]>();
+/** Tasks waiting to be hashed together: one batch per hasher and task graph (release-dry-run hashes its gates in a graph of their own). */
+const waiting = new Map<TaskHasher, Map<HasherContext['taskGraph'], Waiting[]>>();
 
 /**
  * Nx's hash of a task's declared inputs. Nx calls custom hashers one task at a time, and its hasher runs a target's
@@ -89,19 +90,22 @@ const waiting = new Map<TaskHasher, Waiting[]>();
  * tasks asked for in one turn of the event loop, which is how Nx asks for a run's tasks, are hashed in one batch.
  */
 function declaredInputsHash(context: HasherContext & { env?: NodeJS.ProcessEnv }, task: Task): Promise<NxHash> {
-  const hasher = context.hasher;
-  let batch = waiting.get(hasher);
+  const { hasher, taskGraph } = context;
+  const byGraph = waiting.get(hasher) ?? new Map<HasherContext['taskGraph'], Waiting[]>();
+  waiting.set(hasher, byGraph);
+  let batch = byGraph.get(taskGraph);
   if (!batch) {
     const started: Waiting[] = [];
     batch = started;
-    waiting.set(hasher, started);
+    byGraph.set(taskGraph, started);
     setImmediate(() => {
-      waiting.delete(hasher);
+      byGraph.delete(taskGraph);
+      if (!byGraph.size) waiting.delete(hasher);
       const envs = Object.fromEntries(started.map((w) => [w.task.id, w.env]));
       hasher
         .hashTasks(
           started.map((w) => w.task),
-          context.taskGraph,
+          taskGraph,
           envs as never,
         )
         .then((hashes) => started.forEach((w, i) => w.settle.resolve(hashes[i])))

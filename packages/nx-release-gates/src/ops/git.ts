@@ -176,6 +176,16 @@ export async function changedPaths(runner: CommandRunner, untracked: 'no' | 'nor
   return result.stdout.split('\n').filter((line) => line.length > 3).map((line) => line.slice(3));
 }
 
+/**
+ * The commit checked out and whether the tracked files are unchanged, as a release report records them: both null
+ * without a commit, `clean` null when git cannot say. The two questions go to git side by side.
+ */
+export async function treeState(runner: CommandRunner): Promise<{ commit: string | null; clean: boolean | null }> {
+  const [commit, changed] = await Promise.all([headCommit(runner), changedPaths(runner, 'no').catch(() => null)]);
+  if (!commit) return { commit: null, clean: null };
+  return { commit, clean: changed ? changed.length === 0 : null };
+}
+
 export async function insideWorkTree(runner: CommandRunner): Promise<boolean> {
   return (await ask(runner, ['rev-parse', '--is-inside-work-tree'])).exitCode === 0;
 }

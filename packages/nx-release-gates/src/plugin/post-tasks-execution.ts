@@ -7,17 +7,22 @@
 import type * as crypto from 'node:crypto';
 import type { PostTasksExecution } from '@nx/devkit';
 import { RELEASE_DRY_RUN, RESULTS_FOLDER } from '../model/catalog';
-import { readReleaseReport } from '../report/release-report';
+import * as path from 'node:path';
+import { readReleaseReport, releaseReportFile, type ReleaseReport } from '../report/release-report';
+import { asReplayed, replaySourceOf } from '../report/replayed-report';
+import { writeFileAtomic } from '../util/files';
 import { appendStepSummary, buildSummary, githubAnnotations, summaryText, writeSummaryFiles } from '../report/summary';
 import type { TableRow } from '../report/table';
 import { gateTaskRow } from '../report/nested-run';
-import { startedDuring } from '../model/freshness';
+import { resultBelongsToTask, startedDuring } from '../model/freshness';
 import { trustedKeyFrom, withReplayChecked } from '../report/result-signature';
 
 export const postTasksExecution: PostTasksExecution = async (_options, context) => {
   const rows: TableRow[] = [];
   let directGates = false;
   let missingReport = false;
+  let dryRuns = 0;
+  let replayedDryRun = false;
   const trustedKey = trustedKeyOrProblem(context.workspaceRoot);
   for (const result of Object.values(context.taskResults)) {
     const { project, target } = result.task.target;
@@ -26,9 +31,15 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
       const { row, task } = gateTaskRow(context.workspaceRoot, result);
       rows.push(trustedKey ? withReplayChecked(context.workspaceRoot, row, task, trustedKey) : row);
     } else if (target === RELEASE_DRY_RUN) {
-      // Only a report this run wrote: one left by an earlier run (this one was skipped or could not write) never counts.
+      dryRuns++;
+      // Only a report this run wrote, or the one Nx replayed for this very task (the whole dry run from a cache): one
+      // left by an earlier run (this one was skipped or could not write) never counts.
       const report = readReleaseReport(context.workspaceRoot, project);
-      if (report && startedDuring(report.startedAt, context.startTime)) rows.push(...report.rows);
+      const replayedFrom = replaySourceOf(result.status);
+      if (report && replayedFrom && resultBelongsToTask(report, result.task.hash)) {
+        replayedDryRun = true;
+        rows.push(...recordReplay(context.workspaceRoot, project, asReplayed(report, replayedFrom)).rows);
+      } else if (report && startedDuring(report.startedAt, context.startTime)) rows.push(...report.rows);
       else {
         missingReport = true;
         rows.push({ project, gate: RELEASE_DRY_RUN, status: 'failed', source: 'not run', durationMs: null, figure: '', reason: `${RELEASE_DRY_RUN} wrote no report in this run; see its output above`, emergency: false });
@@ -46,9 +57,21 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   appendStepSummary(process.env.GITHUB_STEP_SUMMARY, summary);
   if (process.env.GITHUB_ACTIONS === 'true') for (const line of githubAnnotations(summary)) console.log(line);
   // release-dry-run prints its own tables (also the combined one), with the daemon on or off; here, gates run
-  // directly, and a release-dry-run that could not write its report (the daemon being off).
-  if (directGates || missingReport) console.log(`\n${summaryText(summary)}\n`);
+  // directly, a release-dry-run that could not write its report, and the combined table when a crate's dry run
+  // replayed whole (its executor never ran to add its rows), the daemon being off.
+  if (directGates || missingReport || (replayedDryRun && dryRuns > 1)) console.log(`\n${summaryText(summary)}\n`);
 };
+
+/** Writes the replayed report back with its sources; when it cannot be written, says so in one line and keeps the rows. */
+function recordReplay(workspaceRoot: string, project: string, report: ReleaseReport): ReleaseReport {
+  const file = releaseReportFile(workspaceRoot, project);
+  try {
+    writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
+  } catch (error) {
+    console.error(`nx-release-gates: could not mark ${path.relative(workspaceRoot, file)} as replayed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); make ${RESULTS_FOLDER} writable`);
+  }
+  return report;
+}
 
 /** The key replays must be signed with (NX_RELEASE_GATES_TRUSTED_KEY); why it is unusable; or null: trust every replay. */
 function trustedKeyOrProblem(workspaceRoot: string): crypto.KeyObject | string | null {

@@ -1,10 +1,11 @@
 import type { CrateModel } from '../model/crate-model';
 import { crateModel } from '../testing/crate-model';
 import { GATE_SPECS as GATES, gateTarget, RELEASE_DRY_RUN } from '../model/catalog';
+import { DRY_RUN_GATES } from '../cache-key/dry-run-key';
 import { EMERGENCY_ENV_INPUTS, fingerprintInput, GATE_ENV } from '../cache-key/inputs';
 import { fingerprintVariableArgs } from '../cache-key/fingerprint-env';
 import { parseFingerprintArgs } from '../cache-key/fingerprint';
-import { TARGET_GROUP, crateProject } from './targets';
+import { TARGET_GROUP, crateProject, defaultDryRunGates, gatesWithDependencies } from './targets';
 import { stateInputsOf } from '../cache-key/inputs';
 import { stateProbesOf } from '../cache-key/state-hasher';
 import { executorManifest } from './manifest';
@@ -52,10 +53,32 @@ describe('crateProject', () => {
     expect(targets[RELEASE_DRY_RUN].options).toEqual({ gates: GATE_TARGETS });
   });
 
-  it('caches the gates (except those whose answer no Nx input sees) and never release-dry-run', () => {
+  it('caches the gates (except those whose answer no Nx input sees) and release-dry-run, keyed by its gates', () => {
     for (const gate of ['build', 'cuda', 'package', 'size', 'test', 'doc']) expect(targets[`gate-${gate}`].cache).toBe(true);
     for (const gate of GATES) expect(targets[gateTarget(gate)].cache).toBe(gate.cacheable);
-    expect(targets[RELEASE_DRY_RUN].cache).toBe(false);
+    expect(targets[RELEASE_DRY_RUN].cache).toBe(true);
+    expect(targets[RELEASE_DRY_RUN].metadata?.[DRY_RUN_GATES]).toEqual(GATE_TARGETS);
+  });
+
+  it('gives release-dry-run its report and every output of its gates, so a whole replay restores the same files', () => {
+    const outputs = targets[RELEASE_DRY_RUN].outputs!;
+    expect(outputs).toContain('{workspaceRoot}/dist/release-gates/{projectName}/release-dry-run.json');
+    for (const target of GATE_TARGETS) for (const output of targets[target].outputs!.filter((o) => !o.includes('{options.'))) expect(outputs).toContain(output);
+    // An output under an option the gate leaves unset is dropped, as Nx drops it for the gate.
+    expect(outputs.filter((o) => o.includes('{options.'))).toEqual([]);
+  });
+
+  it('names only the chosen gates (and what they depend on) when nx.json targetDefaults choose them; a gate\'s own targetTriple is written in', () => {
+    const gates = defaultDryRunGates({ targetDefaults: { [RELEASE_DRY_RUN]: { options: { gates: ['gate-size'] } } } });
+    expect(gates).toEqual(['gate-size']);
+    expect(defaultDryRunGates({ targetDefaults: { [RELEASE_DRY_RUN]: { options: { gates: ['gate-nope'] } } } })).toEqual(GATE_TARGETS);
+    expect(defaultDryRunGates({ targetDefaults: { 'nx-release-gates:release-dry-run': { options: { gates: ['gate-fmt'] } } } })).toEqual(['gate-fmt']);
+    const chosen = crateProject(crate(), { targetTriple: 'aarch64-unknown-linux-gnu' }, WORKSPACE_ROOT, gates).targets!;
+    const outputs = chosen[RELEASE_DRY_RUN].outputs!;
+    expect(chosen[RELEASE_DRY_RUN].metadata?.[DRY_RUN_GATES]).toEqual(['gate-size']);
+    expect(gatesWithDependencies(chosen, ['gate-size'])).toEqual(['gate-size', 'gate-build']);
+    expect(outputs).toContain('{workspaceRoot}/dist/release-gates/{projectName}/aarch64-unknown-linux-gnu/gate-build.json');
+    expect(outputs.some((o) => o.includes('gate-fmt'))).toBe(false);
   });
 
   it('declares outputs only under dist/release-gates/<project>, never in cargo’s target/', () => {
@@ -237,7 +260,9 @@ describe('the state probes a gate gets', () => {
     const targets = crateProject(crate(), {}, WORKSPACE_ROOT).targets!;
     expect(stateProbesOf(targets['gate-semver'].metadata).map(([kind]) => kind)).toEqual(['registry', 'tags', 'semver-tool']);
     expect(stateProbesOf(targets['gate-build'].metadata)).toEqual([]);
-    const hashed = Object.entries(executorManifest()).filter(([, e]) => e.hasher).map(([name]) => name).sort();
-    expect(hashed).toEqual(GATES.map(gateTarget).sort());
+    const hashers = Object.fromEntries(Object.entries(executorManifest()).filter(([, e]) => e.hasher).map(([name, e]) => [name, e.hasher]));
+    expect(Object.keys(hashers).sort()).toEqual([...GATES.map(gateTarget), RELEASE_DRY_RUN].sort());
+    for (const gate of GATES) expect(hashers[gateTarget(gate)]).toMatch(/state-hasher#stateHasher$/);
+    expect(hashers[RELEASE_DRY_RUN]).toMatch(/dry-run-hasher#dryRunHasher$/);
   });
 });

@@ -7,6 +7,7 @@ import type { CrateModel } from '../model/crate-model';
 import { GateSpec, GATE_SPECS, GATE_TARGETS, gateTarget, RELEASE_DRY_RUN, RELEASE_PARITY, RELEASE_PLAN, RELEASE_REHEARSAL, RESULTS_FOLDER } from '../model/catalog';
 import { crateNamedInputs, gateInputs, gateStateProbes, stateInputsOf } from '../cache-key/inputs';
 import { STATE_PROBES } from '../cache-key/state-hasher';
+import { DRY_RUN_GATES } from '../cache-key/dry-run-key';
 import { inferredOptionsForGate, lowerLayers } from '../model/resolve-options';
 import { TRACE_SWITCH } from '../ops/trace';
 import { PLUGIN_NAME } from '../model/plugin-options';
@@ -32,7 +33,56 @@ function envInputsOf(options: Record<string, unknown>): string[] {
   return Array.isArray(options.envInputs) ? options.envInputs.filter((v): v is string => typeof v === 'string') : [];
 }
 
-export function crateProject(crate: CrateModel, pluginOptions: Record<string, unknown>, workspaceRoot: string): Omit<ProjectConfiguration, 'root'> {
+/**
+ * The gates a release-dry-run runs when nothing chooses others: nx.json's targetDefaults (by target name, then by
+ * executor), else every gate. Read at inference because the target's outputs must name exactly their files.
+ */
+export function defaultDryRunGates(nxJson: { targetDefaults?: Record<string, { options?: Record<string, unknown> } | undefined> } | undefined): string[] {
+  const defaults = nxJson?.targetDefaults ?? {};
+  for (const key of [RELEASE_DRY_RUN, `${PLUGIN_NAME}:${RELEASE_DRY_RUN}`]) {
+    const gates = defaults[key]?.options?.gates;
+    if (Array.isArray(gates) && gates.length && gates.every((g) => typeof g === 'string' && (GATE_TARGETS as readonly string[]).includes(g))) return [...(gates as string[])];
+  }
+  return [...GATE_TARGETS];
+}
+
+/**
+ * A gate's output as the release-dry-run task declares it: `{options.*}` stands for the dry run's options there, so
+ * the gate's own value is written in, and an output whose option the gate leaves unset is dropped (as Nx drops it).
+ */
+function withGateOptions(output: string, options: Record<string, unknown>): string | null {
+  let dropped = false;
+  const resolved = output.replace(/\{options\.([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+    const value = options[name];
+    if (typeof value === 'string' && value !== '') return value;
+    dropped = true;
+    return '';
+  });
+  return dropped ? null : resolved;
+}
+
+/** The gates a dry run of `gates` runs: those and, through dependsOn, the gates they need first (same crate). */
+export function gatesWithDependencies(targets: Readonly<Record<string, TargetConfiguration>>, gates: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (gate: string) => {
+    if (seen.has(gate) || !targets[gate]) return;
+    seen.add(gate);
+    for (const dependency of targets[gate].dependsOn ?? []) if (typeof dependency === 'string' && !dependency.startsWith('^')) visit(dependency);
+  };
+  gates.forEach(visit);
+  return [...seen];
+}
+
+/**
+ * release-dry-run's outputs: its report and every output of the gates it runs, so that a replay of the whole dry run
+ * (cache-key/dry-run-hasher.ts) restores the same files a run that replayed each gate would leave.
+ */
+function dryRunOutputs(targets: Readonly<Record<string, TargetConfiguration>>, gates: readonly string[]): string[] {
+  const outputs = gatesWithDependencies(targets, gates).flatMap((gate) => (targets[gate].outputs ?? []).map((o) => withGateOptions(o, targets[gate].options ?? {})));
+  return [...new Set([`${RESULTS}/${RELEASE_DRY_RUN}.json`, ...outputs.filter((o): o is string => o !== null)])];
+}
+
+export function crateProject(crate: CrateModel, pluginOptions: Record<string, unknown>, workspaceRoot: string, dryRunGates: readonly string[] = GATE_TARGETS): Omit<ProjectConfiguration, 'root'> {
   const layers = lowerLayers(crate, pluginOptions);
   const targets: Record<string, TargetConfiguration> = {};
   for (const gate of GATE_SPECS) {
@@ -64,19 +114,29 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
       },
     };
   }
-  // The crate-level targets: never cached (each reads or writes state of the whole release), one executor each.
+  // The crate-level targets: one executor each, never cached (each reads or writes state of the whole release), but
+  // release-dry-run, below.
   const crateTarget = (name: string, options: Record<string, unknown>, description: string, example: Record<string, unknown>): TargetConfiguration => ({
     executor: `${PLUGIN_NAME}:${name}`,
     options,
     cache: false,
     metadata: { description, technologies: ['rust'], help: help(crate.name, name, example) },
   });
-  targets[RELEASE_DRY_RUN] = crateTarget(
+  const dryRun = crateTarget(
     RELEASE_DRY_RUN,
     { gates: [...GATE_TARGETS] },
-    `Runs every release gate of the crate through Nx (cached gates replay, live output), then prints one table and writes ${RESULTS_FOLDER}/<project>/${RELEASE_DRY_RUN}.json, also when gates fail.`,
+    `Runs every release gate of the crate through Nx (cached gates replay, live output), then prints one table and writes ${RESULTS_FOLDER}/<project>/${RELEASE_DRY_RUN}.json, also when gates fail. Replays whole when no gate's key changed.`,
     { gates: ['gate-build', 'gate-test'] },
   );
+  // Cached, keyed by its gates' keys (cache-key/dry-run-hasher.ts): a warm dry run is one Nx start, with no process of
+  // its own. The lockfile is hashed whole because the report records its hash.
+  targets[RELEASE_DRY_RUN] = {
+    ...dryRun,
+    cache: true,
+    inputs: crate.lockfile ? [`{workspaceRoot}/${crate.lockfile}`] : [],
+    outputs: dryRunOutputs(targets, dryRunGates),
+    metadata: { ...dryRun.metadata, [DRY_RUN_GATES]: [...dryRunGates] },
+  };
   targets[RELEASE_PLAN] = crateTarget(
     RELEASE_PLAN,
     {},

@@ -13,6 +13,7 @@ import { sha256 } from '../util/hash';
 import { GateResult, isFailure, readGateResult, RESULT_SCHEMA_VERSION, resultFolder } from './result';
 import { explainNotRun, orderRows } from './summary';
 import type { TableRow } from './table';
+import type { RunStamp } from '../model/freshness';
 
 export interface ReleaseReport {
   schemaVersion: number;
@@ -35,6 +36,13 @@ export interface ReleaseReport {
   fingerprint: RunFingerprint;
   /** The signal that cut the dry run off, or null. */
   interruptedBy?: NodeJS.Signals | null;
+  /** The Nx task that wrote this report (its hash) and the run's id: a replay of the whole dry run is told by the hash. */
+  run?: RunStamp;
+  /**
+   * Set when Nx replayed the whole dry run from a cache instead of running it (replayed-report.ts): which cache. The
+   * rest is the run that wrote it, but for each replayed row's source.
+   */
+  replayedFrom?: 'local cache' | 'remote cache';
 }
 
 export interface ReportInput {

@@ -25,7 +25,7 @@ import { readCrateAt } from '../../ops/read-crates';
 import { outsideFileLines } from '../../cache-key/fingerprint';
 import { outsideTrees } from '../../cache-key/inputs';
 import { interruption, quietRunnerIn, signalExitCode, whenInterrupted } from '../../ops/process';
-import { changedPaths, headCommit } from '../../ops/git';
+import { treeState } from '../../ops/git';
 import { openUserStream, UserStream } from '../../ops/user-stream';
 import { EmergencySkipError, readEmergencySkip } from '../../model/emergency';
 import { findGateSpec, GATE_TARGETS, RELEASE_DRY_RUN, RESULTS_FOLDER } from '../../model/catalog';
@@ -70,15 +70,6 @@ function gatesEnvironment(runId: string): Record<string, string | undefined> {
  */
 function outputStyle(): 'static' | 'stream' {
   return process.env.CI === 'true' || !process.stdout.isTTY ? 'static' : 'stream';
-}
-
-/** The commit and whether the tree is clean, asked quietly (nothing of git's output belongs in the dry run's log). */
-async function gitState(cwd: string): Promise<{ commit: string | null; clean: boolean | null }> {
-  const git = quietRunnerIn(cwd);
-  const commit = await headCommit(git);
-  if (!commit) return { commit: null, clean: null };
-  const changed = await changedPaths(git, 'no').catch(() => null);
-  return { commit, clean: changed ? changed.length === 0 : null };
 }
 
 /**
@@ -260,7 +251,7 @@ async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, p
     startedAt: started,
     rows: verdict.rows,
     missing: verdict.notRun,
-    git: signal ? { commit: null, clean: null } : await gitState(context.root),
+    git: signal ? { commit: null, clean: null } : await treeState(quietRunnerIn(context.root)),
     lockfile: crate?.lockfile ?? null,
     emergency,
     env: process.env,
@@ -268,6 +259,8 @@ async function dryRun(options: ReleaseDryRunOptions, context: ExecutorContext, p
     outsideFileLines: crate ? reportFileLines(context.root, crate) : undefined,
   });
   report.interruptedBy = signal;
+  // Nx's hash of this task: a later run that replays this dry run whole is the same task (replayed-report.ts).
+  report.run = { taskHash: process.env.NX_TASK_HASH ?? null, runId: run.runId };
   if (verdict.nxFailed && report.status !== 'failed') {
     // Nx itself failed, not a gate: never report a pass.
     report.status = 'failed';

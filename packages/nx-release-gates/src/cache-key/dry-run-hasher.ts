@@ -1,0 +1,48 @@
+/**
+ * release-dry-run's cache key (executors.json `hasher`), so that a dry run whose gates would all replay replays whole:
+ * Nx restores the report and every gate's outputs in its own process, and no executor process starts. What the key
+ * holds and when it is refused is dry-run-key.ts; here the facts are gathered:
+ * - each gate's key exactly as a gate's own task gets it (state-hasher.ts: Nx's hash of its inputs, the fingerprint
+ *   check, the registry, tag and engine state it reads), for the gates of the task graph Nx would build for the dry
+ *   run's gates (their dependsOn included);
+ * - Nx's hash of the dry run's own target (executor, options, the lockfile), git's commit and tree state, and the
+ *   fingerprinted variables the report records.
+ * A refused replay gets a key no other run gives: the executor runs and Nx's cache is never consulted for it.
+ */
+import * as crypto from 'node:crypto';
+import { workspaceRoot } from 'nx/src/utils/workspace-root';
+import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
+import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
+import { sha256 } from '../util/hash';
+import { hashWithState } from './state-hasher';
+import { DRY_RUN_GATES, dryRunKeyLines, whyDryRunRuns } from './dry-run-key';
+import { hashedEnvironment } from '../report/fingerprint';
+import { treeState } from '../ops/git';
+import { quietRunnerIn } from '../ops/process';
+
+type NxHash = Awaited<ReturnType<CustomHasher>>;
+type Context = HasherContext & { env?: NodeJS.ProcessEnv };
+
+export async function hashDryRun(task: Task, context: Context, root: string): Promise<NxHash> {
+  const env = context.env ?? process.env;
+  const project = task.target.project;
+  const target = context.projectsConfigurations.projects[project]?.targets?.[task.target.target];
+  const gates = (task.overrides as Record<string, unknown> | undefined)?.gates ?? target?.options?.gates;
+  const refused = whyDryRunRuns({ gates, declaredGates: (target?.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env });
+  if (refused) {
+    return { value: sha256(`never replayed ${crypto.randomUUID()}`), details: { command: '', nodes: {}, runtime: { 'release-dry-run replays whole': `no: ${refused}` } } };
+  }
+  const gateGraph = createTaskGraph(context.projectGraph, {}, [project], gates as string[], undefined, {});
+  const gateTasks = Object.values(gateGraph.tasks);
+  const [own, git, ...gateHashes] = await Promise.all([
+    context.hasher.hashTask(task, context.taskGraph, env),
+    treeState(quietRunnerIn(root)),
+    ...gateTasks.map((gateTask) => hashWithState(gateTask, { ...context, taskGraph: gateGraph, env }, root)),
+  ]);
+  const lines = dryRunKeyLines({ own: own.value, gates: gateTasks.map((t, i) => [t.id, gateHashes[i].value] as const), git, environment: hashedEnvironment(env) });
+  const runtime = { ...(own.details.runtime ?? {}), 'release-dry-run key': lines.slice(1).join('\n') };
+  return { value: sha256(lines.join('\n')), details: { ...own.details, runtime } };
+}
+
+/** The custom hasher of the release-dry-run executor (executors.json `hasher`). */
+export const dryRunHasher: CustomHasher = (task, context) => hashDryRun(task, context, workspaceRoot);
