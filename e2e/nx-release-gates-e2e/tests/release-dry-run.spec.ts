@@ -179,7 +179,9 @@ describe('release-dry-run', () => {
     // A folder where the report must go: it can be neither removed nor replaced (root ignores permission bits).
     fs.rmSync(ws.path('dist/release-gates/alpha/release-dry-run.json'));
     ws.write('dist/release-gates/alpha/release-dry-run.json/blocker', 'x');
-    const run = ws.nx(['run', 'alpha:release-dry-run']);
+    // Past the cache, so the dry run runs (a whole replay would restore the report past the blocker); it refuses
+    // before any gate runs.
+    const run = ws.nx(['run', 'alpha:release-dry-run', '--skip-nx-cache']);
     expect(run.exitCode).not.toBe(0);
     expect(run.output.split('\n').filter((l) => /alpha:release-dry-run failed: cannot remove the previous/.test(l))).toHaveLength(1);
     const summary = JSON.parse(ws.read('dist/release-gates/summary.json'));

@@ -3,8 +3,8 @@
  * speaking Nx's API (support/remote-cache-server.ts); clone B of the same commit, in another folder with an empty
  * local cache, replays every cacheable gate from it, gate-build's binary included. A difference that changes a
  * verdict (RUSTFLAGS, an emergency skip) replays none of the gates it affects. A failing server (down, 500, garbage)
- * never yields a pass: with the plugin's check turned off Nx 23.2.1 ends the run with exit 1 and the gates are
- * `not run`; with the probe first (nx-release-gates-remote-cache-probe), every gate runs; with neither, the check
+ * never yields a pass: with the plugin's check turned off Nx 23.2.1 ends the run with exit 1 and leaves no passing
+ * report; with the probe first (nx-release-gates-remote-cache-probe), every gate runs; with neither, the check
  * before each Nx run turns the remote cache off for that run and says so, and the gate runs here. release-parity against clone A's report shows
  * no difference for clone B and the one difference of each other clone. Steps run in order; each reads result files.
  */
@@ -42,17 +42,21 @@ const CACHEABLE = [
 interface DryRun {
   exitCode: number;
   output: string;
-  report: Record<string, any>;
-  /** Gate -> source, from dist/release-gates/summary.json. */
+  /** release-dry-run.json, or null when Nx ended before the dry run ran or replayed (hashing removed the previous one). */
+  report: Record<string, any> | null;
+  /** Gate -> source, from dist/release-gates/summary.json (none without one). */
   sources: Record<string, string>;
+  /** summary.json's status, or null without one. */
+  summaryStatus: string | null;
 }
 
 /** Asynchronous: the cache server answers from this test process, which a synchronous spawn would block. */
 async function dryRun(ws: TestWorkspace, env: Record<string, string>): Promise<DryRun> {
   const run = await ws.nxAsync(['run', `${CRATE}:release-dry-run`], env);
-  const summary = JSON.parse(ws.read('dist/release-gates/summary.json'));
-  const sources = Object.fromEntries(summary.rows.filter((r: any) => r.project === CRATE).map((r: any) => [r.gate, r.source]));
-  return { exitCode: run.exitCode, output: run.output, report: ws.result(CRATE, 'release-dry-run'), sources };
+  const summary = ws.exists('dist/release-gates/summary.json') ? JSON.parse(ws.read('dist/release-gates/summary.json')) : null;
+  const sources = Object.fromEntries((summary?.rows ?? []).filter((r: any) => r.project === CRATE).map((r: any) => [r.gate, r.source]));
+  const report = ws.exists(`dist/release-gates/${CRATE}/release-dry-run.json`) ? ws.result(CRATE, 'release-dry-run') : null;
+  return { exitCode: run.exitCode, output: run.output, report, sources, summaryStatus: summary?.status ?? null };
 }
 
 /** release-parity of `ws`'s report against clone A's: the fields that differ, from release-parity.json. */
@@ -64,7 +68,7 @@ function parityFields(ws: TestWorkspace, against: TestWorkspace): string[] {
 
 const only = (sources: Record<string, string>, gates: string[]) => Object.fromEntries(gates.map((g) => [g, sources[g]]));
 const every = (gates: string[], source: string) => Object.fromEntries(gates.map((g) => [g, source]));
-const failedGates = (report: Record<string, any>) => report.rows.filter((r: any) => r.status === 'failed').map((r: any) => `${r.gate}: ${r.reason}`);
+const failedGates = (report: Record<string, any> | null) => (report ? report.rows : [{ gate: 'release-dry-run', status: 'failed', reason: 'no report' }]).filter((r: any) => r.status === 'failed').map((r: any) => `${r.gate}: ${r.reason}`);
 
 describe('shared remote cache', () => {
   let server: RemoteCacheServer;
@@ -88,7 +92,8 @@ describe('shared remote cache', () => {
     expect(failedGates(first.report)).toEqual([]);
     expect(first.exitCode).toBe(0);
     expect(Object.values(first.sources).every((s) => s === 'ran')).toBe(true);
-    expect(server.counters.puts).toBe(CACHEABLE.length);
+    // Each gate, and the whole dry run (keyed by the gates' keys: cache-key/dry-run-hasher.ts).
+    expect(server.counters.puts).toBe(CACHEABLE.length + 1);
   });
 
   it('clone B, another folder with an empty local cache, replays every cacheable gate from the remote cache, binaries included', async () => {
@@ -99,10 +104,12 @@ describe('shared remote cache', () => {
     expect(failedGates(replay.report)).toEqual([]);
     expect(replay.exitCode).toBe(0);
     expect(only(replay.sources, CACHEABLE)).toEqual(every(CACHEABLE, 'remote cache'));
-    expect(server.counters).toMatchObject({ hits: CACHEABLE.length, puts: 0 });
+    // One entry: Nx replayed the whole dry run, every gate's outputs with it.
+    expect(server.counters).toMatchObject({ hits: 1, puts: 0 });
+    expect(replay.report!.replayedFrom).toBe('remote cache');
     // The replayed results are clone A's, with their figures.
     for (const gate of CACHEABLE) expect(b.result(CRATE, gate)).toEqual(a.result(CRATE, gate));
-    expect(replay.report.git.commit).toBe(first.report.git.commit);
+    expect(replay.report!.git.commit).toBe(first.report!.git.commit);
     // gate-build's binary came back from the cache and runs; gate-test's JUnit file too.
     const bin = b.run(b.path(`dist/release-gates/${CRATE}/bin/${CRATE}`), []);
     expect(bin).toMatchObject({ exitCode: 0, stdout: '3\n' });
@@ -142,7 +149,7 @@ describe('shared remote cache', () => {
     const others = CACHEABLE.filter((g) => g !== 'gate-version');
     expect(only(run.sources, others)).toEqual(every(others, 'remote cache'));
     expect(run.sources['gate-version']).toBe('ran');
-    expect(run.report.rows.find((r: any) => r.gate === 'gate-version').status).toBe('passed');
+    expect(run.report!.rows.find((r: any) => r.gate === 'gate-version').status).toBe('passed');
   });
 
   it('an emergency skip replays no gate (the skip list is an input of every gate)', async () => {
@@ -152,7 +159,7 @@ describe('shared remote cache', () => {
       RELEASE_GATES_SKIP: 'gate-doc',
       RELEASE_GATES_SKIP_REASON: 'e2e emergency',
     });
-    expect(run.report.emergency).toEqual({ gates: ['gate-doc'], reason: 'e2e emergency', until: null });
+    expect(run.report!.emergency).toEqual({ gates: ['gate-doc'], reason: 'e2e emergency', until: null });
     expect(Object.entries(run.sources).filter(([, s]) => /cache/.test(s))).toEqual([]);
     expect(parityFields(b, a)).toEqual(['emergency skip', 'env RELEASE_GATES_SKIP', 'env RELEASE_GATES_SKIP_REASON']);
   });
@@ -161,12 +168,13 @@ describe('shared remote cache', () => {
     beforeEach(() => server.setFault(mode));
     afterEach(() => server.setFault('none'));
 
-    it('never yields a pass: without the check, Nx 23.2.1 ends the run with exit 1 and the cacheable gates are not run', async () => {
+    it('never yields a pass: without the check, Nx 23.2.1 ends the run with exit 1 and no report passes', async () => {
       const run = await dryRun(b, { ...emptyLocalCache(b), ...server.env(), NX_RELEASE_GATES_REMOTE_CACHE_CHECK: 'false' });
       expect(run.exitCode).not.toBe(0);
-      expect(run.report.status).toBe('failed');
-      for (const gate of CACHEABLE) expect(run.sources[gate]).not.toBe('remote cache');
-      expect(CACHEABLE.filter((g) => run.sources[g] === 'not run').length).toBeGreaterThan(0);
+      // Nx fails at the dry run's own lookup, before it runs or replays: no report, or a failed one, and never a pass.
+      expect(run.report?.status ?? 'absent').not.toBe('passed');
+      expect(run.summaryStatus ?? 'absent').not.toBe('passed');
+      for (const gate of CACHEABLE) expect([gate, run.sources[gate]]).not.toEqual([gate, 'remote cache']);
     });
 
     it('with the probe first, the run goes on without the remote cache and every gate runs and passes', async () => {

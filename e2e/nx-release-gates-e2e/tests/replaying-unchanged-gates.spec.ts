@@ -1,5 +1,6 @@
 /**
- * Caching: a second release-dry-run with nothing changed replays every gate; a source edit misses (but for
+ * Caching: a second release-dry-run with nothing changed replays whole (every gate); an empty commit runs the dry
+ * run again (its report records the commit) with every gate replayed; a source edit misses (but for
  * gate-lockfile and gate-workflows, whose keys hold no source file), a Cargo.lock edit and a new maxBinarySize (from
  * Cargo.toml metadata, nx.json plugin options and project.json target options) miss.
  * Steps run in order on one workspace; each compares with the results of the step before.
@@ -54,6 +55,21 @@ describe('gate caching', () => {
     expect(rerun(report)).toEqual([]);
     // The replayed result files on disk are the first run's.
     for (const target of GATE_TARGETS) expect(ws.result(CRATE, target).startedAt).toBe(byGate(previous)[target].startedAt);
+    // Nx replayed the whole dry run: no executor ran, the report is the first run's (its run id), marked replayed.
+    expect(report.replayedFrom).toBe('local cache');
+    expect(report.run.runId).toBe(previous.run.runId);
+    previous = report;
+  });
+
+  it('runs the dry run again after an empty commit (the report records the commit), and every gate replays', () => {
+    ws.git(['commit', '-q', '--allow-empty', '-m', 'nothing changed']);
+    const head = ws.git(['rev-parse', 'HEAD']).trim();
+    expect(previous.git.commit).not.toBe(head);
+    const report = dryRun();
+    expect(report.replayedFrom).toBeUndefined();
+    expect(report.run.runId).not.toBe(previous.run.runId);
+    expect(report.git).toEqual({ commit: head, clean: previous.git.clean });
+    expect(sources(report)).toEqual(everyGate('cache'));
     previous = report;
   });
 

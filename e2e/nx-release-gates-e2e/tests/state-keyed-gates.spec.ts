@@ -1,7 +1,8 @@
 /**
  * The gates that read the registry, release tags and container engines are cached by that state: unchanged, they
  * replay; a version published meanwhile, a new release tag, a new release of a dependency or an engine that appears
- * makes them run again, with a truthful verdict. One workspace, steps in order, each against the step before:
+ * makes them run again, with a truthful verdict; so does a whole release-dry-run, keyed by its gates' keys. One
+ * workspace, steps in order, each against the step before:
  *  - stately: a library whose registryIndex is a local index folder (no entry yet), with a Dockerfile that only
  *    docker may build (no daemon here: `fallback`).
  *  - installer: a tool calling tinydep::add(1, 2), resolved from a local directory source (crates.io replaced by it
@@ -200,5 +201,39 @@ describe('gates cached by the outside state they read', () => {
     const env = { PATH: `${FAKE_BIN}${path.delimiter}${process.env.PATH}` };
     expect(runGates(env)).toContain('gate-docker');
     expect(ws.result(STATELY, 'gate-docker')).toMatchObject({ status: 'passed', details: { engine: 'docker' } });
+  });
+
+  it('replays a whole release-dry-run while the state its gates read is unchanged, and runs it after a new release tag, daemon off and on', () => {
+    // The dry run's gates, chosen where its outputs can follow them (nx.json), and passing in this state.
+    const nxJson = JSON.parse(ws.read('nx.json'));
+    nxJson.targetDefaults = { ...nxJson.targetDefaults, 'release-dry-run': { options: { gates: ['gate-semver', 'gate-fmt'] } } };
+    ws.write('nx.json', JSON.stringify(nxJson, null, 2));
+    const dryRun = (env: Record<string, string> = {}) => {
+      const run = ws.nx(['run', `${STATELY}:release-dry-run`], env);
+      const report = ws.result(STATELY, 'release-dry-run');
+      expect([run.exitCode, report.status]).toEqual([0, 'passed']);
+      const sources = Object.fromEntries(report.rows.map((r: { gate: string; source: string }) => [r.gate, r.source]));
+      return { replayedFrom: report.replayedFrom, runId: report.run.runId, sources };
+    };
+    const first = dryRun();
+    expect(first.replayedFrom).toBeUndefined();
+    expect(dryRun()).toEqual({ replayedFrom: 'local cache', runId: first.runId, sources: { 'gate-fmt': 'local cache', 'gate-semver': 'local cache' } });
+    ws.git(['tag', `${STATELY}-v0.1.3`]);
+    const tagged = dryRun();
+    expect(tagged.replayedFrom).toBeUndefined();
+    expect(tagged.runId).not.toBe(first.runId);
+    expect(tagged.sources).toEqual({ 'gate-fmt': 'local cache', 'gate-semver': 'ran' });
+    expect(ws.result(STATELY, 'gate-semver').details.baseline).toMatchObject({ kind: 'tag', tag: `${STATELY}-v0.1.3` });
+    const daemon = { NX_DAEMON: 'true' };
+    try {
+      dryRun(daemon);
+      expect(dryRun(daemon).replayedFrom).toBe('local cache');
+      ws.git(['tag', `${STATELY}-v0.1.4`]);
+      const seen = dryRun(daemon);
+      expect(seen.replayedFrom).toBeUndefined();
+      expect(seen.sources['gate-semver']).toBe('ran');
+    } finally {
+      ws.nx(['daemon', '--stop']);
+    }
   });
 });

@@ -29,7 +29,7 @@ describe('the release-dry-run hasher', () => {
   const projectGraph = { nodes: { tool: { name: 'tool', type: 'app', data: { root: 'tool', targets } } }, dependencies: { tool: [] }, externalNodes: {} };
   const task = (overrides: Record<string, unknown> = {}) => ({ id: 'tool:release-dry-run', target: { project: 'tool', target: 'release-dry-run' }, overrides, outputs: [], parallelism: true }) as never;
   const context = (taskEnv: NodeJS.ProcessEnv = env) =>
-    ({ env: taskEnv, hasher, projectGraph, taskGraph: { tasks: {}, dependencies: {}, roots: [] }, projectsConfigurations: { version: 2, projects: { tool: { root: 'tool', targets } } } }) as never;
+    ({ env: taskEnv, hasher, projectGraph, taskGraph: { tasks: { 'tool:release-dry-run': task() }, dependencies: {}, roots: [] }, projectsConfigurations: { version: 2, projects: { tool: { root: 'tool', targets } } } }) as never;
   const key = async (taskEnv?: NodeJS.ProcessEnv, overrides?: Record<string, unknown>) => (await hashDryRun(task(overrides), context(taskEnv), root)).value;
 
   beforeAll(() => {

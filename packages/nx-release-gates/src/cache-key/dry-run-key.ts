@@ -5,8 +5,9 @@
  * records beside them: the commit and whether the tree is clean, the lockfile's hash, the fingerprinted variables and
  * the dry run's options. So its key is those gates' keys (with the gates they depend on) and those facts. It never
  * replays when a replay could not be the same dry run: a trusted key asks every replayed gate to be checked for a
- * trusted run's signature (only a run can check), an emergency skip holds a date that expires, and gates other than
- * the ones the target's outputs name would restore other files.
+ * trusted run's signature (only a run can check), an emergency skip holds a date that expires, gates other than the
+ * ones the target's outputs name would restore other files, and a run over several crates ends with one combined table
+ * that only dry runs that run can print.
  */
 import { EMERGENCY_ENV_INPUTS } from './inputs';
 import { TRUSTED_KEY_VARIABLE } from '../model/replay-trust';
@@ -21,6 +22,8 @@ export interface DryRunKeyFacts {
   /** The gates the target's outputs were written for (metadata), or undefined for a target the plugin did not infer. */
   declaredGates: unknown;
   env: Readonly<Record<string, string | undefined>>;
+  /** How many release-dry-run tasks this Nx run holds (one per crate). */
+  dryRunsInRun: number;
 }
 
 const gateList = (value: unknown): string[] | null =>
@@ -31,6 +34,9 @@ export function whyDryRunRuns(facts: DryRunKeyFacts): string | null {
   if (facts.env[TRUSTED_KEY_VARIABLE]?.trim()) return `${TRUSTED_KEY_VARIABLE} is set: every replayed gate is checked for a trusted run's signature`;
   const skip = EMERGENCY_ENV_INPUTS.find((name) => facts.env[name]?.trim());
   if (skip) return `${skip} is set: an emergency skip is checked when the dry run runs`;
+  // The combined table of a run over several crates is printed by the last dry run to finish, in the terminal's
+  // process with the daemon on or off; a dry run replayed whole never runs to add its rows.
+  if (facts.dryRunsInRun > 1) return 'a run over several crates prints one combined table, which only running dry runs print';
   const declared = gateList(facts.declaredGates);
   if (!declared) return 'the target names no gates its outputs cover (not inferred by this plugin)';
   const asked = facts.gates === undefined ? [...GATE_TARGETS] : gateList(facts.gates);

@@ -21,8 +21,6 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   const rows: TableRow[] = [];
   let directGates = false;
   let missingReport = false;
-  let dryRuns = 0;
-  let replayedDryRun = false;
   const trustedKey = trustedKeyOrProblem(context.workspaceRoot);
   for (const result of Object.values(context.taskResults)) {
     const { project, target } = result.task.target;
@@ -31,13 +29,11 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
       const { row, task } = gateTaskRow(context.workspaceRoot, result);
       rows.push(trustedKey ? withReplayChecked(context.workspaceRoot, row, task, trustedKey) : row);
     } else if (target === RELEASE_DRY_RUN) {
-      dryRuns++;
       // Only a report this run wrote, or the one Nx replayed for this very task (the whole dry run from a cache): one
       // left by an earlier run (this one was skipped or could not write) never counts.
       const report = readReleaseReport(context.workspaceRoot, project);
       const replayedFrom = replaySourceOf(result.status);
       if (report && replayedFrom && resultBelongsToTask(report, result.task.hash)) {
-        replayedDryRun = true;
         rows.push(...recordReplay(context.workspaceRoot, project, asReplayed(report, replayedFrom)).rows);
       } else if (report && startedDuring(report.startedAt, context.startTime)) rows.push(...report.rows);
       else {
@@ -56,10 +52,10 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   }
   appendStepSummary(process.env.GITHUB_STEP_SUMMARY, summary);
   if (process.env.GITHUB_ACTIONS === 'true') for (const line of githubAnnotations(summary)) console.log(line);
-  // release-dry-run prints its own tables (also the combined one), with the daemon on or off; here, gates run
-  // directly, a release-dry-run that could not write its report, and the combined table when a crate's dry run
-  // replayed whole (its executor never ran to add its rows), the daemon being off.
-  if (directGates || missingReport || (replayedDryRun && dryRuns > 1)) console.log(`\n${summaryText(summary)}\n`);
+  // release-dry-run prints its own tables (also the combined one), with the daemon on or off, and Nx shows a whole
+  // replay's stored output; here, gates run directly, and a release-dry-run that could not write its report (the
+  // daemon being off).
+  if (directGates || missingReport) console.log(`\n${summaryText(summary)}\n`);
 };
 
 /** Writes the replayed report back with its sources; when it cannot be written, says so in one line and keeps the rows. */
