@@ -42,8 +42,10 @@ const CACHEABLE = [
 interface DryRun {
   exitCode: number;
   output: string;
-  /** release-dry-run.json, or null when Nx ended before the dry run ran or replayed (hashing removed the previous one). */
+  /** release-dry-run.json, or null when there is none. */
   report: Record<string, any> | null;
+  /** When this run started: a report started before it is an earlier run's (Nx ended before the dry run). */
+  startedAt: number;
   /** Gate -> source, from dist/release-gates/summary.json (none without one). */
   sources: Record<string, string>;
   /** summary.json's status, or null without one. */
@@ -52,11 +54,12 @@ interface DryRun {
 
 /** Asynchronous: the cache server answers from this test process, which a synchronous spawn would block. */
 async function dryRun(ws: TestWorkspace, env: Record<string, string>): Promise<DryRun> {
+  const startedAt = Date.now();
   const run = await ws.nxAsync(['run', `${CRATE}:release-dry-run`], env);
   const summary = ws.exists('dist/release-gates/summary.json') ? JSON.parse(ws.read('dist/release-gates/summary.json')) : null;
   const sources = Object.fromEntries((summary?.rows ?? []).filter((r: any) => r.project === CRATE).map((r: any) => [r.gate, r.source]));
   const report = ws.exists(`dist/release-gates/${CRATE}/release-dry-run.json`) ? ws.result(CRATE, 'release-dry-run') : null;
-  return { exitCode: run.exitCode, output: run.output, report, sources, summaryStatus: summary?.status ?? null };
+  return { exitCode: run.exitCode, output: run.output, report, startedAt, sources, summaryStatus: summary?.status ?? null };
 }
 
 /** release-parity of `ws`'s report against clone A's: the fields that differ, from release-parity.json. */
@@ -171,9 +174,10 @@ describe('shared remote cache', () => {
     it('never yields a pass: without the check, Nx 23.2.1 ends the run with exit 1 and no report passes', async () => {
       const run = await dryRun(b, { ...emptyLocalCache(b), ...server.env(), NX_RELEASE_GATES_REMOTE_CACHE_CHECK: 'false' });
       expect(run.exitCode).not.toBe(0);
-      // Nx fails at the dry run's own lookup, before it runs or replays: no report, or a failed one, and never a pass.
-      expect(run.report?.status ?? 'absent').not.toBe('passed');
+      // Nx fails at the dry run's own lookup, before it runs or replays: the run summary holds no pass, and a passing
+      // report on disk is an earlier run's (started before this one).
       expect(run.summaryStatus ?? 'absent').not.toBe('passed');
+      if (run.report?.status === 'passed') expect(Date.parse(run.report.startedAt)).toBeLessThan(run.startedAt);
       for (const gate of CACHEABLE) expect([gate, run.sources[gate]]).not.toEqual([gate, 'remote cache']);
     });
 

@@ -8,10 +8,9 @@
  * - Nx's hash of the dry run's own target (executor, options, the lockfile), git's commit and tree state, and the
  *   fingerprinted variables the report records.
  * A refused replay gets a key no other run gives: the executor runs and Nx's cache is never consulted for it. Hashing
- * also removes the previous report (clearPreviousReport).
+ * also takes the crate's previous rows out of the run summary (dropPreviousRows).
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import { workspaceRoot } from 'nx/src/utils/workspace-root';
 import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
 import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
@@ -19,7 +18,6 @@ import { sha256 } from '../util/hash';
 import { hashWithState } from './state-hasher';
 import { DRY_RUN_GATES, dryRunKeyLines, whyDryRunRuns } from './dry-run-key';
 import { hashedEnvironment } from '../report/fingerprint';
-import { releaseReportFile } from '../report/release-report';
 import { dropProjectRows } from '../report/summary';
 import { treeState } from '../ops/git';
 import { quietRunnerIn } from '../ops/process';
@@ -28,23 +26,20 @@ type NxHash = Awaited<ReturnType<CustomHasher>>;
 type Context = HasherContext & { env?: NodeJS.ProcessEnv };
 
 /**
- * The previous report and the crate's summary rows go as soon as the dry run is hashed: whatever comes next (a run, a
- * replay, or Nx failing before either, as Nx 23.2.1 does when a remote cache errs), no earlier report can read as this
- * run's. A file that cannot be removed stays; the executor, if it runs, refuses in one line.
+ * The crate's rows leave the run summary as soon as the dry run is hashed: whatever comes next (a run, a replay, or
+ * Nx failing before either, as Nx 23.2.1 does when a remote cache errs), no earlier row can read as this run's; the
+ * post-run hook writes this run's. The report itself stays until Nx restores or the executor replaces it: it is one of
+ * the task's outputs, and with the daemon on Nx may take a file removed a moment before for one still in place and
+ * restore nothing. A report readers take as this run's carries this task's hash or was started during it.
  */
-async function clearPreviousReport(root: string, project: string): Promise<void> {
-  try {
-    fs.rmSync(releaseReportFile(root, project), { force: true });
-  } catch {
-    // A folder in its place, or no permission: see above.
-  }
+async function dropPreviousRows(root: string, project: string): Promise<void> {
   await dropProjectRows(root, project).catch(() => undefined);
 }
 
 export async function hashDryRun(task: Task, context: Context, root: string): Promise<NxHash> {
   const env = context.env ?? process.env;
   const project = task.target.project;
-  await clearPreviousReport(root, project);
+  await dropPreviousRows(root, project);
   const target = context.projectsConfigurations.projects[project]?.targets?.[task.target.target];
   const gates = (task.overrides as Record<string, unknown> | undefined)?.gates ?? target?.options?.gates;
   const dryRunsInRun = Object.values(context.taskGraph?.tasks ?? {}).filter((t) => t.target.target === task.target.target).length;
