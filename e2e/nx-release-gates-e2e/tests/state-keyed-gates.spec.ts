@@ -9,7 +9,7 @@
  *    in installer/.cargo/config.toml, so stately's publish dry run is untouched) that holds tinydep 0.1.0.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -224,6 +224,14 @@ describe('gates cached by the outside state they read', () => {
     expect(tagged.runId).not.toBe(first.runId);
     expect(tagged.sources).toEqual({ 'gate-fmt': 'local cache', 'gate-semver': 'ran' });
     expect(ws.result(STATELY, 'gate-semver').details.baseline).toMatchObject({ kind: 'tag', tag: `${STATELY}-v0.1.3` });
+    // With a trusted key the dry run runs, so that each replay is checked for a trusted run's signature (none here:
+    // both gates run again), although a whole replay was there to take.
+    expect(dryRun().replayedFrom).toBe('local cache');
+    const publicKey = path.join(FAKE_BIN, 'release-gates.pub');
+    fs.writeFileSync(publicKey, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    const checked = dryRun({ NX_RELEASE_GATES_TRUSTED_KEY: publicKey });
+    expect(checked.replayedFrom).toBeUndefined();
+    expect(checked.sources).toEqual({ 'gate-fmt': 'ran', 'gate-semver': 'ran' });
     const daemon = { NX_DAEMON: 'true' };
     try {
       dryRun(daemon);
