@@ -1,5 +1,5 @@
 /**
- * When a whole release-dry-run may replay from a cache, and what its key holds (the hasher is dry-run-hasher.ts).
+ * When a whole release-dry-run may replay from a cache, and what its key holds (the hasher is executors/release-dry-run/dry-run-hasher.ts).
  *
  * A dry run's verdict is a function of its gates' verdicts, each a function of that gate's key, plus what the report
  * records beside them: the commit and whether the tree is clean, the lockfile's hash, the fingerprinted variables and

@@ -86,8 +86,8 @@ export function executorManifest(): Record<string, ExecutorEntry> {
   entries[RELEASE_DRY_RUN] = {
     description: dryRun,
     implementation: './src/executors/release-dry-run/executor',
-    // Keyed by its gates' keys, so a dry run whose gates would all replay replays whole (cache-key/dry-run-hasher.ts).
-    hasher: './src/cache-key/dry-run-hasher#dryRunHasher',
+    // Keyed by its gates' keys, so a dry run whose gates would all replay replays whole (executors/release-dry-run/dry-run-hasher.ts).
+    hasher: './src/executors/release-dry-run/dry-run-hasher#dryRunHasher',
     schema: schema(RELEASE_DRY_RUN, dryRun, {
       gates: { type: 'array', items: { type: 'string' }, description: 'Gate targets to run, in table order. Default: every gate.' },
       parallel: { type: 'number', description: 'How many gates Nx runs at once (cargo still serializes builds that share a target directory).' },

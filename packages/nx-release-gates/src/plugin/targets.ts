@@ -75,7 +75,7 @@ export function gatesWithDependencies(targets: Readonly<Record<string, TargetCon
 
 /**
  * release-dry-run's outputs: its report and every output of the gates it runs, so that a replay of the whole dry run
- * (cache-key/dry-run-hasher.ts) restores the same files a run that replayed each gate would leave.
+ * (executors/release-dry-run/dry-run-hasher.ts) restores the same files a run that replayed each gate would leave.
  */
 function dryRunOutputs(targets: Readonly<Record<string, TargetConfiguration>>, gates: readonly string[]): string[] {
   const outputs = gatesWithDependencies(targets, gates).flatMap((gate) => (targets[gate].outputs ?? []).map((o) => withGateOptions(o, targets[gate].options ?? {})));
@@ -128,7 +128,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
     `Runs every release gate of the crate through Nx (cached gates replay, live output), then prints one table and writes ${RESULTS_FOLDER}/<project>/${RELEASE_DRY_RUN}.json, also when gates fail. Replays whole when no gate's key changed.`,
     { gates: ['gate-build', 'gate-test'] },
   );
-  // Cached, keyed by its gates' keys (cache-key/dry-run-hasher.ts): a warm dry run is one Nx start, with no process of
+  // Cached, keyed by its gates' keys (executors/release-dry-run/dry-run-hasher.ts): a warm dry run is one Nx start, with no process of
   // its own. The lockfile is hashed whole because the report records its hash.
   targets[RELEASE_DRY_RUN] = {
     ...dryRun,

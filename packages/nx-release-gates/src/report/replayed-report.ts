@@ -1,5 +1,5 @@
 /**
- * A release report Nx restored with the whole dry run (cache-key/dry-run-hasher.ts) reads as this run's: every gate
+ * A release report Nx restored with the whole dry run (executors/release-dry-run/dry-run-hasher.ts) reads as this run's: every gate
  * it records came from that cache now, whatever the run that wrote it did. The verdict, the facts and the durations
  * stay the writing run's; only the sources change, and `replayedFrom` says which cache. Applying it twice changes
  * nothing more.

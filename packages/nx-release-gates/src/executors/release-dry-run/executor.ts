@@ -13,6 +13,9 @@
  *
  * Trust: with a trusted key (NX_RELEASE_GATES_TRUSTED_KEY), a gate Nx replayed without a trusted run's signature runs
  * again, in a second run with the cache skipped, and its row says so (replay-check.ts).
+ *
+ * This executor runs only when the whole dry run cannot replay: its key is its gates' keys and the facts the report
+ * records (dry-run-hasher.ts); when it matches, Nx restores the report and the gates' outputs instead.
  */
 // First: starts the outside-state thread while the rest loads (early-start.ts).
 import './early-start';

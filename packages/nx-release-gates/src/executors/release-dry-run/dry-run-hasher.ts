@@ -1,8 +1,8 @@
 /**
  * release-dry-run's cache key (executors.json `hasher`), so that a dry run whose gates would all replay replays whole:
  * Nx restores the report and every gate's outputs in its own process, and no executor process starts. What the key
- * holds and when it is refused is dry-run-key.ts; here the facts are gathered:
- * - each gate's key exactly as a gate's own task gets it (state-hasher.ts: Nx's hash of its inputs, the fingerprint
+ * holds and when it is refused is cache-key/dry-run-key.ts; here the facts are gathered:
+ * - each gate's key exactly as a gate's own task gets it (cache-key/state-hasher.ts: Nx's hash of its inputs, the fingerprint
  *   check, the registry, tag and engine state it reads), for the gates of the task graph Nx would build for the dry
  *   run's gates (their dependsOn included);
  * - Nx's hash of the dry run's own target (executor, options, the lockfile), git's commit and tree state, and the
@@ -14,13 +14,13 @@ import * as crypto from 'node:crypto';
 import { workspaceRoot } from 'nx/src/utils/workspace-root';
 import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
 import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
-import { sha256 } from '../util/hash';
-import { hashWithState } from './state-hasher';
-import { DRY_RUN_GATES, dryRunKeyLines, whyDryRunRuns } from './dry-run-key';
-import { hashedEnvironment } from '../report/fingerprint';
-import { dropProjectRows } from '../report/summary';
-import { treeState } from '../ops/git';
-import { quietRunnerIn } from '../ops/process';
+import { sha256 } from '../../util/hash';
+import { hashWithState } from '../../cache-key/state-hasher';
+import { DRY_RUN_GATES, dryRunKeyLines, whyDryRunRuns } from '../../cache-key/dry-run-key';
+import { hashedEnvironment } from '../../report/fingerprint';
+import { dropProjectRows } from '../../report/summary';
+import { treeState } from '../../ops/git';
+import { quietRunnerIn } from '../../ops/process';
 
 type NxHash = Awaited<ReturnType<CustomHasher>>;
 type Context = HasherContext & { env?: NodeJS.ProcessEnv };

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hashDryRun } from './dry-run-hasher';
-import { DRY_RUN_GATES } from './dry-run-key';
-import { fingerprintCheck, FINGERPRINT_CHECK_VARIABLE } from './fingerprint-env';
+import { DRY_RUN_GATES } from '../../cache-key/dry-run-key';
+import { fingerprintCheck, FINGERPRINT_CHECK_VARIABLE } from '../../cache-key/fingerprint-env';
 
 describe('the release-dry-run hasher', () => {
   let root: string;
