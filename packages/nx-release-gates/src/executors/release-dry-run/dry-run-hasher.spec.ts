@@ -71,10 +71,16 @@ describe('the release-dry-run hasher', () => {
     expect(await key({ ...env, RUSTFLAGS: '-Copt-level=1' })).not.toBe(await key());
   });
 
-  it('never matches twice when the dry run must run: a trusted key, or other gates than its outputs cover', async () => {
+  it('never matches twice, and leaves the task uncached, when the dry run must run: a trusted key, or other gates than its outputs cover', async () => {
     const trusted = { ...env, NX_RELEASE_GATES_TRUSTED_KEY: 'keys/release.pub' };
     expect(await key(trusted)).not.toBe(await key(trusted));
     expect(await key(env, { gates: ['gate-fmt'] })).not.toBe(await key(env, { gates: ['gate-fmt'] }));
     expect(hashed).toEqual([]);
+    const refused = { ...(task() as object), cache: true } as never;
+    await hashDryRun(refused, context(trusted), root);
+    expect((refused as { cache: boolean }).cache).toBe(false);
+    const replayable = { ...(task() as object), cache: true } as never;
+    await hashDryRun(replayable, context(), root);
+    expect((replayable as { cache: boolean }).cache).toBe(true);
   });
 });

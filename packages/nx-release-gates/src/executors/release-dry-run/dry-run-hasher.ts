@@ -7,7 +7,8 @@
  *   run's gates (their dependsOn included);
  * - Nx's hash of the dry run's own target (executor, options, the lockfile), git's commit and tree state, and the
  *   fingerprinted variables the report records.
- * A refused replay gets a key no other run gives: the executor runs and Nx's cache is never consulted for it. Hashing
+ * A refused replay gets a key no other run gives and the task is not cached: the executor runs, and Nx neither looks
+ * up nor stores an entry for it. Hashing
  * also takes the crate's previous rows out of the run summary (dropPreviousRows).
  */
 import * as crypto from 'node:crypto';
@@ -45,6 +46,10 @@ export async function hashDryRun(task: Task, context: Context, root: string): Pr
   const dryRunsInRun = Object.values(context.taskGraph?.tasks ?? {}).filter((t) => t.target.target === task.target.target).length;
   const refused = whyDryRunRuns({ gates, declaredGates: (target?.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env, dryRunsInRun });
   if (refused) {
+    // Nx reads and writes the cache only for a task whose `cache` is true (its own copy of the target's setting):
+    // off, no entry is stored under a key no run will ask for again (with every gate's outputs, binaries included,
+    // uploaded to a remote cache on every such run). The key below never matches in any case.
+    (task as { cache?: boolean }).cache = false;
     return { value: sha256(`never replayed ${crypto.randomUUID()}`), details: { command: '', nodes: {}, runtime: { 'release-dry-run replays whole': `no: ${refused}` } } };
   }
   const gateGraph = createTaskGraph(context.projectGraph, {}, [project], gates as string[], undefined, {});
