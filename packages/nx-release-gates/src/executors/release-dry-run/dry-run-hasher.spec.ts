@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hashDryRun } from './dry-run-hasher';
 import { DRY_RUN_GATES } from '../../cache-key/dry-run-key';
+import { GATE_TARGETS } from '../../model/catalog';
 import { fingerprintCheck, FINGERPRINT_CHECK_VARIABLE } from '../../cache-key/fingerprint-env';
 
 describe('the release-dry-run hasher', () => {
@@ -65,6 +66,15 @@ describe('the release-dry-run hasher', () => {
     const committed = await key();
     expect(committed).not.toBe(dirty);
     expect(committed).not.toBe(before);
+  });
+
+  it('takes every gate when the gates option is unset, and hashes those the crate has', async () => {
+    const all = { ...targets, 'release-dry-run': { executor: 'nx-release-gates:release-dry-run', options: {}, metadata: { [DRY_RUN_GATES]: [...GATE_TARGETS] } } };
+    const graph = { ...projectGraph, nodes: { tool: { ...projectGraph.nodes.tool, data: { root: 'tool', targets: all } } } };
+    const unset = { ...(context() as object), projectGraph: graph, projectsConfigurations: { version: 2, projects: { tool: { root: 'tool', targets: all } } } } as never;
+    const first = await hashDryRun(task(), unset, root);
+    expect(first.details.runtime?.['release-dry-run key']?.match(/^gate \S+/gm)).toEqual(['gate tool:gate-build', 'gate tool:gate-fmt', 'gate tool:gate-size']);
+    expect((await hashDryRun(task(), unset, root)).value).toBe(first.value);
   });
 
   it('changes with a fingerprinted variable', async () => {

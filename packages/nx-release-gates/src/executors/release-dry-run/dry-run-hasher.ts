@@ -2,14 +2,14 @@
  * release-dry-run's cache key (executors.json `hasher`), so that a dry run whose gates would all replay replays whole:
  * Nx restores the report and every gate's outputs in its own process, and no executor process starts. What the key
  * holds and when it is refused is cache-key/dry-run-key.ts; here the facts are gathered:
- * - each gate's key exactly as a gate's own task gets it (cache-key/state-hasher.ts: Nx's hash of its inputs, the fingerprint
- *   check, the registry, tag and engine state it reads), for the gates of the task graph Nx would build for the dry
- *   run's gates (their dependsOn included);
+ * - each gate's key exactly as a gate's own task gets it (cache-key/state-hasher.ts: Nx's hash of its inputs, the
+ *   fingerprint check, the registry, tag and engine state it reads), for the gates of the task graph Nx would build
+ *   for the dry run's gates (their dependsOn included);
  * - Nx's hash of the dry run's own target (executor, options, the lockfile), git's commit and tree state, and the
  *   fingerprinted variables the report records.
  * A refused replay gets a key no other run gives and the task is not cached: the executor runs, and Nx neither looks
- * up nor stores an entry for it. Hashing
- * also takes the crate's previous rows out of the run summary (dropPreviousRows).
+ * up nor stores an entry for it. Nx's call also takes the crate's previous rows out of the run summary
+ * (dropPreviousRows).
  */
 import * as crypto from 'node:crypto';
 import { workspaceRoot } from 'nx/src/utils/workspace-root';
@@ -21,6 +21,7 @@ import { DRY_RUN_GATES, dryRunKeyLines, whyDryRunRuns } from '../../cache-key/dr
 import { hashedEnvironment } from '../../report/fingerprint';
 import { dropProjectRows } from '../../report/summary';
 import { treeState } from '../../ops/git';
+import { GATE_TARGETS } from '../../model/catalog';
 import { quietRunnerIn } from '../../ops/process';
 
 type NxHash = Awaited<ReturnType<CustomHasher>>;
@@ -40,7 +41,6 @@ async function dropPreviousRows(root: string, project: string): Promise<void> {
 export async function hashDryRun(task: Task, context: Context, root: string): Promise<NxHash> {
   const env = context.env ?? process.env;
   const project = task.target.project;
-  await dropPreviousRows(root, project);
   const target = context.projectsConfigurations.projects[project]?.targets?.[task.target.target];
   const gates = (task.overrides as Record<string, unknown> | undefined)?.gates ?? target?.options?.gates;
   const dryRunsInRun = Object.values(context.taskGraph?.tasks ?? {}).filter((t) => t.target.target === task.target.target).length;
@@ -52,7 +52,7 @@ export async function hashDryRun(task: Task, context: Context, root: string): Pr
     (task as { cache?: boolean }).cache = false;
     return { value: sha256(`never replayed ${crypto.randomUUID()}`), details: { command: '', nodes: {}, runtime: { 'release-dry-run replays whole': `no: ${refused}` } } };
   }
-  const gateGraph = createTaskGraph(context.projectGraph, {}, [project], gates as string[], undefined, {});
+  const gateGraph = createTaskGraph(context.projectGraph, {}, [project], (gates as string[] | undefined) ?? [...GATE_TARGETS], undefined, {});
   const gateTasks = Object.values(gateGraph.tasks);
   const [own, git, ...gateHashes] = await Promise.all([
     context.hasher.hashTask(task, context.taskGraph, env),
@@ -65,4 +65,7 @@ export async function hashDryRun(task: Task, context: Context, root: string): Pr
 }
 
 /** The custom hasher of the release-dry-run executor (executors.json `hasher`). */
-export const dryRunHasher: CustomHasher = (task, context) => hashDryRun(task, context, workspaceRoot);
+export const dryRunHasher: CustomHasher = async (task, context) => {
+  await dropPreviousRows(workspaceRoot, task.target.project);
+  return hashDryRun(task, context, workspaceRoot);
+};
