@@ -74,6 +74,11 @@ export async function prepareNxHashing(workspaceRoot: string, graph: ProjectGrap
   await prepare(loadNxHashing(workspaceRoot), workspaceRoot, graph);
 }
 
+/** The one line that says Nx's hashing failed. */
+function hasherFailed(error: unknown): string {
+  return `Nx's task hasher failed: ${((error as Error).message ?? String(error)).split('\n')[0]}`;
+}
+
 /** Target name -> Nx task hash for `targets` of `project`, or the one-line reason Nx could not say. */
 export async function taskHashes(workspaceRoot: string, graph: ProjectGraph, project: string, targets: readonly string[]): Promise<Record<string, string> | string> {
   try {
@@ -85,6 +90,43 @@ export async function taskHashes(workspaceRoot: string, graph: ProjectGraph, pro
     await nx.hashTasks(nx.createTaskHasher(graph, nx.readNxJson(workspaceRoot)), graph, taskGraph, envs, null, tasks);
     return Object.fromEntries(tasks.map((t) => [t.target.target, t.hash ?? '']));
   } catch (error) {
-    return `Nx's task hasher failed: ${((error as Error).message ?? String(error)).split('\n')[0]}`;
+    return hasherFailed(error);
+  }
+}
+
+/** What a custom hasher is handed: Nx's task hasher and the graphs (HasherContext), and the task's environment. */
+export interface CustomHasherContext {
+  hasher: unknown;
+  projectGraph: ProjectGraph;
+  taskGraph: unknown;
+  projectsConfigurations: { version: number; projects: Record<string, ProjectGraph['nodes'][string]['data']> };
+  nxJsonConfiguration: unknown;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The key `hasher` gives `project`'s `target` task, with Nx's hashing set up as for taskHashes and the task in a task
+ * graph of its own (a run of that one target); or the one-line reason Nx could not say. For a custom hasher that must
+ * be called without what Nx's call of it does beside hashing.
+ */
+export async function customTaskKey(
+  workspaceRoot: string,
+  graph: ProjectGraph,
+  project: string,
+  target: string,
+  hasher: (task: never, context: CustomHasherContext) => Promise<{ value: string }>,
+): Promise<{ key: string } | string> {
+  try {
+    const nx = loadNxHashing(workspaceRoot);
+    await prepare(nx, workspaceRoot, graph);
+    const taskGraph = nx.createTaskGraph(graph, {}, [project], [target], undefined, {});
+    const task = Object.values(taskGraph.tasks).find((t) => t.target.project === project && t.target.target === target);
+    if (!task) return `${project} has no ${target} target`;
+    const nxJson = nx.readNxJson(workspaceRoot);
+    const projects = Object.fromEntries(Object.entries(graph.nodes).map(([name, node]) => [name, node.data]));
+    const context = { hasher: nx.createTaskHasher(graph, nxJson), projectGraph: graph, taskGraph, projectsConfigurations: { version: 2, projects }, nxJsonConfiguration: nxJson, env: nx.getTaskSpecificEnv(task, graph) };
+    return { key: (await hasher(task as never, context)).value };
+  } catch (error) {
+    return hasherFailed(error);
   }
 }

@@ -93,7 +93,7 @@ export function executorManifest(): Record<string, ExecutorEntry> {
       parallel: { type: 'number', description: 'How many gates Nx runs at once (cargo still serializes builds that share a target directory).' },
     }),
   };
-  const plan = 'Prints which gates will run or replay and why, what the release builds for which targets (the archive names) and what it publishes; writes release-plan.json. Builds nothing.';
+  const plan = 'Prints which gates will run or replay and why (and whether the whole dry run replays), what the release builds for which targets (the archive names) and what it publishes; writes release-plan.json. Builds nothing.';
   entries[RELEASE_PLAN] = {
     description: plan,
     implementation: './src/executors/release-plan/executor',

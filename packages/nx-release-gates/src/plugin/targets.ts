@@ -140,7 +140,7 @@ export function crateProject(crate: CrateModel, pluginOptions: Record<string, un
   targets[RELEASE_PLAN] = crateTarget(
     RELEASE_PLAN,
     {},
-    `Before anything builds: which gates will run or replay (Nx's task hashes against the local cache) and why, what the release workflow builds for which targets and the archives it packs, and what it publishes; writes ${RESULTS_FOLDER}/<project>/${RELEASE_PLAN}.json.`,
+    `Before anything builds: which gates will run or replay (Nx's task hashes against the local cache) and why, whether the whole dry run replays, what the release workflow builds for which targets and the archives it packs, and what it publishes; writes ${RESULTS_FOLDER}/<project>/${RELEASE_PLAN}.json.`,
     {},
   );
   targets[RELEASE_REHEARSAL] = crateTarget(

@@ -12,6 +12,7 @@ const input = (change: Partial<ReleasePlanInput> = {}): ReleasePlanInput => ({
     { target: 'gate-version', cacheable: false, hash: null, cached: null },
   ],
   hashProblem: null,
+  dryRun: { mustRun: null, hash: 'c'.repeat(20), problem: null, cached: { status: 'passed' } },
   workflows: {
     crates: ['x-find'],
     targets: [
@@ -34,6 +35,16 @@ describe('buildReleasePlan', () => {
     expect(gates[0].why).toBe('its inputs match a run in the local cache (aaaaaaaaaaaa, passed)');
     expect(gates[1].why).toContain('no local cache entry for its inputs (bbbbbbbbbbbb); a remote cache may still hold one');
     expect(gates[2].why).toBe('never cached: it runs every time');
+  });
+
+  it('says whether the whole dry run replays: its key in the local cache, none there, a rule that makes it run, no key', () => {
+    const fact = input().dryRun!;
+    expect(buildReleasePlan(input()).dryRun).toMatchObject({ plan: 'replay', why: expect.stringMatching(/^its key matches a dry run in the local cache \(cccccccccccc, passed\)/) });
+    expect(buildReleasePlan(input({ dryRun: { ...fact, cached: null } })).dryRun).toMatchObject({ plan: 'run', why: expect.stringContaining('no local cache entry for its key') });
+    expect(buildReleasePlan(input({ dryRun: { mustRun: 'NX_RELEASE_GATES_TRUSTED_KEY is set', hash: null, problem: null, cached: null } })).dryRun).toMatchObject({ plan: 'run', why: expect.stringContaining('cannot replay whole: NX_RELEASE_GATES_TRUSTED_KEY is set') });
+    expect(buildReleasePlan(input({ dryRun: { mustRun: null, hash: null, problem: 'no graph', cached: null } })).dryRun).toMatchObject({ plan: 'may-replay', why: expect.stringContaining('no graph') });
+    expect(buildReleasePlan(input({ dryRun: null })).dryRun).toBeNull();
+    expect(planText(buildReleasePlan(input())).split('\n')).toContain(`Dry run: will replay whole: ${buildReleasePlan(input()).dryRun!.why}`);
   });
 
   it('says "may replay" when Nx could not hash the gates, never a guess', () => {

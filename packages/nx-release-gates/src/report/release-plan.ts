@@ -1,6 +1,6 @@
 /**
  * release-plan: what a release of one crate would do, before anything builds (as `dist plan` previews a release):
- * which gates run or replay and why, what the release workflow builds for which targets and the archives it packs,
+ * which gates run or replay and why (and whether the whole dry run replays), what the release workflow builds for which targets and the archives it packs,
  * and what it publishes. Pure: the executor (executors/release-plan/) gathers the facts; this decides and renders.
  *
  * A gate's replay is predicted from its Nx task hash and the local cache: an entry under that hash is what Nx would
@@ -21,6 +21,17 @@ export interface PlanGateFact {
   cached: { status: string | null } | null;
 }
 
+/** The whole dry run: whether it must run (why), else its key and the local cache entry under it. */
+export interface PlanDryRunFact {
+  /** Why it cannot replay whole (cache-key/dry-run-key.ts), or null. */
+  mustRun: string | null;
+  /** Its key, or null when it must run or Nx could not compute it (`problem`). */
+  hash: string | null;
+  problem: string | null;
+  /** The local cache entry under that key: the status its report holds. */
+  cached: { status: string | null } | null;
+}
+
 export interface ReleasePlanInput {
   project: string;
   crate: { name: string; version: string; binaries: string[]; publish: boolean };
@@ -28,6 +39,8 @@ export interface ReleasePlanInput {
   gates: PlanGateFact[];
   /** Why Nx could not hash the gates, when it could not. */
   hashProblem: string | null;
+  /** The whole release-dry-run, or null for a crate without one. */
+  dryRun: PlanDryRunFact | null;
   /** The generated workflows' recorded options (.github/nx-release-gates.json), or null when there are none. */
   workflows: { crates: string[] | null; targets: PlatformTarget[] } | null;
   /** The registry the crate would be published to, and whether it already holds this version. */
@@ -43,6 +56,8 @@ export interface ReleasePlan {
   version: string;
   createdAt: string;
   gates: { gate: string; plan: GatePlan; why: string; hash: string | null }[];
+  /** release-dry-run as a whole: `replay` when Nx will restore it from the local cache, no gate running. */
+  dryRun: { plan: GatePlan; why: string; hash: string | null } | null;
   build: {
     /** The generated release workflow releases this crate. */
     released: boolean;
@@ -67,6 +82,18 @@ function planGate(gate: PlanGateFact, hashProblem: string | null): ReleasePlan['
     return row('replay', `its inputs match a run in the local cache (${shortHash(gate.hash)}${status})`);
   }
   return row('run', `no local cache entry for its inputs (${shortHash(gate.hash)}); a remote cache may still hold one`);
+}
+
+function planDryRun(fact: PlanDryRunFact | null): ReleasePlan['dryRun'] {
+  if (!fact) return null;
+  const row = (plan: GatePlan, why: string) => ({ plan, why, hash: fact.hash });
+  if (fact.mustRun) return row('run', `it cannot replay whole: ${fact.mustRun}; its gates run or replay as listed`);
+  if (!fact.hash) return row('may-replay', `Nx could not compute its key here (${fact.problem ?? 'no key'})`);
+  if (fact.cached) {
+    const status = fact.cached.status ? `, ${fact.cached.status}` : '';
+    return row('replay', `its key matches a dry run in the local cache (${shortHash(fact.hash)}${status}): Nx restores its report and every gate's outputs, no gate runs`);
+  }
+  return row('run', `no local cache entry for its key (${shortHash(fact.hash)}); its gates run or replay as listed`);
 }
 
 function planBuild(input: ReleasePlanInput): ReleasePlan['build'] {
@@ -105,6 +132,7 @@ export function buildReleasePlan(input: ReleasePlanInput): ReleasePlan {
     version: input.crate.version,
     createdAt: input.createdAt,
     gates: input.gates.map((g) => planGate(g, input.hashProblem)),
+    dryRun: planDryRun(input.dryRun),
     build: planBuild(input),
     publish: planPublish(input),
   };
@@ -121,6 +149,7 @@ export function planText(plan: ReleasePlan): string {
     '',
     `Gates: ${count('run')} will run, ${count('replay')} will replay, ${count('may-replay')} may replay`,
     ...plan.gates.map((g) => `  ${g.gate.padEnd(width)}  ${PLAN_WORDS[g.plan].padEnd(11)}  ${g.why}`),
+    ...(plan.dryRun ? ['', `Dry run: ${PLAN_WORDS[plan.dryRun.plan]}${plan.dryRun.plan === 'replay' ? ' whole' : ''}: ${plan.dryRun.why}`] : []),
     '',
     `Build: ${plan.build.why}`,
     ...plan.build.targets.map((t) => `  ${t.target} on ${t.runsOn.join(', ')}${t.testsRun ? ' (gate-test runs there)' : ''}${t.archive ? `: ${t.archive}` : ''}`),

@@ -6,14 +6,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { GATE_SPECS, gateTarget, RELEASE_PLAN } from '../../model/catalog';
+import { GATE_SPECS, gateTarget, RELEASE_DRY_RUN, RELEASE_PLAN } from '../../model/catalog';
 import { readCrateAt } from '../../ops/read-crates';
-import { taskHashes } from '../../ops/nx-task-hash';
+import { customTaskKey, taskHashes } from '../../ops/nx-task-hash';
 import { cachedEntry, localCacheFolders } from '../../ops/nx-cache';
 import { CRATES_IO_INDEX, indexName, lookUpCrate } from '../../ops/registry-index';
 import { OPTIONS_RECORD } from '../../generators/workflows/workflow-files';
 import { platformTargets } from '../../generators/workflows/platform-targets';
-import { buildReleasePlan, PlanGateFact, planText, ReleasePlanInput } from '../../report/release-plan';
+import { buildReleasePlan, PlanDryRunFact, PlanGateFact, planText, ReleasePlanInput } from '../../report/release-plan';
+import { releaseReportFile } from '../../report/release-report';
+import { DRY_RUN_GATES, whyDryRunRuns } from '../../cache-key/dry-run-key';
+import { hashDryRun } from '../release-dry-run/dry-run-hasher';
 import { resultFolder } from '../../report/result';
 import { writeFileAtomic } from '../../util/files';
 import { forWorkflowLog } from '../../util/workflow-text';
@@ -54,6 +57,19 @@ async function gateFacts(context: ExecutorContext, project: string): Promise<{ g
   return { gates, hashProblem: typeof hashes === 'string' ? hashes : null };
 }
 
+/** Whether the whole release-dry-run would replay: the rule, its key (Nx's hashing, without what Nx's call does beside it), the cache. */
+async function dryRunFact(context: ExecutorContext, project: string): Promise<PlanDryRunFact | null> {
+  const target = context.projectsConfigurations?.projects[project]?.targets?.[RELEASE_DRY_RUN];
+  if (!target) return null;
+  const mustRun = whyDryRunRuns({ gates: target.options?.gates, declaredGates: (target.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env: process.env, dryRunsInRun: 1 });
+  if (mustRun) return { mustRun, hash: null, problem: null, cached: null };
+  if (!context.projectGraph) return { mustRun: null, hash: null, problem: 'no project graph in the executor context', cached: null };
+  const key = await customTaskKey(context.root, context.projectGraph, project, RELEASE_DRY_RUN, (task, hashing) => hashDryRun(task, hashing as never, context.root));
+  if (typeof key === 'string') return { mustRun: null, hash: null, problem: key, cached: null };
+  const entry = cachedEntry(localCacheFolders(context.root, process.env), key.key, path.relative(context.root, releaseReportFile(context.root, project)));
+  return { mustRun: null, hash: key.key, problem: null, cached: entry ? { status: statusOf(entry.content) } : null };
+}
+
 function statusOf(content: string | null): string | null {
   try {
     const status = content ? JSON.parse(content).status : null;
@@ -89,6 +105,7 @@ export default async function releasePlan(options: ReleasePlanOptions, context: 
     crate: { name: crate.name, version: crate.version, binaries: [...crate.binaries].sort(), publish: crate.publish },
     createdAt: new Date().toISOString(),
     ...(await gateFacts(context, project)),
+    dryRun: await dryRunFact(context, project),
     workflows,
     registry: await registryFacts(index, crate.name, crate.version),
   });
