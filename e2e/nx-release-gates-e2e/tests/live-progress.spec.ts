@@ -3,7 +3,7 @@
  * is still running while cargo is silent, and how it ended, naming crate and gate, as it happens, although Nx prints
  * a task's output only when the task ends; a replay from the cache repeats none of those lines; and
  * `nx run-many -t release-dry-run` over two crates prints the combined table although Nx hides the output of
- * successful tasks.
+ * successful tasks, also when both replayed whole (daemon off; with it on they run).
  */
 import { spawn } from 'node:child_process';
 import { crateFiles } from '../support/crates';
@@ -88,8 +88,10 @@ describe('live progress in a CI log', () => {
     expect(run.lines.filter((l) => /^▶ |still running|^✔ \S+ passed in /.test(l.text))).toEqual([]);
   });
 
-  for (const daemon of ['false', 'true']) {
-    it(`run-many over two crates prints the combined table once, although Nx shows no successful task's output (daemon ${daemon === 'true' ? 'on' : 'off'})`, async () => {
+  // The third pass replays both dry runs whole (cached by the first; with the daemon on they run): the post-run hook
+  // prints the table then.
+  for (const [daemon, replayedWhole] of [['false', false], ['true', false], ['false', true]] as const) {
+    it(`run-many over two crates prints the combined table once, although Nx shows no successful task's output (daemon ${daemon === 'true' ? 'on' : 'off'}${replayedWhole ? ', both replayed whole' : ''})`, async () => {
       const run = await nxBehindPipe(ws, ['run-many', '-t', 'release-dry-run', '--projects=alpha,beta'], { NX_DAEMON: daemon });
       if (daemon === 'true') ws.nx(['daemon', '--stop']);
       expect(run.exitCode).toBe(0);
@@ -102,6 +104,7 @@ describe('live progress in a CI log', () => {
       const expected = ['alpha', 'beta'].flatMap((crate) => ws.result(crate, 'release-dry-run').rows.map((r: any) => `${crate} ${r.gate} ${r.status.toUpperCase()}`));
       expect(rows.sort()).toEqual(expected.sort());
       expect(rows.sort()).toEqual(['alpha gate-build PASSED', 'alpha gate-lockfile PASSED', 'beta gate-build PASSED', 'beta gate-lockfile PASSED']);
+      expect(['alpha', 'beta'].map((crate) => ws.result(crate, 'release-dry-run').replayedFrom ?? 'ran')).toEqual(replayedWhole ? ['local cache', 'local cache'] : ['ran', 'ran']);
     });
   }
 });

@@ -5,30 +5,32 @@ describe('when a whole release-dry-run may replay', () => {
   const declared = [...GATE_TARGETS];
 
   it('replays when the gates asked for are the ones its outputs cover, in any order', () => {
-    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: {}, dryRunsInRun: 1 })).toBeNull();
-    expect(whyDryRunRuns({ gates: [...declared].reverse(), declaredGates: declared, env: {}, dryRunsInRun: 1 })).toBeNull();
+    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: {}, dryRunsInRun: 1, daemon: false })).toBeNull();
+    expect(whyDryRunRuns({ gates: [...declared].reverse(), declaredGates: declared, env: {}, dryRunsInRun: 1, daemon: false })).toBeNull();
   });
 
   it('runs when other gates are asked for: the outputs would restore other files', () => {
-    expect(whyDryRunRuns({ gates: ['gate-fmt'], declaredGates: declared, env: {}, dryRunsInRun: 1 })).toMatch(/not the ones its outputs cover/);
-    expect(whyDryRunRuns({ gates: declared, declaredGates: ['gate-fmt'], env: {}, dryRunsInRun: 1 })).toMatch(/not the ones its outputs cover/);
+    expect(whyDryRunRuns({ gates: ['gate-fmt'], declaredGates: declared, env: {}, dryRunsInRun: 1, daemon: false })).toMatch(/not the ones its outputs cover/);
+    expect(whyDryRunRuns({ gates: declared, declaredGates: ['gate-fmt'], env: {}, dryRunsInRun: 1, daemon: false })).toMatch(/not the ones its outputs cover/);
   });
 
   it('runs for a target the plugin did not infer and for a gates option that is no list of gates', () => {
-    expect(whyDryRunRuns({ gates: declared, declaredGates: undefined, env: {}, dryRunsInRun: 1 })).toMatch(/not inferred/);
-    expect(whyDryRunRuns({ gates: ['gate-nope'], declaredGates: ['gate-nope'], env: {}, dryRunsInRun: 1 })).toMatch(/not a list of gate targets/);
-    expect(whyDryRunRuns({ gates: 'gate-fmt', declaredGates: declared, env: {}, dryRunsInRun: 1 })).toMatch(/not a list of gate targets/);
-    expect(whyDryRunRuns({ gates: [], declaredGates: [], env: {}, dryRunsInRun: 1 })).toMatch(/not a list of gate targets/);
+    expect(whyDryRunRuns({ gates: declared, declaredGates: undefined, env: {}, dryRunsInRun: 1, daemon: false })).toMatch(/not inferred/);
+    expect(whyDryRunRuns({ gates: ['gate-nope'], declaredGates: ['gate-nope'], env: {}, dryRunsInRun: 1, daemon: false })).toMatch(/not a list of gate targets/);
+    expect(whyDryRunRuns({ gates: 'gate-fmt', declaredGates: declared, env: {}, dryRunsInRun: 1, daemon: false })).toMatch(/not a list of gate targets/);
+    expect(whyDryRunRuns({ gates: [], declaredGates: [], env: {}, dryRunsInRun: 1, daemon: false })).toMatch(/not a list of gate targets/);
   });
 
-  it('runs in a run over several crates, whose combined table only running dry runs print', () => {
-    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: {}, dryRunsInRun: 2 })).toMatch(/several crates/);
+  it('runs in a run over several crates with the daemon on, whose combined table only running dry runs print', () => {
+    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: {}, dryRunsInRun: 2, daemon: true })).toMatch(/several crates/);
+    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: {}, dryRunsInRun: 2, daemon: false })).toBeNull();
+    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: {}, dryRunsInRun: 1, daemon: true })).toBeNull();
   });
 
   it('runs with a trusted key (each replayed gate is checked for a signature) and with an emergency skip', () => {
-    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: { NX_RELEASE_GATES_TRUSTED_KEY: 'keys/release.pub' }, dryRunsInRun: 1 })).toMatch(/NX_RELEASE_GATES_TRUSTED_KEY/);
-    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: { NX_RELEASE_GATES_TRUSTED_KEY: '  ' }, dryRunsInRun: 1 })).toBeNull();
-    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: { RELEASE_GATES_SKIP: 'gate-doc' }, dryRunsInRun: 1 })).toMatch(/RELEASE_GATES_SKIP/);
+    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: { NX_RELEASE_GATES_TRUSTED_KEY: 'keys/release.pub' }, dryRunsInRun: 1, daemon: false })).toMatch(/NX_RELEASE_GATES_TRUSTED_KEY/);
+    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: { NX_RELEASE_GATES_TRUSTED_KEY: '  ' }, dryRunsInRun: 1, daemon: false })).toBeNull();
+    expect(whyDryRunRuns({ gates: undefined, declaredGates: declared, env: { RELEASE_GATES_SKIP: 'gate-doc' }, dryRunsInRun: 1, daemon: false })).toMatch(/RELEASE_GATES_SKIP/);
   });
 });
 

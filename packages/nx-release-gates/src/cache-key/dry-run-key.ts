@@ -6,8 +6,8 @@
  * the dry run's options. So its key is those gates' keys (with the gates they depend on) and those facts. It never
  * replays when a replay could not be the same dry run: a trusted key asks every replayed gate to be checked for a
  * trusted run's signature (only a run can check), an emergency skip holds a date that expires, gates other than the
- * ones the target's outputs name would restore other files, and a run over several crates ends with one combined table
- * that only dry runs that run can print.
+ * ones the target's outputs name would restore other files, and with the daemon on a run over several crates ends
+ * with one combined table that only dry runs that run can print.
  */
 import { EMERGENCY_ENV_INPUTS } from './inputs';
 import { TRUSTED_KEY_VARIABLE } from '../model/replay-trust';
@@ -24,6 +24,8 @@ export interface DryRunKeyFacts {
   env: Readonly<Record<string, string | undefined>>;
   /** How many release-dry-run tasks this Nx run holds (one per crate). */
   dryRunsInRun: number;
+  /** Whether this Nx run uses the daemon, where the post-run hook runs and prints nowhere. */
+  daemon: boolean;
 }
 
 const gateList = (value: unknown): string[] | null =>
@@ -34,9 +36,9 @@ export function whyDryRunRuns(facts: DryRunKeyFacts): string | null {
   if (facts.env[TRUSTED_KEY_VARIABLE]?.trim()) return `${TRUSTED_KEY_VARIABLE} is set: every replayed gate is checked for a trusted run's signature`;
   const skip = EMERGENCY_ENV_INPUTS.find((name) => facts.env[name]?.trim());
   if (skip) return `${skip} is set: an emergency skip is checked when the dry run runs`;
-  // The combined table of a run over several crates is printed by the last dry run to finish, in the terminal's
-  // process with the daemon on or off; a dry run replayed whole never runs to add its rows.
-  if (facts.dryRunsInRun > 1) return 'a run over several crates prints one combined table, which only running dry runs print';
+  // A run over several crates ends with one combined table: printed by the last dry run to finish, or, when one
+  // replayed whole (it never runs to add its rows), by the post-run hook, which with the daemon on prints nowhere.
+  if (facts.dryRunsInRun > 1 && facts.daemon) return 'with the Nx daemon on, a run over several crates ends with one combined table that only running dry runs can print';
   const declared = gateList(facts.declaredGates);
   if (!declared) return 'the target names no gates its outputs cover (not inferred by this plugin)';
   const asked = facts.gates === undefined ? [...GATE_TARGETS] : gateList(facts.gates);

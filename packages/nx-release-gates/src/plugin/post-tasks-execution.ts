@@ -1,6 +1,7 @@
 /**
  * After every Nx run that touched gate targets (nx run, run-many, affected): write the run summary files, append
- * the step summary, emit GitHub annotations, and print the table of gates run directly. With the Nx daemon on, this
+ * the step summary, emit GitHub annotations, and print the table of gates run directly, and the combined table of a
+ * run over several crates' dry runs when one of them replayed whole. With the Nx daemon on, this
  * hook runs inside the daemon, where printing reaches no terminal: the files are still written, and release-dry-run
  * prints its tables in the terminal's process (its own, and the combined one of a run over several crates).
  */
@@ -11,7 +12,7 @@ import * as path from 'node:path';
 import { readReleaseReport, releaseReportFile, type ReleaseReport } from '../report/release-report';
 import { asReplayed, replaySourceOf } from '../report/replayed-report';
 import { writeFileAtomic } from '../util/files';
-import { appendStepSummary, buildSummary, githubAnnotations, summaryText, writeSummaryFiles } from '../report/summary';
+import { appendStepSummary, buildSummary, combinedTableText, githubAnnotations, summaryText, writeSummaryFiles } from '../report/summary';
 import type { TableRow } from '../report/table';
 import { gateTaskRow } from '../report/nested-run';
 import { resultBelongsToTask, startedDuring } from '../model/freshness';
@@ -21,6 +22,9 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   const rows: TableRow[] = [];
   let directGates = false;
   let missingReport = false;
+  /** The crates whose release-dry-run this run holds, and whether one of them replayed whole. */
+  const dryRunProjects: string[] = [];
+  let replayedWhole = false;
   const trustedKey = trustedKeyOrProblem(context.workspaceRoot);
   for (const result of Object.values(context.taskResults)) {
     const { project, target } = result.task.target;
@@ -29,11 +33,13 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
       const { row, task } = gateTaskRow(context.workspaceRoot, result);
       rows.push(trustedKey ? withReplayChecked(context.workspaceRoot, row, task, trustedKey) : row);
     } else if (target === RELEASE_DRY_RUN) {
+      dryRunProjects.push(project);
       // Only a report this run wrote, or the one Nx replayed for this very task (the whole dry run from a cache): one
       // left by an earlier run (this one was skipped or could not write) never counts.
       const report = readReleaseReport(context.workspaceRoot, project);
       const replayedFrom = replaySourceOf(result.status);
       if (report && replayedFrom && resultBelongsToTask(report, result.task.hash)) {
+        replayedWhole = true;
         rows.push(...recordReplay(context.workspaceRoot, project, asReplayed(report, replayedFrom)).rows);
       } else if (report && startedDuring(report.startedAt, context.startTime)) rows.push(...report.rows);
       else {
@@ -56,6 +62,12 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   // replay's stored output; here, gates run directly, and a release-dry-run that could not write its report (the
   // daemon being off).
   if (directGates || missingReport) console.log(`\n${summaryText(summary)}\n`);
+  // A run over several crates ends with one combined table, which the last dry run to finish prints; when one of them
+  // replayed whole, none of them has every crate's rows, so it is printed here (the daemon off: dry-run-key.ts).
+  if (replayedWhole && dryRunProjects.length > 1) {
+    const crates = [...new Set(dryRunProjects)].sort();
+    console.log(`\n${combinedTableText(crates, rows.filter((row) => crates.includes(row.project)))}\n`);
+  }
 };
 
 /** Writes the replayed report back with its sources; when it cannot be written, says so in one line and keeps the rows. */

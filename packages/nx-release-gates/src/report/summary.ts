@@ -155,6 +155,11 @@ export function summaryText(summary: RunSummary): string {
   ].join('\n'));
 }
 
+/** The one table of a run over several crates' dry runs: printed once, by the last dry run or by the post-run hook. */
+export function combinedTableText(projects: readonly string[], rows: readonly TableRow[]): string {
+  return `Release dry run of ${projects.length} crates (${projects.join(', ')})\n${summaryText(buildSummary([...rows]))}`;
+}
+
 /** Markdown for summary.md and the step summary: each banner and problem line stays one line, inside its block. */
 export function summaryMarkdown(summary: RunSummary): string {
   const banner = emergencyBanner(summary);

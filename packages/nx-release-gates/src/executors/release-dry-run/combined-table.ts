@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { runRecordsFolder } from '../../report/nested-run';
-import { buildSummary, summaryText } from '../../report/summary';
+import { combinedTableText } from '../../report/summary';
 import type { TableRow } from '../../report/table';
 import { readJsonIfExists, writeFileAtomic } from '../../util/files';
 import { sha256 } from '../../util/hash';
@@ -47,8 +47,7 @@ export function collectForCombinedTable(context: ExecutorContext, target: string
     const collected: Collected = { ...readJsonIfExists<Collected>(file), [project]: rows };
     if (projects.every((p) => collected[p])) {
       fs.rmSync(file, { force: true });
-      const summary = buildSummary(projects.flatMap((p) => collected[p]));
-      return `Release dry run of ${projects.length} crates (${projects.join(', ')})\n${summaryText(summary)}`;
+      return combinedTableText(projects, projects.flatMap((p) => collected[p]));
     }
     writeFileAtomic(file, `${JSON.stringify(collected)}\n`);
     return null;

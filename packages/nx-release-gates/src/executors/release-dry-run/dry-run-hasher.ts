@@ -14,6 +14,7 @@
 import * as crypto from 'node:crypto';
 import { workspaceRoot } from 'nx/src/utils/workspace-root';
 import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
+import { isDaemonEnabled } from 'nx/src/daemon/client/client';
 import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
 import { sha256 } from '../../util/hash';
 import { hashWithState } from '../../cache-key/state-hasher';
@@ -44,7 +45,7 @@ export async function hashDryRun(task: Task, context: Context, root: string): Pr
   const target = context.projectsConfigurations.projects[project]?.targets?.[task.target.target];
   const gates = (task.overrides as Record<string, unknown> | undefined)?.gates ?? target?.options?.gates;
   const dryRunsInRun = Object.values(context.taskGraph?.tasks ?? {}).filter((t) => t.target.target === task.target.target).length;
-  const refused = whyDryRunRuns({ gates, declaredGates: (target?.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env, dryRunsInRun });
+  const refused = whyDryRunRuns({ gates, declaredGates: (target?.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env, dryRunsInRun, daemon: isDaemonEnabled() });
   if (refused) {
     // Nx reads and writes the cache only for a task whose `cache` is true (its own copy of the target's setting):
     // off, no entry is stored under a key no run will ask for again (with every gate's outputs, binaries included,

@@ -61,7 +61,7 @@ async function gateFacts(context: ExecutorContext, project: string): Promise<{ g
 async function dryRunFact(context: ExecutorContext, project: string): Promise<PlanDryRunFact | null> {
   const target = context.projectsConfigurations?.projects[project]?.targets?.[RELEASE_DRY_RUN];
   if (!target) return null;
-  const mustRun = whyDryRunRuns({ gates: target.options?.gates, declaredGates: (target.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env: process.env, dryRunsInRun: 1 });
+  const mustRun = whyDryRunRuns({ gates: target.options?.gates, declaredGates: (target.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env: process.env, dryRunsInRun: 1, daemon: false });
   if (mustRun) return { mustRun, hash: null, problem: null, cached: null };
   if (!context.projectGraph) return { mustRun: null, hash: null, problem: 'no project graph in the executor context', cached: null };
   const key = await customTaskKey(context.root, context.projectGraph, project, RELEASE_DRY_RUN, (task, hashing) => hashDryRun(task, hashing as never, context.root));
