@@ -6,6 +6,7 @@
  * successful tasks, also when both replayed whole (daemon off; with it on they run).
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import { crateFiles } from '../support/crates';
 import { TestWorkspace } from '../support/workspace';
 
@@ -107,4 +108,17 @@ describe('live progress in a CI log', () => {
       expect(['alpha', 'beta'].map((crate) => ws.result(crate, 'release-dry-run').replayedFrom ?? 'ran')).toEqual(replayedWhole ? ['local cache', 'local cache'] : ['ran', 'ran']);
     });
   }
+
+  it('run-many where one crate changed and the other replays whole prints the combined table once and leaves no collection behind', async () => {
+    // A new file in alpha's folder, untracked: alpha's gate keys change, beta's do not, and git's tracked files stay
+    // unchanged (an edit of a tracked file would change every crate's dry-run key: the report records the tree state).
+    ws.write('alpha/NOTES.txt', 'a new file\n');
+    const run = await nxBehindPipe(ws, ['run-many', '-t', 'release-dry-run', '--projects=alpha,beta']);
+    expect(run.exitCode).toBe(0);
+    expect(run.lines.filter((l) => l.text === 'Release dry run of 2 crates (alpha, beta)')).toHaveLength(1);
+    expect(['alpha', 'beta'].map((crate) => ws.result(crate, 'release-dry-run').replayedFrom ?? 'ran')).toEqual(['ran', 'local cache']);
+    // alpha's dry run collected its rows for a table only the post-run hook could complete; the hook removed them.
+    const records = ws.exists('dist/release-gates/.runs') ? fs.readdirSync(ws.path('dist/release-gates/.runs')) : [];
+    expect(records.filter((f) => f.startsWith('combined-'))).toEqual([]);
+  });
 });

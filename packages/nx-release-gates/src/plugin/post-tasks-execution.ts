@@ -8,7 +8,9 @@
 import type * as crypto from 'node:crypto';
 import type { PostTasksExecution } from '@nx/devkit';
 import { RELEASE_DRY_RUN, RESULTS_FOLDER } from '../model/catalog';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { combinedRecord } from '../report/combined-record';
 import { readReleaseReport, releaseReportFile, type ReleaseReport } from '../report/release-report';
 import { asReplayed, replaySourceOf } from '../report/replayed-report';
 import { writeFileAtomic } from '../util/files';
@@ -67,6 +69,8 @@ export const postTasksExecution: PostTasksExecution = async (_options, context) 
   if (replayedWhole && dryRunProjects.length > 1) {
     const crates = [...new Set(dryRunProjects)].sort();
     console.log(`\n${combinedTableText(crates, rows.filter((row) => crates.includes(row.project)))}\n`);
+    // The rows the dry runs that ran collected for it, which no dry run will complete.
+    fs.rmSync(combinedRecord(context.workspaceRoot, crates).file, { force: true });
   }
 };
 

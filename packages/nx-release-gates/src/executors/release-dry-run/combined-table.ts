@@ -2,32 +2,18 @@
  * `nx run-many -t release-dry-run` over several crates ends with one combined table, printed by whichever
  * release-dry-run of the run finishes last: this works with the Nx daemon on, where the postTasksExecution hook runs
  * inside the daemon and cannot reach the terminal. The crates of one Nx run are the release-dry-run tasks of its task
- * graph; the run is told apart from earlier ones by the Nx process that started the tasks (pid and start time).
+ * graph; their record is report/combined-record.ts.
  * Without a terminal Nx does not show the output of successful tasks at all, so there the table goes straight to the
  * standard output of the Nx command the user started (a CI log's pipe).
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { runRecordsFolder } from '../../report/nested-run';
+import { combinedRecord } from '../../report/combined-record';
 import { combinedTableText } from '../../report/summary';
 import type { TableRow } from '../../report/table';
 import { readJsonIfExists, writeFileAtomic } from '../../util/files';
-import { sha256 } from '../../util/hash';
 import { tryLock } from '../../ops/lock';
 import { openUserStream, UserStream } from '../../ops/user-stream';
-
-/** The Nx process that runs this task, with its start time so a reused pid is another run. */
-function nxRunIdentity(): string {
-  let started = '';
-  try {
-    const stat = fs.readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
-    started = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
-  } catch {
-    // No /proc: the pid alone.
-  }
-  return `${process.ppid}:${started}`;
-}
 
 type Collected = Record<string, TableRow[]>;
 
@@ -35,8 +21,7 @@ type Collected = Record<string, TableRow[]>;
 export function collectForCombinedTable(context: ExecutorContext, target: string, project: string, rows: TableRow[]): string | null {
   const projects = [...new Set(Object.values(context.taskGraph?.tasks ?? {}).filter((t) => t.target.target === target).map((t) => t.target.project))].sort();
   if (projects.length < 2 || !projects.includes(project)) return null;
-  const key = sha256(nxRunIdentity(), ...projects).slice(0, 24);
-  const file = path.join(runRecordsFolder(context.root), `combined-${key}.json`);
+  const { key, file } = combinedRecord(context.root, projects);
   let lock = tryLock(`${context.root}\0combined\0${key}`, `${project}:${target}`);
   for (let i = 0; i < 100 && !('release' in lock); i++) {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
