@@ -1,4 +1,4 @@
-import { dryRunKeyLines, whyDryRunRuns } from './dry-run-key';
+import { dryRunKeyLines, outputsNotCovered, whyDryRunRuns } from './dry-run-key';
 import { GATE_TARGETS } from '../model/catalog';
 
 describe('when a whole release-dry-run may replay', () => {
@@ -54,5 +54,13 @@ describe('the lines of a dry run key', () => {
     ]) {
       expect(dryRunKeyLines(other).join('\n')).not.toBe(key);
     }
+  });
+});
+
+describe('whether a whole replay restores every file the gates write', () => {
+  it('names the first gate output the dry run does not declare (a targetTriple set where inference does not see it)', () => {
+    const declared = ['dist/release-gates/a/gate-build.json', 'dist/release-gates/a/bin'];
+    expect(outputsNotCovered([['a:gate-build', ['dist/release-gates/a/gate-build.json', 'dist/release-gates/a/bin']]], declared)).toBeNull();
+    expect(outputsNotCovered([['a:gate-build', ['dist/release-gates/a/aarch64-apple-darwin/gate-build.json']]], declared)).toMatch(/^a:gate-build writes dist\/release-gates\/a\/aarch64-apple-darwin\/gate-build\.json, which its outputs do not name/);
   });
 });

@@ -49,6 +49,20 @@ export function whyDryRunRuns(facts: DryRunKeyFacts): string | null {
   return null;
 }
 
+/**
+ * Why a replay would not restore every file its gates write, or null: each gate task's outputs, as Nx resolves them
+ * from the options in force (a `targetTriple` set in project.json or targetDefaults moves a gate's results), must be
+ * among the dry run task's, which inference wrote from the options it saw.
+ */
+export function outputsNotCovered(gateOutputs: ReadonlyArray<readonly [string, readonly string[]]>, dryRunOutputs: readonly string[]): string | null {
+  const covered = new Set(dryRunOutputs);
+  for (const [gate, outputs] of gateOutputs) {
+    const missing = outputs.filter((o) => !covered.has(o));
+    if (missing.length) return `${gate} writes ${missing.join(', ')}, which its outputs do not name (an option set where inference does not see it)`;
+  }
+  return null;
+}
+
 /** The lines a replayable dry run's key is made of, in a fixed order. */
 export function dryRunKeyLines(parts: { own: string; gates: ReadonlyArray<readonly [string, string]>; git: { commit: string | null; clean: boolean | null }; environment: Record<string, string | null> }): string[] {
   return [

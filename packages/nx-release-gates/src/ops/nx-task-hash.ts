@@ -64,14 +64,31 @@ async function hydrateFiles(nx: NxHashing, workspaceRoot: string, graph: Project
   nx.hydrateFileMap(fileMap, rustReferences);
 }
 
-async function prepare(nx: NxHashing, workspaceRoot: string, graph: ProjectGraph): Promise<void> {
-  leaveTheDaemon(nx);
-  await hydrateFiles(nx, workspaceRoot, graph);
+/** Graphs this process already hydrated for a prediction: release-plan hashes its gates, then the dry run's key, from one graph and one look at the files. */
+const prepared = new WeakMap<ProjectGraph, Promise<void>>();
+
+function prepare(nx: NxHashing, workspaceRoot: string, graph: ProjectGraph): Promise<void> {
+  let done = prepared.get(graph);
+  if (!done) {
+    done = (async () => {
+      leaveTheDaemon(nx);
+      await hydrateFiles(nx, workspaceRoot, graph);
+    })();
+    // A failure is reported once and asked again by the next caller.
+    done.catch(() => prepared.delete(graph));
+    prepared.set(graph, done);
+  }
+  return done;
 }
 
-/** Prepares this process to hash `graph`'s tasks itself, with Nx's task hasher and without the daemon. */
+/**
+ * Prepares this process to hash `graph`'s tasks itself, with Nx's task hasher and without the daemon. Always reads
+ * the workspace's files afresh: a dry run's second run (the trusted re-run) hashes after its gates wrote files.
+ */
 export async function prepareNxHashing(workspaceRoot: string, graph: ProjectGraph): Promise<void> {
-  await prepare(loadNxHashing(workspaceRoot), workspaceRoot, graph);
+  const nx = loadNxHashing(workspaceRoot);
+  leaveTheDaemon(nx);
+  await hydrateFiles(nx, workspaceRoot, graph);
 }
 
 /** The one line that says Nx's hashing failed. */

@@ -77,6 +77,15 @@ describe('the release-dry-run hasher', () => {
     expect((await hashDryRun(task(), unset, root)).value).toBe(first.value);
   });
 
+  it('never matches twice when a gate writes a file the dry run does not name as an output', async () => {
+    const moved = { ...targets, 'gate-fmt': { ...targets['gate-fmt'], outputs: ['{workspaceRoot}/dist/release-gates/tool/aarch64-apple-darwin/gate-fmt.json'] } };
+    const graph = { ...projectGraph, nodes: { tool: { ...projectGraph.nodes.tool, data: { root: 'tool', targets: moved } } } };
+    const uncovered = { ...(context() as object), projectGraph: graph, projectsConfigurations: { version: 2, projects: { tool: { root: 'tool', targets: moved } } } } as never;
+    const first = await hashDryRun(task(), uncovered, root);
+    expect(first.details.runtime?.['release-dry-run replays whole']).toMatch(/tool:gate-fmt writes dist\/release-gates\/tool\/aarch64-apple-darwin\/gate-fmt\.json/);
+    expect((await hashDryRun(task(), uncovered, root)).value).not.toBe(first.value);
+  });
+
   it('changes with a fingerprinted variable', async () => {
     expect(await key({ ...env, RUSTFLAGS: '-Copt-level=1' })).not.toBe(await key());
   });

@@ -18,7 +18,7 @@ import { isDaemonEnabled } from 'nx/src/daemon/client/client';
 import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
 import { sha256 } from '../../util/hash';
 import { hashWithState } from '../../cache-key/state-hasher';
-import { DRY_RUN_GATES, dryRunKeyLines, whyDryRunRuns } from '../../cache-key/dry-run-key';
+import { DRY_RUN_GATES, dryRunKeyLines, outputsNotCovered, whyDryRunRuns } from '../../cache-key/dry-run-key';
 import { hashedEnvironment } from '../../report/fingerprint';
 import { dropProjectRows } from '../../report/summary';
 import { treeState } from '../../ops/git';
@@ -39,22 +39,28 @@ async function dropPreviousRows(root: string, project: string): Promise<void> {
   await dropProjectRows(root, project).catch(() => undefined);
 }
 
+/**
+ * A dry run that must run: a key no run gives again, and the task not cached. Nx reads and writes the cache only for
+ * a task whose `cache` is true (its own copy of the target's setting): off, no entry is stored under a key no run will
+ * ask for again (with every gate's outputs, binaries included, uploaded to a remote cache on every such run).
+ */
+function neverReplayed(task: Task, why: string): NxHash {
+  (task as { cache?: boolean }).cache = false;
+  return { value: sha256(`never replayed ${crypto.randomUUID()}`), details: { command: '', nodes: {}, runtime: { 'release-dry-run replays whole': `no: ${why}` } } };
+}
+
 export async function hashDryRun(task: Task, context: Context, root: string): Promise<NxHash> {
   const env = context.env ?? process.env;
   const project = task.target.project;
   const target = context.projectsConfigurations.projects[project]?.targets?.[task.target.target];
   const gates = (task.overrides as Record<string, unknown> | undefined)?.gates ?? target?.options?.gates;
   const dryRunsInRun = Object.values(context.taskGraph?.tasks ?? {}).filter((t) => t.target.target === task.target.target).length;
-  const refused = whyDryRunRuns({ gates, declaredGates: (target?.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env, dryRunsInRun, daemon: isDaemonEnabled() });
-  if (refused) {
-    // Nx reads and writes the cache only for a task whose `cache` is true (its own copy of the target's setting):
-    // off, no entry is stored under a key no run will ask for again (with every gate's outputs, binaries included,
-    // uploaded to a remote cache on every such run). The key below never matches in any case.
-    (task as { cache?: boolean }).cache = false;
-    return { value: sha256(`never replayed ${crypto.randomUUID()}`), details: { command: '', nodes: {}, runtime: { 'release-dry-run replays whole': `no: ${refused}` } } };
-  }
+  const byRule = whyDryRunRuns({ gates, declaredGates: (target?.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env, dryRunsInRun, daemon: isDaemonEnabled() });
+  if (byRule) return neverReplayed(task, byRule);
   const gateGraph = createTaskGraph(context.projectGraph, {}, [project], (gates as string[] | undefined) ?? [...GATE_TARGETS], undefined, {});
   const gateTasks = Object.values(gateGraph.tasks);
+  const byOutputs = outputsNotCovered(gateTasks.map((t) => [t.id, t.outputs ?? []] as const), task.outputs ?? []);
+  if (byOutputs) return neverReplayed(task, byOutputs);
   const [own, git, ...gateHashes] = await Promise.all([
     context.hasher.hashTask(task, context.taskGraph, env),
     treeState(quietRunnerIn(root)),
