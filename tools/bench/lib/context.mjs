@@ -38,13 +38,14 @@ export function setUp(o) {
 function context(base) {
   const ctx = { ...base };
   /** A fresh workspace under the work folder; `targetDirectory` is the plugin option, `scriptGates` limits release-dry-run. */
-  ctx.workspace = (name, { logName = name, targetDirectory = 'shared', scriptGates = false, files } = {}) =>
+  // `nxJson` is merged over the nx.json written (its `plugins` replaces the plugin's registration).
+  ctx.workspace = (name, { logName = name, targetDirectory = 'shared', scriptGates = false, files, nxJson = {} } = {}) =>
     Workspace.create(path.join(ctx.work, name), {
       install: ctx.install,
       env: ctx.env,
       logTo: ctx.logFor(logName),
       pluginOptions: targetDirectory === 'per-gate' ? { targetDirectory } : {},
-      nxJson: scriptGates ? { targetDefaults: { 'release-dry-run': { options: { gates: ctx.scriptGates } } } } : {},
+      nxJson: { ...(scriptGates ? { targetDefaults: { 'release-dry-run': { options: { gates: ctx.scriptGates } } } } : {}), ...nxJson },
       files,
     });
   // The textlab workspaces are shared: warm reuses the state cold leaves, parallel the per-gate one cold made.
