@@ -1,7 +1,8 @@
 /**
  * Cargo workspaces in the Nx graph: path dependencies become edges, `nx affected` picks exactly the edited crate and
- * its dependents, cache inputs follow the graph (a dependency's sources count, its README does not), and a Cargo.lock
- * edit invalidates only the crates that use the package that changed.
+ * its dependents, cache inputs follow the graph (a dependency's sources count, its README does not; gate-fmt, which
+ * compiles nothing, keys on the crate's own files alone), and a Cargo.lock edit invalidates only the crates that use
+ * the package that changed.
  */
 import { TestWorkspace } from '../support/workspace';
 
@@ -27,7 +28,8 @@ const FILES: Record<string, string> = {
   'crates/mid/Cargo.toml': manifest('mid', '[dependencies]\ncore-lib.workspace = true\n'),
   'crates/mid/src/lib.rs': '//! Mid.\n/// Twice.\npub fn twice(n: u32) -> String { core_lib::show(n * 2) }\n',
   'crates/app/Cargo.toml': manifest('app', '[dependencies]\nmid = { path = "../mid", version = "0.3.0" }\n[dev-dependencies]\ntest-helper = { path = "../test-helper" }\n'),
-  'crates/app/src/main.rs': '//! App.\nfn main() { println!("{}", mid::twice(2)); }\n',
+  // Formatted as rustfmt wants it: app's gate-fmt passes (the other crates' one-line bodies would not).
+  'crates/app/src/main.rs': '//! App.\nfn main() {\n    println!("{}", mid::twice(2));\n}\n',
   'crates/test-helper/Cargo.toml': manifest('test-helper', 'publish = false\n'),
   'crates/test-helper/src/lib.rs': '//! Helper.\n/// One.\npub fn one() -> u32 { 1 }\n',
   'crates/other/Cargo.toml': manifest('other', '[dependencies]\nryu = "1"\n'),
@@ -113,6 +115,28 @@ describe('Cargo workspaces in the Nx graph', () => {
     expect(startedAt('app')).not.toBe(before.app);
     expect(startedAt('other')).toBe(before.other);
     ws.commitAll('edits');
+  });
+
+  it('a dependency\'s source edit re-runs the dependent\'s gate-build, not its gate-fmt, whose replay a fresh run confirms', () => {
+    const both = ['run-many', '-t', 'gate-fmt', 'gate-build', '-p', 'app'];
+    expect(ws.nx(both).exitCode).toBe(0);
+    const before = { fmt: ws.result('app', 'gate-fmt'), build: startedAt('app') };
+    expect(before.fmt.status).toBe('passed');
+    // Badly formatted, in mid (app's path dependency): cargo fmt checks app's own files, so app's verdict cannot change.
+    ws.write('crates/mid/src/lib.rs', `${ws.read('crates/mid/src/lib.rs')}/// Three.\npub fn   three( )->u32{3}\n`);
+    expect(ws.nx(both).exitCode).toBe(0);
+    expect(startedAt('app')).not.toBe(before.build);
+    const replayed = ws.result('app', 'gate-fmt');
+    expect(replayed.startedAt).toBe(before.fmt.startedAt);
+    // The same check run afresh, without the cache, gives the replayed verdict.
+    expect(ws.nx(['run', 'app:gate-fmt', '--skip-nx-cache']).exitCode).toBe(0);
+    const fresh = ws.result('app', 'gate-fmt');
+    expect(fresh.startedAt).not.toBe(replayed.startedAt);
+    expect({ status: fresh.status, checked: fresh.details.checked }).toEqual({ status: replayed.status, checked: replayed.details.checked });
+    // mid's own gate-fmt, whose files changed, runs and fails.
+    expect(ws.nx(['run', 'mid:gate-fmt']).exitCode).not.toBe(0);
+    expect(ws.result('mid', 'gate-fmt').status).toBe('failed');
+    ws.commitAll('mid edit');
   });
 
   it('a Cargo.lock edit re-runs only the crates that use the package that changed', () => {

@@ -2,7 +2,8 @@
  * The single source of truth for what invalidates a gate's cache entry (docs/cache-key.md: "What is in a gate's cache key").
  *
  * In: the crate's own files (sources, build.rs, Cargo.toml, tests, README: package contents matter to gate-package),
- * the build-relevant files of crates it depends on by path (not their tests or docs), the Cargo workspace's root
+ * the build-relevant files of crates it depends on by path (not their tests or docs; none for gate-fmt, which compiles
+ * nothing: GateSpec.ownFilesOnly), the Cargo workspace's root
  * Cargo.toml, the Cargo.lock packages the crate uses (as external nodes), the emergency skip and the gate's own
  * variables, and a fingerprint (fingerprint.ts, computed once per run: fingerprint-env.ts) of what no file input sees: the toolchain as rustup picks it
  * for the crate folder, the CUDA toolkit, every cargo config file cargo reads (ancestors and CARGO_HOME and what they
@@ -26,7 +27,7 @@ import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
 import { runtimeCommand } from './runtime-args';
 import type { GateStateKind } from '../model/state-kinds';
 import { OPTION_DEFINITIONS } from '../model/options';
-import { RESULTS_FOLDER } from '../model/catalog';
+import { RESULTS_FOLDER, findGateSpec } from '../model/catalog';
 import type { GateSpec } from '../model/catalog';
 
 /** Named inputs each crate project carries (so `^` can refer to them in dependencies). */
@@ -194,14 +195,18 @@ export function gateStateProbes(crate: CrateModel, kinds: readonly GateStateKind
   return kinds.map((kind) => [kind, ...stateArgs(crate, kind, options, gateName)]);
 }
 
+const ownFilesOnly = (gateName: string | undefined) => gateName !== undefined && findGateSpec(gateName)?.ownFilesOnly === true;
+
 /**
- * The files a gate's verdict reads. A gate with a state input reads no source file: gate-workflows' state is its whole
+ * The files a gate's verdict reads. A gate that compiles nothing reads the crate's own (GateSpec.ownFilesOnly). A
+ * gate with a state input reads no source file: gate-workflows' state is its whole
  * verdict (the drift report), gate-lockfile's holds the lockfile and every manifest of its Cargo workspace, plus the
  * manifests of the path dependencies it resolves here; a comment in src/main.rs re-runs neither.
  */
 function fileInputs(crate: CrateModel, workspaceRoot: string, stateKinds: readonly GateStateKind[], gateName: string | undefined, options: StateOptions): string[] {
   if (stateKinds.includes('workflows')) return [];
   if (stateKinds.includes('lockfile')) return [CRATE_MANIFEST, `^${CRATE_MANIFEST}`, ...workspaceFiles(crate)];
+  if (ownFilesOnly(gateName)) return [CRATE_FILES, ...workspaceFiles(crate)];
   return [
     CRATE_FILES,
     `^${CRATE_BUILD_FILES}`,
@@ -227,6 +232,7 @@ export function gateInputs(
     ...gateEnv.map((env) => ({ env })),
     // Whether the hook computed it for this run and environment: checked by the gates' custom hasher (state-hasher.ts).
     fingerprintInput(crate, envPatterns),
-    { externalDependencies: crate.externalDependencies },
+    // An empty list hashes no external node (without the input Nx would hash every one: parsers/lockfile.ts).
+    { externalDependencies: ownFilesOnly(gateName) ? [] : crate.externalDependencies },
   ];
 }

@@ -76,6 +76,13 @@ export interface GateSpec {
    * Other traced gates leave stats out, half of a build's traced calls (ops/trace.ts).
    */
   tracesLookups?: boolean;
+  /**
+   * The gate compiles nothing and checks the crate's own files alone: its key holds those and the workspace manifest,
+   * not the sources of the crates it depends on by path nor Cargo.lock's packages, so an edit in a dependency re-runs
+   * the gates that compile it and not this one. A file it reads elsewhere (a `#[path]` module) is seen by its trace
+   * and reported like any undeclared input.
+   */
+  ownFilesOnly?: boolean;
   /** Options worth showing as the example in `nx show project` (metadata.help); unset: the gate runs as it is. */
   helpExample?: Readonly<Record<string, unknown>>;
 }
@@ -95,6 +102,10 @@ export const GATE_SPECS: readonly GateSpec[] = [
     traced: true,
     tracesLookups: true,
     cacheable: true,
+    // `cargo fmt` loads the workspace's manifests (sibling manifests are gate-lockfile's key) and formats this
+    // crate's files: it reads no dependency's source and resolves nothing (strace: no Cargo.lock, no source of a
+    // path dependency).
+    ownFilesOnly: true,
     description: "Pre-flight: `cargo fmt --check`; the result lists every file that needs formatting and the rustfmt.toml options stable rustfmt ignored.",
   },
   {

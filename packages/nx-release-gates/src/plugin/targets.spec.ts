@@ -101,11 +101,11 @@ describe('crateProject', () => {
       const inputs = targets[target].inputs as Input[];
       // gate-lockfile and gate-workflows read no source file: their state inputs hold what they judge (below).
       if (!STATEFUL.includes(target)) expect(inputs).toContain('rust-crate');
-      if (!STATEFUL.includes(target)) expect(inputs).toContain('^rust-crate-build');
+      if (!STATEFUL.includes(target) && target !== 'gate-fmt') expect(inputs).toContain('^rust-crate-build');
       expect(inputs).toContainEqual(fingerprintInput(crate()));
       // No input runs a process: the fingerprint check and the state probes are the custom hasher's (state-hasher.ts).
       expect(inputs.filter((i) => typeof i === 'object' && 'runtime' in i)).toEqual([]);
-      expect(inputs).toContainEqual({ externalDependencies: ['cargo:serde@1.0.200', 'cargo:itoa@1.0.11'] });
+      if (target !== 'gate-fmt') expect(inputs).toContainEqual({ externalDependencies: ['cargo:serde@1.0.200', 'cargo:itoa@1.0.11'] });
       // The variables every gate hashes come through the crate's named input, written once per crate.
       expect(inputs).toContain(GATE_ENV);
       if (target !== 'gate-workflows') expect(inputs).toContain('{workspaceRoot}/Cargo.toml');
@@ -117,6 +117,16 @@ describe('crateProject', () => {
     for (const env of EMERGENCY_ENV_INPUTS) expect(project.namedInputs?.[GATE_ENV]).toContainEqual({ env });
     const host = hostTriple();
     if (host) expect(project.namedInputs?.[GATE_ENV]).toContainEqual({ env: `CC_${host}` });
+  });
+
+  it('keys gate-fmt by the crate\'s own files: a dependency\'s source or a Cargo.lock package re-runs the gates that compile them, not it', () => {
+    const inputs = targets['gate-fmt'].inputs as Input[];
+    expect(inputs.filter((i): i is string => typeof i === 'string' && i !== GATE_ENV)).toEqual(['rust-crate', '{workspaceRoot}/Cargo.toml']);
+    // An empty list, not no input: without one Nx hashes every external node of the workspace.
+    expect(inputs).toContainEqual({ externalDependencies: [] });
+    expect(inputs).toContainEqual(fingerprintInput(crate()));
+    expect(inputs).toContain(GATE_ENV);
+    expect(targets['gate-build'].inputs).toContain('^rust-crate-build');
   });
 
   it('keys gate-lockfile by manifests and gate-workflows by its state alone: a source edit re-runs neither', () => {
