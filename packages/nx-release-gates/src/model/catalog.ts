@@ -106,7 +106,8 @@ export const GATE_SPECS: readonly GateSpec[] = [
     // crate's files: it reads no dependency's source and resolves nothing (strace: no Cargo.lock, no source of a
     // path dependency).
     ownFilesOnly: true,
-    description: "Pre-flight: `cargo fmt --check`; the result lists every file that needs formatting and the rustfmt.toml options stable rustfmt ignored.",
+    description:
+      "Pre-flight: `cargo fmt --check`; the result lists every file that needs formatting and the rustfmt.toml options stable rustfmt ignored. Cached by the crate's own files and rustfmt's configuration: an edit in a crate it depends on does not re-run it.",
   },
   {
     name: 'workflows',
