@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { hashWithState, prefetchGateStates, probeState, stateProbesOf, STATE_PROBES } from './state-hasher';
+import { hashWithState, prefetchGateStates, probeState, stateProbesOf, STATE_PROBES, workspaceReadsAfter } from './state-hasher';
+import { sha256 } from '../util/hash';
 import { fingerprintCheck, FINGERPRINT_CHECK_VARIABLE } from './fingerprint-env';
 
 describe('the state hasher', () => {
@@ -109,6 +110,22 @@ describe('the state hasher', () => {
     const [b] = await probeState(root, ['no-such-kind'], 60_000);
     expect(a).toMatch(/^unknown state kind no-such-kind /);
     expect(a).not.toBe(b);
+  });
+
+  it('with the daemon on, reads the workspace only once Nx\'s hashes are in, whatever they were', async () => {
+    expect(workspaceReadsAfter([Promise.resolve()], false)).toBeUndefined();
+    await expect(workspaceReadsAfter([Promise.reject(new Error('daemon gone')), Promise.resolve()], true)).resolves.toBeUndefined();
+    let nxHashesIn!: () => void;
+    const readsAfter = new Promise<void>((resolve) => (nxHashesIn = resolve));
+    const pending = hashWithState(task, context([['tags', 'later']]), root, { readsAfter });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A tag made after the call, before Nx's hashes are in: the probe, which reads git, has not started yet.
+    git('tag', 'later-v0.2.0');
+    nxHashesIn();
+    const hash = await pending;
+    const fresh = await probeState(root, ['tags', 'later'], Date.now() + 3_600_000);
+    expect(fresh.join('\n')).toContain('later-v0.2.0');
+    expect(hash.details.runtime?.['state tags later']).toBe(sha256(fresh.join('\n')));
   });
 
   it('reads only well-formed probes from metadata', () => {

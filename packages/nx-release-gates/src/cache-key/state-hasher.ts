@@ -16,11 +16,13 @@
 // Nx's own module, not @nx/devkit's index: loading the whole devkit cost every process that hashes gates (the dry
 // run's included) 0.1 s, and this is the one function the hasher needs from it.
 import { workspaceRoot } from 'nx/src/utils/workspace-root';
+import { isDaemonEnabled } from 'nx/src/daemon/client/client';
 import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
 import { sha256 } from '../util/hash';
 import { probeLines } from './state-lines';
 import { probeLinesInThread, stopStateThreadEarly, type StateThreadWork } from './state-thread';
 import { fingerprintGuardLine } from './fingerprint-env';
+import { asksTheNetwork } from '../model/state-kinds';
 
 /** The key of the target metadata entry holding a gate's state probes. */
 export const STATE_PROBES = 'stateProbes';
@@ -89,7 +91,7 @@ const waiting = new Map<TaskHasher, Map<HasherContext['taskGraph'], Waiting[]>>(
  * runtime inputs again for each call (the shared fingerprint check, once per task instead of once per run): the
  * tasks asked for in one turn of the event loop, which is how Nx asks for a run's tasks, are hashed in one batch.
  */
-function declaredInputsHash(context: HasherContext & { env?: NodeJS.ProcessEnv }, task: Task): Promise<NxHash> {
+export function declaredInputsHash(context: HasherContext & { env?: NodeJS.ProcessEnv }, task: Task): Promise<NxHash> {
   const { hasher, taskGraph } = context;
   const byGraph = waiting.get(hasher) ?? new Map<HasherContext['taskGraph'], Waiting[]>();
   waiting.set(hasher, byGraph);
@@ -116,11 +118,37 @@ function declaredInputsHash(context: HasherContext & { env?: NodeJS.ProcessEnv }
   return new Promise((resolve, reject) => queue.push({ task, env: context.env ?? process.env, settle: { resolve, reject } }));
 }
 
-/** Nx's hash of the task's declared inputs and the hash of each probe's state, combined. */
-export async function hashWithState(task: Task, context: HasherContext & { env?: NodeJS.ProcessEnv }, workspaceRoot: string): Promise<NxHash> {
+/**
+ * When the probes that read the workspace may start: once Nx's hashes are in, with the daemon on. The daemon answers a
+ * hash request only after its file watcher has seen the workspace settle, and reading a file counts: git and the
+ * probes reading the workspace meanwhile held each answer about 50 ms instead of 10 (its debug log). Probes that ask
+ * the network start at once (the registry's answer is the longest wait). Daemon off, Nx hashes in this process and
+ * everything starts at once.
+ */
+export function workspaceReadsAfter(nxHashes: ReadonlyArray<Promise<unknown>>, daemon = isDaemonEnabled()): Promise<void> | undefined {
+  return daemon ? Promise.allSettled(nxHashes).then(() => undefined) : undefined;
+}
+
+/** One probe's state lines, started now or, for a probe that reads the workspace, once `readsAfter` settles. */
+function probeWhen(workspaceRoot: string, probe: readonly string[], readsAfter: Promise<void> | undefined): Promise<string[]> {
+  return readsAfter && !asksTheNetwork(probe[0]) ? readsAfter.then(() => probeState(workspaceRoot, probe)) : probeState(workspaceRoot, probe);
+}
+
+/**
+ * Nx's hash of the task's declared inputs and the hash of each probe's state, combined. `given` lets a caller that
+ * asks Nx for other hashes too (the dry run's hasher) pass the declared-inputs hash it started and when to read.
+ */
+export async function hashWithState(
+  task: Task,
+  context: HasherContext & { env?: NodeJS.ProcessEnv },
+  workspaceRoot: string,
+  given: { base?: Promise<NxHash>; readsAfter?: Promise<void> } = {},
+): Promise<NxHash> {
   const target = context.projectsConfigurations.projects[task.target.project]?.targets?.[task.target.target];
   const probes = stateProbesOf(target?.metadata);
-  const [base, ...states] = await Promise.all([declaredInputsHash(context, task), ...probes.map((p) => probeState(workspaceRoot, p))]);
+  const declared = given.base ?? declaredInputsHash(context, task);
+  const readsAfter = 'readsAfter' in given ? given.readsAfter : workspaceReadsAfter([declared]);
+  const [base, ...states] = await Promise.all([declared, ...probes.map((p) => probeWhen(workspaceRoot, p, readsAfter))]);
   const stateHashes = states.map((lines) => sha256(lines.join('\n')));
   // Whether the fingerprint variables the key holds were computed for this run and this task's environment.
   const guard = sha256(fingerprintGuardLine(context.env ?? process.env));

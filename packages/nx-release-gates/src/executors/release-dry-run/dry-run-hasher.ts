@@ -17,7 +17,7 @@ import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
 import { isDaemonEnabled } from 'nx/src/daemon/client/client';
 import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
 import { sha256 } from '../../util/hash';
-import { hashWithState } from '../../cache-key/state-hasher';
+import { declaredInputsHash, hashWithState, workspaceReadsAfter } from '../../cache-key/state-hasher';
 import { DRY_RUN_GATES, dryRunKeyLines, outputsNotCovered, whyDryRunRuns } from '../../cache-key/dry-run-key';
 import { hashedEnvironment } from '../../report/fingerprint';
 import { dropProjectRows } from '../../report/summary';
@@ -61,10 +61,16 @@ export async function hashDryRun(task: Task, context: Context, root: string): Pr
   const gateTasks = Object.values(gateGraph.tasks);
   const byOutputs = outputsNotCovered(gateTasks.map((t) => [t.id, t.outputs ?? []] as const), task.outputs ?? []);
   if (byOutputs) return neverReplayed(task, byOutputs);
+  const gateContext = { ...context, taskGraph: gateGraph, env };
+  // Nx's hashes first (the dry run's target and each gate's declared inputs, in one batch): with the daemon on, git
+  // and the probes that read the workspace wait for them (workspaceReadsAfter).
+  const ownHash = context.hasher.hashTask(task, context.taskGraph, env);
+  const declared = gateTasks.map((gateTask) => declaredInputsHash(gateContext, gateTask));
+  const readsAfter = workspaceReadsAfter([ownHash, ...declared], isDaemonEnabled());
   const [own, git, ...gateHashes] = await Promise.all([
-    context.hasher.hashTask(task, context.taskGraph, env),
-    treeState(quietRunnerIn(root)),
-    ...gateTasks.map((gateTask) => hashWithState(gateTask, { ...context, taskGraph: gateGraph, env }, root)),
+    ownHash,
+    readsAfter ? readsAfter.then(() => treeState(quietRunnerIn(root))) : treeState(quietRunnerIn(root)),
+    ...gateTasks.map((gateTask, i) => hashWithState(gateTask, gateContext, root, { base: declared[i], readsAfter })),
   ]);
   const lines = dryRunKeyLines({ own: own.value, gates: gateTasks.map((t, i) => [t.id, gateHashes[i].value] as const), git, environment: hashedEnvironment(env) });
   const runtime = { ...(own.details.runtime ?? {}), 'release-dry-run key': lines.slice(1).join('\n') };
