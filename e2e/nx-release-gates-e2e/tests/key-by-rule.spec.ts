@@ -36,6 +36,8 @@ describe('files cargo records nowhere are in the key by rule', () => {
     ws = TestWorkspace.create('byrule', {
       files: {
         ...crateFiles({ name: 'fmtc', dir: 'crates/fmtc', main: WIDE_MAIN, files: { '.gitignore': 'rustfmt.toml\n' } }),
+        // rustfmt looks for its configuration beside the file it formats first: src/rustfmt.toml applies to src/main.rs.
+        ...crateFiles({ name: 'fmtsub', dir: 'crates/fmtsub', main: WIDE_MAIN, files: { '.gitignore': 'rustfmt.toml\n' } }),
         ...crateFiles({
           name: 'incl',
           dir: 'crates/incl',
@@ -91,6 +93,11 @@ describe('files cargo records nowhere are in the key by rule', () => {
 
   it('gate-fmt: a gitignored rustfmt.toml added in the crate folder', () => {
     const run = passThenFreshFailure('fmtc', 'gate-fmt', () => ws.write('crates/fmtc/rustfmt.toml', 'max_width = 40\n'));
+    expect(JSON.stringify(run.result)).toContain('main.rs');
+  });
+
+  it('gate-fmt: a gitignored rustfmt.toml added in a folder inside the crate (src/)', () => {
+    const run = passThenFreshFailure('fmtsub', 'gate-fmt', () => ws.write('crates/fmtsub/src/rustfmt.toml', 'max_width = 40\n'));
     expect(JSON.stringify(run.result)).toContain('main.rs');
   });
 

@@ -2,9 +2,11 @@
  * Caching: a second release-dry-run with nothing changed replays whole (every gate); an empty commit runs the dry
  * run again (its report records the commit) with every gate replayed; a source edit misses (but for
  * gate-lockfile and gate-workflows, whose keys hold no source file), a Cargo.lock edit and a new maxBinarySize (from
- * Cargo.toml metadata, nx.json plugin options and project.json target options) miss.
+ * Cargo.toml metadata, nx.json plugin options and project.json target options) miss, and so does a variable only a
+ * gate's own .env file sets.
  * Steps run in order on one workspace; each compares with the results of the step before.
  */
+import * as fs from 'node:fs';
 import { crateFiles } from '../support/crates';
 import { GATE_TARGETS } from '../support/checks';
 import { TestWorkspace } from '../support/workspace';
@@ -161,5 +163,26 @@ describe('gate caching', () => {
     const run = ws.nx(['run', `${CRATE}:gate-size`]);
     expect(run.exitCode).toBe(0);
     expect(ws.result(CRATE, 'gate-size')).toEqual(before);
+  });
+
+  it('runs the dry run when a variable reaches one gate through its own .env file (.env.gate-build), and the gate sees it', () => {
+    // Dead code: a warning, and an error under RUSTFLAGS=-Dwarnings.
+    ws.write(`${CRATE}/src/main.rs`, `${ws.read(`${CRATE}/src/main.rs`)}\nfn helper_unused() -> i32 {\n    7\n}\n`);
+    expect(ws.nx(['run', `${CRATE}:release-dry-run`]).exitCode).toBe(0);
+    expect(ws.nx(['run', `${CRATE}:release-dry-run`]).exitCode).toBe(0);
+    const replayed = ws.result(CRATE, 'release-dry-run');
+    expect(replayed.replayedFrom).toBe('local cache');
+    // Untracked, so git's tree state is unchanged; Nx gives its variables to gate-build's task alone.
+    ws.write('.env.gate-build', 'RUSTFLAGS=-Dwarnings\n');
+    try {
+      const run = ws.nx(['run', `${CRATE}:release-dry-run`]);
+      const report = ws.result(CRATE, 'release-dry-run');
+      expect(report.replayedFrom).toBeUndefined();
+      expect(report.run.runId).not.toBe(replayed.run.runId);
+      expect(ws.result(CRATE, 'gate-build').status).toBe('failed');
+      expect(run.exitCode).not.toBe(0);
+    } finally {
+      fs.rmSync(ws.path('.env.gate-build'), { force: true });
+    }
   });
 });

@@ -133,8 +133,8 @@ function listingVerdict(record: TraceRecord, facts: TraceFacts): Verdict {
 
 function missingVerdict(file: string, facts: TraceFacts): Verdict {
   if (!CONFIG_PROBES.has(path.basename(file)) || !inside(facts.workspaceRoot, file)) return null;
-  // The fingerprint lists every rustfmt configuration file of the crate folder and its ancestors (ops/keyed-files.ts,
-  // gitignored ones too): one appearing there changes the key of every gate.
+  // The fingerprint lists every rustfmt configuration file of the crate folder, the folders inside it and its
+  // ancestors (ops/keyed-files.ts, gitignored ones too): one appearing there changes the key of every gate.
   if (RUSTFMT_CONFIGS.has(path.basename(file)) && inside(path.dirname(file), facts.crateDir)) return null;
   const relative = path.relative(facts.workspaceRoot, file).split(path.sep).join('/');
   if (fileCoverage(facts.declared, relative).covered) return null;

@@ -28,6 +28,15 @@ describe('files found by rule', () => {
     expect(found.filter((f) => f.from === 'user').map((f) => path.relative(base, f.file))).toEqual(['home/rustfmt.toml', 'xdg/rustfmt/.rustfmt.toml', 'home/.config/rustfmt/rustfmt.toml']);
   });
 
+  it('rustfmt: every file in a folder inside the crate too (rustfmt looks beside the file first), but target/ and .git/', () => {
+    write('ws/crate/src/rustfmt.toml');
+    write('ws/crate/src/deep/mod/.rustfmt.toml');
+    write('ws/crate/target/debug/rustfmt.toml');
+    write('ws/crate/.git/rustfmt.toml');
+    const found = rustfmtConfigFiles(path.join(base, 'ws', 'crate'), env());
+    expect(found.filter((f) => f.from === 'below').map((f) => path.relative(base, f.file))).toEqual(['ws/crate/src/rustfmt.toml', 'ws/crate/src/deep/mod/.rustfmt.toml']);
+  });
+
   it('cargo config: includes are followed, recursively, relative to the including file', () => {
     const top = write('ws/.cargo/config.toml', 'include = ["extra.toml", { path = "more/other.toml" }, { path = "gone.toml", optional = true }]\n');
     const extra = write('ws/.cargo/extra.toml', '[build]\njobs = 1\n');

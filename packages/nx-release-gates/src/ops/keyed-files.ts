@@ -3,6 +3,7 @@
  * the programs themselves follow, so the cache key can hash them by content: rustfmt's configuration files, and the
  * programs cargo config or variables name by path (rustc wrappers, linkers, runners).
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cargoConfigFiles, readConfig } from './config-files';
@@ -13,8 +14,35 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface RustfmtConfigFile {
   /** Absolute path. */
   file: string;
-  /** An ancestor folder of the crate (the crate folder included), or a user-level place rustfmt falls back to. */
-  from: 'ancestor' | 'user';
+  /**
+   * An ancestor folder of the crate (the crate folder included), a folder inside the crate (rustfmt starts its search
+   * at each file's own folder), or a user-level place rustfmt falls back to.
+   */
+  from: 'ancestor' | 'below' | 'user';
+}
+
+/** Folders inside a crate that hold no source rustfmt formats: cargo's output, git's, npm's. */
+const NOT_SOURCE_FOLDERS = new Set(['target', '.git', 'node_modules']);
+
+/** Every folder below `dir` (not `dir` itself), but those NOT_SOURCE_FOLDERS names; symbolic links are not followed. */
+function foldersBelow(dir: string): string[] {
+  const found: string[] = [];
+  const visit = (folder: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory() || NOT_SOURCE_FOLDERS.has(entry.name)) continue;
+      const child = path.join(folder, entry.name);
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(dir);
+  return found.sort();
 }
 
 const RUSTFMT_NAMES = ['.rustfmt.toml', 'rustfmt.toml'];
@@ -36,8 +64,10 @@ export function rustfmtUserFolders(env: Env): string[] {
 
 /**
  * Every rustfmt configuration file that could apply to a crate: `.rustfmt.toml` and `rustfmt.toml` in the crate
- * folder and each ancestor up to `/`, then the user-level ones. rustfmt uses the nearest; all are listed, so adding a
- * nearer one or editing any changes the list (a little more than needed, never less).
+ * folder and each ancestor up to `/`, in every folder inside the crate (rustfmt looks first beside the file it
+ * formats: a `src/rustfmt.toml` applies to `src/lib.rs`), then the user-level ones. rustfmt uses the nearest; all are
+ * listed, so adding a nearer one or editing any changes the list (a little more than needed, never less). Git-ignored
+ * ones too: Nx hashes no ignored file.
  */
 export function rustfmtConfigFiles(startDir: string, env: Env, lookups: FileLookups = directLookups): RustfmtConfigFile[] {
   const files: RustfmtConfigFile[] = [];
@@ -56,6 +86,7 @@ export function rustfmtConfigFiles(startDir: string, env: Env, lookups: FileLook
     if (parent === dir) break;
     dir = parent;
   }
+  for (const folder of foldersBelow(path.resolve(startDir))) for (const name of RUSTFMT_NAMES) add(path.join(folder, name), 'below');
   for (const folder of rustfmtUserFolders(env)) for (const name of RUSTFMT_NAMES) add(path.join(folder, name), 'user');
   return files;
 }

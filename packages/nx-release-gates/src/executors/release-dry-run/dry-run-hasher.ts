@@ -14,6 +14,7 @@
 import * as crypto from 'node:crypto';
 import { workspaceRoot } from 'nx/src/utils/workspace-root';
 import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
+import { getGraphTimeDotEnvForTask } from 'nx/src/tasks-runner/task-env';
 import { isDaemonEnabled } from 'nx/src/daemon/client/client';
 import type { CustomHasher, HasherContext, Task } from '@nx/devkit';
 import { sha256 } from '../../util/hash';
@@ -61,16 +62,23 @@ export async function hashDryRun(task: Task, context: Context, root: string): Pr
   const gateTasks = Object.values(gateGraph.tasks);
   const byOutputs = outputsNotCovered(gateTasks.map((t) => [t.id, t.outputs ?? []] as const), task.outputs ?? []);
   if (byOutputs) return neverReplayed(task, byOutputs);
-  const gateContext = { ...context, taskGraph: gateGraph, env };
+  // Each gate is hashed with the variables its task gets when the dry run runs it: the dry run's own, without the
+  // workspace's root .env files, with the gate's (.env.gate-build, <crate>/.env, ...), as Nx's runner gives them. A
+  // variable only a gate's .env file sets would otherwise be in no key the whole replay checks.
+  const gateContexts = gateTasks.map((gateTask) => ({
+    ...context,
+    taskGraph: gateGraph,
+    env: getGraphTimeDotEnvForTask(gateTask.projectRoot ?? '', gateTask.target.target, gateTask.target.configuration, undefined, env),
+  }));
   // Nx's hashes first (the dry run's target and each gate's declared inputs, in one batch): with the daemon on, git
   // and the probes that read the workspace wait for them (workspaceReadsAfter).
   const ownHash = context.hasher.hashTask(task, context.taskGraph, env);
-  const declared = gateTasks.map((gateTask) => declaredInputsHash(gateContext, gateTask));
+  const declared = gateTasks.map((gateTask, i) => declaredInputsHash(gateContexts[i], gateTask));
   const readsAfter = workspaceReadsAfter([ownHash, ...declared], isDaemonEnabled());
   const [own, git, ...gateHashes] = await Promise.all([
     ownHash,
     readsAfter ? readsAfter.then(() => treeState(quietRunnerIn(root))) : treeState(quietRunnerIn(root)),
-    ...gateTasks.map((gateTask, i) => hashWithState(gateTask, gateContext, root, { base: declared[i], readsAfter })),
+    ...gateTasks.map((gateTask, i) => hashWithState(gateTask, gateContexts[i], root, { base: declared[i], readsAfter })),
   ]);
   const lines = dryRunKeyLines({ own: own.value, gates: gateTasks.map((t, i) => [t.id, gateHashes[i].value] as const), git, environment: hashedEnvironment(env) });
   const runtime = { ...(own.details.runtime ?? {}), 'release-dry-run key': lines.slice(1).join('\n') };
