@@ -48,11 +48,12 @@ describe('what is in a gate\'s cache key', () => {
         ...crateFiles({
           name: 'reader',
           dir: 'crates/reader',
-          // A file of no project, a gitignored file, a file outside the workspace, and a path dependency's Markdown.
-          main: `//! Reads files.\nconst A: &str = include_str!("../../../shared/data.txt");\nconst B: &str = include_str!("../generated.txt");\nconst C: &str = include_str!("../../../../outside.txt");\nfn main() {\n    println!("{}{}{}{}", A, B, C, notes::NOTES);\n}\n`,
+          // A file of no project, a gitignored file, a file outside the workspace, a path dependency's Markdown, and a
+          // file the workspace's .nxignore excludes (Nx does not hash it, though the crate's `**/*` input matches it).
+          main: `//! Reads files.\nconst A: &str = include_str!("../../../shared/data.txt");\nconst B: &str = include_str!("../generated.txt");\nconst C: &str = include_str!("../../../../outside.txt");\nconst D: &str = include_str!("../fixtures/expected.txt");\nfn main() {\n    println!("{}{}{}{}{}", A, B, C, D, notes::NOTES);\n}\n`,
           extra: '[dependencies]\nnotes = { path = "../notes" }\n',
           lockfile: false,
-          files: { 'generated.txt': 'generated\n', '.gitignore': 'generated.txt\n' },
+          files: { 'generated.txt': 'generated\n', '.gitignore': 'generated.txt\n', 'fixtures/expected.txt': 'expected\n' },
         }),
         ...crateFiles({ name: 'notes', dir: 'crates/notes', lib: '//! Notes.\n/// The notes.\npub const NOTES: &str = include_str!("../NOTES.md");\n', files: { 'NOTES.md': 'notes\n' } }),
         ...crateFiles({
@@ -63,6 +64,7 @@ describe('what is in a gate\'s cache key', () => {
           lockfile: false,
         }),
         'shared/data.txt': 'shared\n',
+        '.nxignore': 'crates/reader/fixtures/\n',
       },
     });
   });
@@ -174,7 +176,7 @@ describe('what is in a gate\'s cache key', () => {
     });
   });
 
-  it('lists files the compiler read that no input covers: outside every project, gitignored, outside the workspace, a dependency\'s Markdown', () => {
+  it('lists files the compiler read that no input covers: outside every project, gitignored, outside the workspace, a dependency\'s Markdown, .nxignore\'d', () => {
     const run = gate('reader', 'gate-build');
     expect(run.result.status).toBe('passed');
     const listed = Object.fromEntries((run.result.details.undeclaredInputs as any[]).map((u) => [u.name, u.why]));
@@ -182,7 +184,8 @@ describe('what is in a gate\'s cache key', () => {
     expect(listed['crates/reader/generated.txt']).toMatch(/ignored by git/);
     expect(listed[path.join(parent, 'outside.txt')]).toMatch(/outside the Nx workspace/);
     expect(listed['crates/notes/NOTES.md']).toMatch(/excluded from the inputs .*\*\*\/\*\.md/);
-    expect(Object.keys(listed)).toHaveLength(4);
+    expect(listed['crates/reader/fixtures/expected.txt']).toMatch(/\.nxignore/);
+    expect(Object.keys(listed)).toHaveLength(5);
   });
 
   it('fails the gate with undeclaredInputs: deny', () => {
@@ -192,7 +195,7 @@ describe('what is in a gate\'s cache key', () => {
     ws.write('crates/reader/Cargo.toml', `${manifest}\n[package.metadata.release-gates]\nundeclared-inputs = "deny"\n`);
     const run = gate('reader', 'gate-build');
     expect(run.result.status).toBe('failed');
-    expect(run.result.details.undeclaredInputs).toHaveLength(4);
+    expect(run.result.details.undeclaredInputs).toHaveLength(5);
     expect(run.run.exitCode).not.toBe(0);
   });
 

@@ -61,7 +61,7 @@ describe('tracedFindings', () => {
     );
     expect(found.unaccounted).toEqual([
       expect.objectContaining({ name: 'shared-fixture.txt', readBy: 'test binary demo', why: 'in no input of demo:gate-test', fix: expect.stringContaining('"{workspaceRoot}/shared-fixture.txt"') }),
-      expect.objectContaining({ name: 'crates/demo/secret.txt', readBy: 'demo (build script)', why: 'ignored by git, so Nx does not hash it' }),
+      expect.objectContaining({ name: 'crates/demo/secret.txt', readBy: 'demo (build script)', why: 'ignored by git or .nxignore, so Nx does not hash it' }),
       expect.objectContaining({ name: '~/data.csv', readBy: 'test binary demo', why: expect.stringContaining('outside the Nx workspace') }),
       expect.objectContaining({ name: 'crates/demo/NOTES.md', why: expect.stringContaining('excluded from the inputs of demo:gate-test by !crates/demo/**/*.md') }),
     ]);
@@ -97,7 +97,7 @@ describe('tracedFindings', () => {
     const filesIn = (folder: string) => (folder === '/ws/crates/demo/assets' ? ['gen.bin', 'kept.txt'] : []);
     const cargo = '/home/me/.rustup/toolchains/stable/bin/cargo';
     const found = tracedFindings([read('/ws/crates/demo/assets', cargo, 'dir')], facts({ filesIn, ignored: new Set(['crates/demo/assets/gen.bin']) }));
-    expect(found.unaccounted).toEqual([expect.objectContaining({ name: 'crates/demo/assets', readBy: 'cargo', why: 'a folder it lists holds gen.bin, ignored by git, so Nx does not hash it' })]);
+    expect(found.unaccounted).toEqual([expect.objectContaining({ name: 'crates/demo/assets', readBy: 'cargo', why: 'a folder it lists holds gen.bin, ignored by git or .nxignore, so Nx does not hash it' })]);
   });
 
   it('reports an absent configuration file a tool looked for inside the workspace, unless an input covers it', () => {

@@ -19,7 +19,7 @@
 import * as path from 'node:path';
 import type { TraceRecord } from '../parsers/strace';
 import { DeclaredInputs, fileCoverage } from './declared-inputs';
-import { inside, UndeclaredInput } from './undeclared-inputs';
+import { IGNORED_FILE, inside, UndeclaredInput } from './undeclared-inputs';
 
 export const SYSTEM_FOLDERS = ['/etc', '/proc', '/sys', '/dev', '/usr', '/lib', '/lib32', '/lib64', '/libx32', '/bin', '/sbin', '/opt', '/run', '/var/lib', '/var/cache', '/nix/store', '/snap'];
 
@@ -36,7 +36,7 @@ export interface TraceFacts {
   /** The gate task's target, for the fix (`my-crate:gate-test`). */
   task: string;
   declared: DeclaredInputs;
-  /** Workspace-relative files git ignores. */
+  /** Workspace-relative files git or .nxignore ignores. */
   ignored: ReadonlySet<string>;
   /** Folders whose files are accounted for by other means (toolchain, registry, target directories, .nx, ...). */
   accountedFolders: readonly string[];
@@ -106,7 +106,7 @@ function fileVerdict(file: string, facts: TraceFacts): Verdict {
     };
   }
   const relative = path.relative(facts.workspaceRoot, file).split(path.sep).join('/');
-  if (facts.ignored.has(relative)) return { why: 'ignored by git, so Nx does not hash it', fix: 'un-ignore it (.gitignore) and commit it, or generate it in build.rs under OUT_DIR' };
+  if (facts.ignored.has(relative)) return { ...IGNORED_FILE };
   const coverage = fileCoverage(facts.declared, relative);
   if (coverage.covered) return null;
   return {
@@ -125,7 +125,7 @@ function listingVerdict(record: TraceRecord, facts: TraceFacts): Verdict {
     const file = path.join(record.path, name);
     if (accountedAnywhere(file, facts)) continue;
     const verdict = fileVerdict(file, facts);
-    if (!verdict || (byCargo && !verdict.why.startsWith('ignored by git'))) continue;
+    if (!verdict || (byCargo && verdict.why !== IGNORED_FILE.why)) continue;
     return { why: `a folder it lists holds ${name}, ${verdict.why}`, fix: verdict.fix };
   }
   return null;

@@ -97,7 +97,7 @@ describe('undeclaredInputs', () => {
     );
     expect(found.map((f) => [f.kind, f.name, f.why])).toEqual([
       ['file', 'shared/data.txt', 'in no input of app:gate-build'],
-      ['file', 'crates/app/generated.txt', 'ignored by git, so Nx does not hash it'],
+      ['file', 'crates/app/generated.txt', 'ignored by git or .nxignore, so Nx does not hash it'],
       ['file', '/elsewhere/x.txt', 'outside the Nx workspace, where no Nx input can hash it'],
       ['file', 'crates/core/NOTES.md', 'excluded from the inputs of app:gate-build by !crates/core/**/*.md (rust-crate-build of core)'],
       ['env', 'FLAVOUR', 'not in the cache key'],

@@ -11,6 +11,12 @@ import { DeclaredInputs, fileCoverage } from './declared-inputs';
 import { learnedCovers, learnedName } from './learned-inputs';
 import { CUDA_LOCATORS } from '../model/toolchain';
 
+/** Why a file Nx does not hash is not in the key, and how to put it there. */
+export const IGNORED_FILE = {
+  why: 'ignored by git or .nxignore, so Nx does not hash it',
+  fix: 'un-ignore it (.gitignore, .nxignore) and commit it, or generate it in build.rs under OUT_DIR',
+} as const;
+
 export interface UndeclaredInput {
   kind: 'file' | 'env';
   /** Workspace-relative path (or absolute outside the workspace), or the variable's name. */
@@ -26,7 +32,7 @@ export interface CoverageFacts {
   /** The gate task's target, for the fix (`my-crate:gate-build`). */
   task: string;
   declared: DeclaredInputs;
-  /** Workspace-relative files git ignores (Nx does not hash them). */
+  /** Workspace-relative files git or .nxignore ignores (Nx does not hash them). */
   ignored: ReadonlySet<string>;
   /** Folders whose files are covered by other means: the toolchain's sysroot, CARGO_HOME's registry and git checkouts. */
   pinnedFolders: readonly string[];
@@ -77,7 +83,7 @@ export function undeclaredInputs(records: BuildRecords, facts: CoverageFacts): U
     }
     const relative = path.relative(facts.workspaceRoot, file).split(path.sep).join('/');
     if (facts.ignored.has(relative)) {
-      add({ kind: 'file', name: relative, readBy: unit, why: 'ignored by git, so Nx does not hash it', fix: 'un-ignore it (.gitignore) and commit it, or generate it in build.rs under OUT_DIR' });
+      add({ kind: 'file', name: relative, readBy: unit, ...IGNORED_FILE });
       continue;
     }
     const coverage = fileCoverage(facts.declared, relative);

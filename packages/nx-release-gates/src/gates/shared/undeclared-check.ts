@@ -10,6 +10,7 @@ import { cargoConfigFiles, cargoHome, replacedSourceFolders } from '../../ops/co
 import { cargoToolFiles, rustfmtConfigFiles } from '../../ops/keyed-files';
 import { RESULTS_FOLDER } from '../../model/catalog';
 import { ignoredPaths } from '../../ops/git';
+import { nxIgnoredPaths } from '../../cache-key/nx-ignored';
 import { collectBuildRecords } from '../../parsers/dep-info';
 import { undeclaredInputs, undeclaredSummary, UndeclaredInput } from '../../cache-key/undeclared-inputs';
 import type { CargoMessage } from '../../parsers/cargo-messages';
@@ -18,6 +19,13 @@ import { TracedFindings, tracedFindings, workspaceFilesToCheck } from '../../cac
 import type { GateContext, GateOutcome } from '../types';
 import { learnUndeclaredInputs } from './learn-inputs';
 import { cargoTargetDirectory } from '../../ops/target-directory';
+
+/** The workspace files (relative, posix) Nx does not hash: those git ignores, and those a .nxignore file excludes. */
+async function unhashedPaths(context: GateContext, paths: readonly string[]): Promise<Set<string>> {
+  const ignored = await ignoredPaths(context, context.workspaceRoot, paths);
+  for (const file of nxIgnoredPaths(context.workspaceRoot, paths)) ignored.add(file);
+  return ignored;
+}
 
 /** Cargo's target directory holding `file`: the nearest folder above it with cargo's CACHEDIR.TAG. */
 function targetDirectoryOf(file: string): string | null {
@@ -49,8 +57,8 @@ export async function undeclaredInputsOf(context: GateContext, messages: readonl
         .filter((r) => !r.startsWith('..') && !path.isAbsolute(r)),
     ),
   ];
-  // Nx hashes what git does not ignore.
-  const ignored = await ignoredPaths(context, context.workspaceRoot, workspaceFiles.map((f) => f.split(path.sep).join('/')));
+  // Nx hashes what neither git nor .nxignore ignores.
+  const ignored = await unhashedPaths(context, workspaceFiles.map((f) => f.split(path.sep).join('/')));
   return undeclaredInputs(records, {
     workspaceRoot: context.workspaceRoot,
     task: `${context.project}:gate-${context.gateName}`,
@@ -127,7 +135,7 @@ const filesIn = (folder: string): string[] => {
   }
 };
 
-/** The traced records of this gate's cargo calls, classified (git asked once which workspace files it ignores). */
+/** The traced records of this gate's cargo calls, classified (git and .nxignore asked once which workspace files they ignore). */
 export async function tracedInputsOf(context: GateContext, records: readonly TraceRecord[]): Promise<TracedFindings> {
   const facts = {
     workspaceRoot: context.workspaceRoot,
@@ -139,7 +147,7 @@ export async function tracedInputsOf(context: GateContext, records: readonly Tra
     accountedFolders: accountedFolders(context, records),
     filesIn,
   };
-  const ignored = await ignoredPaths(context, context.workspaceRoot, workspaceFilesToCheck(records, facts));
+  const ignored = await unhashedPaths(context, workspaceFilesToCheck(records, facts));
   return tracedFindings(records, { ...facts, ignored });
 }
 

@@ -1,0 +1,28 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { nxIgnoredPaths } from './nx-ignored';
+
+describe('files Nx does not hash because of .nxignore', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-ignored-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const write = (file: string, content: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), content);
+  };
+
+  it('applies the root .nxignore and one in a folder to the files below them, as Nx\'s walker does', () => {
+    write('.nxignore', 'crates/app/fixtures/\n');
+    write('crates/lib/.nxignore', '*.bin\n!keep.bin\n');
+    const asked = ['crates/app/fixtures/expected.txt', 'crates/app/src/main.rs', 'crates/lib/data/blob.bin', 'crates/lib/keep.bin', 'crates/other/blob.bin'];
+    expect([...nxIgnoredPaths(root, asked)].sort()).toEqual(['crates/app/fixtures/expected.txt', 'crates/lib/data/blob.bin']);
+  });
+
+  it('ignores nothing without an ignore file', () => {
+    expect(nxIgnoredPaths(root, ['crates/app/src/main.rs']).size).toBe(0);
+    expect(nxIgnoredPaths(root, []).size).toBe(0);
+  });
+});
