@@ -60,6 +60,19 @@ describe('files cargo records nowhere are in the key by rule', () => {
           lib: '//! A library.\n\npub fn undocumented() {}\n',
           releaseGates: 'missing-docs = "deny"',
         }),
+        // A crate whose crates.io dependency cargo config replaces with a vendored copy (`cargo vendor`'s layout). Its
+        // .cargo-checksum.json lists no file, as for a patched vendored crate: cargo then checks none of them.
+        ...crateFiles({
+          name: 'vend',
+          dir: 'crates/vend',
+          lib: '//! Uses a vendored crate.\n\n/// The answer.\npub fn answer() -> u32 {\n    nrgtiny::answer()\n}\n',
+          extra: '[dependencies]\nnrgtiny = "0.1"\n',
+          lockfile: false,
+          files: { '.cargo/config.toml': '[source.crates-io]\nreplace-with = "vendored"\n\n[source.vendored]\ndirectory = "../../vendor"\n' },
+        }),
+        'vendor/nrgtiny/Cargo.toml': '[package]\nname = "nrgtiny"\nversion = "0.1.0"\nedition = "2021"\n',
+        'vendor/nrgtiny/src/lib.rs': 'pub fn answer() -> u32 {\n    42\n}\n',
+        'vendor/nrgtiny/.cargo-checksum.json': `{"files":{},"package":"${'0123456789abcdef'.repeat(4)}"}`,
         // The crate documentation is a file of no project, outside the package: cargo's doc fingerprint ignores it.
         'crates/outside.md': 'Outside documentation.\n',
         ...crateFiles({
@@ -71,6 +84,9 @@ describe('files cargo records nowhere are in the key by rule', () => {
       },
     });
     fs.chmodSync(ws.path('crates/linked/tools/cc-link.sh'), 0o755);
+    // Cargo reads config from the folder it runs in: the lockfile is resolved against the vendored source there.
+    expect(ws.run('bash', ['-c', 'cd crates/vend && cargo generate-lockfile --offline -q']).exitCode).toBe(0);
+    ws.commitAll('vend lockfile');
   });
   afterAll(() => ws?.remove());
 
@@ -99,6 +115,17 @@ describe('files cargo records nowhere are in the key by rule', () => {
   it('gate-fmt: a gitignored rustfmt.toml added in a folder inside the crate (src/)', () => {
     const run = passThenFreshFailure('fmtsub', 'gate-fmt', () => ws.write('crates/fmtsub/src/rustfmt.toml', 'max_width = 40\n'));
     expect(JSON.stringify(run.result)).toContain('main.rs');
+  });
+
+  it('gate-build: a vendored dependency\'s source edited (no project of its own: it is a dependency\'s copy)', () => {
+    expect(JSON.parse(ws.nx(['show', 'projects', '--json']).stdout)).not.toContain('nrgtiny');
+    // The target directory goes too, as on a fresh clone: cargo never looks at a vendored package's files again once
+    // it built them, so a warm target directory would pass whatever the key says (docs/cache-key.md).
+    const run = passThenFreshFailure('vend', 'gate-build', () => {
+      ws.write('vendor/nrgtiny/src/lib.rs', 'compile_error!("patched vendored crate");\npub fn answer() -> u32 {\n    42\n}\n');
+      fs.rmSync(ws.path('crates/vend/target'), { recursive: true, force: true });
+    });
+    expect(run.run.output).toContain('patched vendored crate');
   });
 
   it('gate-build: a gitignored cargo config file pulled in by `include`', () => {

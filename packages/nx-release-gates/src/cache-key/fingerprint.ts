@@ -3,7 +3,8 @@
  * by content. The toolchain (`rustc -vV`, `cargo -V` run in the crate folder, so rustup's pins apply), the CUDA
  * toolkit version, every cargo config file cargo reads for the crate folder (each ancestor up to `/`, and
  * CARGO_HOME, and the files they include) and the rustup toolchain file, the variables of the families cargo and
- * build scripts read (hashed), path dependencies outside the Nx workspace (every file, hashed), the crate's entries
+ * build scripts read (hashed), path dependencies outside the Nx workspace (every file, hashed), the vendored sources
+ * cargo config puts in the registry's place (vendored-sources.ts), the crate's entries
  * in release-gates.lock (learned-inputs.ts: learned inputs by content, contradicted keys), and, by rule, the files
  * no record of cargo names: rustfmt's configuration files and the programs config or variables name by path
  * (wrappers, linkers, runners).
@@ -24,6 +25,10 @@ import { bytesSha256, sha256 } from '../util/hash';
 import { fingerprintedVariables, isSecretName } from '../model/env-families';
 import { decodeRuntimeArgs, encodeRuntimeArgs } from './runtime-args';
 import { learnedForCrate, learnedLines } from './learned-inputs';
+import { treeHash } from './tree-hash';
+import { vendoredSourceLines } from './vendored-sources';
+
+export { treeHash };
 
 export interface FingerprintRequest {
   /** Nx workspace root (absolute): the runtime input runs there. */
@@ -107,23 +112,6 @@ export function toolFileLines(workspaceRoot: string, cwd: string, env: Fingerpri
   });
 }
 
-/** Every file below `dir` (but target/ and .git/), as `relative-path sha256` lines, sorted: one hash of the tree. */
-export function treeHash(dir: string): string {
-  const lines: string[] = [];
-  const walk = (folder: string, rel: string) => {
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-      if (entry.name === 'target' || entry.name === '.git') continue;
-      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) walk(full, relPath);
-      else if (entry.isFile()) lines.push(`${relPath} ${bytesHash(full)}`);
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir, '');
-  else return 'missing';
-  return sha256(lines.sort().join('\n'));
-}
-
 /**
  * A variable's value as its `env:` line holds it: a short SHA-256. A name that looks like a secret is there only
  * because the person declared it in full (`MAX_TOKENS`): its value gets scrypt instead, so no one can recover a short
@@ -176,7 +164,7 @@ export async function fingerprintLines(request: FingerprintRequest, programs: Pr
   lines.push(...toolchainAndConfigLines(request, cwd, lookups));
   lines.push(...rustfmtConfigLines(request.workspaceRoot, cwd, request.env, lookups), ...toolFileLines(request.workspaceRoot, cwd, request.env, lookups));
   for (const [name, value] of fingerprintedVariables(request.env, request.envPatterns)) lines.push(`env: ${name} ${envValueHash(name, value)}`);
-  lines.push(...treeLines(request));
+  lines.push(...treeLines(request), ...vendoredSourceLines(request.workspaceRoot, cwd, request.env, lookups));
   return [...lines, ...learnedFingerprint(request, lookups)];
 }
 

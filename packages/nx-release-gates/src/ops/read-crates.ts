@@ -30,10 +30,18 @@ interface GroupRead {
   lock: LockGraph;
 }
 
+/**
+ * A package `cargo vendor` copied into the workspace (its folder holds the `.cargo-checksum.json` cargo checks it
+ * against): a dependency's source, not a crate of this workspace, so no project (a vendor folder holds hundreds).
+ */
+function isVendoredManifest(file: string, workspaceRoot: string): boolean {
+  return fs.existsSync(path.join(workspaceRoot, path.dirname(file), '.cargo-checksum.json'));
+}
+
 export async function readCrates(manifestFiles: readonly string[], workspaceRoot: string): Promise<WorkspaceCrates> {
   const all = new Set(manifestFiles);
   const manifests = manifestFiles
-    .filter((f) => !isBuildOutputManifest(f, all))
+    .filter((f) => !isBuildOutputManifest(f, all) && !isVendoredManifest(f, workspaceRoot))
     .map((file) => describeManifest(file, fs.readFileSync(path.join(workspaceRoot, file), 'utf8')));
   const groups = groupManifests(manifests);
   const results = await mapLimited(groups, 4, (group) => readGroup(group, workspaceRoot));

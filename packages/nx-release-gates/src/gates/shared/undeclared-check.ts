@@ -111,7 +111,7 @@ function accountedFolders(context: GateContext, records: readonly TraceRecord[])
       // CARGO_HOME: registry and git checkouts pinned by Cargo.lock, installed tools, config files the fingerprint
       // hashes, and cargo's own bookkeeping (locks, the install list): nothing else a build reads lives there.
       home,
-      // Vendored and local-registry sources: Cargo.lock's checksums pin what is read there.
+      // Vendored and local-registry sources: the fingerprint holds their files by content (vendored-sources.ts).
       ...replacedSourceFolders(context.crateDir, context.env),
       // Files the fingerprint keys by rule, whatever their names: cargo config files with what they include, the
       // programs config names by path, rustfmt's configuration.
