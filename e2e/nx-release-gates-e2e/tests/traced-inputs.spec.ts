@@ -2,7 +2,8 @@
  * Reads found by tracing (Linux, strace): a test that opens a file outside its crate that no input covers, and a
  * build script that reads a file without announcing it (no rerun-if-changed), are invisible to cargo's own records.
  * The gate's trace names them: listed under `warn`, failing the gate under `deny` (the default when CI=true). What a
- * test reads back from a temporary folder it made itself is no input (the crate's second test).
+ * test reads back from a temporary folder it made itself is no input (the crate's second test). A source file read
+ * through a symbolic link is judged by the file it reaches, which Nx does not hash through the link.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -65,10 +66,15 @@ const SECRET_BUILD = `fn main() {
           packageExtra: 'build = "build.rs"',
           files: { 'build.rs': SECRET_BUILD },
         }),
+        // src/shared.rs is a symbolic link (made below) to a file of no project: Nx hashes the link, not that file.
+        ...crateFiles({ name: 'linked-source', dir: 'crates/linked-source', lib: '//! Shares a module through a link.\npub mod shared;\n' }),
+        'crates/elsewhere/shared.rs': '//! Shared.\n\n/// Two.\npub fn two() -> i32 {\n    2\n}\n',
         'crates/shared-fixture.txt': 'hello\n',
         'crates/flavour.txt': 'vanilla\n',
       },
     });
+    fs.symlinkSync('../../elsewhere/shared.rs', ws.path('crates/linked-source/src/shared.rs'));
+    ws.commitAll('a module through a link');
   });
   afterAll(() => ws?.remove());
 
@@ -105,6 +111,15 @@ const SECRET_BUILD = `fn main() {
     const denied = run('flavoured', 'gate-build');
     expect(denied.result.status).toBe('failed');
     expect(denied.result.reason).toContain('crates/flavour.txt');
+  });
+
+  it('judges a source file read through a symbolic link by the file it reaches', () => {
+    const { nx, result } = run('linked-source', 'gate-build');
+    expect(result.status).toBe('failed');
+    expect(named(result, 'crates/linked-source/src/shared.rs')).toEqual(
+      expect.objectContaining({ why: 'a symbolic link to crates/elsewhere/shared.rs, which is in no input of linked-source:gate-build', fix: expect.stringContaining('{workspaceRoot}/crates/elsewhere/shared.rs') }),
+    );
+    expect(nx.exitCode).not.toBe(0);
   });
 
   it('once declared, the file is accounted for and the gate passes under deny', () => {

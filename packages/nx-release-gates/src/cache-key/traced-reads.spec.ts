@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { TraceRecord } from '../parsers/strace';
 import type { DeclaredInputs } from './declared-inputs';
 import { displayName, programName, TraceFacts, tracedFindings, workspaceFilesToCheck } from './traced-reads';
@@ -120,6 +123,40 @@ describe('tracedFindings', () => {
   it('judges a workspace under a system folder by its inputs', () => {
     const found = tracedFindings([read('/opt/ws/notes.txt')], facts({ workspaceRoot: '/opt/ws', crateDir: '/opt/ws/crates/demo', accountedFolders: [] }));
     expect(found.unaccounted.map((u) => u.name)).toEqual(['notes.txt']);
+  });
+});
+
+describe('reads through symbolic links', () => {
+  let base: string;
+  beforeEach(() => {
+    base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'traced-links-')));
+    for (const dir of ['ws/crates/demo/src', 'ws/crates/dep/src', 'outside']) fs.mkdirSync(path.join(base, dir), { recursive: true });
+    fs.writeFileSync(path.join(base, 'outside/ext.rs'), 'pub fn three() -> i32 {\n    3\n}\n');
+    fs.writeFileSync(path.join(base, 'ws/crates/dep/src/shared.rs'), 'pub fn two() -> i32 {\n    2\n}\n');
+    fs.writeFileSync(path.join(base, 'ws/crates/demo/src/lib.rs'), 'pub mod ext;\n');
+    fs.symlinkSync(path.join(base, 'outside/ext.rs'), path.join(base, 'ws/crates/demo/src/ext.rs'));
+    fs.symlinkSync('../../dep/src/shared.rs', path.join(base, 'ws/crates/demo/src/shared.rs'));
+    fs.symlinkSync(path.join(base, 'ws'), path.join(base, 'ws-link'));
+  });
+  afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+
+  it('judges the file a link reaches, which Nx does not hash through the link', () => {
+    const root = path.join(base, 'ws');
+    const found = tracedFindings(
+      [read(`${root}/crates/demo/src/lib.rs`), read(`${root}/crates/demo/src/ext.rs`), read(`${root}/crates/demo/src/shared.rs`)],
+      facts({ workspaceRoot: root, crateDir: `${root}/crates/demo`, accountedFolders: [] }),
+    );
+    expect(Object.fromEntries(found.unaccounted.map((u) => [u.name, u.why]))).toEqual({
+      'crates/demo/src/ext.rs': `a symbolic link to ${base}/outside/ext.rs, which is outside the Nx workspace, where no Nx input can hash it`,
+      'crates/demo/src/shared.rs': 'a symbolic link to crates/dep/src/shared.rs, which is in no input of demo:gate-test',
+    });
+    expect(workspaceFilesToCheck([read(`${root}/crates/demo/src/shared.rs`)], facts({ workspaceRoot: root, accountedFolders: [] }))).toEqual(['crates/demo/src/shared.rs', 'crates/dep/src/shared.rs']);
+  });
+
+  it('takes no workspace spelled through a link for a link of its own', () => {
+    const root = path.join(base, 'ws-link');
+    const found = tracedFindings([read(`${root}/crates/demo/src/lib.rs`)], facts({ workspaceRoot: root, crateDir: `${root}/crates/demo`, accountedFolders: [] }));
+    expect(found.unaccounted).toEqual([]);
   });
 });
 

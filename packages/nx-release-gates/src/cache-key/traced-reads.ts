@@ -10,12 +10,14 @@
  * - the build's own products: target directories, OUT_DIRs, and any file the tree wrote or ran before it read it;
  * - Nx's and the plugin's own folders and files (`nx-release-gates-*` in the temp folder), the workspace's .git and
  *   .gitignore files;
- * - every workspace file the task's declared inputs cover, unless git ignores it (Nx does not hash ignored files).
+ * - every workspace file the task's declared inputs cover, unless git ignores it (Nx does not hash ignored files);
+ *   a read through a symbolic link counts for the file it reaches (Nx hashes the link, not that file).
  * Everything else read is an undeclared input. A folder listing counts through the files it holds; a lookup of an
  * absent file counts only for configuration files a tool searches for (rustfmt.toml), inside the workspace: every
  * program probes dozens of absent files (shared libraries, ancestors' manifests), and outside the workspace nothing
  * can declare them, so reporting those would only be noise.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TraceRecord } from '../parsers/strace';
 import { DeclaredInputs, fileCoverage } from './declared-inputs';
@@ -115,6 +117,36 @@ function fileVerdict(file: string, facts: TraceFacts): Verdict {
   };
 }
 
+const realRoots = new Map<string, string>();
+
+/**
+ * The file a read through a symbolic link reached, when it is another one (spelled under the workspace root as the
+ * trace spells it), or null. Nx hashes a link as a link, not the file it points to: that file is what must be in the
+ * key. A path that does not resolve (a fixture's) is taken as it is.
+ */
+export function linkTarget(file: string, workspaceRoot: string): string | null {
+  let real: string;
+  let realRoot: string;
+  try {
+    real = fs.realpathSync(file);
+    realRoot = realRoots.get(workspaceRoot) ?? fs.realpathSync(workspaceRoot);
+  } catch {
+    return null;
+  }
+  realRoots.set(workspaceRoot, realRoot);
+  const spelled = inside(realRoot, real) ? path.join(workspaceRoot, path.relative(realRoot, real)) : real;
+  return spelled === path.resolve(file) ? null : spelled;
+}
+
+/** A read: judged by the file it reached, through a symbolic link or not. */
+function readVerdict(file: string, facts: TraceFacts): Verdict {
+  const target = linkTarget(file, facts.workspaceRoot);
+  if (!target) return fileVerdict(file, facts);
+  if (accountedAnywhere(target, facts)) return null;
+  const verdict = fileVerdict(target, facts);
+  return verdict && { why: `a symbolic link to ${displayName(target, facts.workspaceRoot, facts.home)}, which is ${verdict.why}`, fix: verdict.fix };
+}
+
 /** A listing: the first file it holds that the key misses. Cargo's listings count only for files git ignores. */
 function listingVerdict(record: TraceRecord, facts: TraceFacts): Verdict {
   if (!inside(facts.workspaceRoot, record.path)) return null;
@@ -164,7 +196,7 @@ export function tracedFindings(records: readonly TraceRecord[], facts: TraceFact
     if (written.has(record.path) || isAccounted(record.path)) continue;
     const name = displayName(record.path, facts.workspaceRoot, facts.home);
     if (found.has(name)) continue;
-    const verdict = record.op === 'read' ? fileVerdict(record.path, facts) : record.op === 'dir' ? listingVerdict(record, facts) : missingVerdict(record.path, facts);
+    const verdict = record.op === 'read' ? readVerdict(record.path, facts) : record.op === 'dir' ? listingVerdict(record, facts) : missingVerdict(record.path, facts);
     if (verdict) found.set(name, { kind: 'file', name, readBy: programName(record.program), ...verdict });
   }
   return { reads: read.size, unaccounted: [...found.values()] };
@@ -187,7 +219,11 @@ export function workspaceFilesToCheck(records: readonly TraceRecord[], facts: Om
     }
   };
   for (const record of records) {
-    if (record.op === 'read') consider(record.path);
+    if (record.op === 'read' && !judged.has(record.path)) {
+      consider(record.path);
+      const target = linkTarget(record.path, facts.workspaceRoot);
+      if (target) consider(target);
+    }
     if (record.op !== 'dir' || listed.has(record.path)) continue;
     listed.add(record.path);
     if (inside(facts.workspaceRoot, record.path) && !accountedAnywhere(record.path, withoutIgnored)) {
