@@ -3,7 +3,9 @@
  * build script that reads a file without announcing it (no rerun-if-changed), are invisible to cargo's own records.
  * The gate's trace names them: listed under `warn`, failing the gate under `deny` (the default when CI=true). What a
  * test reads back from a temporary folder it made itself is no input (the crate's second test). A source file read
- * through a symbolic link is judged by the file it reaches, which Nx does not hash through the link.
+ * through a symbolic link is judged by the file it reaches, which Nx does not hash through the link; so are a sibling's
+ * manifest a test reads (the rule that keys manifests is cargo's), a file opened to read and write, and a workspace
+ * script a test runs.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -45,6 +47,38 @@ mod tests {
 }
 `;
 
+/** A test that reads a sibling's manifest, updates a fixture in place (read and write) and runs a workspace script. */
+const SNEAKY_TEST = `//! Reads in ways a name or a flag could hide.
+pub fn nothing() {}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Seek, Write};
+
+    #[test]
+    fn reads_a_sibling_manifest() {
+        let manifest = std::fs::read_to_string("../sibling/Cargo.toml").unwrap();
+        assert!(manifest.contains("version"));
+    }
+
+    #[test]
+    fn updates_a_fixture_in_place() {
+        let mut file = std::fs::OpenOptions::new().read(true).write(true).open("../rw-fixture.txt").unwrap();
+        let mut text = String::new();
+        file.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "ok\\n");
+        file.seek(std::io::SeekFrom::Start(0)).unwrap();
+        file.write_all(b"ok\\n").unwrap();
+    }
+
+    #[test]
+    fn runs_a_workspace_script() {
+        let out = std::process::Command::new("../check.sh").output().unwrap();
+        assert_eq!(out.stdout, b"ok\\n");
+    }
+}
+`;
+
 const SECRET_BUILD = `fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let flavour = std::fs::read_to_string("../flavour.txt").unwrap_or_default();
@@ -69,11 +103,17 @@ const SECRET_BUILD = `fn main() {
         // src/shared.rs is a symbolic link (made below) to a file of no project: Nx hashes the link, not that file.
         ...crateFiles({ name: 'linked-source', dir: 'crates/linked-source', lib: '//! Shares a module through a link.\npub mod shared;\n' }),
         'crates/elsewhere/shared.rs': '//! Shared.\n\n/// Two.\npub fn two() -> i32 {\n    2\n}\n',
+        ...crateFiles({ name: 'sneaky', dir: 'crates/sneaky', lib: SNEAKY_TEST }),
+        'crates/sibling/Cargo.toml': '[package]\nname = "sibling"\nversion = "0.1.0"\nedition = "2021"\n',
+        'crates/sibling/src/lib.rs': '//! A sibling.\n',
+        'crates/rw-fixture.txt': 'ok\n',
+        'crates/check.sh': '#!/bin/sh\necho ok\n',
         'crates/shared-fixture.txt': 'hello\n',
         'crates/flavour.txt': 'vanilla\n',
       },
     });
     fs.symlinkSync('../../elsewhere/shared.rs', ws.path('crates/linked-source/src/shared.rs'));
+    fs.chmodSync(ws.path('crates/check.sh'), 0o755);
     ws.commitAll('a module through a link');
   });
   afterAll(() => ws?.remove());
@@ -120,6 +160,13 @@ const SECRET_BUILD = `fn main() {
       expect.objectContaining({ why: 'a symbolic link to crates/elsewhere/shared.rs, which is in no input of linked-source:gate-build', fix: expect.stringContaining('{workspaceRoot}/crates/elsewhere/shared.rs') }),
     );
     expect(nx.exitCode).not.toBe(0);
+  });
+
+  it('lists a sibling\'s manifest a test reads, a fixture it opens to read and write, and a workspace script it runs', () => {
+    const { result } = run('sneaky', 'gate-test', { CI: 'false' });
+    expect(result.status).toBe('passed');
+    const listed = Object.fromEntries(((result.details.undeclaredInputs ?? []) as any[]).map((u) => [u.name, u.readBy]));
+    expect(listed).toEqual({ 'crates/sibling/Cargo.toml': 'test binary sneaky', 'crates/rw-fixture.txt': 'test binary sneaky', 'crates/check.sh': 'test binary sneaky' });
   });
 
   it('once declared, the file is accounted for and the gate passes under deny', () => {

@@ -26,7 +26,7 @@
 import { EMERGENCY_ENV_INPUTS } from './inputs';
 import type { GateSpec } from '../model/catalog';
 import type { GateOptions } from '../model/options';
-import { ENV_FAMILIES, hostTriple, hyphenatedCompilerVariables, isFingerprinted, isSecretName } from '../model/env-families';
+import { ENV_FAMILIES, hostTriple, hyphenatedCompilerVariables, isFingerprinted, isSecretName, isSetByCargo } from '../model/env-families';
 
 export interface GateEnvironment {
   /** What the gate's processes get. */
@@ -172,6 +172,7 @@ export function gateEnvironment(
     // Windows reads variable names in any case: `Path` is PATH there.
     if (named.has(name) || (windows && named.has(name.toUpperCase()))) return true;
     if (name.includes('-')) return hyphenated.has(name);
+    if (isSetByCargo(name)) return false;
     if (KEPT_PATTERNS.some((p) => p.test(name))) return true;
     return inFamilies(name) || isFingerprinted(name, options.envInputs);
   };

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { nxIgnoredPaths } from './nx-ignored';
 
-describe('files Nx does not hash because of .nxignore', () => {
+describe('files Nx does not hash because of .nxignore or .ignore', () => {
   let root: string;
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-ignored-'));
@@ -19,6 +19,14 @@ describe('files Nx does not hash because of .nxignore', () => {
     write('crates/lib/.nxignore', '*.bin\n!keep.bin\n');
     const asked = ['crates/app/fixtures/expected.txt', 'crates/app/src/main.rs', 'crates/lib/data/blob.bin', 'crates/lib/keep.bin', 'crates/other/blob.bin'];
     expect([...nxIgnoredPaths(root, asked)].sort()).toEqual(['crates/app/fixtures/expected.txt', 'crates/lib/data/blob.bin']);
+  });
+
+  it('applies a .ignore file too (Nx\'s walker reads it like ripgrep does), and the names Nx always skips', () => {
+    write('crates/app/.ignore', 'tests/data/\n');
+    expect([...nxIgnoredPaths(root, ['crates/app/tests/data/fixture.txt', 'crates/app/tests/it.rs', 'node_modules/x/index.js'])].sort()).toEqual([
+      'crates/app/tests/data/fixture.txt',
+      'node_modules/x/index.js',
+    ]);
   });
 
   it('ignores nothing without an ignore file', () => {

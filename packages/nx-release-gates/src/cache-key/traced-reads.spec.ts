@@ -75,9 +75,27 @@ describe('tracedFindings', () => {
     expect(found.unaccounted.map((u) => u.name)).toEqual(['crates/sibling/src/lib.rs']);
   });
 
-  it('a script the tree ran is read by its interpreter, not an input', () => {
-    const found = tracedFindings([read('/ws/tools/nvcc', '/usr/bin/cargo', 'exec'), read('/ws/tools/nvcc', '/bin/bash')], facts());
-    expect(found.unaccounted).toEqual([]);
+  it('judges a sibling\'s manifest or a .gitignore a test reads like any file: the rule keys them for cargo only', () => {
+    const found = tracedFindings([read('/ws/crates/sibling/Cargo.toml', ''), read('/ws/crates/sibling/Cargo.toml'), read('/ws/crates/sibling/.gitignore', SCRIPT)], facts());
+    expect(found.unaccounted.map((u) => [u.name, u.readBy])).toEqual([
+      ['crates/sibling/Cargo.toml', 'test binary demo'],
+      ['crates/sibling/.gitignore', 'demo (build script)'],
+    ]);
+  });
+
+  it('a workspace script the tree ran is an input like a file it read; a program outside the workspace or one it built is not', () => {
+    const found = tracedFindings(
+      [
+        read('/ws/tools/check.sh', TEST, 'exec'),
+        read('/ws/tools/check.sh', '/bin/bash'),
+        read('/ws/crates/demo/scripts/gen.sh', SCRIPT, 'exec'),
+        read('/home/me/bin/helper', TEST, 'exec'),
+        read('/ws/crates/demo/target/debug/build/demo-40c6317946ff860c/build-script-build', '/usr/bin/cargo', 'exec'),
+      ],
+      facts(),
+    );
+    // Reported once, for the program that ran it; the interpreter's read of it is then the tree's own.
+    expect(found.unaccounted).toEqual([expect.objectContaining({ name: 'tools/check.sh', readBy: 'test binary demo', why: 'in no input of demo:gate-test' })]);
   });
 
   it('a file read before the tree wrote it is an input; one written first is not', () => {

@@ -71,8 +71,20 @@ export function displayName(file: string, workspaceRoot: string, home: string): 
   return file;
 }
 
-/** Accounted for whatever the workspace says: system, toolchain and build products, fingerprinted configuration. */
-function accountedAnywhere(file: string, facts: TraceFacts): boolean {
+/**
+ * The toolchain's own programs. The manifests and .gitignore files they read are keyed by rule for what those programs
+ * do with them; a build script or a test that opens one reads its content, which that rule does not key, so it is
+ * judged like any file.
+ */
+const TOOLCHAIN_PROGRAMS = new Set(['cargo', 'rustc', 'rustdoc', 'rustfmt', 'cargo-fmt', 'rustup', 'cargo-nextest', 'cargo-semver-checks', 'cargo-clippy', 'clippy-driver']);
+
+export const isToolchainProgram = (program: string): boolean => TOOLCHAIN_PROGRAMS.has(programName(program));
+
+/**
+ * Accounted for whatever the workspace says: system, toolchain and build products, fingerprinted configuration; the
+ * files the toolchain reads by name only when `byToolchain` (the reader is one of its programs).
+ */
+function accountedAnywhere(file: string, facts: TraceFacts, byToolchain = true): boolean {
   if (facts.accountedFolders.some((f) => inside(f, file))) return true;
   // A workspace may live under /opt or /var/lib (a CI agent's): its files are judged as workspace files.
   if (!inside(facts.workspaceRoot, file) && SYSTEM_FOLDERS.some((f) => inside(f, file))) return true;
@@ -81,19 +93,30 @@ function accountedAnywhere(file: string, facts: TraceFacts): boolean {
   // cargo's git library for facts (the checkout's state) that do not reach the build.
   if (path.basename(path.dirname(file)) === '.cargo' && (base === 'config' || base === 'config.toml')) return true;
   if (base === 'rust-toolchain' || base === 'rust-toolchain.toml') return true;
-  // Cargo.lock is in the key through its packages (Nx's external nodes), or by its appearance when a crate has none.
+  // Cargo.lock is in the key through its packages (Nx's external nodes), or by its appearance when a crate has none:
+  // what a build script reads there (the dependencies' versions, as `built` does) is what those nodes hold.
   if (base === 'Cargo.lock') return true;
+  if (byToolchain && readByNameForTheToolchain(file, base, facts)) return true;
+  if (facts.home && (file === path.join(facts.home, '.gitconfig') || inside(path.join(facts.home, '.config', 'git'), file))) return true;
+  // The plugin's own files for the tool it runs (a nextest profile in the temp folder), written before the call.
+  if (facts.tempDir && path.dirname(file) === facts.tempDir && base.startsWith('nx-release-gates-')) return true;
+  // A workspace's .git files are git's business: cargo reads them to list a package's files, which the key covers by
+  // name, and build scripts that stamp the commit read them for facts no verdict turns on.
+  return file.split(path.sep).includes('.git');
+}
+
+/**
+ * The files the toolchain's programs read that the key holds by rule for what those programs do with them, and not
+ * for what a build script or a test could read in them (a sibling's version, say).
+ */
+function readByNameForTheToolchain(file: string, base: string, facts: TraceFacts): boolean {
   // Cargo loads every member's manifest to load the workspace. A sibling's manifest changes this crate's build only
   // by breaking that load (features and versions of what the crate uses come from its own manifest, the root
   // manifest and Cargo.lock, all keyed), and gate-lockfile's key holds every manifest of the Cargo workspace, so a
   // manifest that no longer loads fails the dry run there.
   if (base === 'Cargo.toml' && inside(facts.workspaceRoot, file)) return true;
-  if (facts.home && (file === path.join(facts.home, '.gitconfig') || inside(path.join(facts.home, '.config', 'git'), file))) return true;
-  // The plugin's own files for the tool it runs (a nextest profile in the temp folder), written before the call.
-  if (facts.tempDir && path.dirname(file) === facts.tempDir && base.startsWith('nx-release-gates-')) return true;
-  // A workspace's .git and .gitignore files are git's business: cargo reads them to list a package's files, which
-  // the key covers by name.
-  return base === '.gitignore' || file.split(path.sep).includes('.git');
+  // Cargo reads .gitignore files to list a package's files, which the key covers by name.
+  return base === '.gitignore';
 }
 
 type Verdict = { why: string; fix: string } | null;
@@ -139,10 +162,10 @@ export function linkTarget(file: string, workspaceRoot: string): string | null {
 }
 
 /** A read: judged by the file it reached, through a symbolic link or not. */
-function readVerdict(file: string, facts: TraceFacts): Verdict {
+function readVerdict(file: string, facts: TraceFacts, byToolchain: boolean): Verdict {
   const target = linkTarget(file, facts.workspaceRoot);
   if (!target) return fileVerdict(file, facts);
-  if (accountedAnywhere(target, facts)) return null;
+  if (accountedAnywhere(target, facts, byToolchain)) return null;
   const verdict = fileVerdict(target, facts);
   return verdict && { why: `a symbolic link to ${displayName(target, facts.workspaceRoot, facts.home)}, which is ${verdict.why}`, fix: verdict.fix };
 }
@@ -153,9 +176,10 @@ function listingVerdict(record: TraceRecord, facts: TraceFacts): Verdict {
   const byCargo = programName(record.program) === 'cargo';
   // Cargo lists the crate folder (and the workspace's) to discover targets: what it then reads shows up as reads.
   if (byCargo && (record.path === facts.crateDir || record.path === facts.workspaceRoot)) return null;
+  const byToolchain = isToolchainProgram(record.program);
   for (const name of facts.filesIn(record.path).sort()) {
     const file = path.join(record.path, name);
-    if (accountedAnywhere(file, facts)) continue;
+    if (accountedAnywhere(file, facts, byToolchain)) continue;
     const verdict = fileVerdict(file, facts);
     if (!verdict || (byCargo && verdict.why !== IGNORED_FILE.why)) continue;
     return { why: `a folder it lists holds ${name}, ${verdict.why}`, fix: verdict.fix };
@@ -183,20 +207,30 @@ export function tracedFindings(records: readonly TraceRecord[], facts: TraceFact
   const found = new Map<string, UndeclaredInput>();
   // A long build reads the same toolchain and registry files thousands of times: each path is judged once.
   const accounted = new Map<string, boolean>();
-  const isAccounted = (file: string) => {
-    let known = accounted.get(file);
-    if (known === undefined) accounted.set(file, (known = accountedAnywhere(file, facts)));
+  const isAccounted = (file: string, byToolchain: boolean) => {
+    const key = `${byToolchain ? 't' : 'o'}\0${file}`;
+    let known = accounted.get(key);
+    if (known === undefined) accounted.set(key, (known = accountedAnywhere(file, facts, byToolchain)));
     return known;
   };
   for (const record of records) {
-    // A program the tree ran is the toolchain's or the build's (a script's interpreter then reads it): not an input.
+    // A program the tree ran is the toolchain's or the build's (a script's interpreter then reads it): not an input,
+    // unless it is a file of the workspace the tree did not write: a script a test or a build script runs is read
+    // like any file (its interpreter's read of it is then the tree's own).
+    const byToolchain = isToolchainProgram(record.program);
+    if (record.op === 'exec' && !written.has(record.path) && inside(facts.workspaceRoot, record.path) && !isAccounted(record.path, byToolchain)) {
+      const name = displayName(record.path, facts.workspaceRoot, facts.home);
+      const verdict = found.has(name) ? null : readVerdict(record.path, facts, byToolchain);
+      if (verdict) found.set(name, { kind: 'file', name, readBy: programName(record.program), ...verdict });
+      read.add(record.path);
+    }
     if (record.op === 'write' || record.op === 'exec') written.add(record.path);
     if (record.op === 'write' || record.op === 'exec') continue;
     if (record.op !== 'missing') read.add(record.path);
-    if (written.has(record.path) || isAccounted(record.path)) continue;
+    if (written.has(record.path) || isAccounted(record.path, byToolchain)) continue;
     const name = displayName(record.path, facts.workspaceRoot, facts.home);
     if (found.has(name)) continue;
-    const verdict = record.op === 'read' ? readVerdict(record.path, facts) : record.op === 'dir' ? listingVerdict(record, facts) : missingVerdict(record.path, facts);
+    const verdict = record.op === 'read' ? readVerdict(record.path, facts, byToolchain) : record.op === 'dir' ? listingVerdict(record, facts) : missingVerdict(record.path, facts);
     if (verdict) found.set(name, { kind: 'file', name, readBy: programName(record.program), ...verdict });
   }
   return { reads: read.size, unaccounted: [...found.values()] };
@@ -214,7 +248,7 @@ export function workspaceFilesToCheck(records: readonly TraceRecord[], facts: Om
   const consider = (file: string) => {
     if (judged.has(file)) return;
     judged.add(file);
-    if (inside(facts.workspaceRoot, file) && !accountedAnywhere(file, withoutIgnored)) {
+    if (inside(facts.workspaceRoot, file) && !accountedAnywhere(file, withoutIgnored, false)) {
       files.add(path.relative(facts.workspaceRoot, file).split(path.sep).join('/'));
     }
   };
@@ -226,7 +260,7 @@ export function workspaceFilesToCheck(records: readonly TraceRecord[], facts: Om
     }
     if (record.op !== 'dir' || listed.has(record.path)) continue;
     listed.add(record.path);
-    if (inside(facts.workspaceRoot, record.path) && !accountedAnywhere(record.path, withoutIgnored)) {
+    if (inside(facts.workspaceRoot, record.path) && !accountedAnywhere(record.path, withoutIgnored, false)) {
       for (const name of facts.filesIn(record.path)) consider(path.join(record.path, name));
     }
   }

@@ -29,6 +29,15 @@ export const ENV_FAMILIES: readonly RegExp[] = [
 ];
 
 /** Machine-specific or print-only members of the families: never hashed (see the header). */
+/**
+ * Names cargo sets for the processes it starts, derived from the manifest and the profile. Cargo sets its own for
+ * each unit, so a value in a gate's environment is someone else's: one cargo does not set for that unit (a made-up
+ * `CARGO_PKG_X`, read with `option_env!`) would reach the build unhashed. Never hashed, and withheld from the gates.
+ */
+const SET_BY_CARGO_PATTERNS: readonly RegExp[] = [/^CARGO_(PKG|MANIFEST|CRATE|BIN|CFG)_/, /^CARGO_PRIMARY_PACKAGE$/, /^CARGO_RUSTC_CURRENT_DIR$/, /^CARGO_TARGET_TMPDIR$/];
+
+export const isSetByCargo = (name: string): boolean => SET_BY_CARGO_PATTERNS.some((p) => p.test(name));
+
 const NOT_VERDICT: readonly RegExp[] = [
   /^CARGO_HOME$/,
   /^CARGO_TARGET_DIR$/,
@@ -41,11 +50,8 @@ const NOT_VERDICT: readonly RegExp[] = [
   /^CARGO_NET_RETRY$/,
   /^CARGO_MAKEFLAGS$/,
   /^CARGO_CACHE_/,
-  // Set by cargo for the processes it starts, derived from the manifest and the profile.
-  /^CARGO_(PKG|MANIFEST|CRATE|BIN|CFG)_/,
-  /^CARGO_PRIMARY_PACKAGE$/,
-  /^CARGO_RUSTC_CURRENT_DIR$/,
-  /^CARGO_TARGET_TMPDIR$/,
+  // Set by cargo for the processes it starts (SET_BY_CARGO): never hashed, and withheld from the gates.
+  ...SET_BY_CARGO_PATTERNS,
   // Where the CUDA toolkit is: its version is hashed instead (the `cuda:` line).
   /^CUDA_(PATH|HOME)$/,
 ];

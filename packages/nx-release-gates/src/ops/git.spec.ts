@@ -107,10 +107,10 @@ describe('git questions', () => {
   });
 
   it('ignoredPaths: what check-ignore prints, asked as a probe; none without asking when there is nothing to ask', async () => {
-    const { runner, asked } = fakeGit({ '-C /ws check-ignore -- a.txt b/c.rs': { stdout: 'b/c.rs\n' } });
+    const { runner, asked } = fakeGit({ '-C /ws check-ignore --no-index -- a.txt b/c.rs': { stdout: 'b/c.rs\n' } });
     expect([...(await ignoredPaths(runner, '/ws', ['a.txt', 'b/c.rs']))]).toEqual(['b/c.rs']);
     expect(asked[0].options).toEqual({ live: 'none', probe: true });
-    expect([...(await ignoredPaths(fakeGit({ '-C /ws check-ignore -- a.txt': { exitCode: 1 } }).runner, '/ws', ['a.txt']))]).toEqual([]);
+    expect([...(await ignoredPaths(fakeGit({ '-C /ws check-ignore --no-index -- a.txt': { exitCode: 1 } }).runner, '/ws', ['a.txt']))]).toEqual([]);
     const none = fakeGit({});
     expect((await ignoredPaths(none.runner, '/ws', [])).size).toBe(0);
     expect(none.asked).toEqual([]);

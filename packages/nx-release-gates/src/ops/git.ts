@@ -143,8 +143,9 @@ export async function tagTargets(runner: CommandRunner): Promise<Array<{ tag: st
 export async function ignoredPaths(runner: CommandRunner, repoRoot: string, paths: readonly string[]): Promise<Set<string>> {
   const ignored = new Set<string>();
   if (paths.length === 0) return ignored;
-  // `git check-ignore` prints the given paths it ignores (exit 1: none).
-  const result = await git(runner, ['-C', repoRoot, 'check-ignore', '--', ...paths], true);
+  // `git check-ignore` prints the given paths it ignores (exit 1: none). `--no-index`: a tracked file its patterns
+  // match counts too, as Nx's file walker skips it (.gitignore, .git/info/exclude and the global excludes file alike).
+  const result = await git(runner, ['-C', repoRoot, 'check-ignore', '--no-index', '--', ...paths], true);
   if (result.exitCode === 0) for (const line of result.stdout.split('\n')) if (line.trim()) ignored.add(line.trim());
   return ignored;
 }

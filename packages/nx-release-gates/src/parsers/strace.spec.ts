@@ -70,6 +70,27 @@ describe('parseStrace', () => {
     ]);
   });
 
+  it('takes a file opened to read and write, neither created nor emptied, as read (its content before counts)', () => {
+    const records = parseStrace(
+      [
+        '1 execve("/bin/prog", ["prog"], 0x0 /* 1 var */) = 0',
+        '1 openat(AT_FDCWD, "/work/fixture.txt", O_RDWR|O_CLOEXEC) = 3',
+        '1 openat(AT_FDCWD, "/work/log.txt", O_RDWR|O_APPEND|O_CLOEXEC) = 4',
+        '1 openat(AT_FDCWD, "/work/new.txt", O_RDWR|O_CREAT|O_CLOEXEC, 0666) = 5',
+        '1 openat(AT_FDCWD, "/work/emptied.txt", O_RDWR|O_TRUNC|O_CLOEXEC) = 6',
+        '1 openat(AT_FDCWD, "/work/gone.txt", O_RDWR|O_CLOEXEC) = -1 ENOENT (No such file or directory)',
+      ].join('\n'),
+    );
+    expect(records.map((r) => [r.op, r.path])).toEqual([
+      ['exec', '/bin/prog'],
+      ['read', '/work/fixture.txt'],
+      ['read', '/work/log.txt'],
+      ['write', '/work/new.txt'],
+      ['write', '/work/emptied.txt'],
+      ['missing', '/work/gone.txt'],
+    ]);
+  });
+
   it('skips lines it does not understand', () => {
     expect(parseStrace('garbage\n+++ exited with 0 +++\n12 read(3, "x", 1) = 1\n')).toEqual([]);
   });

@@ -21,7 +21,10 @@ export interface TraceRecord {
   op: TraceOp;
   /** Absolute path, as the process named it (resolved against its directory, symlinks not followed). */
   path: string;
-  /** The program the process was running (its last execve, or its parent's when it has not run one yet). */
+  /**
+   * The program the process was running (its last execve, or its parent's when it has not run one yet); for an
+   * `exec` record, the program that started this one.
+   */
   program: string;
 }
 
@@ -201,6 +204,9 @@ function opOf(call: Call, rest: string): TraceOp | null {
   if (call.name === 'execve') return failed ? null : 'exec';
   if (STAT_CALLS.has(call.name)) return enoent ? 'missing' : null;
   if (!OPEN_CALLS.has(call.name)) return null;
+  // Opened to read and write, neither created nor emptied: what the file held before is read (a test updating a
+  // fixture in place, or appending to one it reads).
+  if (/\bO_RDWR\b/.test(rest) && !/\bO_(CREAT|TRUNC)\b/.test(rest)) return enoent ? 'missing' : failed ? null : 'read';
   if (WRITE_FLAGS.test(rest)) return failed ? null : 'write';
   if (enoent) return 'missing';
   if (failed) return null;
@@ -307,8 +313,10 @@ export function parseStrace(text: string, cwd: string | null = null): TraceRecor
     if (call.name === 'fchdir') changeDirectoryByFd(call, files);
     const record = PLACING_CALLS.has(call.name) ? placedRecord(call, files) : recordOf(call, files);
     if (!record) continue;
+    // A program started is named with the one that started it (the process as it was before its execve).
+    const runner = tree.programOf(call.pid);
     if (record.op === 'exec') tree.program.set(call.pid, record.path);
-    records.push({ pid: call.pid, op: record.op, path: record.path, program: tree.programOf(call.pid) });
+    records.push({ pid: call.pid, op: record.op, path: record.path, program: record.op === 'exec' ? runner : tree.programOf(call.pid) });
   }
   return records;
 }
