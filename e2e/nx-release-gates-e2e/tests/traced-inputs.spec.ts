@@ -104,6 +104,14 @@ const SECRET_BUILD = `fn main() {
         ...crateFiles({ name: 'linked-source', dir: 'crates/linked-source', lib: '//! Shares a module through a link.\npub mod shared;\n' }),
         'crates/elsewhere/shared.rs': '//! Shared.\n\n/// Two.\npub fn two() -> i32 {\n    2\n}\n',
         ...crateFiles({ name: 'sneaky', dir: 'crates/sneaky', lib: SNEAKY_TEST }),
+        // Stamps whether the tree is dirty, as vergen does: git reads and lists the whole working tree.
+        ...crateFiles({
+          name: 'stamped',
+          dir: 'crates/stamped',
+          main: '//! Prints whether its tree was dirty.\nfn main() {\n    println!("{}", env!("DIRTY"));\n}\n',
+          packageExtra: 'build = "build.rs"',
+          files: { 'build.rs': 'fn main() {\n    let out = std::process::Command::new("git").args(["status", "--porcelain"]).output().unwrap();\n    println!("cargo:rustc-env=DIRTY={}", !out.stdout.is_empty());\n}\n' },
+        }),
         'crates/sibling/Cargo.toml': '[package]\nname = "sibling"\nversion = "0.1.0"\nedition = "2021"\n',
         'crates/sibling/src/lib.rs': '//! A sibling.\n',
         'crates/rw-fixture.txt': 'ok\n',
@@ -167,6 +175,12 @@ const SECRET_BUILD = `fn main() {
     expect(result.status).toBe('passed');
     const listed = Object.fromEntries(((result.details.undeclaredInputs ?? []) as any[]).map((u) => [u.name, u.readBy]));
     expect(listed).toEqual({ 'crates/sibling/Cargo.toml': 'test binary sneaky', 'crates/rw-fixture.txt': 'test binary sneaky', 'crates/check.sh': 'test binary sneaky' });
+  });
+
+  it('leaves what git reads for a build script that stamps the tree\'s state unjudged: gate-build passes under deny', () => {
+    const { result } = run('stamped', 'gate-build');
+    expect(result.status).toBe('passed');
+    expect(result.details.tracing).toEqual(expect.objectContaining({ mode: 'strace', unaccounted: 0 }));
   });
 
   it('once declared, the file is accounted for and the gate passes under deny', () => {

@@ -29,6 +29,13 @@ describe('files Nx does not hash because of .nxignore or .ignore', () => {
     ]);
   });
 
+  it('lets a `!` line in a nearer .ignore or .nxignore re-include what .gitignore excludes, as Nx\'s walker does', () => {
+    write('.gitignore', '*.log\n');
+    write('crates/app/.ignore', '!tests/fixtures/sample.log\n');
+    write('.nxignore', '!crates/lib/kept.log\n');
+    expect([...nxIgnoredPaths(root, ['crates/app/tests/fixtures/sample.log', 'crates/app/other.log', 'crates/lib/kept.log'])]).toEqual(['crates/app/other.log']);
+  });
+
   it('ignores nothing without an ignore file', () => {
     expect(nxIgnoredPaths(root, ['crates/app/src/main.rs']).size).toBe(0);
     expect(nxIgnoredPaths(root, []).size).toBe(0);

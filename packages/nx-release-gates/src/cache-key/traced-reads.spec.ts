@@ -75,6 +75,13 @@ describe('tracedFindings', () => {
     expect(found.unaccounted.map((u) => u.name)).toEqual(['crates/sibling/src/lib.rs']);
   });
 
+  it('leaves what git reads and lists for a build script (the commit stamp, whether the tree is dirty) unjudged', () => {
+    const git = '/usr/bin/git';
+    const filesIn = (folder: string) => (folder === '/ws' ? ['nx.json', 'notes.txt'] : []);
+    const found = tracedFindings([read(git, SCRIPT, 'exec'), read('/ws', git, 'dir'), read('/ws/nx.json', git), read('/ws/crates/other/.ignore', git)], facts({ filesIn }));
+    expect(found.unaccounted).toEqual([]);
+  });
+
   it('judges a sibling\'s manifest or a .gitignore a test reads like any file: the rule keys them for cargo only', () => {
     const found = tracedFindings([read('/ws/crates/sibling/Cargo.toml', ''), read('/ws/crates/sibling/Cargo.toml'), read('/ws/crates/sibling/.gitignore', SCRIPT)], facts());
     expect(found.unaccounted.map((u) => [u.name, u.readBy])).toEqual([
@@ -198,5 +205,6 @@ describe('names', () => {
     expect(displayName('/ws/a/b.txt', '/ws', '/home/me')).toBe('a/b.txt');
     expect(displayName('/home/me/.config/x', '/ws', '/home/me')).toBe('~/.config/x');
     expect(displayName('/srv/data', '/ws', '/home/me')).toBe('/srv/data');
+    expect(displayName('/ws', '/ws', '/home/me')).toBe('.');
   });
 });

@@ -66,7 +66,7 @@ export function programName(program: string): string {
 
 /** The name a finding carries: workspace-relative inside it, `~/`-relative in the home folder, else absolute. */
 export function displayName(file: string, workspaceRoot: string, home: string): string {
-  if (inside(workspaceRoot, file)) return path.relative(workspaceRoot, file).split(path.sep).join('/');
+  if (inside(workspaceRoot, file)) return path.relative(workspaceRoot, file).split(path.sep).join('/') || '.';
   if (home && inside(home, file)) return `~/${path.relative(home, file).split(path.sep).join('/')}`;
   return file;
 }
@@ -227,6 +227,9 @@ export function tracedFindings(records: readonly TraceRecord[], facts: TraceFact
     if (record.op === 'write' || record.op === 'exec') written.add(record.path);
     if (record.op === 'write' || record.op === 'exec') continue;
     if (record.op !== 'missing') read.add(record.path);
+    // Git, run by a build script to stamp the commit (`git describe --dirty`, `git status`), reads and lists the whole
+    // working tree to say whether it is dirty: a fact no verdict turns on, like the .git files it reads.
+    if (programName(record.program) === 'git') continue;
     if (written.has(record.path) || isAccounted(record.path, byToolchain)) continue;
     const name = displayName(record.path, facts.workspaceRoot, facts.home);
     if (found.has(name)) continue;

@@ -106,11 +106,12 @@ describe('git questions', () => {
     expect(await localTags(fakeGit({ 'tag --list': MISSING }).runner)).toBeNull();
   });
 
-  it('ignoredPaths: what check-ignore prints, asked as a probe; none without asking when there is nothing to ask', async () => {
-    const { runner, asked } = fakeGit({ '-C /ws check-ignore --no-index -- a.txt b/c.rs': { stdout: 'b/c.rs\n' } });
-    expect([...(await ignoredPaths(runner, '/ws', ['a.txt', 'b/c.rs']))]).toEqual(['b/c.rs']);
+  it('ignoredPaths: what the excludes outside the tree match, asked as a probe; a .gitignore match or a negation is not theirs; none without asking', async () => {
+    const out = ['.git/info/exclude', '3', 'b/', 'b/c.rs', '.gitignore', '1', '*.log', 'x.log', '/home/me/.config/git/ignore', '2', '!keep.txt', 'keep.txt', ''].join('\0');
+    const { runner, asked } = fakeGit({ '-C /ws check-ignore --no-index -v -z -- a.txt b/c.rs x.log keep.txt': { stdout: out } });
+    expect([...(await ignoredPaths(runner, '/ws', ['a.txt', 'b/c.rs', 'x.log', 'keep.txt']))]).toEqual(['b/c.rs']);
     expect(asked[0].options).toEqual({ live: 'none', probe: true });
-    expect([...(await ignoredPaths(fakeGit({ '-C /ws check-ignore --no-index -- a.txt': { exitCode: 1 } }).runner, '/ws', ['a.txt']))]).toEqual([]);
+    expect([...(await ignoredPaths(fakeGit({ '-C /ws check-ignore --no-index -v -z -- a.txt': { exitCode: 1 } }).runner, '/ws', ['a.txt']))]).toEqual([]);
     const none = fakeGit({});
     expect((await ignoredPaths(none.runner, '/ws', [])).size).toBe(0);
     expect(none.asked).toEqual([]);

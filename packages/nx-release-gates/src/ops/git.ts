@@ -137,16 +137,24 @@ export async function tagTargets(runner: CommandRunner): Promise<Array<{ tag: st
 }
 
 /**
- * Which of `paths` (relative to `repoRoot`, `/`-separated) git ignores: what Nx leaves out of a hash. Asked as a
- * probe: it is the plugin's own question, not a command of the gate. Empty when git cannot say.
+ * The given paths (relative to `repoRoot`) that git's excludes outside the tree match: `.git/info/exclude` and the
+ * global excludes file, tracked files too (`--no-index`: Nx's file walker skips them either way). A match in a
+ * .gitignore file is left to cache-key/nx-ignored.ts, which reads .gitignore with .ignore and .nxignore as Nx's
+ * walker does (a `!` line in .ignore re-includes what .gitignore excludes), and a negated match excludes nothing.
  */
 export async function ignoredPaths(runner: CommandRunner, repoRoot: string, paths: readonly string[]): Promise<Set<string>> {
   const ignored = new Set<string>();
   if (paths.length === 0) return ignored;
-  // `git check-ignore` prints the given paths it ignores (exit 1: none). `--no-index`: a tracked file its patterns
-  // match counts too, as Nx's file walker skips it (.gitignore, .git/info/exclude and the global excludes file alike).
-  const result = await git(runner, ['-C', repoRoot, 'check-ignore', '--no-index', '--', ...paths], true);
-  if (result.exitCode === 0) for (const line of result.stdout.split('\n')) if (line.trim()) ignored.add(line.trim());
+  // Asked as a probe (the plugin's own question, not a command of the gate). `-v -z` prints source, line, pattern
+  // and path, NUL-separated, for each path a pattern matches (exit 1: none); empty when git cannot say.
+  const result = await git(runner, ['-C', repoRoot, 'check-ignore', '--no-index', '-v', '-z', '--', ...paths], true);
+  if (result.exitCode !== 0) return ignored;
+  const fields = result.stdout.split('\0');
+  for (let i = 0; i + 3 < fields.length; i += 4) {
+    const [source, , pattern, file] = fields.slice(i, i + 4);
+    if (pattern.startsWith('!') || source.split('/').pop() === '.gitignore') continue;
+    ignored.add(file);
+  }
   return ignored;
 }
 
