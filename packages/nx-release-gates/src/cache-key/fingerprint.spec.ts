@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { askPrograms, envValueHash, fingerprintArgs, fingerprintLines, outsideFileLines, parseFingerprintArgs, rustfmtConfigLines, toolFileLines, treeHash } from './fingerprint';
+import { askPrograms, envValueHash, fingerprintArgs, fingerprintLines, outsideFileLines, parseFingerprintArgs, rustfmtConfigLines, toolFileLines } from './fingerprint';
+import { treeHash } from './tree-hash';
+import { useTempTree } from '../testing/temp-tree';
 import { sha256 } from '../util/hash';
 
 describe('fingerprint arguments', () => {
@@ -130,38 +132,31 @@ describe('fingerprintLines', () => {
 });
 
 describe('fingerprint lines by rule', () => {
-  let base: string;
-  beforeEach(() => {
-    base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fp-rule-')));
-  });
-  afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
-  const write = (file: string, content: string) => {
-    fs.mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
-    fs.writeFileSync(path.join(base, file), content);
-  };
+  const tree = useTempTree('fp-rule-');
+  const { write } = tree;
 
   it('rustfmt: names each configuration file by workspace path or place, and changes with its content', () => {
     write('ws/crates/app/rustfmt.toml', 'max_width = 40\n');
     write('.rustfmt.toml', 'edition = "2021"\n');
     write('home/.config/rustfmt/rustfmt.toml', 'tab_spaces = 2\n');
-    const env = { HOME: path.join(base, 'home') };
-    const lines = rustfmtConfigLines(path.join(base, 'ws'), path.join(base, 'ws', 'crates', 'app'), env);
+    const env = { HOME: path.join(tree.root, 'home') };
+    const lines = rustfmtConfigLines(path.join(tree.root, 'ws'), path.join(tree.root, 'ws', 'crates', 'app'), env);
     expect(lines.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['rustfmt: crates/app/rustfmt.toml', 'rustfmt: above-workspace', 'rustfmt: ~/.config/rustfmt/rustfmt.toml']);
     write('ws/crates/app/rustfmt.toml', 'max_width = 41\n');
-    expect(rustfmtConfigLines(path.join(base, 'ws'), path.join(base, 'ws', 'crates', 'app'), env)).not.toEqual(lines);
+    expect(rustfmtConfigLines(path.join(tree.root, 'ws'), path.join(tree.root, 'ws', 'crates', 'app'), env)).not.toEqual(lines);
   });
 
   it('tools: a linker named by path is hashed by content, a missing one says `absent`', () => {
     write('ws/crates/app/.cargo/config.toml', '[target.x86_64-unknown-linux-gnu]\nlinker = "tools/link.sh"\n');
-    const env = { HOME: path.join(base, 'home'), CARGO_HOME: path.join(base, 'cargo-home') };
-    const lines = () => toolFileLines(path.join(base, 'ws'), path.join(base, 'ws', 'crates', 'app'), env);
+    const env = { HOME: path.join(tree.root, 'home'), CARGO_HOME: path.join(tree.root, 'cargo-home') };
+    const lines = () => toolFileLines(path.join(tree.root, 'ws'), path.join(tree.root, 'ws', 'crates', 'app'), env);
     expect(lines()).toEqual(['tool: crates/app/tools/link.sh absent']);
     write('ws/crates/app/tools/link.sh', '#!/bin/sh\nexec cc "$@"\n');
     const first = lines();
     expect(first[0]).toMatch(/^tool: crates\/app\/tools\/link\.sh [0-9a-f]{64}$/);
     write('ws/crates/app/tools/link.sh', '#!/bin/sh\nexit 1\n');
     expect(lines()).not.toEqual(first);
-    expect(toolFileLines(path.join(base, 'ws'), path.join(base, 'ws'), { ...env, RUSTC_WRAPPER: path.join(base, 'wrap') })).toEqual(['tool: outside-workspace absent']);
+    expect(toolFileLines(path.join(tree.root, 'ws'), path.join(tree.root, 'ws'), { ...env, RUSTC_WRAPPER: path.join(tree.root, 'wrap') })).toEqual(['tool: outside-workspace absent']);
   });
 });
 

@@ -26,9 +26,7 @@ import { fingerprintedVariables, isSecretName } from '../model/env-families';
 import { decodeRuntimeArgs, encodeRuntimeArgs } from './runtime-args';
 import { learnedForCrate, learnedLines } from './learned-inputs';
 import { treeHash } from './tree-hash';
-import { vendoredSourceLines } from './vendored-sources';
-
-export { treeHash };
+import { vendoredSources } from './vendored-sources';
 
 export interface FingerprintRequest {
   /** Nx workspace root (absolute): the runtime input runs there. */
@@ -149,6 +147,11 @@ function toolchainAndConfigLines(request: Pick<FingerprintRequest, 'workspaceRoo
   return lines;
 }
 
+/** `vendored:` lines: the local sources cargo config puts in the registry's place, by their files' content. */
+export function vendoredLines(workspaceRoot: string, cwd: string, env: FingerprintRequest['env'], lookups: FileLookups): string[] {
+  return vendoredSources(cwd, env, lookups).map(([folder, hash]) => `vendored: ${label(workspaceRoot, folder, 'outside-workspace')} ${hash}`);
+}
+
 function treeLines(request: Pick<FingerprintRequest, 'workspaceRoot' | 'trees'>): string[] {
   return [...request.trees].sort().map((tree) => `tree: ${tree} ${treeHash(path.resolve(request.workspaceRoot, tree))}`);
 }
@@ -164,7 +167,7 @@ export async function fingerprintLines(request: FingerprintRequest, programs: Pr
   lines.push(...toolchainAndConfigLines(request, cwd, lookups));
   lines.push(...rustfmtConfigLines(request.workspaceRoot, cwd, request.env, lookups), ...toolFileLines(request.workspaceRoot, cwd, request.env, lookups));
   for (const [name, value] of fingerprintedVariables(request.env, request.envPatterns)) lines.push(`env: ${name} ${envValueHash(name, value)}`);
-  lines.push(...treeLines(request), ...vendoredSourceLines(request.workspaceRoot, cwd, request.env, lookups));
+  lines.push(...treeLines(request), ...vendoredLines(request.workspaceRoot, cwd, request.env, lookups));
   return [...lines, ...learnedFingerprint(request, lookups)];
 }
 

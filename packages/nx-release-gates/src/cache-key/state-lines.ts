@@ -20,6 +20,7 @@ import { GATE_SPECS } from '../model/catalog';
 import { pathStatus } from '../ops/git';
 import { quietRunnerIn } from '../ops/process';
 import { sha256 } from '../util/hash';
+import { walkFolders } from '../util/folder-walk';
 import { PLUGIN_VERSION } from '../util/plugin-version';
 import { asksTheNetwork, isGateStateKind, type GateStateKind } from '../model/state-kinds';
 import { OPTIONS_RECORD } from '../generators/workflows/workflow-files';
@@ -51,19 +52,9 @@ const SKIPPED_FOLDERS = new Set(['target', 'node_modules', '.git', '.nx', 'dist'
 /** Every Cargo.toml below `root`, sorted, relative to it. */
 function manifestsBelow(root: string): string[] {
   const found: string[] = [];
-  const walk = (dir: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(path.join(dir, entry.name));
-      else if (entry.isFile() && entry.name === 'Cargo.toml') found.push(path.relative(root, path.join(dir, entry.name)).split(path.sep).join('/'));
-    }
-  };
-  walk(root);
+  walkFolders(root, SKIPPED_FOLDERS, (folder, entry) => {
+    if (entry.isFile() && entry.name === 'Cargo.toml') found.push(path.relative(root, path.join(folder, entry.name)).split(path.sep).join('/'));
+  });
   return found.sort();
 }
 

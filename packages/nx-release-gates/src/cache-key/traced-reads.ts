@@ -84,7 +84,7 @@ export const isToolchainProgram = (program: string): boolean => TOOLCHAIN_PROGRA
  * Accounted for whatever the workspace says: system, toolchain and build products, fingerprinted configuration; the
  * files the toolchain reads by name only when `byToolchain` (the reader is one of its programs).
  */
-function accountedAnywhere(file: string, facts: TraceFacts, byToolchain = true): boolean {
+function accountedAnywhere(file: string, facts: TraceFacts, byToolchain: boolean): boolean {
   if (facts.accountedFolders.some((f) => inside(f, file))) return true;
   // A workspace may live under /opt or /var/lib (a CI agent's): its files are judged as workspace files.
   if (!inside(facts.workspaceRoot, file) && SYSTEM_FOLDERS.some((f) => inside(f, file))) return true;
@@ -213,7 +213,10 @@ export function tracedFindings(records: readonly TraceRecord[], facts: TraceFact
     if (known === undefined) accounted.set(key, (known = accountedAnywhere(file, facts, byToolchain)));
     return known;
   };
+  // The processes that are git started by a build script (to stamp the commit or the dirty flag).
+  const stampingGit = new Set<number>();
   for (const record of records) {
+    if (record.op === 'exec' && path.basename(record.path) === 'git' && programName(record.program).endsWith('(build script)')) stampingGit.add(record.pid);
     // A program the tree ran is the toolchain's or the build's (a script's interpreter then reads it): not an input,
     // unless it is a file of the workspace the tree did not write: a script a test or a build script runs is read
     // like any file (its interpreter's read of it is then the tree's own).
@@ -228,8 +231,9 @@ export function tracedFindings(records: readonly TraceRecord[], facts: TraceFact
     if (record.op === 'write' || record.op === 'exec') continue;
     if (record.op !== 'missing') read.add(record.path);
     // Git, run by a build script to stamp the commit (`git describe --dirty`, `git status`), reads and lists the whole
-    // working tree to say whether it is dirty: a fact no verdict turns on, like the .git files it reads.
-    if (programName(record.program) === 'git') continue;
+    // working tree to say whether it is dirty: a fact no verdict turns on, like the .git files it reads. Git a test
+    // runs (`git diff --exit-code` on generated files) is judged: its answer can be the verdict.
+    if (stampingGit.has(record.pid) && programName(record.program) === 'git') continue;
     if (written.has(record.path) || isAccounted(record.path, byToolchain)) continue;
     const name = displayName(record.path, facts.workspaceRoot, facts.home);
     if (found.has(name)) continue;

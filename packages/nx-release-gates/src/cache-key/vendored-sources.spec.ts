@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sharedLookups } from '../ops/file-lookups';
-import { vendoredSourceLines } from './vendored-sources';
+import { vendoredLines } from './fingerprint';
 
 describe('vendored sources in the fingerprint', () => {
   let ws: string;
@@ -18,7 +18,7 @@ describe('vendored sources in the fingerprint', () => {
     fs.writeFileSync(path.join(ws, 'vendor', 'itoa', '.cargo-checksum.json'), '{"files":{"src/lib.rs":"00"},"package":"11"}');
   });
   afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
-  const lines = (lookups = sharedLookups()) => vendoredSourceLines(ws, path.join(ws, 'crate'), env, lookups);
+  const lines = (lookups = sharedLookups()) => vendoredLines(ws, path.join(ws, 'crate'), env, lookups);
 
   it('keys the folder cargo config names by every file\'s content, its checksum file left as it was', () => {
     const [before] = lines();

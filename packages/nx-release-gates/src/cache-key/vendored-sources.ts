@@ -1,5 +1,5 @@
 /**
- * The fingerprint's `vendored:` lines: the local sources cargo config puts in the registry's place (`[source.<name>]
+ * What the fingerprint's `vendored:` lines hold: the local sources cargo config puts in the registry's place (`[source.<name>]
  * directory = ...` for `cargo vendor`'s folders, `local-registry = ...`), by every file's content.
  *
  * Cargo.lock's checksum pins a vendored package's `.cargo-checksum.json` ("package"), not its files: cargo checks each
@@ -9,7 +9,6 @@
  * dependency outside the workspace: once per run for all crates (shared lookups), a cost only a crate that vendors
  * pays.
  */
-import * as path from 'node:path';
 import { replacedSourceFolders } from '../ops/config-files';
 import { directLookups, FileLookups } from '../ops/file-lookups';
 import { treeHash } from './tree-hash';
@@ -32,15 +31,9 @@ function folderHash(folder: string, lookups: FileLookups): string {
   return hash;
 }
 
-/** A folder's name in a line: workspace-relative inside the workspace, else `outside-workspace`. */
-function folderLabel(workspaceRoot: string, folder: string): string {
-  const rel = path.relative(workspaceRoot, folder);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? 'outside-workspace' : rel.split(path.sep).join('/');
-}
-
-/** `vendored: <folder> <hash>`, one per local source the cargo config files read in `cwd` declare. */
-export function vendoredSourceLines(workspaceRoot: string, cwd: string, env: Env, lookups: FileLookups = directLookups): string[] {
-  return replacedSourceFolders(cwd, env)
+/** Each local source the cargo config files read in `cwd` declare (absolute, sorted), with its files' hash. */
+export function vendoredSources(cwd: string, env: Env, lookups: FileLookups = directLookups): Array<[folder: string, hash: string]> {
+  return replacedSourceFolders(cwd, env, lookups)
     .sort()
-    .map((folder) => `vendored: ${folderLabel(workspaceRoot, folder)} ${folderHash(folder, lookups)}`);
+    .map((folder) => [folder, folderHash(folder, lookups)]);
 }

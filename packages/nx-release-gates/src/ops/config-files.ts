@@ -86,10 +86,10 @@ export function configIncludes(file: string, lookups: FileLookups = directLookup
  * `local-registry = ...`), absolute. What cargo reads from them is pinned by Cargo.lock's checksums like a registry
  * download. A relative path is relative to the folder holding the `.cargo` folder of the config file (cargo's rule).
  */
-export function replacedSourceFolders(startDir: string, env: Readonly<Record<string, string | undefined>>): string[] {
+export function replacedSourceFolders(startDir: string, env: Readonly<Record<string, string | undefined>>, lookups: FileLookups = directLookups): string[] {
   const folders: string[] = [];
-  for (const { file } of cargoConfigFiles(startDir, env)) {
-    const sources = readConfig(file)?.source;
+  for (const { file } of cargoConfigFiles(startDir, env, lookups)) {
+    const sources = readConfig(file, lookups)?.source;
     if (!sources || typeof sources !== 'object') continue;
     const base = path.basename(path.dirname(file)) === '.cargo' ? path.dirname(path.dirname(file)) : path.dirname(file);
     for (const source of Object.values(sources as Record<string, unknown>)) {

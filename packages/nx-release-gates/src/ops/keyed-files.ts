@@ -3,11 +3,11 @@
  * the programs themselves follow, so the cache key can hash them by content: rustfmt's configuration files, and the
  * programs cargo config or variables name by path (rustc wrappers, linkers, runners).
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cargoConfigFiles, readConfig } from './config-files';
 import { directLookups, FileLookups } from './file-lookups';
+import { walkFolders } from '../util/folder-walk';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,21 +27,9 @@ const NOT_SOURCE_FOLDERS = new Set(['target', '.git', 'node_modules']);
 /** Every folder below `dir` (not `dir` itself), but those NOT_SOURCE_FOLDERS names; symbolic links are not followed. */
 function foldersBelow(dir: string): string[] {
   const found: string[] = [];
-  const visit = (folder: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(folder, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (!entry.isDirectory() || NOT_SOURCE_FOLDERS.has(entry.name)) continue;
-      const child = path.join(folder, entry.name);
-      found.push(child);
-      visit(child);
-    }
-  };
-  visit(dir);
+  walkFolders(dir, NOT_SOURCE_FOLDERS, (folder, entry) => {
+    if (entry.isDirectory() && !NOT_SOURCE_FOLDERS.has(entry.name)) found.push(path.join(folder, entry.name));
+  });
   return found.sort();
 }
 

@@ -56,7 +56,8 @@ export async function hashDryRun(task: Task, context: Context, root: string): Pr
   const target = context.projectsConfigurations.projects[project]?.targets?.[task.target.target];
   const gates = (task.overrides as Record<string, unknown> | undefined)?.gates ?? target?.options?.gates;
   const dryRunsInRun = Object.values(context.taskGraph?.tasks ?? {}).filter((t) => t.target.target === task.target.target).length;
-  const byRule = whyDryRunRuns({ gates, declaredGates: (target?.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env, dryRunsInRun, daemon: isDaemonEnabled() });
+  const daemon = isDaemonEnabled();
+  const byRule = whyDryRunRuns({ gates, declaredGates: (target?.metadata as Record<string, unknown> | undefined)?.[DRY_RUN_GATES], env, dryRunsInRun, daemon });
   if (byRule) return neverReplayed(task, byRule);
   const gateGraph = createTaskGraph(context.projectGraph, {}, [project], (gates as string[] | undefined) ?? [...GATE_TARGETS], undefined, {});
   const gateTasks = Object.values(gateGraph.tasks);
@@ -74,7 +75,7 @@ export async function hashDryRun(task: Task, context: Context, root: string): Pr
   // and the probes that read the workspace wait for them (workspaceReadsAfter).
   const ownHash = context.hasher.hashTask(task, context.taskGraph, env);
   const declared = gateTasks.map((gateTask, i) => declaredInputsHash(gateContexts[i], gateTask));
-  const readsAfter = workspaceReadsAfter([ownHash, ...declared], isDaemonEnabled());
+  const readsAfter = workspaceReadsAfter([ownHash, ...declared], daemon);
   const [own, git, ...gateHashes] = await Promise.all([
     ownHash,
     readsAfter ? readsAfter.then(() => treeState(quietRunnerIn(root))) : treeState(quietRunnerIn(root)),
